@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make check`. Both install what is missing
+# (scripts/setup.sh), configure with CMake and build; everything else is a step of theirs.
+JOBS    ?= $(shell nproc)
+CMAKE   ?= cmake
+WERROR  ?= OFF
+# Extra arguments for the demo, e.g. make demo ARGS="--profile 1080x1920"
+ARGS    ?=
+
+.PHONY: all setup build build-asan demo check test test-asan bench format clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+# Optimised, unsanitised build: build/jobcast
+build: setup
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJOBCAST_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) --build build -j $(JOBS)
+
+# ASan + UBSan build of everything, tests included: build-asan/
+build-asan: setup
+	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJOBCAST_SANITIZE=ON \
+		-DJOBCAST_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) --build build-asan -j $(JOBS)
+
+demo: build
+	build/jobcast $(ARGS)
+
+test: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+# Every test, twice: the optimised build and the sanitised one, warnings as errors.
+check: WERROR=ON
+check: test test-asan
+
+bench: build
+	@bench/run-all.sh
+
+bench-%: build
+	@bench/run.sh $*
+
+format:
+	git ls-files --cached --others --exclude-standard -- '*.c' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-asan

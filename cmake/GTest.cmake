@@ -1,0 +1,39 @@
+# jc_add_gtest(TARGET [LABELS ...] [TIMEOUT s]): registers every GLib test path of TARGET
+# (g_test_add_func paths, listed by `TARGET -l`) as its own CTest test named by its path, so a
+# failure names the behaviour. The list is read when ctest runs, like gtest_discover_tests'
+# PRE_TEST mode, so adding a test needs no CMake edit.
+set(JC_TEST_ENV
+    "G_DEBUG=fatal-criticals"
+    "G_SLICE=always-malloc"
+    "JOBCAST_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    "JOBCAST_BUILD_DIR=${PROJECT_BINARY_DIR}"
+    "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_odr_violation=0"
+    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+    "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0"
+    "GST_REGISTRY_FORK=no")
+
+function(jc_add_gtest target)
+    cmake_parse_arguments(ARG "" "TIMEOUT" "LABELS" ${ARGN})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 120)
+    endif()
+    set(include_file "${CMAKE_CURRENT_BINARY_DIR}/${target}-tests.cmake")
+    string(REPLACE ";" "\\;" env "${JC_TEST_ENV}")
+    file(GENERATE OUTPUT "${include_file}" CONTENT "
+execute_process(COMMAND \"$<TARGET_FILE:${target}>\" -l
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    add_test(\"${target}-cannot-list-tests\" \"$<TARGET_FILE:${target}>\" -l)
+else()
+    string(REPLACE \"\\n\" \";\" lines \"\${out}\")
+    foreach(path IN LISTS lines)
+        if(path MATCHES \"^/\")
+            add_test(\"\${path}\" \"$<TARGET_FILE:${target}>\" -p \"\${path}\")
+            set_tests_properties(\"\${path}\" PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+                LABELS \"${ARG_LABELS}\" ENVIRONMENT \"${env}\")
+        endif()
+    endforeach()
+endif()
+")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${include_file}")
+endfunction()

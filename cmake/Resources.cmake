@@ -1,0 +1,29 @@
+# Embeds files (web pages, seed data) into a target with glib-compile-resources, so the binary
+# runs from any directory with no install step.
+find_program(GLIB_COMPILE_RESOURCES glib-compile-resources REQUIRED)
+
+# jc_add_resources(TARGET XML SOURCE_DIR): compiles the GResource bundle described by XML
+# (paths relative to SOURCE_DIR) into a C file linked into TARGET. Rebuilds when any listed
+# file changes.
+function(jc_add_resources target xml source_dir)
+    execute_process(
+        COMMAND ${GLIB_COMPILE_RESOURCES} --generate-dependencies --sourcedir=${source_dir} ${xml}
+        OUTPUT_VARIABLE deps OUTPUT_STRIP_TRAILING_WHITESPACE
+        RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "glib-compile-resources could not read ${xml}")
+    endif()
+    string(REPLACE "\n" ";" deps "${deps}")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${xml})
+    get_filename_component(name ${xml} NAME_WE)
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}-resources.c)
+    add_custom_command(
+        OUTPUT ${out}
+        COMMAND ${GLIB_COMPILE_RESOURCES} --generate-source --sourcedir=${source_dir}
+                --target=${out} ${xml}
+        DEPENDS ${xml} ${deps}
+        VERBATIM)
+    target_sources(${target} PRIVATE ${out})
+    # Generated code is not ours to lint.
+    set_source_files_properties(${out} PROPERTIES COMPILE_OPTIONS "-Wno-missing-prototypes;-Wno-conversion")
+endfunction()

@@ -1,0 +1,38 @@
+/* ovl_scene: an immutable, reference-counted description of what should be on screen.
+ *
+ * Built by control on the main thread, handed to the render worker, never changed after
+ * creation, so any thread may read it without a lock. Knows nothing about postings or SQLite:
+ * it holds the words already formatted for the screen. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct OvlScene OvlScene;
+
+/* The on-air job card. Every string is copied by ovl_scene_new_card(); NULL means empty. */
+typedef struct {
+    const char *title;     /* 岗位 */
+    const char *employer;  /* 企业 */
+    const char *pay;       /* formatted with its unit, e.g. "180-220 元/天" (jc_format_pay) */
+    const char *place;     /* 地点 */
+    gint headcount;        /* 招聘人数; <= 0 hides the line */
+    const char *apply_url; /* what the QR code encodes; NULL or "" draws no QR */
+} OvlCardSpec;
+
+/* A scene showing one card. (transfer full) */
+OvlScene *ovl_scene_new_card(const OvlCardSpec *spec);
+
+/* A scene with nothing on screen (no posting on air). (transfer full) */
+OvlScene *ovl_scene_new_empty(void);
+
+OvlScene *ovl_scene_ref(OvlScene *scene);
+void ovl_scene_unref(OvlScene *scene);
+
+/* (transfer none) NULL for an empty scene. Valid as long as the scene is. */
+const OvlCardSpec *ovl_scene_card(const OvlScene *scene);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(OvlScene, ovl_scene_unref)
+
+G_END_DECLS

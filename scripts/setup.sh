@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian packages jobcast needs to build, run and test, only those missing.
+# Idempotent and quiet when everything is present; uses sudo when not root.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+pkgs=(
+    # build
+    build-essential cmake pkg-config clang-format
+    # libraries
+    libglib2.0-dev libjson-glib-dev libsqlite3-dev libqrencode-dev
+    libcairo2-dev libpango1.0-dev
+    libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+    libwebsockets-dev libwebsockets-evlib-glib
+    # run time: GStreamer elements (x264enc in -ugly, avenc_aac in -libav), CJK fonts
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+    gstreamer1.0-x  # clockoverlay for the synthetic camera
+    fonts-noto-cjk
+    # tests: decoders, HTTP/WebSocket client library, RTMP server
+    ffmpeg libzbar-dev zbar-tools libsoup-3.0-dev sqlite3 nginx-light libnginx-mod-rtmp
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+    [[ "$status" == ii* ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || { echo "setup: need root or sudo to install packages" >&2; exit 1; }
+        sudo=sudo
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# nginx's Debian service must not hold port 80 or run at all: the tests start their own.
+if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+    systemctl stop nginx || true
+fi
+exit 0
