@@ -6,7 +6,7 @@ WERROR  ?= OFF
 # Extra arguments for the demo, e.g. make demo ARGS="--profile 1080x1920"
 ARGS    ?=
 
-.PHONY: all setup build build-asan demo check test test-asan bench format clean
+.PHONY: all setup build build-asan demo check test test-asan format clean
 
 all: build
 
@@ -36,12 +36,6 @@ test-asan: build-asan
 # Every test, twice: the optimised build and the sanitised one, warnings as errors.
 check: WERROR=ON
 check: test test-asan
-
-bench: build
-	@bench/run-all.sh
-
-bench-%: build
-	@bench/run.sh $*
 
 format:
 	git ls-files --cached --others --exclude-standard -- '*.c' '*.h' | xargs clang-format -i

@@ -18,7 +18,6 @@ function(jc_add_gtest target)
         set(ARG_TIMEOUT 120)
     endif()
     set(include_file "${CMAKE_CURRENT_BINARY_DIR}/${target}-tests.cmake")
-    string(REPLACE ";" "\\;" env "${JC_TEST_ENV}")
     file(GENERATE OUTPUT "${include_file}" CONTENT "
 execute_process(COMMAND \"$<TARGET_FILE:${target}>\" -l
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
@@ -30,7 +29,7 @@ else()
         if(path MATCHES \"^/\")
             add_test(\"\${path}\" \"$<TARGET_FILE:${target}>\" -p \"\${path}\")
             set_tests_properties(\"\${path}\" PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-                LABELS \"${ARG_LABELS}\" ENVIRONMENT \"${env}\")
+                LABELS \"${ARG_LABELS}\" ENVIRONMENT \"${JC_TEST_ENV}\")
         endif()
     endforeach()
 endif()

@@ -3,8 +3,9 @@
 find_program(GLIB_COMPILE_RESOURCES glib-compile-resources REQUIRED)
 
 # jc_add_resources(TARGET XML SOURCE_DIR): compiles the GResource bundle described by XML
-# (paths relative to SOURCE_DIR) into a C file linked into TARGET. Rebuilds when any listed
-# file changes.
+# (paths relative to SOURCE_DIR) into a library TARGET links whole. The bundle registers itself
+# from a constructor that nothing references, so a plain static archive member would be dropped
+# by the linker: WHOLE_ARCHIVE keeps it. Rebuilds when any listed file changes.
 function(jc_add_resources target xml source_dir)
     execute_process(
         COMMAND ${GLIB_COMPILE_RESOURCES} --generate-dependencies --sourcedir=${source_dir} ${xml}
@@ -23,7 +24,9 @@ function(jc_add_resources target xml source_dir)
                 --target=${out} ${xml}
         DEPENDS ${xml} ${deps}
         VERBATIM)
-    target_sources(${target} PRIVATE ${out})
+    add_library(${target}-resources STATIC ${out})
+    target_link_libraries(${target}-resources PRIVATE PkgConfig::GLIB)
     # Generated code is not ours to lint.
-    set_source_files_properties(${out} PROPERTIES COMPILE_OPTIONS "-Wno-missing-prototypes;-Wno-conversion")
+    target_compile_options(${target}-resources PRIVATE -w)
+    target_link_libraries(${target} PUBLIC "$<LINK_LIBRARY:WHOLE_ARCHIVE,${target}-resources>")
 endfunction()

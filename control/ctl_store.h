@@ -79,4 +79,8 @@ gint64 ctl_store_count_signups(CtlStore *store, gint64 posting_id, GError **erro
 char *ctl_store_get_state(CtlStore *store, const char *key, GError **error);
 gboolean ctl_store_set_state(CtlStore *store, const char *key, const char *value, GError **error);
 
+/* Added for tests and diagnostics: the number of sign-up transactions the writer thread has
+ * committed so far (each may hold many sign-ups: group commit). Any thread. */
+guint64 ctl_store_commit_count(CtlStore *store);
+
 G_END_DECLS

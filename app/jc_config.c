@@ -1,0 +1,274 @@
+/* jc_config: command line and INI-file settings of the jobcast binary.
+ *
+ * Runs on the main thread at start-up only. Every bad value is reported with the option's name
+ * so the user can fix it; nothing here exits the process (main decides: exit 2). */
+#include "jc_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jc_error.h"
+
+#define GROUP "jobcast"
+
+/* What the command line said; NULL / -1 means "not given" so the file may fill it in. */
+typedef struct {
+    char *config;
+    char *listen;
+    char *data_dir;
+    char *input;
+    char **outputs;
+    gboolean no_record;
+    char *profile;
+    char *public_url;
+    char *duration;
+    char *producer_token;
+    gboolean help;
+} Cli;
+
+static void cli_clear(Cli *cli)
+{
+    g_free(cli->config);
+    g_free(cli->listen);
+    g_free(cli->data_dir);
+    g_free(cli->input);
+    g_strfreev(cli->outputs);
+    g_free(cli->profile);
+    g_free(cli->public_url);
+    g_free(cli->duration);
+    g_free(cli->producer_token);
+}
+
+static GOptionContext *make_context(Cli *cli)
+{
+    const GOptionEntry entries[] = {
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &cli->config,
+         "Read settings from an INI file (group [jobcast]; see config/jobcast.example.ini)",
+         "FILE"},
+        {"listen", 'l', 0, G_OPTION_ARG_STRING, &cli->listen,
+         "Web server address (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT"},
+        {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &cli->data_dir,
+         "Database and recordings; created if missing (default ./jobcast-data)", "DIR"},
+        {"input", 'i', 0, G_OPTION_ARG_STRING, &cli->input,
+         "Camera or source (default test: = synthetic picture and tone)", "URI"},
+        {"output", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &cli->outputs,
+         "Add a destination (rtmp://..., rtmps://..., file:///...); repeatable", "URI"},
+        {"no-record", 0, 0, G_OPTION_ARG_NONE, &cli->no_record,
+         "Do not record the show into DATA/recordings/", NULL},
+        {"profile", 'p', 0, G_OPTION_ARG_STRING, &cli->profile,
+         "720p30 (default), 1080p30, 720x1280 or 1080x1920", "NAME"},
+        {"public-url", 0, 0, G_OPTION_ARG_STRING, &cli->public_url,
+         "Base of the apply links in QR codes (default http://LISTEN)", "URL"},
+        {"duration", 0, 0, G_OPTION_ARG_STRING, &cli->duration,
+         "Stop cleanly after this many seconds (scripts, tests)", "SECONDS"},
+        {"producer-token", 0, 0, G_OPTION_ARG_STRING, &cli->producer_token,
+         "Producers' bearer token (default: $JOBCAST_PRODUCER_TOKEN, else a random one per run)",
+         "TOKEN"},
+        {"help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, "Show this help", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("- recruitment livestream studio");
+    g_option_context_set_help_enabled(ctx, FALSE);
+    g_option_context_set_summary(
+        ctx, "Broadcasts job postings with QR codes to RTMP platforms, records the show and\n"
+             "takes viewers' sign-ups. Producers drive it from the control page.");
+    g_option_context_set_description(
+        ctx, "Every option can also be set in the --config file; the command line wins.\n"
+             "Exit status: 0 after a clean stop (SIGINT, SIGTERM, --duration), 2 on bad usage,\n"
+             "1 when the show could not run.\n");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    return ctx;
+}
+
+/* The host part of "HOST:PORT" without IPv6 brackets, or NULL if malformed. (transfer full) */
+static char *listen_host(const char *value, const char *colon)
+{
+    if (colon == value)
+        return NULL;
+    if (value[0] == '[') {
+        if (colon - value < 3 || colon[-1] != ']')
+            return NULL;
+        return g_strndup(value + 1, (gsize)(colon - value - 2));
+    }
+    g_autofree char *h = g_strndup(value, (gsize)(colon - value));
+    if (strchr(h, ':') != NULL)
+        return NULL; /* a bare IPv6 address needs brackets */
+    return g_steal_pointer(&h);
+}
+
+gboolean jc_parse_listen(const char *value, char **host, int *port, GError **error)
+{
+    const char *colon = strrchr(value, ':');
+    char *h = colon != NULL ? listen_host(value, colon) : NULL;
+    guint64 p = 0;
+    if (h == NULL || !g_ascii_string_to_unsigned(colon + 1, 10, 0, 65535, &p, NULL)) {
+        g_free(h);
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--listen: '%s' is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080)", value);
+        return FALSE;
+    }
+    *host = h;
+    *port = (int)p;
+    return TRUE;
+}
+
+static gboolean parse_duration(const char *value, int *out, GError **error)
+{
+    guint64 v = 0;
+    if (!g_ascii_string_to_unsigned(value, 10, 1, 7 * 24 * 3600, &v, NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--duration: '%s' is not a whole number of seconds between 1 and 604800",
+                    value);
+        return FALSE;
+    }
+    *out = (int)v;
+    return TRUE;
+}
+
+static gboolean check_public_url(const char *value, GError **error)
+{
+    if ((g_str_has_prefix(value, "http://") || g_str_has_prefix(value, "https://")) &&
+        strlen(value) > strlen("https://") && strpbrk(value, " \t\r\n?#") == NULL)
+        return TRUE;
+    g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                "--public-url: '%s' must be an http:// or https:// URL without query", value);
+    return FALSE;
+}
+
+/* Fills what the command line left unset from the file. */
+static gboolean merge_file(Cli *cli, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) err = NULL;
+    if (!g_key_file_load_from_file(kf, cli->config, G_KEY_FILE_NONE, &err)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: cannot read '%s': %s",
+                    cli->config, err->message);
+        return FALSE;
+    }
+    if (!g_key_file_has_group(kf, GROUP)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: '%s' has no [" GROUP "] group",
+                    cli->config);
+        return FALSE;
+    }
+    static const char *const known[] = {"listen",         "data-dir", "input",      "output",
+                                        "record",         "profile",  "public-url", "duration",
+                                        "producer-token", NULL};
+    g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
+    for (char **k = keys; k && *k; k++) {
+        if (!g_strv_contains(known, *k)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
+                        cli->config);
+            return FALSE;
+        }
+    }
+    struct {
+        const char *key;
+        char **slot;
+    } strings[] = {
+        {"listen", &cli->listen},
+        {"data-dir", &cli->data_dir},
+        {"input", &cli->input},
+        {"profile", &cli->profile},
+        {"public-url", &cli->public_url},
+        {"duration", &cli->duration},
+        {"producer-token", &cli->producer_token},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
+        if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
+            *strings[i].slot = g_key_file_get_string(kf, GROUP, strings[i].key, NULL);
+    }
+    if (cli->outputs == NULL && g_key_file_has_key(kf, GROUP, "output", NULL))
+        cli->outputs = g_key_file_get_string_list(kf, GROUP, "output", NULL, NULL);
+    if (!cli->no_record && g_key_file_has_key(kf, GROUP, "record", NULL)) {
+        g_autoptr(GError) berr = NULL;
+        gboolean record = g_key_file_get_boolean(kf, GROUP, "record", &berr);
+        if (berr != NULL) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                        "--config: 'record' must be true or false in '%s'", cli->config);
+            return FALSE;
+        }
+        cli->no_record = !record;
+    }
+    return TRUE;
+}
+
+static JcConfig *build_config(Cli *cli, GError **error)
+{
+    g_autoptr(JcConfig) cfg = g_new0(JcConfig, 1);
+    if (!jc_parse_listen(cli->listen ? cli->listen : "127.0.0.1:8080", &cfg->listen_host,
+                         &cfg->listen_port, error))
+        return NULL;
+    if (cli->duration != NULL && !parse_duration(cli->duration, &cfg->duration, error))
+        return NULL;
+    if (cli->public_url != NULL) {
+        if (!check_public_url(cli->public_url, error))
+            return NULL;
+        cfg->public_url = g_strdup(cli->public_url);
+        gsize n = strlen(cfg->public_url);
+        while (n > 0 && cfg->public_url[n - 1] == '/')
+            cfg->public_url[--n] = '\0';
+    }
+    if (cli->data_dir != NULL && cli->data_dir[0] == '\0') {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--data-dir: must not be empty");
+        return NULL;
+    }
+    const char *token =
+        cli->producer_token ? cli->producer_token : g_getenv("JOBCAST_PRODUCER_TOKEN");
+    if (token != NULL && token[0] != '\0') {
+        if (strlen(token) < 16 || strlen(token) > 256) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                        "--producer-token: must be 16 to 256 characters long");
+            return NULL;
+        }
+        cfg->producer_token = g_strdup(token);
+    }
+    cfg->data_dir = g_strdup(cli->data_dir ? cli->data_dir : "./jobcast-data");
+    cfg->input = g_strdup(cli->input ? cli->input : "test:");
+    cfg->outputs = cli->outputs ? g_strdupv(cli->outputs) : g_new0(char *, 1);
+    cfg->record = !cli->no_record;
+    cfg->profile = g_strdup(cli->profile ? cli->profile : "720p30");
+    return g_steal_pointer(&cfg);
+}
+
+JcConfig *jc_config_parse(int argc, char **argv, char **help_text, GError **error)
+{
+    Cli cli = {0};
+    GOptionContext *ctx = make_context(&cli);
+    g_auto(GStrv) args = g_new0(char *, (gsize)argc + 1);
+    for (int i = 0; i < argc; i++)
+        args[i] = g_strdup(argv[i]);
+    /* g_option_context_parse_strv shuffles and frees entries of the vector it is given. */
+    JcConfig *cfg = NULL;
+    if (!g_option_context_parse_strv(ctx, &args, error))
+        goto out;
+    if (cli.help) {
+        *help_text = g_option_context_get_help(ctx, TRUE, NULL);
+        goto out;
+    }
+    if (g_strv_length(args) > 1) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "unexpected argument '%s'", args[1]);
+        goto out;
+    }
+    if (cli.config != NULL && !merge_file(&cli, error))
+        goto out;
+    cfg = build_config(&cli, error);
+out:
+    g_option_context_free(ctx);
+    cli_clear(&cli);
+    return cfg;
+}
+
+void jc_config_free(JcConfig *cfg)
+{
+    if (cfg == NULL)
+        return;
+    g_free(cfg->listen_host);
+    g_free(cfg->data_dir);
+    g_free(cfg->input);
+    g_strfreev(cfg->outputs);
+    g_free(cfg->profile);
+    g_free(cfg->public_url);
+    g_free(cfg->producer_token);
+    g_free(cfg);
+}

@@ -1,0 +1,36 @@
+/* jc_config: jobcast's settings, from the command line and an optional INI file (--config).
+ *
+ * The command line wins over the file; the file wins over the built-in defaults. Runs once on
+ * the main thread at start-up; the result is read-only afterwards. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+    char *listen_host;    /* owned; "127.0.0.1" */
+    int listen_port;      /* 8080; 0 = any free port */
+    char *data_dir;       /* owned; "./jobcast-data" */
+    char *input;          /* owned; "test:" */
+    char **outputs;       /* owned, NULL-terminated, never NULL */
+    gboolean record;      /* TRUE unless --no-record */
+    char *profile;        /* owned; "720p30" */
+    char *public_url;     /* owned, no trailing slash; NULL = derived from the listen address */
+    int duration;         /* seconds; 0 = run until a signal */
+    char *producer_token; /* owned; NULL = a random one is minted for this run */
+} JcConfig;
+
+/* Parses argv (which it does not modify) into a new config. Returns NULL with error set
+ * (G_OPTION_ERROR or G_KEY_FILE_ERROR or JC_ERROR_INVALID, message ready for the user) on an
+ * unknown option, a bad value or an unreadable config file. With --help, returns NULL with
+ * error unset and *help_text set (transfer full) to print. */
+JcConfig *jc_config_parse(int argc, char **argv, char **help_text, GError **error);
+
+void jc_config_free(JcConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(JcConfig, jc_config_free)
+
+/* Splits "HOST:PORT", "[V6]:PORT" into its parts. FALSE with JC_ERROR_INVALID if malformed. */
+gboolean jc_parse_listen(const char *value, char **host, int *port, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,286 @@
+/* main: wires the streamer, the overlay and control together and runs the show.
+ *
+ * Thread: everything here runs on the main thread's GMainLoop; the only per-frame entry point is
+ * overlay_for_frame(), which the streamer calls on a streaming thread and which only takes a ref
+ * to what the render worker already published. main is the one place that knows all three
+ * modules; they never call each other. */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+#include "ctl_control.h"
+#include "ctl_store.h"
+#include "jc_config.h"
+#include "jc_error.h"
+#include "jc_text.h"
+#include "ovl_renderer.h"
+#include "str_pipeline.h"
+
+typedef struct {
+    JcConfig *cfg;             /* owned */
+    GMainLoop *loop;           /* owned */
+    CtlStore *store;           /* owned */
+    OvlRenderer *renderer;     /* owned; shared with streaming threads through overlay_for_frame */
+    CtlControl *control;       /* owned */
+    StrPipeline *pipeline;     /* owned */
+    const StrProfile *profile; /* static */
+    char *token;               /* owned: the producers' bearer token for this run */
+    gboolean stopping;
+    int exit_code;
+} App;
+
+/* Streaming thread, every frame: one mutex-guarded ref, nothing else. */
+static GstVideoOverlayComposition *overlay_for_frame(gpointer data)
+{
+    App *app = data;
+    return ovl_renderer_get(app->renderer);
+}
+
+/* Main thread: control says what is on air; the render worker turns it into pixels. */
+static void on_air(const CtlPosting *posting, const char *apply_url, gpointer data)
+{
+    App *app = data;
+    g_autoptr(OvlScene) scene = NULL;
+    if (posting == NULL) {
+        scene = ovl_scene_new_empty();
+    } else {
+        g_autofree char *pay = jc_format_pay(posting->pay_min, posting->pay_max, posting->pay_unit);
+        OvlCardSpec spec = {
+            .title = posting->title,
+            .employer = posting->company,
+            .pay = pay,
+            .place = posting->location,
+            .headcount = posting->headcount,
+            .apply_url = apply_url,
+        };
+        scene = ovl_scene_new_card(&spec);
+    }
+    ovl_renderer_submit(app->renderer, scene);
+}
+
+static void begin_stop(App *app, const char *why)
+{
+    if (app->stopping)
+        return;
+    app->stopping = TRUE;
+    g_message("stopping: %s", why);
+    if (app->pipeline != NULL)
+        str_pipeline_stop(app->pipeline, 5000);
+    else
+        g_main_loop_quit(app->loop);
+}
+
+static void on_pipeline_state(StrState state, const char *message, gpointer data)
+{
+    App *app = data;
+    switch (state) {
+    case STR_STATE_STARTING:
+        break;
+    case STR_STATE_PLAYING:
+        ctl_control_set_pipeline_ready(app->control, TRUE);
+        break;
+    case STR_STATE_STOPPED:
+        ctl_control_set_pipeline_ready(app->control, FALSE);
+        g_main_loop_quit(app->loop);
+        break;
+    case STR_STATE_ERROR:
+        g_printerr("jobcast: the program pipeline failed: %s\n", message ? message : "?");
+        ctl_control_set_pipeline_ready(app->control, FALSE);
+        app->exit_code = 1;
+        g_main_loop_quit(app->loop);
+        break;
+    }
+}
+
+static gboolean on_signal(gpointer data)
+{
+    begin_stop(data, "signal");
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_duration(gpointer data)
+{
+    begin_stop(data, "--duration reached");
+    return G_SOURCE_REMOVE;
+}
+
+/* 128 bits from the kernel's CSPRNG, as hex: the token of a run without a configured one. */
+static char *mint_token(GError **error)
+{
+    guint8 raw[16];
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+        g_set_error(error, JC_ERROR, JC_ERROR_IO, "getrandom: %s", g_strerror(errno));
+        return NULL;
+    }
+    GString *hex = g_string_sized_new(2 * sizeof raw);
+    for (gsize i = 0; i < sizeof raw; i++)
+        g_string_append_printf(hex, "%02x", raw[i]);
+    return g_string_free(hex, FALSE);
+}
+
+static gboolean open_store(App *app, GError **error)
+{
+    if (g_mkdir_with_parents(app->cfg->data_dir, 0700) != 0) {
+        g_set_error(error, JC_ERROR, JC_ERROR_IO, "cannot create data folder %s: %s",
+                    app->cfg->data_dir, g_strerror(errno));
+        return FALSE;
+    }
+    g_autofree char *db = g_build_filename(app->cfg->data_dir, "jobcast.db", NULL);
+    app->store = ctl_store_open(db, error);
+    if (app->store == NULL)
+        return FALSE;
+    g_autoptr(GBytes) seed =
+        g_resources_lookup_data("/jobcast/data/postings.json", G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+    if (seed == NULL)
+        return FALSE;
+    gsize len = 0;
+    const char *json = g_bytes_get_data(seed, &len);
+    guint inserted = 0;
+    if (!ctl_store_seed(app->store, json, len, &inserted, error))
+        return FALSE;
+    if (inserted > 0)
+        g_message("seeded %u sample postings into %s", inserted, db);
+    return TRUE;
+}
+
+static gboolean start_control(App *app, GError **error)
+{
+    CtlControlConfig cc = {
+        .listen_host = app->cfg->listen_host,
+        .listen_port = app->cfg->listen_port,
+        .public_url = app->cfg->public_url,
+        .producer_token = app->token,
+        .store = app->store,
+        .on_air = on_air,
+        .on_air_data = app,
+    };
+    app->control = ctl_control_new(&cc, error);
+    return app->control != NULL;
+}
+
+static gboolean start_pipeline(App *app, GError **error)
+{
+    g_autofree char *record_dir = NULL;
+    if (app->cfg->record) {
+        record_dir = g_build_filename(app->cfg->data_dir, "recordings", NULL);
+        if (g_mkdir_with_parents(record_dir, 0700) != 0) {
+            g_set_error(error, JC_ERROR, JC_ERROR_IO, "cannot create %s: %s", record_dir,
+                        g_strerror(errno));
+            return FALSE;
+        }
+    }
+    StrConfig sc = {
+        .input_uri = app->cfg->input,
+        .profile = app->profile,
+        .record_dir = record_dir,
+        .outputs = (const char *const *)app->cfg->outputs,
+        .overlay = overlay_for_frame,
+        .overlay_data = app,
+        .on_state = on_pipeline_state,
+        .state_data = app,
+    };
+    app->pipeline = str_pipeline_new(&sc, error);
+    if (app->pipeline == NULL)
+        return FALSE;
+    return str_pipeline_start(app->pipeline, error);
+}
+
+/* The first lines a producer reads: where to drive the show and what viewers scan. */
+static void print_banner(App *app)
+{
+    int port = ctl_control_port(app->control);
+    const char *host = app->cfg->listen_host;
+    gboolean v6 = strchr(host, ':') != NULL;
+    const char *shown =
+        (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) ? "127.0.0.1" : host;
+    g_autofree char *on_air_id = ctl_store_get_state(app->store, "on_air_posting", NULL);
+    g_autofree char *apply =
+        on_air_id ? ctl_control_apply_url(app->control, g_ascii_strtoll(on_air_id, NULL, 10))
+                  : NULL;
+    printf("jobcast is live.\n");
+    printf("  Control page: http://%s%s%s:%d/login?token=%s\n", v6 ? "[" : "", shown, v6 ? "]" : "",
+           port, app->token);
+    printf("  Apply URL (on air): %s\n", apply ? apply : "(nothing on air)");
+    if (app->pipeline != NULL && str_pipeline_recording_path(app->pipeline) != NULL)
+        printf("  Recording: %s\n", str_pipeline_recording_path(app->pipeline));
+    printf("  Stop with Ctrl-C.\n");
+    fflush(stdout);
+}
+
+static int run(App *app, GError **error)
+{
+    app->profile = str_profile_lookup(app->cfg->profile, error);
+    if (app->profile == NULL)
+        return 2;
+    app->token = app->cfg->producer_token ? g_strdup(app->cfg->producer_token) : mint_token(error);
+    if (app->token == NULL)
+        return 1;
+    if (!open_store(app, error))
+        return 1;
+    app->renderer = ovl_renderer_new(app->profile->width, app->profile->height, error);
+    if (app->renderer == NULL)
+        return 1;
+    if (!start_control(app, error))
+        return 1;
+    /* The first frame should already carry the card: give the worker its first render. */
+    ovl_renderer_wait(app->renderer, 1, 3000);
+    if (!start_pipeline(app, error)) {
+        /* A bad --input or --output is the user's to fix: usage error. */
+        return g_error_matches(*error, JC_ERROR, JC_ERROR_INVALID) ? 2 : 1;
+    }
+    print_banner(app);
+
+    g_unix_signal_add(SIGINT, on_signal, app);
+    g_unix_signal_add(SIGTERM, on_signal, app);
+    if (app->cfg->duration > 0)
+        g_timeout_add_seconds((guint)app->cfg->duration, on_duration, app);
+    g_main_loop_run(app->loop);
+    return app->exit_code;
+}
+
+static void app_clear(App *app)
+{
+    str_pipeline_free(app->pipeline);
+    ctl_control_free(app->control);
+    ovl_renderer_free(app->renderer);
+    ctl_store_close(app->store);
+    g_free(app->token);
+    g_main_loop_unref(app->loop);
+    jc_config_free(app->cfg);
+}
+
+int main(int argc, char **argv)
+{
+    /* rtmpsink and sockets whose peer vanished must not kill the show (DESIGN.md field notes). */
+    signal(SIGPIPE, SIG_IGN);
+    setlocale(LC_ALL, "");
+
+    g_autoptr(GError) error = NULL;
+    g_autofree char *help = NULL;
+    JcConfig *cfg = jc_config_parse(argc, argv, &help, &error);
+    if (cfg == NULL) {
+        if (help != NULL) {
+            fputs(help, stdout);
+            return 0;
+        }
+        g_printerr("jobcast: %s\nTry 'jobcast --help'.\n", error->message);
+        return 2;
+    }
+    gst_init(NULL, NULL);
+
+    App app = {.cfg = cfg, .loop = g_main_loop_new(NULL, FALSE)};
+    int code = run(&app, &error);
+    if (error != NULL)
+        g_printerr("jobcast: %s\n", error->message);
+    app_clear(&app);
+    gst_deinit();
+    return code;
+}

@@ -1,0 +1,140 @@
+/* Tests of jobcast's command line: help, and clear errors with exit status 2 for bad usage. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+typedef struct {
+    int status;
+    char *out; /* owned */
+    char *err; /* owned */
+} Run;
+
+static void run_clear(Run *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+static Run run_jobcast(const char *const *args)
+{
+    const char *build = g_getenv("JOBCAST_BUILD_DIR");
+    g_assert_nonnull(build);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(argv, g_build_filename(build, "jobcast", NULL));
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, g_strdup(*a));
+    g_ptr_array_add(argv, NULL);
+    Run r = {0};
+    g_autoptr(GError) error = NULL;
+    int wait_status = 0;
+    g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
+                 &wait_status, &error);
+    g_assert_no_error(error);
+    g_assert_true(WIFEXITED(wait_status));
+    r.status = WEXITSTATUS(wait_status);
+    return r;
+}
+
+static void expect_usage_error(const char *const *args, const char *mentions)
+{
+    Run r = run_jobcast(args);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, mentions));
+    run_clear(&r);
+}
+
+static void test_help(void)
+{
+    Run r = run_jobcast((const char *const[]){"--help", NULL});
+    g_assert_cmpint(r.status, ==, 0);
+    for (const char *const *o =
+             (const char *const[]){"--listen", "--data-dir", "--input", "--output", "--no-record",
+                                   "--profile", "--public-url", "--duration", "--config", NULL};
+         *o; o++)
+        g_assert_nonnull(strstr(r.out, *o));
+    run_clear(&r);
+}
+
+static void test_unknown_option(void)
+{
+    expect_usage_error((const char *const[]){"--frobnicate", NULL}, "--frobnicate");
+}
+
+static void test_bad_profile(void)
+{
+    expect_usage_error(
+        (const char *const[]){"--profile", "4k", "--data-dir", "/nonexistent/x", NULL}, "720p30");
+}
+
+static void test_bad_listen(void)
+{
+    expect_usage_error((const char *const[]){"--listen", "localhost", NULL}, "--listen");
+    expect_usage_error((const char *const[]){"--listen", "127.0.0.1:70000", NULL}, "--listen");
+}
+
+static void test_bad_duration(void)
+{
+    expect_usage_error((const char *const[]){"--duration", "-3", NULL}, "--duration");
+    expect_usage_error((const char *const[]){"--duration", "ten", NULL}, "--duration");
+}
+
+static void test_bad_public_url(void)
+{
+    expect_usage_error((const char *const[]){"--public-url", "ftp://x", NULL}, "--public-url");
+}
+
+static void test_config_unknown_key(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "bad.ini", NULL);
+    g_assert_true(g_file_set_contents(path, "[jobcast]\nlisten=127.0.0.1:0\nspeed=11\n", -1, NULL));
+    expect_usage_error((const char *const[]){"--config", path, NULL}, "speed");
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+static void test_config_missing_file(void)
+{
+    expect_usage_error((const char *const[]){"--config", "/nonexistent/jobcast.ini", NULL},
+                       "/nonexistent/jobcast.ini");
+}
+
+static void test_config_bad_value(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "bad.ini", NULL);
+    g_assert_true(g_file_set_contents(path, "[jobcast]\nprofile=8k\n", -1, NULL));
+    expect_usage_error((const char *const[]){"--config", path, NULL}, "8k");
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+static void test_bad_output(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    expect_usage_error((const char *const[]){"--data-dir", dir, "--listen", "127.0.0.1:0",
+                                             "--no-record", "--output", "gopher://x", NULL},
+                       "gopher://x");
+    g_autofree char *db = g_build_filename(dir, "jobcast.db", NULL);
+    g_autofree char *wal = g_strconcat(db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat(db, "-shm", NULL);
+    g_unlink(wal);
+    g_unlink(shm);
+    g_unlink(db);
+    g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cli/help", test_help);
+    g_test_add_func("/cli/unknown-option-exits-2", test_unknown_option);
+    g_test_add_func("/cli/bad-profile-exits-2", test_bad_profile);
+    g_test_add_func("/cli/bad-listen-exits-2", test_bad_listen);
+    g_test_add_func("/cli/bad-duration-exits-2", test_bad_duration);
+    g_test_add_func("/cli/bad-public-url-exits-2", test_bad_public_url);
+    g_test_add_func("/cli/bad-output-exits-2", test_bad_output);
+    g_test_add_func("/cli/config-unknown-key-exits-2", test_config_unknown_key);
+    g_test_add_func("/cli/config-missing-file-exits-2", test_config_missing_file);
+    g_test_add_func("/cli/config-bad-value-exits-2", test_config_bad_value);
+    return g_test_run();
+}
