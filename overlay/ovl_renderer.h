@@ -34,6 +34,10 @@ guint64 ovl_renderer_published(OvlRenderer *r);
  * passes. TRUE if published. For tests and start-up, never for streaming threads. */
 gboolean ovl_renderer_wait(OvlRenderer *r, guint64 seq, guint timeout_ms);
 
+/* Why the scene behind the published composition could not be drawn (its card is then cleared
+ * from the screen), or NULL when it was. (transfer full) For the control page and logs. */
+char *ovl_renderer_last_error(OvlRenderer *r);
+
 /* Stops the worker (finishing nothing queued) and frees everything. NULL is allowed. */
 void ovl_renderer_free(OvlRenderer *r);
 

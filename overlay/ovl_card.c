@@ -1,0 +1,597 @@
+/* ovl_card: the job card's layout and drawing (pango + cairo + libqrencode) into overlay
+ * rectangles.
+ *
+ * Threads: runs on whichever thread calls ovl_card_render() (the render worker); Pango's default
+ * cairo font map is per thread, so calls on different threads share nothing.
+ *
+ * Layout rules, in this order:
+ * 1. Everything stays inside the safe area (ovl_card_safe_area): the card is anchored to the
+ *    safe area's bottom-left corner and grows upwards.
+ * 2. The QR code is drawn with whole-pixel modules of at least ovl_card_min_module_px(), a
+ *    4-module white quiet zone and no anti-aliasing. When even the minimum does not fit, the card
+ *    is refused (JC_ERROR_RENDER) rather than drawn unscannable.
+ * 3. Each text sits in its own box with a fixed width and a maximum number of lines; longer text
+ *    is ellipsized, so no text ever reaches the QR code or another text.
+ * 4. User text reaches Pango through pango_layout_set_text() only, never markup.
+ * Landscape puts the QR beside the words; portrait (narrow safe area) puts it under them.
+ *
+ * Not responsible for: choosing what is on air, or blending (the streamer does that). */
+#include "ovl_card.h"
+
+#include <math.h>
+#include <string.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+
+#include "jc_error.h"
+
+#define FONT_FAMILY "Noto Sans CJK SC"
+#define QUIET_MODULES 4
+#define TAB_TEXT "正在招聘"
+#define CTA_TEXT "扫码报名"
+
+/* Palette: a dark navy panel with white words and one warm accent, readable over any picture. */
+typedef struct {
+    double r, g, b;
+} Rgb;
+
+static const Rgb PANEL_TOP = {0.09, 0.15, 0.26};
+static const Rgb PANEL_BOTTOM = {0.04, 0.07, 0.14};
+static const double PANEL_ALPHA = 0.90;
+static const Rgb ACCENT = {1.0, 0.42, 0.10};
+static const Rgb WHITE = {1.0, 1.0, 1.0};
+static const Rgb MUTED = {0.78, 0.83, 0.91};
+static const Rgb GOLD = {1.0, 0.78, 0.24};
+static const Rgb QR_DARK = {0.0, 0.0, 0.0};
+
+/* Sizes in pixels for a 720-line frame; scaled by the frame's shorter side / 720. */
+enum {
+    RADIUS = 14,
+    PAD_X = 24,
+    PAD_Y = 18,
+    ACCENT_W = 8,
+    TAB_H = 36,
+    TAB_PAD_X = 16,
+    TAB_FONT = 20,
+    TITLE_FONT = 42,
+    EMPLOYER_FONT = 24,
+    PAY_FONT = 36,
+    BADGE_FONT = 22,
+    BADGE_PAD_X = 14,
+    BADGE_H = 38,
+    PLACE_FONT = 24,
+    PIN_W = 22,
+    CTA_FONT = 30,
+    CTA_H = 48,
+    CTA_PAD_X = 22,
+    GAP = 8,
+    COL_GAP = 28,
+    LANDSCAPE_PANEL_W = 900,
+    LANDSCAPE_QR = 200,
+    PORTRAIT_QR = 250,
+    MIN_TEXT_W = 260,
+};
+
+typedef struct {
+    PangoLayout *layout; /* owned; NULL when the element is hidden */
+    int x, y;            /* top-left of the layout in card coordinates */
+} Text;
+
+/* Everything decided about one card before any pixel is drawn. */
+typedef struct {
+    double s;       /* scale: the frame's shorter side / 720 */
+    gboolean below; /* QR under the words (portrait) instead of beside them */
+    OvlRect safe;
+    OvlRect card;   /* frame coordinates */
+    int tab_w;      /* the "正在招聘" tab on the panel's top-left */
+    int panel_y;    /* the panel below the tab, card coordinates */
+    QRcode *qr;     /* owned; NULL without an apply URL */
+    int module_px;  /* 0 without QR */
+    int qr_x, qr_y; /* card coordinates of the QR rectangle (quiet zone included) */
+    int qr_side;    /* pixels */
+    int cta_x, cta_y, cta_w, cta_h;
+    int pin_x, pin_y; /* centre of the place marker's circle, card coordinates */
+    int rule_y;       /* portrait: the hairline between words and QR; 0 for none */
+    Text tab;
+    Text text[OVL_CARD_N_TEXTS];
+} Card;
+
+static int px(const Card *c, double v)
+{
+    return (int)lround(v * c->s);
+}
+
+static void card_clear_texts(Card *c)
+{
+    g_clear_object(&c->tab.layout);
+    for (int i = 0; i < OVL_CARD_N_TEXTS; i++)
+        g_clear_object(&c->text[i].layout);
+}
+
+static void card_clear(Card *c)
+{
+    card_clear_texts(c);
+    g_clear_pointer(&c->qr, QRcode_free);
+}
+
+static gboolean empty(const char *s)
+{
+    return s == NULL || s[0] == '\0';
+}
+
+int ovl_card_min_module_px(int width, int height)
+{
+    return MIN(width, height) >= 1080 ? 8 : 5;
+}
+
+void ovl_card_safe_area(int width, int height, OvlRect *safe)
+{
+    if (height > width) {
+        int left = (int)lround(width * 0.04);
+        int right = width - (int)ceil(width * 0.15);
+        int top = (int)lround(height * 0.08);
+        int bottom = height - (int)ceil(height / 3.0);
+        *safe = (OvlRect){left, top, right - left, bottom - top};
+    } else {
+        int mx = (int)lround(width * 0.05);
+        int my = (int)lround(height * 0.05);
+        *safe = (OvlRect){mx, my, width - 2 * mx, height - 2 * my};
+    }
+}
+
+/* A layout in the card's font, size px pixels, wrapped into width (or unbounded when width
+ * <= 0) and cut to max_lines with an ellipsis. Text goes in as plain text, never markup. */
+static PangoLayout *new_text(PangoContext *pc, const char *text, int size, gboolean bold, int width,
+                             int max_lines)
+{
+    PangoLayout *layout = pango_layout_new(pc);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, FONT_FAMILY);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(fd, (double)size * PANGO_SCALE);
+    pango_layout_set_font_description(layout, fd);
+    pango_font_description_free(fd);
+    if (width > 0) {
+        pango_layout_set_width(layout, width * PANGO_SCALE);
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+        pango_layout_set_height(layout, -MAX(max_lines, 1));
+    }
+    if (max_lines > 1)
+        pango_layout_set_line_spacing(layout, 0.82f);
+    pango_layout_set_single_paragraph_mode(layout, TRUE);
+    pango_layout_set_text(layout, text, -1);
+    return layout;
+}
+
+static int text_width(PangoLayout *layout)
+{
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(layout, NULL, &logical);
+    return logical.width;
+}
+
+static int text_height(PangoLayout *layout)
+{
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(layout, NULL, &logical);
+    return logical.height;
+}
+
+/* Lays out the words in a column of width w starting at (x, y) in card coordinates and returns
+ * the column's height. */
+static int layout_words(Card *c, PangoContext *pc, const OvlCardSpec *spec, int x, int y, int w)
+{
+    int top = y;
+    Text *t = c->text;
+
+    if (!empty(spec->title)) {
+        t[OVL_CARD_TITLE] =
+            (Text){new_text(pc, spec->title, px(c, TITLE_FONT), TRUE, w, 2), x, y - px(c, 2)};
+        y += text_height(t[OVL_CARD_TITLE].layout) - px(c, 2);
+    }
+    if (!empty(spec->employer)) {
+        t[OVL_CARD_EMPLOYER] =
+            (Text){new_text(pc, spec->employer, px(c, EMPLOYER_FONT), FALSE, w, 1), x, y};
+        y += text_height(t[OVL_CARD_EMPLOYER].layout) + px(c, GAP / 2);
+    }
+
+    /* Pay and headcount share a row; the badge keeps its size and the pay gives way. */
+    int row_h = 0;
+    int badge_w = 0;
+    if (spec->headcount > 0) {
+        g_autofree char *words = g_strdup_printf("招聘 %d 人", spec->headcount);
+        PangoLayout *badge = new_text(pc, words, px(c, BADGE_FONT), TRUE, 0, 1);
+        badge_w = text_width(badge) + 2 * px(c, BADGE_PAD_X);
+        if (badge_w > w) {
+            pango_layout_set_width(badge, (w - 2 * px(c, BADGE_PAD_X)) * PANGO_SCALE);
+            pango_layout_set_ellipsize(badge, PANGO_ELLIPSIZE_END);
+            badge_w = w;
+        }
+        t[OVL_CARD_HEADCOUNT] = (Text){badge, 0, 0};
+        row_h = px(c, BADGE_H);
+    }
+    if (!empty(spec->pay)) {
+        int pay_w = badge_w > 0 ? w - badge_w - px(c, 16) : w;
+        if (pay_w > px(c, 60)) {
+            PangoLayout *pay = new_text(pc, spec->pay, px(c, PAY_FONT), TRUE, pay_w, 1);
+            t[OVL_CARD_PAY] = (Text){pay, x, y};
+            row_h = MAX(row_h, text_height(pay));
+        }
+    }
+    if (row_h > 0) {
+        if (t[OVL_CARD_PAY].layout != NULL)
+            t[OVL_CARD_PAY].y = y + (row_h - text_height(t[OVL_CARD_PAY].layout)) / 2;
+        if (t[OVL_CARD_HEADCOUNT].layout != NULL) {
+            PangoLayout *badge = t[OVL_CARD_HEADCOUNT].layout;
+            int bx = t[OVL_CARD_PAY].layout != NULL
+                         ? x + text_width(t[OVL_CARD_PAY].layout) + px(c, 16)
+                         : x;
+            t[OVL_CARD_HEADCOUNT].x = bx + px(c, BADGE_PAD_X);
+            t[OVL_CARD_HEADCOUNT].y = y + (row_h - text_height(badge)) / 2;
+        }
+        y += row_h + px(c, GAP / 2);
+    }
+
+    if (!empty(spec->place)) {
+        int indent = px(c, PIN_W) + px(c, 8);
+        PangoLayout *place =
+            new_text(pc, spec->place, px(c, PLACE_FONT), FALSE, w - indent, c->below ? 2 : 1);
+        t[OVL_CARD_PLACE] = (Text){place, x + indent, y};
+        PangoLayoutIter *iter = pango_layout_get_iter(place);
+        PangoRectangle line;
+        pango_layout_iter_get_line_extents(iter, NULL, &line);
+        pango_layout_iter_free(iter);
+        c->pin_x = x + px(c, PIN_W) / 2;
+        c->pin_y = y + PANGO_PIXELS(line.y + line.height / 2) - px(c, 4);
+        y += text_height(place);
+    }
+    return y - top;
+}
+
+/* Moves the words down by dy, to centre them beside a taller QR column. */
+static void shift_words(Card *c, int dy)
+{
+    for (int i = 0; i < OVL_CARD_N_TEXTS; i++) {
+        if (i != OVL_CARD_CTA)
+            c->text[i].y += dy;
+    }
+    c->pin_y += dy;
+}
+
+/* Tries one QR module size; on success every position in c is set. */
+static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, int module_px)
+{
+    card_clear_texts(c);
+    c->tab = (Text){new_text(pc, TAB_TEXT, px(c, TAB_FONT), TRUE, 0, 1), 0, 0};
+    c->tab_w = text_width(c->tab.layout) + 2 * px(c, TAB_PAD_X);
+    c->tab.x = px(c, TAB_PAD_X);
+    c->tab.y = (px(c, TAB_H) - text_height(c->tab.layout)) / 2;
+    c->panel_y = px(c, TAB_H);
+
+    int panel_w = c->below ? c->safe.width : MIN(c->safe.width, px(c, LANDSCAPE_PANEL_W));
+    int inner_x = px(c, ACCENT_W) + px(c, PAD_X);
+    int inner_w = panel_w - inner_x - px(c, PAD_X);
+    int inner_y = c->panel_y + px(c, PAD_Y);
+    int words_w = inner_w;
+
+    c->module_px = module_px;
+    c->qr_side = c->qr != NULL ? (c->qr->width + 2 * QUIET_MODULES) * module_px : 0;
+    if (c->qr != NULL && !c->below)
+        words_w = inner_w - c->qr_side - px(c, COL_GAP);
+    if (words_w < px(c, MIN_TEXT_W))
+        return FALSE;
+
+    int words_h = layout_words(c, pc, spec, inner_x, inner_y, words_w);
+    int inner_h = words_h;
+    c->rule_y = 0;
+    if (c->qr != NULL) {
+        c->text[OVL_CARD_CTA].layout = new_text(pc, CTA_TEXT, px(c, CTA_FONT), TRUE, 0, 1);
+        int cta_text_w = text_width(c->text[OVL_CARD_CTA].layout);
+        c->cta_h = px(c, CTA_H);
+        if (c->below) {
+            /* Words, a hairline, then the QR with the call to action beside it. */
+            c->cta_w = cta_text_w + 2 * px(c, CTA_PAD_X);
+            int row_w = c->qr_side + px(c, COL_GAP) + c->cta_w;
+            if (row_w > inner_w)
+                return FALSE;
+            c->rule_y = inner_y + words_h + px(c, PAD_Y);
+            c->qr_x = inner_x;
+            c->qr_y = c->rule_y + px(c, PAD_Y);
+            c->cta_x = c->qr_x + c->qr_side + px(c, COL_GAP);
+            c->cta_y = c->qr_y + (c->qr_side - c->cta_h) / 2;
+            inner_h = c->qr_y + c->qr_side - inner_y;
+        } else {
+            /* The QR and the call to action under it form a column on the right. */
+            c->cta_w = c->qr_side;
+            if (cta_text_w + 2 * px(c, 6) > c->cta_w)
+                return FALSE;
+            int col_h = c->qr_side + px(c, GAP) + c->cta_h;
+            inner_h = MAX(words_h, col_h);
+            c->qr_x = panel_w - px(c, PAD_X) - c->qr_side;
+            c->qr_y = inner_y + (inner_h - col_h) / 2;
+            c->cta_x = c->qr_x;
+            c->cta_y = c->qr_y + c->qr_side + px(c, GAP);
+            shift_words(c, (inner_h - words_h) / 2);
+        }
+        Text *cta = &c->text[OVL_CARD_CTA];
+        cta->x = c->cta_x + (c->cta_w - cta_text_w) / 2;
+        cta->y = c->cta_y + (c->cta_h - text_height(cta->layout)) / 2;
+    }
+
+    int card_h = c->panel_y + px(c, PAD_Y) + inner_h + px(c, PAD_Y);
+    if (card_h > c->safe.height || c->tab_w > panel_w)
+        return FALSE;
+    c->card = (OvlRect){c->safe.x, c->safe.y + c->safe.height - card_h, panel_w, card_h};
+    return TRUE;
+}
+
+static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int height, GError **error)
+{
+    c->s = MIN(width, height) / 720.0;
+    c->below = height > width;
+    ovl_card_safe_area(width, height, &c->safe);
+
+    if (!empty(spec->apply_url)) {
+        c->qr = QRcode_encodeString(spec->apply_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        if (c->qr == NULL) {
+            g_set_error(error, JC_ERROR, JC_ERROR_RENDER,
+                        "cannot encode the apply link as a QR "
+                        "code (too long?)");
+            return FALSE;
+        }
+    }
+
+    /* A scratch context only measures; the rectangles get their own surfaces later. */
+    cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(scratch);
+    PangoContext *pc = pango_cairo_create_context(cr);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(pc, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_language(pc, pango_language_from_string("zh-cn"));
+
+    gboolean ok = FALSE;
+    int min_px = ovl_card_min_module_px(width, height);
+    /* Text needs room too: on frames under 0.3 of 720 lines no word is readable on a phone. */
+    if (c->s >= 0.3) {
+        if (c->qr == NULL) {
+            ok = try_layout(c, pc, spec, 0);
+        } else {
+            int target = px(c, c->below ? PORTRAIT_QR : LANDSCAPE_QR);
+            int best = MAX(min_px, target / (c->qr->width + 2 * QUIET_MODULES));
+            for (int m = best; m >= min_px && !ok; m--)
+                ok = try_layout(c, pc, spec, m);
+        }
+    }
+    g_object_unref(pc);
+    cairo_destroy(cr);
+    cairo_surface_destroy(scratch);
+
+    if (!ok)
+        g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "a %dx%d frame is too small for the card%s",
+                    width, height, c->qr != NULL ? " and a scannable QR code" : "");
+    return ok;
+}
+
+static void set_rgb(cairo_t *cr, Rgb c, double alpha)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
+}
+
+/* A rectangle path with per-corner radii: top-left, top-right, bottom-right, bottom-left. */
+static void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double tl, double tr,
+                         double br, double bl)
+{
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x + w - tr, y + tr, tr, -G_PI / 2, 0);
+    cairo_arc(cr, x + w - br, y + h - br, br, 0, G_PI / 2);
+    cairo_arc(cr, x + bl, y + h - bl, bl, G_PI / 2, G_PI);
+    cairo_arc(cr, x + tl, y + tl, tl, G_PI, 3 * G_PI / 2);
+    cairo_close_path(cr);
+}
+
+static void show_text(cairo_t *cr, const Text *t, Rgb colour)
+{
+    if (t->layout == NULL)
+        return;
+    set_rgb(cr, colour, 1.0);
+    cairo_move_to(cr, t->x, t->y);
+    pango_cairo_update_layout(cr, t->layout);
+    pango_cairo_show_layout(cr, t->layout);
+}
+
+/* A map pin: a circle that narrows to a point, with a hole. */
+static void draw_pin(cairo_t *cr, const Card *c)
+{
+    double r = 7.0 * c->s;
+    double cx = c->pin_x;
+    double cy = c->pin_y;
+    cairo_new_path(cr);
+    cairo_move_to(cr, cx, cy + 2.2 * r);
+    cairo_arc(cr, cx, cy, r, G_PI * 5 / 6, G_PI * 13 / 6);
+    cairo_close_path(cr);
+    cairo_new_sub_path(cr);
+    cairo_arc_negative(cr, cx, cy, r * 0.42, 2 * G_PI, 0);
+    cairo_close_path(cr);
+    set_rgb(cr, ACCENT, 1.0);
+    cairo_fill(cr);
+}
+
+static void draw_card(cairo_t *cr, const Card *c)
+{
+    double w = c->card.width;
+    double h = c->card.height;
+    double r = px(c, RADIUS);
+    double py = c->panel_y;
+
+    /* The panel, square at the top-left where the tab continues it. */
+    cairo_pattern_t *grad = cairo_pattern_create_linear(0, py, 0, h);
+    cairo_pattern_add_color_stop_rgba(grad, 0, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
+    cairo_pattern_add_color_stop_rgba(grad, 1, PANEL_BOTTOM.r, PANEL_BOTTOM.g, PANEL_BOTTOM.b,
+                                      PANEL_ALPHA);
+    rounded_rect(cr, 0, py, w, h - py, 0, r, r, r);
+    cairo_set_source(cr, grad);
+    cairo_fill(cr);
+    cairo_pattern_destroy(grad);
+
+    /* The accent: a tab on top and a bar down the left edge, one L-shaped stroke of colour. */
+    rounded_rect(cr, 0, 0, c->tab_w, py + 1, r * 0.6, r * 0.6, 0, 0);
+    rounded_rect(cr, 0, py, px(c, ACCENT_W), h - py, 0, 0, 0, r);
+    set_rgb(cr, ACCENT, 1.0);
+    cairo_fill(cr);
+    show_text(cr, &c->tab, WHITE);
+
+    show_text(cr, &c->text[OVL_CARD_TITLE], WHITE);
+    show_text(cr, &c->text[OVL_CARD_EMPLOYER], MUTED);
+    show_text(cr, &c->text[OVL_CARD_PAY], GOLD);
+
+    const Text *badge = &c->text[OVL_CARD_HEADCOUNT];
+    if (badge->layout != NULL) {
+        double bh = px(c, BADGE_H);
+        double bw = text_width(badge->layout) + 2 * px(c, BADGE_PAD_X);
+        double by = badge->y + text_height(badge->layout) / 2.0 - bh / 2;
+        double lw = MAX(1.0, round(2 * c->s));
+        rounded_rect(cr, badge->x - px(c, BADGE_PAD_X) + lw / 2, by + lw / 2, bw - lw, bh - lw,
+                     bh / 2, bh / 2, bh / 2, bh / 2);
+        set_rgb(cr, ACCENT, 0.22);
+        cairo_fill_preserve(cr);
+        set_rgb(cr, ACCENT, 1.0);
+        cairo_set_line_width(cr, lw);
+        cairo_stroke(cr);
+        show_text(cr, badge, WHITE);
+    }
+
+    if (c->text[OVL_CARD_PLACE].layout != NULL) {
+        draw_pin(cr, c);
+        show_text(cr, &c->text[OVL_CARD_PLACE], WHITE);
+    }
+
+    if (c->rule_y > 0) {
+        double lw = MAX(1.0, round(c->s));
+        cairo_rectangle(cr, px(c, ACCENT_W) + px(c, PAD_X), c->rule_y,
+                        w - px(c, ACCENT_W) - 2 * px(c, PAD_X), lw);
+        set_rgb(cr, WHITE, 0.18);
+        cairo_fill(cr);
+    }
+
+    if (c->qr != NULL) {
+        double cr_r = px(c, 10);
+        if (c->below) {
+            /* A speech-bubble pointer from the call to action towards the QR. */
+            double tip = px(c, 14);
+            double mid = c->cta_y + c->cta_h / 2.0;
+            cairo_move_to(cr, c->cta_x - tip, mid);
+            cairo_line_to(cr, c->cta_x + 1, mid - tip);
+            cairo_line_to(cr, c->cta_x + 1, mid + tip);
+            cairo_close_path(cr);
+        }
+        rounded_rect(cr, c->cta_x, c->cta_y, c->cta_w, c->cta_h, cr_r, cr_r, cr_r, cr_r);
+        set_rgb(cr, ACCENT, 1.0);
+        cairo_fill(cr);
+        show_text(cr, &c->text[OVL_CARD_CTA], WHITE);
+    }
+}
+
+/* Dark modules on white, whole pixels, no anti-aliasing, so a phone's scanner sees hard edges. */
+static void draw_qr(cairo_t *cr, const Card *c)
+{
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    set_rgb(cr, WHITE, 1.0);
+    cairo_paint(cr);
+    set_rgb(cr, QR_DARK, 1.0);
+    int n = c->qr->width;
+    int m = c->module_px;
+    for (int y = 0; y < n; y++) {
+        for (int x = 0; x < n; x++) {
+            if (c->qr->data[y * n + x] & 1)
+                cairo_rectangle(cr, (x + QUIET_MODULES) * m, (y + QUIET_MODULES) * m, m, m);
+        }
+    }
+    cairo_fill(cr);
+}
+
+/* A premultiplied ARGB32 (BGRA in memory on little-endian) buffer of w x h, drawn by draw and
+ * wrapped as an overlay rectangle at (x, y). */
+static GstVideoOverlayRectangle *new_rectangle(const Card *c, int x, int y, int w, int h,
+                                               void (*draw)(cairo_t *, const Card *))
+{
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
+    gsize size = (gsize)stride * (gsize)h;
+    guint8 *data = g_malloc0(size);
+    cairo_surface_t *surface =
+        cairo_image_surface_create_for_data(data, CAIRO_FORMAT_ARGB32, w, h, stride);
+    cairo_t *cr = cairo_create(surface);
+    draw(cr, c);
+    cairo_destroy(cr);
+    cairo_surface_flush(surface);
+    cairo_surface_destroy(surface);
+
+    GstBuffer *buf = gst_buffer_new_wrapped(data, size);
+    gsize offset[GST_VIDEO_MAX_PLANES] = {0};
+    gint strides[GST_VIDEO_MAX_PLANES] = {stride};
+    gst_buffer_add_video_meta_full(buf, GST_VIDEO_FRAME_FLAG_NONE,
+                                   GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, (guint)w, (guint)h, 1,
+                                   offset, strides);
+    GstVideoOverlayRectangle *rect = gst_video_overlay_rectangle_new_raw(
+        buf, x, y, (guint)w, (guint)h, GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
+    gst_buffer_unref(buf);
+    return rect;
+}
+
+static void fill_layout(const Card *c, OvlCardLayout *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->safe = c->safe;
+    out->card = c->card;
+    if (c->qr != NULL) {
+        out->qr = (OvlRect){c->card.x + c->qr_x, c->card.y + c->qr_y, c->qr_side, c->qr_side};
+        out->qr_module_px = c->module_px;
+        out->qr_modules = c->qr->width;
+    }
+    for (int i = 0; i < OVL_CARD_N_TEXTS; i++) {
+        const Text *t = &c->text[i];
+        if (t->layout == NULL)
+            continue;
+        PangoRectangle logical;
+        pango_layout_get_pixel_extents(t->layout, NULL, &logical);
+        out->text[i].box = (OvlRect){c->card.x + t->x + logical.x, c->card.y + t->y + logical.y,
+                                     logical.width, logical.height};
+        out->text[i].n_chars = pango_layout_get_character_count(t->layout);
+        out->text[i].ellipsized = pango_layout_is_ellipsized(t->layout);
+    }
+}
+
+GstVideoOverlayComposition *ovl_card_render(const OvlCardSpec *spec, int width, int height,
+                                            OvlCardLayout *layout, GError **error)
+{
+    if (spec == NULL || width <= 0 || height <= 0 || width > 16384 || height > 16384) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "no card or a bad frame size %dx%d", width,
+                    height);
+        return NULL;
+    }
+
+    Card c = {0};
+    if (!layout_card(&c, spec, width, height, error)) {
+        card_clear(&c);
+        return NULL;
+    }
+
+    GstVideoOverlayRectangle *card =
+        new_rectangle(&c, c.card.x, c.card.y, c.card.width, c.card.height, draw_card);
+    GstVideoOverlayComposition *comp = gst_video_overlay_composition_new(card);
+    gst_video_overlay_rectangle_unref(card);
+    if (c.qr != NULL) {
+        GstVideoOverlayRectangle *qr =
+            new_rectangle(&c, c.card.x + c.qr_x, c.card.y + c.qr_y, c.qr_side, c.qr_side, draw_qr);
+        gst_video_overlay_composition_add_rectangle(comp, qr);
+        gst_video_overlay_rectangle_unref(qr);
+    }
+    if (layout != NULL)
+        fill_layout(&c, layout);
+    card_clear(&c);
+    return comp;
+}

@@ -1,0 +1,79 @@
+/* ovl_scene: immutable, reference-counted snapshots of what should be on screen.
+ *
+ * Invariants: a scene never changes after ovl_scene_new_*() returns, so any thread may read it
+ * without a lock; only the reference count moves, atomically. A card scene owns private copies of
+ * every string of its OvlCardSpec, so the caller's buffers may go away at once. */
+#include "ovl_scene.h"
+
+#include <stdatomic.h>
+
+struct OvlScene {
+    atomic_int refcount;
+    gboolean has_card;
+    OvlCardSpec card; /* its strings point into the owned copies below (or are NULL) */
+    char *title;      /* owned */
+    char *employer;   /* owned */
+    char *pay;        /* owned */
+    char *place;      /* owned */
+    char *apply_url;  /* owned */
+};
+
+static OvlScene *scene_alloc(void)
+{
+    OvlScene *scene = g_new0(OvlScene, 1);
+    atomic_init(&scene->refcount, 1);
+    return scene;
+}
+
+OvlScene *ovl_scene_new_card(const OvlCardSpec *spec)
+{
+    g_return_val_if_fail(spec != NULL, NULL);
+
+    OvlScene *scene = scene_alloc();
+    scene->has_card = TRUE;
+    scene->title = g_strdup(spec->title);
+    scene->employer = g_strdup(spec->employer);
+    scene->pay = g_strdup(spec->pay);
+    scene->place = g_strdup(spec->place);
+    scene->apply_url = g_strdup(spec->apply_url);
+    scene->card.title = scene->title;
+    scene->card.employer = scene->employer;
+    scene->card.pay = scene->pay;
+    scene->card.place = scene->place;
+    scene->card.headcount = spec->headcount;
+    scene->card.apply_url = scene->apply_url;
+    return scene;
+}
+
+OvlScene *ovl_scene_new_empty(void)
+{
+    return scene_alloc();
+}
+
+OvlScene *ovl_scene_ref(OvlScene *scene)
+{
+    g_return_val_if_fail(scene != NULL, NULL);
+    atomic_fetch_add_explicit(&scene->refcount, 1, memory_order_relaxed);
+    return scene;
+}
+
+void ovl_scene_unref(OvlScene *scene)
+{
+    if (scene == NULL)
+        return;
+    /* acq_rel: the thread that frees must see every other thread's last reads finished. */
+    if (atomic_fetch_sub_explicit(&scene->refcount, 1, memory_order_acq_rel) != 1)
+        return;
+    g_free(scene->title);
+    g_free(scene->employer);
+    g_free(scene->pay);
+    g_free(scene->place);
+    g_free(scene->apply_url);
+    g_free(scene);
+}
+
+const OvlCardSpec *ovl_scene_card(const OvlScene *scene)
+{
+    g_return_val_if_fail(scene != NULL, NULL);
+    return scene->has_card ? &scene->card : NULL;
+}
