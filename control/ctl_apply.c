@@ -1,0 +1,325 @@
+/* ctl_apply: viewer sign-up validation (name, phone, consent) and the viewer's HTML pages.
+ *
+ * Runs on the main thread; pure apart from reading templates from the GResource bundle.
+ * Invariant: every value that reaches a page goes through ctl_page_render, which escapes it,
+ * so no posting text or viewer input is ever emitted as markup. */
+#include "ctl_apply.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "ctl_rpc.h"
+#include "jc_error.h"
+#include "jc_text.h"
+
+#define PHONE_RAW_MAX 64 /* bytes; nobody types a phone number longer than this */
+#define NAME_RAW_MAX 400 /* bytes; 40 CJK characters are 120 */
+
+static const char msg_posting[] = "岗位编号无效";
+static const char msg_name[] = "请填写姓名（1-40个字）";
+static const char msg_phone[] = "请填写正确的11位手机号码";
+static const char msg_consent[] = "请勾选同意后再报名";
+
+void ctl_apply_form_clear(CtlApplyForm *form)
+{
+    g_clear_pointer(&form->name, g_free);
+    g_clear_pointer(&form->phone, g_free);
+    form->posting_id = 0;
+    form->consent = FALSE;
+}
+
+static gboolean fail(const char **field, const char *name, GError **error, const char *message)
+{
+    *field = name;
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, message);
+    return FALSE;
+}
+
+static gboolean member_is(JsonObject *obj, const char *name, GType type)
+{
+    JsonNode *n = json_object_get_member(obj, name);
+    return n != NULL && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
+}
+
+gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, const char **field,
+                              GError **error)
+{
+    memset(out, 0, sizeof *out);
+    *field = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonNode *root = NULL;
+    if (ctl_json_depth_ok(body, len, CTL_JSON_MAX_DEPTH) &&
+        json_parser_load_from_data(parser, body, (gssize)len, NULL))
+        root = json_parser_get_root(parser);
+    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+        return fail(field, NULL, error, "请求格式错误：需要一个 JSON 对象");
+
+    JsonObject *obj = json_node_get_object(root);
+    if (member_is(obj, "posting_id", G_TYPE_INT64))
+        out->posting_id = MAX(json_object_get_int_member(obj, "posting_id"), 0);
+    if (member_is(obj, "name", G_TYPE_STRING))
+        out->name = g_strdup(json_object_get_string_member(obj, "name"));
+    if (member_is(obj, "phone", G_TYPE_STRING))
+        out->phone = g_strdup(json_object_get_string_member(obj, "phone"));
+    if (member_is(obj, "consent", G_TYPE_BOOLEAN))
+        out->consent = json_object_get_boolean_member(obj, "consent");
+
+    /* Wrong types are reported like missing values, in the validation order. */
+    if (out->posting_id <= 0)
+        return fail(field, "posting_id", error, msg_posting);
+    if (out->name == NULL)
+        return fail(field, "name", error, msg_name);
+    if (out->phone == NULL)
+        return fail(field, "phone", error, msg_phone);
+    if (!member_is(obj, "consent", G_TYPE_BOOLEAN))
+        return fail(field, "consent", error, msg_consent);
+    return TRUE;
+}
+
+gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, const char **field,
+                              GError **error)
+{
+    memset(out, 0, sizeof *out);
+    *field = NULL;
+    g_autoptr(GHashTable) params =
+        g_uri_parse_params(body, (gssize)len, "&", G_URI_PARAMS_WWW_FORM, NULL);
+    if (params == NULL)
+        return fail(field, NULL, error, "表单格式错误");
+
+    const char *id = g_hash_table_lookup(params, "posting_id");
+    guint64 parsed = 0;
+    if (id != NULL && g_ascii_string_to_unsigned(id, 10, 1, G_MAXINT64, &parsed, NULL))
+        out->posting_id = (gint64)parsed;
+    out->name = g_strdup(g_hash_table_lookup(params, "name"));
+    out->phone = g_strdup(g_hash_table_lookup(params, "phone"));
+    const char *consent = g_hash_table_lookup(params, "consent");
+    out->consent = consent != NULL && consent[0] != '\0';
+
+    if (out->posting_id <= 0)
+        return fail(field, "posting_id", error, msg_posting);
+    return TRUE;
+}
+
+gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone, const char **field,
+                            GError **error)
+{
+    *field = NULL;
+    if (form->posting_id <= 0)
+        return fail(field, "posting_id", error, msg_posting);
+    g_autofree char *n = ctl_apply_normalise_name(form->name, NULL);
+    if (n == NULL)
+        return fail(field, "name", error, msg_name);
+    g_autofree char *p = ctl_apply_normalise_phone(form->phone, NULL);
+    if (p == NULL)
+        return fail(field, "phone", error, msg_phone);
+    if (!form->consent)
+        return fail(field, "consent", error, msg_consent);
+    *name = g_steal_pointer(&n);
+    *phone = g_steal_pointer(&p);
+    return TRUE;
+}
+
+/* Characters a name may not hold: controls, line breaks and bidi overrides (they would let a
+ * name rewrite how its neighbours read on the producer's screen). */
+static gboolean name_char_ok(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    if (t == G_UNICODE_CONTROL || t == G_UNICODE_LINE_SEPARATOR ||
+        t == G_UNICODE_PARAGRAPH_SEPARATOR || t == G_UNICODE_UNASSIGNED ||
+        t == G_UNICODE_SURROGATE || t == G_UNICODE_PRIVATE_USE)
+        return FALSE;
+    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+        return FALSE;
+    return TRUE;
+}
+
+char *ctl_apply_normalise_name(const char *raw, GError **error)
+{
+    if (raw == NULL || strlen(raw) > NAME_RAW_MAX || !g_utf8_validate(raw, -1, NULL))
+        goto invalid;
+    const char *start = raw;
+    while (*start != '\0' && g_unichar_isspace(g_utf8_get_char(start)))
+        start = g_utf8_next_char(start);
+    const char *end = start + strlen(start);
+    while (end > start) {
+        const char *prev = g_utf8_prev_char(end);
+        if (!g_unichar_isspace(g_utf8_get_char(prev)))
+            break;
+        end = prev;
+    }
+    glong chars = g_utf8_strlen(start, end - start);
+    if (chars < 1 || chars > CTL_APPLY_NAME_MAX)
+        goto invalid;
+    for (const char *s = start; s < end; s = g_utf8_next_char(s)) {
+        if (!name_char_ok(g_utf8_get_char(s)))
+            goto invalid;
+    }
+    return g_strndup(start, (gsize)(end - start));
+
+invalid:
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, msg_name);
+    return NULL;
+}
+
+static gboolean is_dash(gunichar c)
+{
+    return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xFF0D || c == 0xFE63 ||
+           c == 0x30FC;
+}
+
+char *ctl_apply_normalise_phone(const char *raw, GError **error)
+{
+    if (raw == NULL || strlen(raw) > PHONE_RAW_MAX || !g_utf8_validate(raw, -1, NULL))
+        goto invalid;
+    char digits[PHONE_RAW_MAX + 1];
+    gsize n = 0;
+    gboolean plus = FALSE;
+    for (const char *s = raw; *s != '\0'; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        if (c >= '0' && c <= '9') {
+            digits[n++] = (char)c;
+        } else if (c >= 0xFF10 && c <= 0xFF19) {
+            digits[n++] = (char)('0' + (c - 0xFF10));
+        } else if (c == '+' || c == 0xFF0B) {
+            if (n != 0 || plus) /* only one, and only in front */
+                goto invalid;
+            plus = TRUE;
+        } else if (!g_unichar_isspace(c) && !is_dash(c)) {
+            goto invalid;
+        }
+    }
+    digits[n] = '\0';
+
+    const char *d = digits;
+    if (plus) {
+        if (!g_str_has_prefix(d, "86"))
+            goto invalid;
+        d += 2;
+    } else if (g_str_has_prefix(d, "0086")) {
+        d += 4;
+    } else if (n == 13 && g_str_has_prefix(d, "86")) {
+        d += 2;
+    }
+    if (strlen(d) != 11 || d[0] != '1' || d[1] < '3' || d[1] > '9')
+        goto invalid;
+    return g_strdup(d);
+
+invalid:
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, msg_phone);
+    return NULL;
+}
+
+char *ctl_apply_mask_phone(const char *phone)
+{
+    gsize len = strlen(phone);
+    if (len < 7)
+        return g_strdup("****");
+    return g_strdup_printf("%.3s****%s", phone, phone + len - 4);
+}
+
+char *ctl_page_render(const char *template_text, GHashTable *vars)
+{
+    GString *out = g_string_sized_new(strlen(template_text) + 1024);
+    const char *p = template_text;
+    for (;;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open != NULL ? strstr(open + 2, "}}") : NULL;
+        if (close == NULL) {
+            g_string_append(out, p);
+            break;
+        }
+        g_string_append_len(out, p, open - p);
+        g_autofree char *key = g_strndup(open + 2, (gsize)(close - open - 2));
+        const char *value = g_hash_table_lookup(vars, key);
+        if (value != NULL) {
+            g_autofree char *escaped = g_markup_escape_text(value, -1);
+            g_string_append(out, escaped);
+        }
+        p = close + 2;
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Renders a compiled-in template; a missing one is a build error, so it is fatal here. */
+static char *render_resource(const char *path, GHashTable *vars)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+    if (bytes == NULL)
+        g_error("page template %s missing: %s", path, error->message);
+    g_autofree char *text = g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+    return ctl_page_render(text, vars);
+}
+
+static GHashTable *vars_new(void)
+{
+    return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+}
+
+static void put_posting(GHashTable *vars, const CtlPosting *p)
+{
+    g_hash_table_insert(vars, "posting_id", g_strdup_printf("%" G_GINT64_FORMAT, p->id));
+    g_hash_table_insert(vars, "title", g_strdup(p->title));
+    g_hash_table_insert(vars, "company", g_strdup(p->company));
+    g_hash_table_insert(vars, "pay_text", jc_format_pay(p->pay_min, p->pay_max, p->pay_unit));
+    g_hash_table_insert(vars, "location", g_strdup(p->location));
+    g_hash_table_insert(vars, "headcount", g_strdup_printf("%d", p->headcount));
+    g_hash_table_insert(vars, "tags", g_strjoinv(" · ", p->tags));
+    g_hash_table_insert(vars, "requirements",
+                        g_strdup(p->requirements[0] != '\0' ? p->requirements : "不限"));
+}
+
+/* The placeholder next to a field; a field the page does not show reports at the top. */
+static const char *error_key(const char *field)
+{
+    if (strcmp(field, "name") == 0)
+        return "name_error";
+    if (strcmp(field, "phone") == 0)
+        return "phone_error";
+    if (strcmp(field, "consent") == 0)
+        return "consent_error";
+    return "form_error";
+}
+
+char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
+                     const char *message)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    put_posting(vars, posting);
+    if (form != NULL) {
+        g_hash_table_insert(vars, "name", g_strdup(form->name));
+        g_hash_table_insert(vars, "phone", g_strdup(form->phone));
+        if (form->consent)
+            g_hash_table_insert(vars, "consent_checked", g_strdup("checked"));
+    }
+    if (bad_field != NULL && message != NULL) {
+        const char *key = error_key(bad_field);
+        g_hash_table_insert(vars, (gpointer)key, g_strdup(message));
+        if (strcmp(key, "form_error") != 0)
+            g_hash_table_insert(vars, "form_error", g_strdup("请检查下面标出的内容后重新提交"));
+    }
+    return render_resource("/jobcast/web/apply.html", vars);
+}
+
+char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    put_posting(vars, posting);
+    g_hash_table_insert(vars, "signup_id", g_strdup_printf("%" G_GINT64_FORMAT, signup_id));
+    g_hash_table_insert(vars, "heading", g_strdup(duplicate ? "您已经报过名了" : "报名成功"));
+    g_hash_table_insert(vars, "message",
+                        g_strdup(duplicate
+                                     ? "我们已经收到过您用这个手机号提交的报名，无需重复提交。"
+                                       "用工单位会在一个工作日内给您打电话，请留意来电。"
+                                     : "用工单位会在一个工作日内给您打电话，请保持手机畅通，"
+                                       "留意来电。"));
+    return render_resource("/jobcast/web/apply-thanks.html", vars);
+}
+
+char *ctl_apply_message_page(const char *heading, const char *message)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    g_hash_table_insert(vars, "heading", g_strdup(heading));
+    g_hash_table_insert(vars, "message", g_strdup(message));
+    return render_resource("/jobcast/web/message.html", vars);
+}

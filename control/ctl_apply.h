@@ -1,0 +1,71 @@
+/* ctl_apply: what a viewer's sign-up must look like: parsing the JSON and form bodies of
+ * POST /api/apply, validating and normalising name and phone, and the viewer's HTML pages.
+ *
+ * Pure functions apart from reading page templates from the compiled-in resources; they run on
+ * the caller's thread (the main thread). Not responsible for transport limits (ctl_http caps the
+ * body) or for storing anything. */
+#pragma once
+
+#include <glib.h>
+
+#include "ctl_store.h"
+
+G_BEGIN_DECLS
+
+#define CTL_APPLY_NAME_MAX 40 /* characters, after trimming */
+
+/* A submitted sign-up as received, before validation. */
+typedef struct {
+    gint64 posting_id; /* 0 when absent or not a positive integer */
+    char *name;        /* owned, as submitted, NULL when absent */
+    char *phone;       /* owned, as submitted, NULL when absent */
+    gboolean consent;
+} CtlApplyForm;
+
+void ctl_apply_form_clear(CtlApplyForm *form);
+
+/* Parses {"posting_id": int, "name": str, "phone": str, "consent": true}. On failure FALSE with
+ * JC_ERROR_INVALID set and *field the offending member ("posting_id", "name", "phone",
+ * "consent"), or NULL when the body is not a JSON object at all. */
+gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, const char **field,
+                              GError **error);
+
+/* Parses application/x-www-form-urlencoded (posting_id, name, phone, consent=on). Same failure
+ * convention; a malformed body names no field. Values are kept even when one is invalid. */
+gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, const char **field,
+                              GError **error);
+
+/* Checks every field of a parsed form, in the order posting_id, name, phone, consent. On success
+ * *name and *phone get the normalised values (transfer full). On failure FALSE with
+ * JC_ERROR_INVALID (a message a viewer can read) and *field naming the field. */
+gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone, const char **field,
+                            GError **error);
+
+/* Trims and checks a name: 1-40 characters, valid UTF-8, no control characters.
+ * (transfer full) or NULL with JC_ERROR_INVALID. */
+char *ctl_apply_normalise_name(const char *raw, GError **error);
+
+/* Turns what a viewer typed into 11 ASCII digits: full-width digits become ASCII; spaces and
+ * dashes go; a leading +86, 0086 or 86 goes; the rest must match 1[3-9]\d{9}.
+ * (transfer full) or NULL with JC_ERROR_INVALID. */
+char *ctl_apply_normalise_phone(const char *raw, GError **error);
+
+/* "13812345678" -> "138****5678" for screens that need no full number. (transfer full) */
+char *ctl_apply_mask_phone(const char *phone);
+
+/* The apply page for a posting. form (may be NULL) refills the fields; bad_field/message (may
+ * be NULL) put an error next to that field. (transfer full) HTML. */
+char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
+                     const char *message);
+
+/* The confirmation after a sign-up (duplicate: it had already been received). (transfer full) */
+char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate);
+
+/* A small page with a heading and one paragraph (404, 401...). (transfer full) */
+char *ctl_apply_message_page(const char *heading, const char *message);
+
+/* Fills {{key}} placeholders in template with HTML-escaped values from vars (char* -> char*);
+ * unknown keys become "". Pure. (transfer full) */
+char *ctl_page_render(const char *template_text, GHashTable *vars);
+
+G_END_DECLS

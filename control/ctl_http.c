@@ -1,0 +1,616 @@
+/* ctl_http: the HTTP side of the control server: routing, request bodies, viewer sign-ups,
+ * producer login and the static files, answered through libwebsockets.
+ *
+ * Main thread only (lws on the GLib loop). Each connection's CtlHttpSession holds one request
+ * at a time; a response is composed whole into the session and written only from
+ * LWS_CALLBACK_HTTP_WRITEABLE (headers first, then the body in chunks).
+ *
+ * A sign-up is answered only once the store reports it durable. Meanwhile the connection just
+ * waits, holding a CtlApplyTicket that is shared with the store's callback. The ticket outlives
+ * whichever side goes first: a connection that closes clears ticket->session, a control that
+ * is freed clears ticket->control, and the store's callback (which always runs exactly once)
+ * drops the last ref. So neither a wsi nor the control is touched after it is gone. */
+#include "ctl_server.h"
+
+#include <string.h>
+
+#include "jc_error.h"
+#include "jc_text.h"
+
+#define HEADER_BUF 2048
+#define CHUNK 4096
+#define PATH_MAX_LEN 512
+#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
+#define HTML_TYPE "text/html; charset=utf-8"
+#define JSON_TYPE "application/json; charset=utf-8"
+
+struct CtlApplyTicket {
+    int ref;             /* main thread only: one for the waiting session (until it closes or
+                            is answered), one for the store (until done runs) */
+    CtlControl *control; /* borrowed; NULL once the control is freed. While set, the ticket
+                            is in control->tickets (borrowed there) */
+    CtlSession *session; /* borrowed; NULL once the connection closed */
+    gboolean json;       /* answer in JSON (else redirect / HTML) */
+    gint64 posting_id;
+    char *name;  /* owned, normalised */
+    char *phone; /* owned, normalised */
+};
+
+static void ticket_unref(CtlApplyTicket *t)
+{
+    if (--t->ref > 0)
+        return;
+    g_free(t->name);
+    g_free(t->phone);
+    g_free(t);
+}
+
+/* Drops the session's side of a ticket; the store's ref keeps it alive. */
+static void ticket_detach_session(CtlApplyTicket *t)
+{
+    if (t->session == NULL)
+        return;
+    t->session->http.ticket = NULL;
+    t->session = NULL;
+    ticket_unref(t);
+}
+
+void ctl_http_ticket_orphan(CtlApplyTicket *t)
+{
+    t->control = NULL;
+    ticket_detach_session(t);
+}
+
+/* Forgets the current request and response; the connection may carry another. */
+static void session_reset(CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    if (h->ticket != NULL)
+        ticket_detach_session(h->ticket); /* the client went away before the store answered */
+    g_clear_pointer(&h->path, g_free);
+    if (h->body != NULL)
+        g_string_free(h->body, TRUE);
+    g_clear_pointer(&h->content_type, g_free);
+    g_clear_pointer(&h->headers, g_ptr_array_unref);
+    g_clear_pointer(&h->out, g_bytes_unref);
+    memset(h, 0, sizeof *h);
+}
+
+/* ---- composing responses ---- */
+
+static void add_header(CtlSession *s, const char *name, const char *value)
+{
+    CtlHttpSession *h = &s->http;
+    if (h->headers == NULL)
+        h->headers = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(h->headers, g_strdup(name));
+    g_ptr_array_add(h->headers, g_strdup(value));
+}
+
+/* Sets the response (body: transfer full, may be NULL) and asks for a writeable callback. */
+static void respond(CtlSession *s, guint status, const char *content_type, GBytes *body)
+{
+    CtlHttpSession *h = &s->http;
+    h->responding = TRUE;
+    h->status = status;
+    h->content_type = g_strdup(content_type);
+    h->out = body != NULL ? body : g_bytes_new_static("", 0);
+    add_header(s, "x-content-type-options:", "nosniff");
+    lws_callback_on_writable(s->wsi);
+}
+
+static void respond_html(CtlSession *s, guint status, char *html)
+{
+    add_header(s, "cache-control:", "no-store");
+    add_header(s, "content-security-policy:", CSP);
+    add_header(s, "referrer-policy:", "no-referrer");
+    respond(s, status, HTML_TYPE, g_bytes_new_take(html, strlen(html)));
+}
+
+static void respond_message(CtlSession *s, guint status, const char *heading, const char *message)
+{
+    respond_html(s, status, ctl_apply_message_page(heading, message));
+}
+
+static void respond_json(CtlSession *s, guint status, JsonNode *node)
+{
+    char *text = ctl_json_to_string(node);
+    json_node_unref(node);
+    add_header(s, "cache-control:", "no-store");
+    respond(s, status, JSON_TYPE, g_bytes_new_take(text, strlen(text)));
+}
+
+static void respond_redirect(CtlSession *s, const char *location)
+{
+    add_header(s, "location:", location);
+    add_header(s, "cache-control:", "no-store");
+    respond(s, 303, "text/plain; charset=utf-8", NULL);
+}
+
+/* {"error":{"code":..., "field":..., "message":...}}; field NULL is sent as null. */
+static JsonNode *error_json(const char *code, const char *field, const char *message)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "error");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "code");
+    json_builder_add_string_value(b, code);
+    json_builder_set_member_name(b, "field");
+    if (field != NULL)
+        json_builder_add_string_value(b, field);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "message");
+    json_builder_add_string_value(b, message);
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
+static void respond_not_found(CtlSession *s)
+{
+    respond_message(s, 404, "页面不存在",
+                    "这个链接已经失效或者输入有误。请重新扫描直播间里的二维码。");
+}
+
+/* ---- writing ---- */
+
+static int finish(CtlSession *s)
+{
+    gboolean close_after = s->http.close_after;
+    session_reset(s);
+    if (close_after)
+        return -1;
+    if (lws_http_transaction_completed(s->wsi))
+        return -1;
+    return 0;
+}
+
+static int write_headers(CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    guint8 buf[LWS_PRE + HEADER_BUF];
+    guint8 *start = buf + LWS_PRE;
+    guint8 *p = start;
+    guint8 *end = buf + sizeof buf - 1;
+    gsize total = g_bytes_get_size(h->out);
+
+    if (lws_add_http_common_headers(s->wsi, h->status, h->content_type, total, &p, end))
+        return -1;
+    for (guint i = 0; h->headers != NULL && i + 1 < h->headers->len; i += 2) {
+        const char *name = g_ptr_array_index(h->headers, i);
+        const char *value = g_ptr_array_index(h->headers, i + 1);
+        if (lws_add_http_header_by_name(s->wsi, (const guchar *)name, (const guchar *)value,
+                                        (int)strlen(value), &p, end))
+            return -1;
+    }
+    if (lws_finalize_write_http_header(s->wsi, start, &p, end))
+        return -1;
+    h->headers_sent = TRUE;
+    if (total == 0)
+        return finish(s);
+    lws_callback_on_writable(s->wsi);
+    return 0;
+}
+
+static int write_response(CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    if (!h->responding)
+        return 0;
+    if (!h->headers_sent)
+        return write_headers(s);
+
+    gsize total = 0;
+    const guint8 *data = g_bytes_get_data(h->out, &total);
+    gsize n = MIN((gsize)CHUNK, total - h->out_sent);
+    gboolean final = h->out_sent + n == total;
+    guint8 buf[LWS_PRE + CHUNK];
+    memcpy(buf + LWS_PRE, data + h->out_sent, n);
+    int wrote = lws_write(s->wsi, buf + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP);
+    if (wrote < 0 || (gsize)wrote != n)
+        return -1;
+    h->out_sent += n;
+    if (final)
+        return finish(s);
+    lws_callback_on_writable(s->wsi);
+    return 0;
+}
+
+/* ---- GET routes ---- */
+
+static void get_healthz(CtlControl *c, CtlSession *s)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "status");
+    json_builder_add_string_value(b, c->pipeline_ready ? "ok" : "starting");
+    json_builder_end_object(b);
+    respond_json(s, c->pipeline_ready ? 200 : 503, json_builder_get_root(b));
+}
+
+/* Parses the decimal id at the start of text; *rest points after it. 0 when none. */
+static gint64 parse_id(const char *text, const char **rest)
+{
+    gint64 id = 0;
+    const char *p = text;
+    while (*p >= '0' && *p <= '9' && id < G_MAXINT64 / 10 - 10) {
+        id = id * 10 + (*p - '0');
+        p++;
+    }
+    *rest = p;
+    return p == text ? 0 : id;
+}
+
+static CtlPosting *lookup_posting(CtlControl *c, CtlSession *s, gint64 id, gboolean json)
+{
+    g_autoptr(GError) error = NULL;
+    CtlPosting *p = id > 0 ? ctl_store_get_posting(c->store, id, &error) : NULL;
+    if (p != NULL)
+        return p;
+    if (error != NULL && !g_error_matches(error, JC_ERROR, JC_ERROR_NOT_FOUND)) {
+        g_message("control: reading posting %" G_GINT64_FORMAT ": %s", id, error->message);
+        if (json)
+            respond_json(s, 500, error_json("internal", NULL, "服务器内部错误，请稍后再试"));
+        else
+            respond_message(s, 500, "出错了", "服务器暂时出了问题，请稍后再试。");
+        return NULL;
+    }
+    if (json)
+        respond_json(s, 404, error_json("not_found", "posting_id", "这个岗位不存在"));
+    else
+        respond_not_found(s);
+    return NULL;
+}
+
+/* /a/ID and /a/ID/thanks?s=N[&dup=1] */
+static void get_apply(CtlControl *c, CtlSession *s, const char *tail)
+{
+    const char *rest = NULL;
+    gint64 id = parse_id(tail, &rest);
+    gboolean thanks = g_ascii_strcasecmp(rest, "/thanks") == 0;
+    if (id <= 0 || (rest[0] != '\0' && !thanks)) {
+        respond_not_found(s);
+        return;
+    }
+    g_autoptr(CtlPosting) p = lookup_posting(c, s, id, FALSE);
+    if (p == NULL)
+        return;
+    if (!thanks) {
+        respond_html(s, 200, ctl_apply_page(p, NULL, NULL, NULL));
+        return;
+    }
+    char buf[64];
+    const char *sid = lws_get_urlarg_by_name(s->wsi, "s=", buf, sizeof buf);
+    gint64 signup_id = sid != NULL ? g_ascii_strtoll(sid, NULL, 10) : 0;
+    char dbuf[16];
+    gboolean dup = lws_get_urlarg_by_name(s->wsi, "dup=", dbuf, sizeof dbuf) != NULL;
+    respond_html(s, 200, ctl_apply_thanks_page(p, signup_id, dup));
+}
+
+static void get_login(CtlControl *c, CtlSession *s)
+{
+    char buf[512];
+    const char *token = lws_get_urlarg_by_name(s->wsi, "token=", buf, sizeof buf);
+    if (!ctl_auth_check_token(c->auth, token)) {
+        respond_message(s, 401, "需要登录",
+                        "请打开 jobcast 启动时打印的控制台链接（含 token）。"
+                        "Open the control link that jobcast printed when it started.");
+        return;
+    }
+    g_autofree char *sid = ctl_auth_session_new(c->auth);
+    g_autofree char *cookie =
+        g_strdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", CTL_AUTH_COOKIE,
+                        sid, CTL_AUTH_SESSION_SECONDS);
+    add_header(s, "set-cookie:", cookie);
+    respond_redirect(s, "/control");
+}
+
+gboolean ctl_http_session_cookie_valid(CtlControl *c, struct lws *wsi)
+{
+    char buf[128];
+    size_t max = sizeof buf;
+    if (lws_http_cookie_get(wsi, CTL_AUTH_COOKIE, buf, &max) != 0)
+        return FALSE;
+    return ctl_auth_session_valid(c->auth, buf);
+}
+
+static const struct {
+    const char *suffix;
+    const char *type;
+} mime_types[] = {
+    {".html", HTML_TYPE},
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".json", JSON_TYPE},
+    {".png", "image/png"},
+    {".svg", "image/svg+xml"},
+};
+
+/* Serves /jobcast/web/NAME; only plain names with a known type (no '/', no leading '.'). */
+static void serve_resource(CtlSession *s, const char *name)
+{
+    const char *type = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(mime_types) && type == NULL; i++) {
+        if (g_str_has_suffix(name, mime_types[i].suffix))
+            type = mime_types[i].type;
+    }
+    if (type == NULL || name[0] == '.' || strchr(name, '/') != NULL || strchr(name, '\\') != NULL) {
+        respond_not_found(s);
+        return;
+    }
+    g_autofree char *path = g_strconcat("/jobcast/web/", name, NULL);
+    GBytes *bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    if (bytes == NULL) {
+        respond_not_found(s);
+        return;
+    }
+    add_header(s, "cache-control:", "no-cache");
+    if (g_str_has_suffix(name, ".html")) {
+        add_header(s, "content-security-policy:", CSP);
+        add_header(s, "cache-control:", "no-store");
+    }
+    respond(s, 200, type, bytes);
+}
+
+static void get_control(CtlControl *c, CtlSession *s)
+{
+    if (!ctl_http_session_cookie_valid(c, s->wsi)) {
+        respond_redirect(s, "/login");
+        return;
+    }
+    serve_resource(s, "control.html");
+}
+
+static void route_get(CtlControl *c, CtlSession *s, const char *path)
+{
+    if (strcmp(path, "/healthz") == 0)
+        get_healthz(c, s);
+    else if (g_ascii_strncasecmp(path, "/a/", 3) == 0)
+        get_apply(c, s, path + 3);
+    else if (strcmp(path, "/login") == 0)
+        get_login(c, s);
+    else if (strcmp(path, "/control") == 0)
+        get_control(c, s);
+    else if (g_str_has_prefix(path, "/static/"))
+        serve_resource(s, path + strlen("/static/"));
+    else
+        respond_not_found(s);
+}
+
+/* ---- POST /api/apply ---- */
+
+static void apply_done(gint64 signup_id, gboolean duplicate, const GError *error, gpointer data)
+{
+    CtlApplyTicket *t = data;
+    CtlControl *c = t->control;
+    if (c != NULL && error == NULL && !duplicate)
+        ctl_control_signup_created(c, t->posting_id, signup_id, t->name, t->phone);
+
+    if (c != NULL)
+        g_hash_table_remove(c->tickets, t);
+    CtlSession *s = t->session;
+    if (s != NULL) {
+        ticket_detach_session(t); /* the store's ref still holds t */
+
+        if (error != NULL && g_error_matches(error, JC_ERROR, JC_ERROR_RATE_LIMITED)) {
+            if (t->json)
+                respond_json(s, 429, error_json("rate_limited", NULL, "提交太频繁，请稍后再试"));
+            else
+                respond_message(s, 429, "提交太频繁", "请稍等一会儿再提交。");
+        } else if (error != NULL) {
+            g_message("control: storing a sign-up failed: %s", error->message);
+            if (t->json)
+                respond_json(s, 500, error_json("internal", NULL, "服务器内部错误，请稍后再试"));
+            else
+                respond_message(s, 500, "出错了", "报名没有保存成功，请稍后再试。");
+        } else if (t->json) {
+            g_autoptr(JsonBuilder) b = json_builder_new();
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "id");
+            json_builder_add_int_value(b, signup_id);
+            json_builder_set_member_name(b, "duplicate");
+            json_builder_add_boolean_value(b, duplicate);
+            json_builder_end_object(b);
+            respond_json(s, duplicate ? 200 : 201, json_builder_get_root(b));
+        } else {
+            g_autofree char *location =
+                g_strdup_printf("/a/%" G_GINT64_FORMAT "/thanks?s=%" G_GINT64_FORMAT "%s",
+                                t->posting_id, signup_id, duplicate ? "&dup=1" : "");
+            respond_redirect(s, location);
+        }
+    }
+    ticket_unref(t); /* the store's ref */
+}
+
+static void invalid_apply(CtlSession *s, gboolean json, const CtlPosting *p,
+                          const CtlApplyForm *form, const char *field, const char *message)
+{
+    if (json)
+        respond_json(s, 400, error_json("invalid", field, message));
+    else if (p != NULL)
+        respond_html(s, 400, ctl_apply_page(p, form, field, message));
+    else
+        respond_message(s, 400, "提交有误", message);
+}
+
+static void post_apply(CtlControl *c, CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    char ctype[128] = "";
+    if (lws_hdr_copy(s->wsi, ctype, sizeof ctype, WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
+        ctype[0] = '\0';
+    char *semi = strchr(ctype, ';');
+    if (semi != NULL)
+        *semi = '\0';
+    g_strstrip(ctype);
+    gboolean json = g_ascii_strcasecmp(ctype, "application/json") == 0;
+    gboolean form = g_ascii_strcasecmp(ctype, "application/x-www-form-urlencoded") == 0;
+
+    if (h->too_large) {
+        if (form)
+            respond_message(s, 413, "内容太长", "提交的内容太长了，请检查后重新提交。");
+        else
+            respond_json(s, 413, error_json("too_large", NULL, "request body over 16384 bytes"));
+        return;
+    }
+    if (!json && !form) {
+        respond_json(s, 415,
+                     error_json("unsupported_media_type", NULL,
+                                "use application/json or application/x-www-form-urlencoded"));
+        return;
+    }
+
+    const char *body = h->body != NULL ? h->body->str : "";
+    gsize len = h->body != NULL ? h->body->len : 0;
+    CtlApplyForm in = {0};
+    const char *field = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean parsed = json ? ctl_apply_parse_json(body, len, &in, &field, &error)
+                           : ctl_apply_parse_form(body, len, &in, &field, &error);
+    /* A posting id that parsed, even if another field did not, is needed for the 404 and for
+     * the form page. */
+    g_autoptr(CtlPosting) p = NULL;
+    g_autofree char *name = NULL; /* declared before any goto: cleanup runs at "out" */
+    g_autofree char *phone = NULL;
+    if (in.posting_id > 0) {
+        p = lookup_posting(c, s, in.posting_id, json);
+        if (p == NULL)
+            goto out;
+    }
+    if (!parsed) {
+        invalid_apply(s, json, p, &in, field, error->message);
+        goto out;
+    }
+    if (!ctl_apply_validate(&in, &name, &phone, &field, &error)) {
+        invalid_apply(s, json, p, &in, field, error->message);
+        goto out;
+    }
+
+    char addr[64] = "";
+    lws_get_peer_simple(s->wsi, addr, sizeof addr);
+    /* lws listens on a dual-stack socket: show IPv4 clients as IPv4. */
+    const char *client = g_str_has_prefix(addr, "::ffff:") && strchr(addr, '.') != NULL
+                             ? addr + strlen("::ffff:")
+                             : addr;
+    CtlApplyTicket *t = g_new0(CtlApplyTicket, 1);
+    t->ref = 2; /* the session's and the store's */
+    t->control = c;
+    t->session = s;
+    t->json = json;
+    t->posting_id = p->id;
+    t->name = g_steal_pointer(&name);
+    t->phone = g_steal_pointer(&phone);
+    h->ticket = t;
+    g_hash_table_add(c->tickets, t);
+    CtlSignupRequest req = {
+        .posting_id = p->id,
+        .name = t->name,
+        .phone = t->phone,
+        .consent = TRUE,
+        .client_addr = client[0] != '\0' ? client : NULL,
+    };
+    ctl_store_add_signup(c->store, &req, apply_done, t);
+out:
+    ctl_apply_form_clear(&in);
+}
+
+static void route_post(CtlControl *c, CtlSession *s)
+{
+    if (s->http.path == NULL || s->http.responding)
+        return;
+    if (strcmp(s->http.path, "/api/apply") == 0)
+        post_apply(c, s);
+    else
+        respond_not_found(s);
+}
+
+/* ---- the lws callback ---- */
+
+static int on_http(CtlControl *c, CtlSession *s, const char *uri)
+{
+    session_reset(s);
+    CtlHttpSession *h = &s->http;
+    if (c->closing)
+        return -1;
+    h->path = g_strndup(uri, PATH_MAX_LEN);
+    h->is_post = lws_hdr_total_length(s->wsi, WSI_TOKEN_POST_URI) > 0;
+    if (!h->is_post) {
+        if (lws_hdr_total_length(s->wsi, WSI_TOKEN_GET_URI) <= 0) {
+            add_header(s, "allow:", "GET, POST");
+            respond_message(s, 405, "不支持的请求", "Method not allowed.");
+            h->close_after = TRUE;
+            return 0;
+        }
+        route_get(c, s, h->path);
+        return 0;
+    }
+
+    /* POST: the body follows in HTTP_BODY callbacks, which only come if we return 0 here. */
+    char clen[32] = "";
+    if (lws_hdr_copy(s->wsi, clen, sizeof clen, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0) {
+        respond_json(s, 411, error_json("length_required", NULL, "Content-Length required"));
+        h->close_after = TRUE;
+        return 0;
+    }
+    guint64 declared = 0;
+    if (!g_ascii_string_to_unsigned(clen, 10, 0, G_MAXUINT64, &declared, NULL))
+        declared = G_MAXUINT64;
+    if (declared > CTL_HTTP_DRAIN_MAX) {
+        /* Too big to be worth reading: answer now and close. */
+        h->too_large = TRUE;
+        h->close_after = TRUE;
+        route_post(c, s);
+        return 0;
+    }
+    h->too_large = declared > CTL_HTTP_BODY_MAX;
+    h->body = g_string_sized_new(h->too_large ? 0 : (gsize)declared);
+    if (declared == 0)
+        route_post(c, s);
+    return 0;
+}
+
+static void on_body(CtlSession *s, const void *in, size_t len)
+{
+    CtlHttpSession *h = &s->http;
+    if (h->responding || h->body == NULL)
+        return;
+    h->body_seen += len;
+    if (h->body_seen > CTL_HTTP_DRAIN_MAX) {
+        h->too_large = TRUE;
+        h->close_after = TRUE;
+    } else if (h->body_seen > CTL_HTTP_BODY_MAX) {
+        h->too_large = TRUE;
+    }
+    if (!h->too_large)
+        g_string_append_len(h->body, in, (gssize)len);
+}
+
+int ctl_http_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons reason,
+                      CtlSession *s, void *in, size_t len)
+{
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        s->wsi = wsi;
+        return on_http(c, s, in);
+    case LWS_CALLBACK_HTTP_BODY:
+        on_body(s, in, len);
+        if (s->http.close_after)
+            route_post(c, s);
+        return 0;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (s->http.ticket == NULL)
+            route_post(c, s);
+        return 0;
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return write_response(s);
+    case LWS_CALLBACK_CLOSED_HTTP:
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+        if (s != NULL)
+            session_reset(s);
+        return 0;
+    default:
+        return 0;
+    }
+}

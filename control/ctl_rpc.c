@@ -1,0 +1,275 @@
+/* ctl_rpc: JSON-RPC 2.0 request parsing, dispatch and reply building (pure, no I/O).
+ *
+ * Rules kept here (JSON-RPC 2.0 section 4-5): a request is an object with "jsonrpc":"2.0", a
+ * string "method", optional "params" and optional "id" (string, integer or null). Without "id"
+ * it is a notification and gets no reply, not even an error, unless it is malformed enough that
+ * we cannot tell (then the error goes out with id null, as the spec asks). Params are accepted
+ * by name only: an array is -32602, any other type -32600. */
+#include "ctl_rpc.h"
+
+#include <string.h>
+
+#include "jc_error.h"
+
+static const struct {
+    int jc_code;
+    int rpc_code;
+    const char *reason;
+} error_map[] = {
+    {JC_ERROR_INVALID, CTL_RPC_INVALID_PARAMS, "invalid"},
+    {JC_ERROR_NOT_FOUND, CTL_RPC_NOT_FOUND, "not_found"},
+    {JC_ERROR_TOO_LARGE, CTL_RPC_TOO_LARGE, "too_large"},
+    {JC_ERROR_AUTH, CTL_RPC_AUTH, "auth"},
+    {JC_ERROR_CONFLICT, CTL_RPC_CONFLICT, "conflict"},
+    {JC_ERROR_RATE_LIMITED, CTL_RPC_RATE_LIMITED, "rate_limited"},
+    {JC_ERROR_DB, CTL_RPC_DB, "db"},
+    {JC_ERROR_IO, CTL_RPC_IO, "io"},
+    {JC_ERROR_PIPELINE, CTL_RPC_PIPELINE, "pipeline"},
+    {JC_ERROR_RENDER, CTL_RPC_RENDER, "render"},
+};
+
+int ctl_rpc_code_for_error(const GError *error)
+{
+    if (error == NULL || error->domain != JC_ERROR)
+        return CTL_RPC_INTERNAL_ERROR;
+    for (gsize i = 0; i < G_N_ELEMENTS(error_map); i++) {
+        if (error_map[i].jc_code == error->code)
+            return error_map[i].rpc_code;
+    }
+    return CTL_RPC_SERVER_ERROR;
+}
+
+const char *ctl_rpc_reason_for_error(const GError *error)
+{
+    if (error == NULL || error->domain != JC_ERROR)
+        return "internal";
+    for (gsize i = 0; i < G_N_ELEMENTS(error_map); i++) {
+        if (error_map[i].jc_code == error->code)
+            return error_map[i].reason;
+    }
+    return "server";
+}
+
+char *ctl_json_to_string(JsonNode *node)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_root(gen, node);
+    return json_generator_to_data(gen, NULL);
+}
+
+gboolean ctl_json_depth_ok(const char *text, gsize len, guint max_depth)
+{
+    guint depth = 0;
+    gboolean in_string = FALSE;
+    for (gsize i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++; /* skip the escaped character, whatever it is */
+            else if (ch == '"')
+                in_string = FALSE;
+            continue;
+        }
+        if (ch == '"') {
+            in_string = TRUE;
+        } else if (ch == '[' || ch == '{') {
+            depth++;
+            if (depth > max_depth)
+                return FALSE;
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return TRUE;
+}
+
+/* The envelope {"jsonrpc":"2.0","id":...} that every reply shares; member is added by caller. */
+static JsonBuilder *reply_begin(JsonNode *id)
+{
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "jsonrpc");
+    json_builder_add_string_value(b, "2.0");
+    json_builder_set_member_name(b, "id");
+    if (id != NULL)
+        json_builder_add_value(b, json_node_copy(id));
+    else
+        json_builder_add_null_value(b);
+    return b;
+}
+
+static char *reply_end(JsonBuilder *b)
+{
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_object_unref(b);
+    return ctl_json_to_string(root);
+}
+
+char *ctl_rpc_build_result(JsonNode *id, JsonNode *result)
+{
+    JsonBuilder *b = reply_begin(id);
+    json_builder_set_member_name(b, "result");
+    if (result != NULL)
+        json_builder_add_value(b, result);
+    else
+        json_builder_add_null_value(b);
+    return reply_end(b);
+}
+
+char *ctl_rpc_build_error(JsonNode *id, int code, const char *message, const char *reason)
+{
+    JsonBuilder *b = reply_begin(id);
+    json_builder_set_member_name(b, "error");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "code");
+    json_builder_add_int_value(b, code);
+    json_builder_set_member_name(b, "message");
+    json_builder_add_string_value(b, message);
+    if (reason != NULL) {
+        json_builder_set_member_name(b, "data");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "reason");
+        json_builder_add_string_value(b, reason);
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+    return reply_end(b);
+}
+
+char *ctl_rpc_build_notification(const char *method, JsonNode *params)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "jsonrpc");
+    json_builder_add_string_value(b, "2.0");
+    json_builder_set_member_name(b, "method");
+    json_builder_add_string_value(b, method);
+    if (params != NULL) {
+        json_builder_set_member_name(b, "params");
+        json_builder_add_value(b, params);
+    }
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    return ctl_json_to_string(root);
+}
+
+/* A valid id is a string, an integer or null (fractional numbers are discouraged by the spec
+ * and refused here so that echoing them back is exact). */
+static gboolean id_valid(JsonNode *id)
+{
+    if (JSON_NODE_HOLDS_NULL(id))
+        return TRUE;
+    if (!JSON_NODE_HOLDS_VALUE(id))
+        return FALSE;
+    GType t = json_node_get_value_type(id);
+    return t == G_TYPE_STRING || t == G_TYPE_INT64;
+}
+
+static const CtlRpcMethod *find_method(const CtlRpcMethod *methods, gsize n, const char *name)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (strcmp(methods[i].name, name) == 0)
+            return &methods[i];
+    }
+    return NULL;
+}
+
+/* Runs a well-formed request; returns the reply or NULL for a notification. */
+static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *req,
+                      gpointer user_data)
+{
+    JsonNode *id = json_object_get_member(req, "id"); /* NULL: notification */
+    const char *name = json_object_get_string_member(req, "method");
+    const CtlRpcMethod *m = find_method(methods, n_methods, name);
+    if (m == NULL) {
+        if (id == NULL)
+            return NULL;
+        return ctl_rpc_build_error(id, CTL_RPC_METHOD_NOT_FOUND, "Method not found", NULL);
+    }
+
+    JsonNode *params_node = json_object_get_member(req, "params");
+    g_autoptr(JsonObject) empty = json_object_new();
+    JsonObject *params = empty;
+    if (params_node != NULL && JSON_NODE_HOLDS_OBJECT(params_node)) {
+        params = json_node_get_object(params_node);
+    } else if (params_node != NULL) {
+        /* An array: structured but positional, which no method here takes. */
+        if (id == NULL)
+            return NULL;
+        return ctl_rpc_build_error(id, CTL_RPC_INVALID_PARAMS,
+                                   "Invalid params: params must be an object", "invalid");
+    }
+
+    g_autoptr(GError) error = NULL;
+    JsonNode *result = m->handler(params, user_data, &error);
+    if (id == NULL) {
+        if (result != NULL)
+            json_node_unref(result);
+        return NULL;
+    }
+    if (result == NULL) {
+        return ctl_rpc_build_error(id, ctl_rpc_code_for_error(error),
+                                   error != NULL ? error->message : "Internal error",
+                                   ctl_rpc_reason_for_error(error));
+    }
+    return ctl_rpc_build_result(id, result);
+}
+
+char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                     gpointer user_data)
+{
+    if (len > CTL_RPC_MAX_MESSAGE) {
+        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: message larger than 65536 bytes", "too_large");
+    }
+    if (!ctl_json_depth_ok(msg, len, CTL_JSON_MAX_DEPTH)) {
+        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: nested too deeply", "too_large");
+    }
+
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    JsonNode *root = NULL;
+    if (json_parser_load_from_data(parser, msg, (gssize)len, &error))
+        root = json_parser_get_root(parser);
+    if (root == NULL)
+        return ctl_rpc_build_error(NULL, CTL_RPC_PARSE_ERROR, "Parse error", NULL);
+
+    if (JSON_NODE_HOLDS_ARRAY(root)) {
+        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: batches are not supported", NULL);
+    }
+    if (!JSON_NODE_HOLDS_OBJECT(root)) {
+        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST, "Invalid Request: not an object",
+                                   NULL);
+    }
+
+    JsonObject *req = json_node_get_object(root);
+    JsonNode *id = json_object_get_member(req, "id");
+    if (id != NULL && !id_valid(id)) {
+        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: id must be a string, an integer or null",
+                                   NULL);
+    }
+    /* From here on the id is usable: errors echo it (as null for a notification). */
+    JsonNode *version = json_object_get_member(req, "jsonrpc");
+    if (version == NULL || !JSON_NODE_HOLDS_VALUE(version) ||
+        json_node_get_value_type(version) != G_TYPE_STRING ||
+        strcmp(json_node_get_string(version), "2.0") != 0) {
+        return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: jsonrpc must be \"2.0\"", NULL);
+    }
+    JsonNode *method = json_object_get_member(req, "method");
+    if (method == NULL || !JSON_NODE_HOLDS_VALUE(method) ||
+        json_node_get_value_type(method) != G_TYPE_STRING) {
+        return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: method must be a string", NULL);
+    }
+    JsonNode *params = json_object_get_member(req, "params");
+    if (params != NULL && !JSON_NODE_HOLDS_OBJECT(params) && !JSON_NODE_HOLDS_ARRAY(params)) {
+        return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
+                                   "Invalid Request: params must be an object", NULL);
+    }
+    return dispatch(methods, n_methods, req, user_data);
+}

@@ -1,0 +1,71 @@
+/* ctl_rpc: JSON-RPC 2.0 for the producer WebSocket: parsing requests, dispatching them to a
+ * method table and building results, errors and notifications.
+ *
+ * Pure: no sockets, no globals; runs on whichever thread calls it (the main thread in jobcast).
+ * Not responsible for transport limits other than the message size cap it checks itself. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Largest message accepted, in bytes (docs/protocol.md). */
+#define CTL_RPC_MAX_MESSAGE (64 * 1024)
+/* Deepest nesting of arrays/objects accepted in any JSON input (guards json-glib's recursion). */
+#define CTL_JSON_MAX_DEPTH 32
+
+/* Error codes: the standard ones, then jobcast's application errors (one per JcErrorCode). */
+typedef enum {
+    CTL_RPC_PARSE_ERROR = -32700,
+    CTL_RPC_INVALID_REQUEST = -32600,
+    CTL_RPC_METHOD_NOT_FOUND = -32601,
+    CTL_RPC_INVALID_PARAMS = -32602,
+    CTL_RPC_INTERNAL_ERROR = -32603,
+    CTL_RPC_SERVER_ERROR = -32000, /* any other application failure */
+    CTL_RPC_AUTH = -32001,
+    CTL_RPC_NOT_FOUND = -32004,
+    CTL_RPC_CONFLICT = -32009,
+    CTL_RPC_DB = -32010,
+    CTL_RPC_IO = -32011,
+    CTL_RPC_TOO_LARGE = -32013,
+    CTL_RPC_PIPELINE = -32020,
+    CTL_RPC_RENDER = -32021,
+    CTL_RPC_RATE_LIMITED = -32029,
+} CtlRpcCode;
+
+/* A method: params is never NULL (an empty object when the request had none) and borrowed.
+ * Returns the result (transfer full), or NULL with error set; a JC_ERROR_INVALID error becomes
+ * -32602, other JC_ERROR codes their application code (ctl_rpc_code_for_error). */
+typedef JsonNode *(*CtlRpcHandler)(JsonObject *params, gpointer user_data, GError **error);
+
+typedef struct {
+    const char *name;
+    CtlRpcHandler handler;
+} CtlRpcMethod;
+
+/* Handles one message (len bytes, need not be NUL-terminated) against the method table.
+ * Returns the reply to send (transfer full), or NULL when none is due (a notification, i.e. a
+ * valid request without "id"). Batches (arrays) are answered with -32600. */
+char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                     gpointer user_data);
+
+/* Reply builders. id is borrowed (NULL is sent as null); result/params are (transfer full).
+ * reason, if not NULL, goes into error.data.reason. All return (transfer full) text. */
+char *ctl_rpc_build_result(JsonNode *id, JsonNode *result);
+char *ctl_rpc_build_error(JsonNode *id, int code, const char *message, const char *reason);
+char *ctl_rpc_build_notification(const char *method, JsonNode *params);
+
+/* The JSON-RPC code for an error a method returned, and the short reason word for it
+ * ("invalid", "not_found", ...; (transfer none)). */
+int ctl_rpc_code_for_error(const GError *error);
+const char *ctl_rpc_reason_for_error(const GError *error);
+
+/* TRUE when the arrays/objects in the JSON text nest no deeper than max_depth. A cheap scan
+ * run before json-glib, whose parser recurses once per level. */
+gboolean ctl_json_depth_ok(const char *text, gsize len, guint max_depth);
+
+/* Serialises a node compactly. (transfer full) */
+char *ctl_json_to_string(JsonNode *node);
+
+G_END_DECLS

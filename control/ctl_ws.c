@@ -1,0 +1,186 @@
+/* ctl_ws: the producers' WebSocket (/api/control): upgrade auth, receiving JSON-RPC messages,
+ * and the per-connection outgoing queue.
+ *
+ * Main thread only. Invariants: a CtlSession is in control->producers exactly while its
+ * ws.open is TRUE (ESTABLISHED to CLOSED); outgoing text is only queued here and written in
+ * LWS_CALLBACK_SERVER_WRITEABLE, one message per callback; a queue never grows past
+ * CTL_WS_QUEUE_MAX_* (a producer that cannot keep up is disconnected, not buffered forever);
+ * an incoming message never grows past CTL_RPC_MAX_MESSAGE (the rest of it is dropped and the
+ * sender gets -32600, the connection stays up). */
+#include "ctl_server.h"
+
+#include <string.h>
+
+/* Refuses the upgrade with a plain HTTP status (the client sees e.g. 401, not a closed
+ * socket); returning nonzero from FILTER_PROTOCOL_CONNECTION then drops the connection. */
+static int refuse(struct lws *wsi, guint status)
+{
+    lws_return_http_status(wsi, status, NULL);
+    return -1;
+}
+
+/* Browsers cannot send Authorization on a WebSocket: they come with the session cookie, and
+ * then the Origin must be this server (so another site's page cannot ride the cookie). */
+static gboolean origin_matches_host(struct lws *wsi)
+{
+    char origin[256];
+    char host[256];
+    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+        return FALSE;
+    if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+        return FALSE;
+    g_autofree char *expected = g_strconcat("http://", host, NULL);
+    return g_ascii_strcasecmp(origin, expected) == 0;
+}
+
+static int filter_connection(CtlControl *c, struct lws *wsi)
+{
+    char uri[64];
+    if (c->closing)
+        return -1;
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
+        strcmp(uri, "/api/control") != 0)
+        return refuse(wsi, 404);
+
+    char authz[512];
+    int n = lws_hdr_copy(wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION);
+    if (n != 0) {
+        /* A present but wrong (or too long) Authorization never falls back to the cookie. */
+        if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0 &&
+            ctl_auth_check_token(c->auth, g_strstrip(authz + 7)))
+            return 0;
+        return refuse(wsi, 401);
+    }
+    if (!ctl_http_session_cookie_valid(c, wsi))
+        return refuse(wsi, 401);
+    if (!origin_matches_host(wsi))
+        return refuse(wsi, 403);
+    return 0;
+}
+
+void ctl_ws_send(CtlSession *s, const char *text)
+{
+    CtlWsSession *w = &s->ws;
+    if (!w->open || w->kick)
+        return;
+    gsize n = strlen(text);
+    if (g_queue_get_length(&w->out) >= CTL_WS_QUEUE_MAX_MESSAGES ||
+        w->out_bytes + n > CTL_WS_QUEUE_MAX_BYTES) {
+        g_message("control: a producer is not reading its messages; disconnecting it");
+        w->kick = TRUE;
+    } else {
+        g_queue_push_tail(&w->out, g_bytes_new(text, n));
+        w->out_bytes += n;
+    }
+    lws_callback_on_writable(s->wsi);
+}
+
+void ctl_ws_broadcast(CtlControl *c, const char *text)
+{
+    if (c->closing)
+        return;
+    for (GList *l = c->producers; l != NULL; l = l->next)
+        ctl_ws_send(l->data, text);
+}
+
+static void on_receive(CtlControl *c, struct lws *wsi, CtlSession *s, const void *in, size_t len)
+{
+    CtlWsSession *w = &s->ws;
+    if (!w->rx_dropped) {
+        if (w->rx == NULL)
+            w->rx = g_string_new(NULL);
+        if (w->rx->len + len > CTL_RPC_MAX_MESSAGE) {
+            w->rx_dropped = TRUE;
+            g_string_free(w->rx, TRUE);
+            w->rx = NULL;
+        } else {
+            g_string_append_len(w->rx, in, (gssize)len);
+        }
+    }
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
+        return;
+
+    char *reply = NULL;
+    if (w->rx_dropped) {
+        reply =
+            ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
+                                "Invalid Request: message larger than 65536 bytes", "too_large");
+    } else {
+        reply =
+            ctl_rpc_handle(ctl_control_methods, ctl_control_n_methods, w->rx->str, w->rx->len, c);
+    }
+    w->rx_dropped = FALSE;
+    if (w->rx != NULL) {
+        g_string_free(w->rx, TRUE);
+        w->rx = NULL;
+    }
+    if (reply != NULL)
+        ctl_ws_send(s, reply);
+    g_free(reply);
+}
+
+static int on_writeable(struct lws *wsi, CtlSession *s)
+{
+    CtlWsSession *w = &s->ws;
+    if (w->kick) {
+        static const char why[] = "send queue overflow";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
+                         sizeof why - 1);
+        return -1;
+    }
+    GBytes *msg = g_queue_pop_head(&w->out);
+    if (msg == NULL)
+        return 0;
+    gsize n = 0;
+    const guint8 *data = g_bytes_get_data(msg, &n);
+    w->out_bytes -= n;
+    guint8 *buf = g_malloc(LWS_PRE + n);
+    memcpy(buf + LWS_PRE, data, n);
+    int wrote = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+    g_free(buf);
+    g_bytes_unref(msg);
+    if (wrote < 0 || (gsize)wrote < n)
+        return -1;
+    if (!g_queue_is_empty(&w->out))
+        lws_callback_on_writable(wsi);
+    return 0;
+}
+
+static void on_closed(CtlControl *c, CtlSession *s)
+{
+    CtlWsSession *w = &s->ws;
+    if (w->open)
+        c->producers = g_list_remove(c->producers, s);
+    w->open = FALSE;
+    g_queue_clear_full(&w->out, (GDestroyNotify)g_bytes_unref);
+    w->out_bytes = 0;
+    if (w->rx != NULL) {
+        g_string_free(w->rx, TRUE);
+        w->rx = NULL;
+    }
+}
+
+int ctl_ws_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons reason, CtlSession *s,
+                    void *in, size_t len)
+{
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return filter_connection(c, wsi);
+    case LWS_CALLBACK_ESTABLISHED:
+        s->wsi = wsi;
+        s->ws.open = TRUE;
+        g_queue_init(&s->ws.out);
+        c->producers = g_list_prepend(c->producers, s);
+        return 0;
+    case LWS_CALLBACK_RECEIVE:
+        on_receive(c, wsi, s, in, len);
+        return 0;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return on_writeable(wsi, s);
+    case LWS_CALLBACK_CLOSED:
+        on_closed(c, s);
+        return 0;
+    default:
+        return 0;
+    }
+}
