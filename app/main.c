@@ -33,6 +33,8 @@ typedef struct {
     StrPipeline *pipeline;     /* owned */
     const StrProfile *profile; /* static */
     char *token;               /* owned: the producers' bearer token for this run */
+    char *on_air_url;          /* owned: apply URL of what is on air, NULL when nothing */
+    guint seeded;              /* sample postings inserted into an empty database */
     gboolean stopping;
     int exit_code;
 } App;
@@ -48,6 +50,8 @@ static GstVideoOverlayComposition *overlay_for_frame(gpointer data)
 static void on_air(const CtlPosting *posting, const char *apply_url, gpointer data)
 {
     App *app = data;
+    g_free(app->on_air_url);
+    app->on_air_url = g_strdup(apply_url);
     g_autoptr(OvlScene) scene = NULL;
     if (posting == NULL) {
         scene = ovl_scene_new_empty();
@@ -143,12 +147,7 @@ static gboolean open_store(App *app, GError **error)
         return FALSE;
     gsize len = 0;
     const char *json = g_bytes_get_data(seed, &len);
-    guint inserted = 0;
-    if (!ctl_store_seed(app->store, json, len, &inserted, error))
-        return FALSE;
-    if (inserted > 0)
-        g_message("seeded %u sample postings into %s", inserted, db);
-    return TRUE;
+    return ctl_store_seed(app->store, json, len, &app->seeded, error);
 }
 
 static gboolean start_control(App *app, GError **error)
@@ -201,16 +200,17 @@ static void print_banner(App *app)
     gboolean v6 = strchr(host, ':') != NULL;
     const char *shown =
         (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) ? "127.0.0.1" : host;
-    g_autofree char *on_air_id = ctl_store_get_state(app->store, "on_air_posting", NULL);
-    g_autofree char *apply =
-        on_air_id ? ctl_control_apply_url(app->control, g_ascii_strtoll(on_air_id, NULL, 10))
-                  : NULL;
     printf("jobcast is live.\n");
     printf("  Control page: http://%s%s%s:%d/login?token=%s\n", v6 ? "[" : "", shown, v6 ? "]" : "",
            port, app->token);
-    printf("  Apply URL (on air): %s\n", apply ? apply : "(nothing on air)");
+    printf("  Apply URL (on air): %s\n", app->on_air_url ? app->on_air_url : "(nothing on air)");
     if (app->pipeline != NULL && str_pipeline_recording_path(app->pipeline) != NULL)
         printf("  Recording: %s\n", str_pipeline_recording_path(app->pipeline));
+    g_autofree char *db = g_build_filename(app->cfg->data_dir, "jobcast.db", NULL);
+    if (app->seeded > 0)
+        printf("  Database: %s (seeded with %u sample postings)\n", db, app->seeded);
+    else
+        printf("  Database: %s\n", db);
     printf("  Stop with Ctrl-C.\n");
     fflush(stdout);
 }
@@ -253,6 +253,7 @@ static void app_clear(App *app)
     ovl_renderer_free(app->renderer);
     ctl_store_close(app->store);
     g_free(app->token);
+    g_free(app->on_air_url);
     g_main_loop_unref(app->loop);
     jc_config_free(app->cfg);
 }

@@ -7,7 +7,7 @@ set(JC_TEST_ENV
     "G_SLICE=always-malloc"
     "JOBCAST_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     "JOBCAST_BUILD_DIR=${PROJECT_BINARY_DIR}"
-    "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_odr_violation=0"
+    "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_odr_violation=0:fast_unwind_on_malloc=0"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
     "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0"
     "GST_REGISTRY_FORK=no")
@@ -19,7 +19,7 @@ function(jc_add_gtest target)
     endif()
     set(include_file "${CMAKE_CURRENT_BINARY_DIR}/${target}-tests.cmake")
     file(GENERATE OUTPUT "${include_file}" CONTENT "
-execute_process(COMMAND \"$<TARGET_FILE:${target}>\" -l
+execute_process(COMMAND \"${CMAKE_COMMAND}\" -E env ${JC_TEST_ENV} \"$<TARGET_FILE:${target}>\" -l
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
     add_test(\"${target}-cannot-list-tests\" \"$<TARGET_FILE:${target}>\" -l)

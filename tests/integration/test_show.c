@@ -351,6 +351,8 @@ static void test_end_to_end(void)
     g_assert_no_error(ws->error);
     g_autoptr(JsonNode) state = ws_call(ws, 1, "state.get", "{}");
     g_assert_cmpint(result_on_air_id(state, "result"), ==, 1);
+    /* Leave the first posting on air long enough to be seen early in the recording. */
+    g_usleep(2 * G_USEC_PER_SEC);
 
     g_autoptr(JsonNode) take = ws_call(ws, 2, "show.take", "{\"posting_id\":3}");
     g_assert_cmpint(result_on_air_id(take, "result"), ==, 3);
@@ -391,7 +393,7 @@ static void test_end_to_end(void)
     check_recording_playable(rec, 7.0, 11.0);
     g_autofree char *want_before = g_strdup_printf("%s/a/1", s->base);
     g_autofree char *want_after = g_strdup_printf("%s/a/3", s->base);
-    g_autofree char *before = qr_in_frame(rec, "-ss", "0.3", "show-before-take.png");
+    g_autofree char *before = qr_in_frame(rec, "-ss", "0.5", "show-before-take.png");
     g_assert_cmpstr(before, ==, want_before);
     g_autofree char *after = qr_in_frame(rec, "-sseof", "-1", "show-after-take.png");
     g_assert_cmpstr(after, ==, want_after);

@@ -1,0 +1,51 @@
+/* str_output: one isolated destination (RTMP server or file) fed from the encoded program
+ * (internal to streamer/).
+ *
+ * Threads: created, started, drained, stopped and freed on the main thread; its bus is watched on
+ * the main context. Two appsinks in the program pipeline hand encoded buffers over on the
+ * program's streaming threads; that hand-over (str_output.c, under StrOutput.lock) is the only
+ * crossing, and it never blocks: a slow destination loses buffers, never stalls the program.
+ *
+ * Lifecycle: new (validates the URI, builds the output pipeline) -> attach (adds the feeding
+ * branches to the program) -> start -> [fails -> back-off -> restarts]* -> drain or stop -> free.
+ * The program pipeline must be set to NULL before str_output_free(): its appsinks call into the
+ * output. */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct StrOutput StrOutput;
+
+/* Called once on the main thread when a drain has finished (EOS written or output failed). */
+typedef void (*StrOutputDrainedFunc)(gpointer user_data);
+
+/* Builds the output for uri ("rtmp://", "rtmps://", "file:///....mkv|.mp4|.flv"), not started.
+ * On an unknown scheme or a malformed URI, NULL with JC_ERROR_INVALID. */
+StrOutput *str_output_new(const char *uri, GError **error);
+
+/* Adds to program a leaky queue and an appsink on a new pad of each tee. On failure, FALSE with
+ * error set (elements already added stay in program). */
+gboolean str_output_attach(StrOutput *o, GstBin *program, GstElement *video_tee,
+                           GstElement *audio_tee, GError **error);
+
+/* Starts the output pipeline; on failure it retries by itself with back-off (2 s, x1.5, at most
+ * 60 s). */
+void str_output_start(StrOutput *o);
+
+/* Stops retrying and lets the end of stream through. Returns TRUE when the output is already idle
+ * (drained will not be called), FALSE when drained will be called once it has finished. */
+gboolean str_output_drain(StrOutput *o, StrOutputDrainedFunc drained, gpointer user_data);
+
+/* Stops the output at once (pipeline to NULL, no retry, no drained callback). */
+void str_output_stop(StrOutput *o);
+
+/* Stops and frees the output. NULL is allowed. */
+void str_output_free(StrOutput *o);
+
+/* The URI as it may be logged: the last path segment of rtmp URLs (the stream key), any query
+ * and any user info are replaced by "***". (transfer full) */
+char *str_output_redact_uri(const char *uri);
+
+G_END_DECLS
