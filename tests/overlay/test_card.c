@@ -11,6 +11,7 @@
 
 #include "jc_error.h"
 #include "jc_text.h"
+#include "gst_test.h"
 #include "ovl_card.h"
 
 typedef struct {
@@ -440,28 +441,6 @@ static void test_screenshots(void)
         save_screenshot(&edge, SIZES[s].width, SIZES[s].height, "-long");
         save_screenshot(&markup, SIZES[s].width, SIZES[s].height, "-markup");
     }
-}
-
-/* GLib leaks its first quark block by design once a process holds more than 2048 quarks
- * (GStreamer + Pango do). The block comes from GLib's constructor, and only a full unwind reaches
- * the `leak:_dl_init` frame that tests/lsan.supp names (GLib has no frame pointers). Used only
- * by ASan builds. */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-    return "fast_unwind_on_malloc=0";
-}
-
-/* GStreamer starts per test, not in main(), so that listing the tests (-l) stays light. */
-static void run_with_gst(gconstpointer test)
-{
-    gst_init(NULL, NULL);
-    ((GTestFunc)test)();
-}
-
-static void add_test(const char *path, GTestFunc test)
-{
-    g_test_add_data_func(path, (gconstpointer)test, run_with_gst);
 }
 
 int main(int argc, char **argv)
