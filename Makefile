@@ -6,7 +6,7 @@ WERROR  ?= OFF
 # Extra arguments for the demo, e.g. make demo ARGS="--profile 1080x1920"
 ARGS    ?=
 
-.PHONY: all setup build build-asan demo check test test-asan format clean
+.PHONY: all setup build build-asan demo check test test-asan bench format clean
 
 all: build
 
@@ -36,6 +36,15 @@ test-asan: build-asan
 # Every test, twice: the optimised build and the sanitised one, warnings as errors.
 check: WERROR=ON
 check: test test-asan
+
+# Benchmarks: bench/bench-NAME.sh each print `metric: NAME VALUE UNIT` lines; results and the
+# commands that made them are kept in bench/RESULTS.md.
+bench: build
+	@set -e; for b in bench/bench-*.sh; do echo "== $$b"; $$b; done
+
+bench-%: build
+	@test -x bench/bench-$*.sh || { echo "no benchmark bench/bench-$*.sh"; exit 2; }
+	@bench/bench-$*.sh
 
 format:
 	git ls-files --cached --others --exclude-standard -- '*.c' '*.h' | xargs clang-format -i
