@@ -23,7 +23,13 @@ typedef struct {
     char *profile;
     char *public_url;
     char *duration;
+    char *segment_minutes;
+    char *keep_days;
+    char *keep_gb;
     char *producer_token;
+    char *admin_listen;
+    char **trusted_proxies;
+    gboolean commit_each;
     gboolean help;
 } Cli;
 
@@ -37,7 +43,12 @@ static void cli_clear(Cli *cli)
     g_free(cli->profile);
     g_free(cli->public_url);
     g_free(cli->duration);
+    g_free(cli->segment_minutes);
+    g_free(cli->keep_days);
+    g_free(cli->keep_gb);
     g_free(cli->producer_token);
+    g_free(cli->admin_listen);
+    g_strfreev(cli->trusted_proxies);
 }
 
 static GOptionContext *make_context(Cli *cli)
@@ -51,7 +62,9 @@ static GOptionContext *make_context(Cli *cli)
         {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &cli->data_dir,
          "Database and recordings; created if missing (default ./jobcast-data)", "DIR"},
         {"input", 'i', 0, G_OPTION_ARG_STRING, &cli->input,
-         "Camera or source (default test: = synthetic picture and tone)", "URI"},
+         "Camera or source: test: (default, synthetic), file:///PATH[?loop=1], srt://:PORT, "
+         "rtsp://..., rtmp://..., v4l2:///dev/videoN",
+         "URI"},
         {"output", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &cli->outputs,
          "Add a destination (rtmp://..., rtmps://..., file:///...); repeatable", "URI"},
         {"no-record", 0, 0, G_OPTION_ARG_NONE, &cli->no_record,
@@ -62,9 +75,23 @@ static GOptionContext *make_context(Cli *cli)
          "Base of the apply links in QR codes (default http://LISTEN)", "URL"},
         {"duration", 0, 0, G_OPTION_ARG_STRING, &cli->duration,
          "Stop cleanly after this many seconds (scripts, tests)", "SECONDS"},
+        {"segment-minutes", 0, 0, G_OPTION_ARG_STRING, &cli->segment_minutes,
+         "Start a new recording file every this many minutes (default 60)", "MINUTES"},
+        {"keep-days", 0, 0, G_OPTION_ARG_STRING, &cli->keep_days,
+         "Delete recordings older than this many days (default: keep)", "DAYS"},
+        {"keep-gb", 0, 0, G_OPTION_ARG_STRING, &cli->keep_gb,
+         "Delete the oldest recordings beyond this many GB in total (default: no limit)", "GB"},
         {"producer-token", 0, 0, G_OPTION_ARG_STRING, &cli->producer_token,
          "Producers' bearer token (default: $JOBCAST_PRODUCER_TOKEN, else a random one per run)",
          "TOKEN"},
+        {"admin-listen", 0, 0, G_OPTION_ARG_STRING, &cli->admin_listen,
+         "Second address for the control WebSocket, producer/host pages, preview and /metrics; "
+         "the --listen address then serves only apply pages",
+         "HOST:PORT"},
+        {"trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->trusted_proxies,
+         "A reverse proxy's address whose X-Forwarded-For is believed; repeatable", "ADDR"},
+        {"bench-commit-each", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->commit_each,
+         "Benchmarks only: commit every sign-up in its own transaction", NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, "Show this help", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -151,9 +178,10 @@ static gboolean merge_file(Cli *cli, GError **error)
                     cli->config);
         return FALSE;
     }
-    static const char *const known[] = {"listen",         "data-dir", "input",      "output",
-                                        "record",         "profile",  "public-url", "duration",
-                                        "producer-token", NULL};
+    static const char *const known[] = {
+        "listen",        "data-dir",        "input",     "output",         "record",
+        "profile",       "public-url",      "duration",  "producer-token", "admin-listen",
+        "trusted-proxy", "segment-minutes", "keep-days", "keep-gb",        NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
     for (char **k = keys; k && *k; k++) {
         if (!g_strv_contains(known, *k)) {
@@ -172,12 +200,18 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"profile", &cli->profile},
         {"public-url", &cli->public_url},
         {"duration", &cli->duration},
+        {"segment-minutes", &cli->segment_minutes},
+        {"keep-days", &cli->keep_days},
+        {"keep-gb", &cli->keep_gb},
         {"producer-token", &cli->producer_token},
+        {"admin-listen", &cli->admin_listen},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
             *strings[i].slot = g_key_file_get_string(kf, GROUP, strings[i].key, NULL);
     }
+    if (cli->trusted_proxies == NULL && g_key_file_has_key(kf, GROUP, "trusted-proxy", NULL))
+        cli->trusted_proxies = g_key_file_get_string_list(kf, GROUP, "trusted-proxy", NULL, NULL);
     if (cli->outputs == NULL && g_key_file_has_key(kf, GROUP, "output", NULL))
         cli->outputs = g_key_file_get_string_list(kf, GROUP, "output", NULL, NULL);
     if (!cli->no_record && g_key_file_has_key(kf, GROUP, "record", NULL)) {
@@ -201,6 +235,33 @@ static JcConfig *build_config(Cli *cli, GError **error)
         return NULL;
     if (cli->duration != NULL && !parse_duration(cli->duration, &cfg->duration, error))
         return NULL;
+    guint64 segment = 60;
+    if (cli->segment_minutes != NULL &&
+        !g_ascii_string_to_unsigned(cli->segment_minutes, 10, 1, 24 * 60, &segment, NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--segment-minutes: '%s' is not a whole number of minutes between 1 and 1440",
+                    cli->segment_minutes);
+        return NULL;
+    }
+    cfg->segment_minutes = (int)segment;
+    guint64 keep_days = 0;
+    guint64 keep_gb = 0;
+    if (cli->keep_days != NULL &&
+        !g_ascii_string_to_unsigned(cli->keep_days, 10, 0, 3650, &keep_days, NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--keep-days: '%s' is not a whole number of days between 0 and 3650",
+                    cli->keep_days);
+        return NULL;
+    }
+    if (cli->keep_gb != NULL &&
+        !g_ascii_string_to_unsigned(cli->keep_gb, 10, 0, 100000, &keep_gb, NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--keep-gb: '%s' is not a whole number of GB between 0 and 100000",
+                    cli->keep_gb);
+        return NULL;
+    }
+    cfg->keep_days = (int)keep_days;
+    cfg->keep_gb = (int)keep_gb;
     if (cli->public_url != NULL) {
         if (!check_public_url(cli->public_url, error))
             return NULL;
@@ -228,6 +289,17 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->outputs = cli->outputs ? g_strdupv(cli->outputs) : g_new0(char *, 1);
     cfg->record = !cli->no_record;
     cfg->profile = g_strdup(cli->profile ? cli->profile : "720p30");
+    if (cli->admin_listen != NULL) {
+        g_autoptr(GError) err = NULL;
+        if (!jc_parse_listen(cli->admin_listen, &cfg->admin_host, &cfg->admin_port, &err)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--admin-listen: '%s' is not HOST:PORT",
+                        cli->admin_listen);
+            return NULL;
+        }
+    }
+    cfg->trusted_proxies =
+        cli->trusted_proxies ? g_strdupv(cli->trusted_proxies) : g_new0(char *, 1);
+    cfg->commit_each = cli->commit_each;
     return g_steal_pointer(&cfg);
 }
 
@@ -270,5 +342,7 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->profile);
     g_free(cfg->public_url);
     g_free(cfg->producer_token);
+    g_free(cfg->admin_host);
+    g_strfreev(cfg->trusted_proxies);
     g_free(cfg);
 }

@@ -9,16 +9,23 @@
 G_BEGIN_DECLS
 
 typedef struct {
-    char *listen_host;    /* owned; "127.0.0.1" */
-    int listen_port;      /* 8080; 0 = any free port */
-    char *data_dir;       /* owned; "./jobcast-data" */
-    char *input;          /* owned; "test:" */
-    char **outputs;       /* owned, NULL-terminated, never NULL */
-    gboolean record;      /* TRUE unless --no-record */
-    char *profile;        /* owned; "720p30" */
-    char *public_url;     /* owned, no trailing slash; NULL = derived from the listen address */
-    int duration;         /* seconds; 0 = run until a signal */
-    char *producer_token; /* owned; NULL = a random one is minted for this run */
+    char *listen_host;      /* owned; "127.0.0.1" */
+    int listen_port;        /* 8080; 0 = any free port */
+    char *data_dir;         /* owned; "./jobcast-data" */
+    char *input;            /* owned; "test:" */
+    char **outputs;         /* owned, NULL-terminated, never NULL */
+    gboolean record;        /* TRUE unless --no-record */
+    char *profile;          /* owned; "720p30" */
+    char *public_url;       /* owned, no trailing slash; NULL = derived from the listen address */
+    int duration;           /* seconds; 0 = run until a signal */
+    char *producer_token;   /* owned; NULL = a random one is minted for this run */
+    char *admin_host;       /* owned; NULL = no admin listener (--admin-listen) */
+    int admin_port;         /* with admin_host */
+    char **trusted_proxies; /* owned, NULL-terminated, never NULL (--trusted-proxy) */
+    gboolean commit_each;   /* hidden --bench-commit-each: one transaction per sign-up */
+    int segment_minutes;    /* a new recording file every this many minutes; 60 */
+    int keep_days;          /* recordings older than this are deleted; 0 = kept */
+    int keep_gb;            /* oldest recordings deleted beyond this total; 0 = no limit */
 } JcConfig;
 
 /* Parses argv (which it does not modify) into a new config. Returns NULL with error set

@@ -20,7 +20,9 @@
 #include "ctl_store.h"
 #include "jc_config.h"
 #include "jc_error.h"
+#include "jc_status.h"
 #include "jc_text.h"
+#include "ovl_element.h"
 #include "ovl_renderer.h"
 #include "str_pipeline.h"
 
@@ -35,6 +37,7 @@ typedef struct {
     char *token;               /* owned: the producers' bearer token for this run */
     char *on_air_url;          /* owned: apply URL of what is on air, NULL when nothing */
     guint seeded;              /* sample postings inserted into an empty database */
+    guint status_timer;        /* GSource id: publishes the streamer's status once a second */
     gboolean stopping;
     int exit_code;
 } App;
@@ -160,9 +163,31 @@ static gboolean start_control(App *app, GError **error)
         .store = app->store,
         .on_air = on_air,
         .on_air_data = app,
+        .admin_host = app->cfg->admin_host,
+        .admin_port = app->cfg->admin_port,
+        .trusted_proxies = (const char *const *)app->cfg->trusted_proxies,
     };
+    if (app->cfg->commit_each)
+        ctl_store_set_batch_max(app->store, 1);
     app->control = ctl_control_new(&cc, error);
     return app->control != NULL;
+}
+
+/* Main thread, once a second: the streamer's state reaches the control pages and /metrics. */
+static gboolean publish_status(gpointer data)
+{
+    App *app = data;
+    g_autoptr(StrStatus) status = str_pipeline_status(app->pipeline);
+    g_autoptr(JsonNode) json = jc_status_to_json(status);
+    ctl_control_set_stream_status(app->control, json);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Main thread, per GET /api/preview.jpg: the program thumbnail the streamer keeps. */
+static GBytes *preview_frame(gpointer data, gint64 *seq)
+{
+    App *app = data;
+    return str_pipeline_preview_jpeg(app->pipeline, seq);
 }
 
 static gboolean start_pipeline(App *app, GError **error)
@@ -185,18 +210,27 @@ static gboolean start_pipeline(App *app, GError **error)
         .overlay_data = app,
         .on_state = on_pipeline_state,
         .state_data = app,
+        .segment_seconds = (guint)app->cfg->segment_minutes * 60,
+        .keep_days = (guint)app->cfg->keep_days,
+        .keep_mb = (guint)app->cfg->keep_gb * 1024,
     };
     app->pipeline = str_pipeline_new(&sc, error);
     if (app->pipeline == NULL)
         return FALSE;
-    return str_pipeline_start(app->pipeline, error);
+    if (!str_pipeline_start(app->pipeline, error))
+        return FALSE;
+    ctl_control_set_preview_func(app->control, preview_frame, app);
+    app->status_timer = g_timeout_add_seconds(1, publish_status, app);
+    return TRUE;
 }
 
 /* The first lines a producer reads: where to drive the show and what viewers scan. */
 static void print_banner(App *app)
 {
-    int port = ctl_control_port(app->control);
-    const char *host = app->cfg->listen_host;
+    /* With --admin-listen the control page lives on the admin address. */
+    gboolean admin = app->cfg->admin_host != NULL;
+    int port = admin ? ctl_control_admin_port(app->control) : ctl_control_port(app->control);
+    const char *host = admin ? app->cfg->admin_host : app->cfg->listen_host;
     gboolean v6 = strchr(host, ':') != NULL;
     const char *shown =
         (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) ? "127.0.0.1" : host;
@@ -248,6 +282,10 @@ static int run(App *app, GError **error)
 
 static void app_clear(App *app)
 {
+    if (app->status_timer != 0)
+        g_source_remove(app->status_timer);
+    if (app->control != NULL)
+        ctl_control_set_preview_func(app->control, NULL, NULL);
     str_pipeline_free(app->pipeline);
     ctl_control_free(app->control);
     ovl_renderer_free(app->renderer);
@@ -263,6 +301,8 @@ int main(int argc, char **argv)
     /* rtmpsink and sockets whose peer vanished must not kill the show (DESIGN.md field notes). */
     signal(SIGPIPE, SIG_IGN);
     setlocale(LC_ALL, "");
+    if (argc > 1 && strcmp(argv[1], "accounts") == 0)
+        return ctl_accounts_command(argc - 1, argv + 1);
 
     g_autoptr(GError) error = NULL;
     g_autofree char *help = NULL;
@@ -276,6 +316,7 @@ int main(int argc, char **argv)
         return 2;
     }
     gst_init(NULL, NULL);
+    ovl_element_register(); /* jobcastoverlay, which the program pipeline blends with */
 
     App app = {.cfg = cfg, .loop = g_main_loop_new(NULL, FALSE)};
     int code = run(&app, &error);

@@ -24,6 +24,7 @@ void ctl_apply_form_clear(CtlApplyForm *form)
 {
     g_clear_pointer(&form->name, g_free);
     g_clear_pointer(&form->phone, g_free);
+    g_clear_pointer(&form->ref, g_free);
     form->posting_id = 0;
     form->consent = FALSE;
 }
@@ -63,6 +64,8 @@ gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, co
         out->phone = g_strdup(json_object_get_string_member(obj, "phone"));
     if (member_is(obj, "consent", G_TYPE_BOOLEAN))
         out->consent = json_object_get_boolean_member(obj, "consent");
+    if (member_is(obj, "ref", G_TYPE_STRING))
+        out->ref = g_strndup(json_object_get_string_member(obj, "ref"), 128);
 
     /* Wrong types are reported like missing values, in the validation order. */
     if (out->posting_id <= 0)
@@ -94,6 +97,9 @@ gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, co
     out->phone = g_strdup(g_hash_table_lookup(params, "phone"));
     const char *consent = g_hash_table_lookup(params, "consent");
     out->consent = consent != NULL && consent[0] != '\0';
+    const char *ref = g_hash_table_lookup(params, "ref");
+    if (ref != NULL && ref[0] != '\0')
+        out->ref = g_strndup(ref, 128);
 
     if (out->posting_id <= 0)
         return fail(field, "posting_id", error, msg_posting);
@@ -284,8 +290,18 @@ static const char *error_key(const char *field)
 char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                      const char *message)
 {
+    return ctl_apply_page_ref(posting, form, bad_field, message, NULL);
+}
+
+char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
+                         const char *message, const char *ref)
+{
     g_autoptr(GHashTable) vars = vars_new();
     put_posting(vars, posting);
+    if (ref != NULL)
+        g_hash_table_insert(vars, "ref", g_strdup(ref));
+    else if (form != NULL && form->ref != NULL)
+        g_hash_table_insert(vars, "ref", g_strdup(form->ref));
     if (form != NULL) {
         g_hash_table_insert(vars, "name", g_strdup(form->name));
         g_hash_table_insert(vars, "phone", g_strdup(form->phone));

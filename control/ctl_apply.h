@@ -20,17 +20,18 @@ typedef struct {
     char *name;        /* owned, as submitted, NULL when absent */
     char *phone;       /* owned, as submitted, NULL when absent */
     gboolean consent;
+    char *ref; /* owned: the page's show reference as submitted, NULL when absent */
 } CtlApplyForm;
 
 void ctl_apply_form_clear(CtlApplyForm *form);
 
-/* Parses {"posting_id": int, "name": str, "phone": str, "consent": true}. On failure FALSE with
- * JC_ERROR_INVALID set and *field the offending member ("posting_id", "name", "phone",
- * "consent"), or NULL when the body is not a JSON object at all. */
+/* Parses {"posting_id": int, "name": str, "phone": str, "consent": true, "ref": str (optional)}. On
+ * failure FALSE with JC_ERROR_INVALID set and *field the offending member ("posting_id", "name",
+ * "phone", "consent"), or NULL when the body is not a JSON object at all. */
 gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, const char **field,
                               GError **error);
 
-/* Parses application/x-www-form-urlencoded (posting_id, name, phone, consent=on). Same failure
+/* Parses application/x-www-form-urlencoded (posting_id, name, phone, consent=on, ref). Same failure
  * convention; a malformed body names no field. Values are kept even when one is invalid. */
 gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, const char **field,
                               GError **error);
@@ -57,6 +58,11 @@ char *ctl_apply_mask_phone(const char *phone);
  * be NULL) put an error next to that field. (transfer full) HTML. */
 char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                      const char *message);
+
+/* The same, with ref (may be NULL) for the page's hidden "ref" field ({{ref}}), which tells
+ * which show was live when the page was opened. (transfer full) HTML. */
+char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
+                         const char *message, const char *ref);
 
 /* The confirmation after a sign-up (duplicate: it had already been received). (transfer full) */
 char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate);

@@ -4,16 +4,25 @@
  * table never holds more than CTL_AUTH_MAX_SESSIONS entries, whatever clients do. */
 #include "ctl_auth.h"
 
+#include <errno.h>
+#include <sodium.h>
 #include <string.h>
 #include <sys/random.h>
+
+#include "jc_error.h"
 
 #define DIGEST_LEN 32
 
 struct CtlAuth {
     gboolean has_token;
     guint8 digest[DIGEST_LEN]; /* SHA-256 of the token */
-    GHashTable *sessions;      /* owned: session id (owned char*) -> expiry (gint64*, owned) */
+    GHashTable *sessions;      /* owned: session id (owned char*) -> Session* (owned) */
 };
+
+typedef struct {
+    gint64 expiry; /* first member: make_room reads it as a gint64 */
+    int role;
+} Session;
 
 static void sha256(const char *text, guint8 out[DIGEST_LEN])
 {
@@ -86,37 +95,121 @@ static void make_room(CtlAuth *auth)
         g_hash_table_remove(auth->sessions, oldest);
 }
 
-char *ctl_auth_session_new(CtlAuth *auth)
+static void random_bytes(guint8 *raw, gsize len)
 {
-    guint8 raw[32];
     gsize got = 0;
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+    while (got < len) {
+        ssize_t n = getrandom(raw + got, len - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0)
             g_error("getrandom failed: %s", g_strerror(errno));
         got += (gsize)n;
     }
+}
+
+char *ctl_auth_token_new(void)
+{
+    guint8 raw[16];
+    random_bytes(raw, sizeof raw);
+    GString *hex = g_string_sized_new(2 * sizeof raw);
+    for (gsize i = 0; i < sizeof raw; i++)
+        g_string_append_printf(hex, "%02x", raw[i]);
+    return g_string_free(hex, FALSE);
+}
+
+char *ctl_auth_token_hash(const char *token)
+{
+    return g_compute_checksum_for_string(G_CHECKSUM_SHA256, token, -1);
+}
+
+char *ctl_auth_session_new(CtlAuth *auth)
+{
+    return ctl_auth_session_new_role(auth, 2);
+}
+
+char *ctl_auth_session_new_role(CtlAuth *auth, int role)
+{
+    guint8 raw[32];
+    random_bytes(raw, sizeof raw);
     GString *id = g_string_sized_new(2 * sizeof raw);
     for (gsize i = 0; i < sizeof raw; i++)
         g_string_append_printf(id, "%02x", raw[i]);
 
     make_room(auth);
-    gint64 *expiry = g_new(gint64, 1);
-    *expiry = now_seconds() + CTL_AUTH_SESSION_SECONDS;
-    g_hash_table_replace(auth->sessions, g_strdup(id->str), expiry);
+    Session *session = g_new(Session, 1);
+    session->expiry = now_seconds() + CTL_AUTH_SESSION_SECONDS;
+    session->role = role;
+    g_hash_table_replace(auth->sessions, g_strdup(id->str), session);
     return g_string_free(id, FALSE);
+}
+
+int ctl_auth_session_role(CtlAuth *auth, const char *id)
+{
+    if (id == NULL)
+        return 0;
+    Session *session = g_hash_table_lookup(auth->sessions, id);
+    if (session == NULL)
+        return 0;
+    if (session->expiry <= now_seconds()) {
+        g_hash_table_remove(auth->sessions, id);
+        return 0;
+    }
+    return session->role;
 }
 
 gboolean ctl_auth_session_valid(CtlAuth *auth, const char *id)
 {
-    if (id == NULL)
-        return FALSE;
-    gint64 *expiry = g_hash_table_lookup(auth->sessions, id);
-    if (expiry == NULL)
-        return FALSE;
-    if (*expiry <= now_seconds()) {
-        g_hash_table_remove(auth->sessions, id);
-        return FALSE;
+    return ctl_auth_session_role(auth, id) != 0;
+}
+
+static gboolean sodium_ready(void)
+{
+    static gsize done = 0;
+    static gboolean ok = FALSE;
+    if (g_once_init_enter(&done)) {
+        ok = sodium_init() >= 0;
+        g_once_init_leave(&done, 1);
     }
-    return TRUE;
+    return ok;
+}
+
+char *ctl_auth_password_hash(const char *password, GError **error)
+{
+    glong len =
+        password != NULL && g_utf8_validate(password, -1, NULL) ? g_utf8_strlen(password, -1) : -1;
+    if (len < CTL_AUTH_PASSWORD_MIN || len > CTL_AUTH_PASSWORD_MAX) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "password: %d to %d characters",
+                    CTL_AUTH_PASSWORD_MIN, CTL_AUTH_PASSWORD_MAX);
+        return NULL;
+    }
+    char out[crypto_pwhash_STRBYTES];
+    if (!sodium_ready() ||
+        crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        g_set_error_literal(error, JC_ERROR, JC_ERROR_IO, "hashing the password failed (memory?)");
+        return NULL;
+    }
+    return g_strdup(out);
+}
+
+gboolean ctl_auth_password_verify(const char *hash, const char *password)
+{
+    static char dummy[crypto_pwhash_STRBYTES];
+    static gsize dummy_done = 0;
+    if (!sodium_ready() || password == NULL)
+        return FALSE;
+    if (g_once_init_enter(&dummy_done)) {
+        if (crypto_pwhash_str_alg(
+                dummy, "not a password of anyone", 24, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+            dummy[0] = '\0';
+        g_once_init_leave(&dummy_done, 1);
+    }
+    const char *against = hash != NULL ? hash : dummy;
+    if (against[0] == '\0')
+        return FALSE;
+    gboolean ok = crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
+    return ok && hash != NULL;
 }

@@ -21,11 +21,32 @@ void ctl_auth_free(CtlAuth *auth);
 /* Compares presented (may be NULL) with the token in constant time (digests compared). */
 gboolean ctl_auth_check_token(CtlAuth *auth, const char *presented);
 
-/* Opens a session: returns its random id (64 hex characters) for the cookie. When the table is
- * full, expired sessions go first, then the one closest to expiring. (transfer full) */
+/* Opens a producer session: returns its random id (64 hex characters) for the cookie. When the
+ * table is full, expired sessions go first, then the one closest to expiring. (transfer full) */
 char *ctl_auth_session_new(CtlAuth *auth);
+/* The same with a role (control's CtlRole: 1 host, 2 producer). (transfer full) */
+char *ctl_auth_session_new_role(CtlAuth *auth, int role);
 
 /* TRUE when id (may be NULL) names a session that has not expired. */
 gboolean ctl_auth_session_valid(CtlAuth *auth, const char *id);
+/* The role of a live session, 0 when id names none (or it expired). */
+int ctl_auth_session_role(CtlAuth *auth, const char *id);
+
+/* Passwords (libsodium's crypto_pwhash, argon2id, "interactive" limits: about 64 MiB and a
+ * noticeable fraction of a second). Slow on purpose: never call these on the main thread.
+ * Any thread. */
+#define CTL_AUTH_PASSWORD_MIN 10 /* characters */
+#define CTL_AUTH_PASSWORD_MAX 128
+/* The encoded hash ("$argon2id$v=19$m=...") or NULL with JC_ERROR_INVALID (too short/long) or
+ * JC_ERROR_IO (out of memory). (transfer full) */
+char *ctl_auth_password_hash(const char *password, GError **error);
+/* TRUE when password matches hash. hash NULL: compares against a dummy hash anyway, so that an
+ * unknown name takes as long as a wrong password, and returns FALSE. */
+gboolean ctl_auth_password_verify(const char *hash, const char *password);
+
+/* A new random API token: 32 hex characters (128 bits). (transfer full) */
+char *ctl_auth_token_new(void);
+/* Hex SHA-256 of a token, as stored in the accounts table. (transfer full) */
+char *ctl_auth_token_hash(const char *token);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "ctl_server.h"
 
 #include <string.h>
+#include <sys/random.h>
 
 #include "jc_error.h"
 #include "jc_text.h"
@@ -69,6 +70,10 @@ JsonNode *ctl_control_posting_json(CtlControl *c, const CtlPosting *p)
     json_builder_set_member_name(b, "apply_url");
     g_autofree char *url = ctl_control_apply_url(c, p->id);
     json_builder_add_string_value(b, url);
+    json_builder_set_member_name(b, "version");
+    json_builder_add_int_value(b, p->version);
+    json_builder_set_member_name(b, "archived");
+    json_builder_add_boolean_value(b, p->archived);
     json_builder_set_member_name(b, "signups");
     g_autoptr(GError) error = NULL;
     gint64 count = ctl_store_count_signups(c->store, p->id, &error);
@@ -81,11 +86,21 @@ JsonNode *ctl_control_posting_json(CtlControl *c, const CtlPosting *p)
     return json_builder_get_root(b);
 }
 
-static JsonNode *on_air_json(CtlControl *c)
+JsonNode *ctl_json_object_node(JsonObject *o)
 {
-    if (c->on_air_posting == NULL)
-        return json_node_new(JSON_NODE_NULL);
-    return ctl_control_posting_json(c, c->on_air_posting);
+    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, o);
+    return node;
+}
+
+void ctl_control_notify(CtlControl *c, const char *method, JsonNode *params)
+{
+    if (c->closing || c->producers == NULL) {
+        json_node_unref(params);
+        return;
+    }
+    g_autofree char *note = ctl_rpc_build_notification(method, params);
+    ctl_ws_broadcast(c, note);
 }
 
 static JsonNode *postings_json(CtlControl *c, GError **error)
@@ -101,33 +116,17 @@ static JsonNode *postings_json(CtlControl *c, GError **error)
     return node;
 }
 
-/* {"on_air": ...} */
-static JsonNode *on_air_object(CtlControl *c)
-{
-    JsonObject *o = json_object_new();
-    json_object_set_member(o, "on_air", on_air_json(c));
-    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(node, o);
-    return node;
-}
+/* ---- on air at start-up ---- */
 
-/* ---- on air ---- */
-
-static void set_on_air(CtlControl *c, CtlPosting *p)
-{
-    g_clear_pointer(&c->on_air_posting, ctl_posting_free);
-    c->on_air_posting = p;
-    g_autofree char *url = p != NULL ? ctl_control_apply_url(c, p->id) : NULL;
-    if (c->on_air != NULL)
-        c->on_air(p, url, c->on_air_data);
-}
-
-/* What was on air before the restart, else the first posting; NULL when there are none. */
+/* What was on air before the restart ("0": nothing, by show.clear), else the first posting;
+ * NULL when there are none. */
 static CtlPosting *restore_on_air(CtlControl *c)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *saved = ctl_store_get_state(c->store, STATE_ON_AIR, &error);
     guint64 id = 0;
+    if (saved != NULL && strcmp(saved, "0") == 0)
+        return NULL;
     if (saved != NULL && g_ascii_string_to_unsigned(saved, 10, 1, G_MAXINT64, &id, NULL)) {
         CtlPosting *p = ctl_store_get_posting(c->store, (gint64)id, NULL);
         if (p != NULL)
@@ -146,70 +145,196 @@ static CtlPosting *restore_on_air(CtlControl *c)
 
 /* ---- JSON-RPC methods ---- */
 
+static const char *role_name(CtlRole role)
+{
+    return role == CTL_ROLE_PRODUCER ? "producer" : role == CTL_ROLE_HOST ? "host" : "none";
+}
+
+/* Sign-up counts: {"by_posting": {"ID": N, ...}, "show": N (current show), "total": N}. */
+static JsonNode *counts_json(CtlControl *c, GError **error)
+{
+    g_autoptr(GArray) all = ctl_store_count_signups_by_posting(c->store, -1, error);
+    if (all == NULL)
+        return NULL;
+    JsonObject *by = json_object_new();
+    gint64 total = 0;
+    for (guint i = 0; i + 1 < all->len; i += 2) {
+        char key[32];
+        g_snprintf(key, sizeof key, "%" G_GINT64_FORMAT, g_array_index(all, gint64, i));
+        json_object_set_int_member(by, key, g_array_index(all, gint64, i + 1));
+        total += g_array_index(all, gint64, i + 1);
+    }
+    JsonObject *o = json_object_new();
+    json_object_set_object_member(o, "by_posting", by);
+    json_object_set_int_member(o, "total", total);
+    JsonObject *show = json_object_new();
+    gint64 show_total = 0;
+    if (c->studio.show_id > 0) {
+        g_autoptr(GArray) in_show =
+            ctl_store_count_signups_by_posting(c->store, c->studio.show_id, NULL);
+        for (guint i = 0; in_show != NULL && i + 1 < in_show->len; i += 2) {
+            char key[32];
+            g_snprintf(key, sizeof key, "%" G_GINT64_FORMAT, g_array_index(in_show, gint64, i));
+            json_object_set_int_member(show, key, g_array_index(in_show, gint64, i + 1));
+            show_total += g_array_index(in_show, gint64, i + 1);
+        }
+    }
+    json_object_set_object_member(o, "show_by_posting", show);
+    json_object_set_int_member(o, "show_total", show_total);
+    return ctl_json_object_node(o);
+}
+
+static JsonNode *stats_json(CtlControl *c);
+
 static JsonNode *method_state_get(JsonObject *params, gpointer data, GError **error)
 {
-    CtlControl *c = data;
+    CtlCall *call = data;
+    CtlControl *c = call->c;
     JsonNode *postings = postings_json(c, error);
     if (postings == NULL)
         return NULL;
-    JsonObject *o = json_object_new();
-    json_object_set_member(o, "on_air", on_air_json(c));
-    json_object_set_member(o, "postings", postings);
-    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(node, o);
-    return node;
-}
-
-static JsonNode *method_postings_list(JsonObject *params, gpointer data, GError **error)
-{
-    CtlControl *c = data;
-    JsonNode *postings = postings_json(c, error);
-    if (postings == NULL)
-        return NULL;
-    JsonObject *o = json_object_new();
-    json_object_set_member(o, "postings", postings);
-    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(node, o);
-    return node;
-}
-
-static JsonNode *method_show_take(JsonObject *params, gpointer data, GError **error)
-{
-    CtlControl *c = data;
-    JsonNode *idn = json_object_get_member(params, "posting_id");
-    if (idn == NULL || !JSON_NODE_HOLDS_VALUE(idn) ||
-        json_node_get_value_type(idn) != G_TYPE_INT64 || json_node_get_int(idn) <= 0) {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
-                            "posting_id must be a positive integer");
+    JsonNode *counts = counts_json(c, error);
+    if (counts == NULL) {
+        json_node_unref(postings);
         return NULL;
     }
-    gint64 id = json_node_get_int(idn);
-    CtlPosting *p = ctl_store_get_posting(c->store, id, error);
-    if (p == NULL)
-        return NULL;
-    g_autofree char *value = g_strdup_printf("%" G_GINT64_FORMAT, id);
-    if (!ctl_store_set_state(c->store, STATE_ON_AIR, value, error)) {
-        ctl_posting_free(p);
-        return NULL;
-    }
-    set_on_air(c, p);
-
-    g_autofree char *note = ctl_rpc_build_notification("on_air.changed", on_air_object(c));
-    ctl_ws_broadcast(c, note);
-    return on_air_object(c);
+    JsonObject *o = json_object_new();
+    json_object_set_string_member(o, "role", role_name(call->role));
+    json_object_set_member(o, "on_air",
+                           c->on_air_posting != NULL
+                               ? ctl_control_posting_json(c, c->on_air_posting)
+                               : json_node_new(JSON_NODE_NULL));
+    json_object_set_member(o, "postings", postings);
+    ctl_studio_add_state(c, o);
+    json_object_set_member(o, "counts", counts);
+    json_object_set_member(o, "stats", stats_json(c));
+    json_object_set_member(o, "stream",
+                           c->stream_status != NULL ? json_node_copy(c->stream_status)
+                                                    : json_node_new(JSON_NODE_NULL));
+    return ctl_json_object_node(o);
 }
 
-const CtlRpcMethod ctl_control_methods[] = {
-    {"state.get", method_state_get},
-    {"postings.list", method_postings_list},
-    {"show.take", method_show_take},
+/* ---- stats ---- */
+
+static CtlFunnel *funnel_of(CtlControl *c, gint64 posting_id)
+{
+    CtlFunnel *f = g_hash_table_lookup(c->funnel, &posting_id);
+    if (f == NULL) {
+        if (g_hash_table_size(c->funnel) >= 100000)
+            return NULL; /* ids come from URLs only after a lookup, but stay bounded anyway */
+        gint64 *key = g_new(gint64, 1);
+        *key = posting_id;
+        f = g_new0(CtlFunnel, 1);
+        g_hash_table_insert(c->funnel, key, f);
+    }
+    return f;
+}
+
+void ctl_control_count_open(CtlControl *c, gint64 posting_id)
+{
+    CtlFunnel *f = funnel_of(c, posting_id);
+    if (f != NULL)
+        f->opens++;
+}
+
+void ctl_control_count_submit(CtlControl *c, gint64 posting_id)
+{
+    CtlFunnel *f = funnel_of(c, posting_id);
+    if (f != NULL)
+        f->submits++;
+}
+
+static gint64 minute_now(void)
+{
+    return g_get_real_time() / (60 * G_USEC_PER_SEC);
+}
+
+static void count_committed(CtlControl *c)
+{
+    gint64 m = minute_now();
+    guint i = (guint)(m % 60);
+    if (c->minute_of[i] != m) {
+        c->minute_of[i] = m;
+        c->per_minute[i] = 0;
+    }
+    c->per_minute[i]++;
+}
+
+/* {"funnel":{"ID":{"opens":N,"submits":N,"signups":N}},"signups_per_minute":[10 numbers,
+ * oldest first, the last is the current minute]} */
+static JsonNode *stats_json(CtlControl *c)
+{
+    JsonObject *funnel = json_object_new();
+    GHashTableIter it;
+    gpointer key;
+    gpointer value;
+    g_hash_table_iter_init(&it, c->funnel);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        gint64 id = *(gint64 *)key;
+        CtlFunnel *f = value;
+        JsonObject *o = json_object_new();
+        json_object_set_int_member(o, "opens", f->opens);
+        json_object_set_int_member(o, "submits", f->submits);
+        json_object_set_int_member(o, "signups",
+                                   MAX(ctl_store_count_signups(c->store, id, NULL), 0));
+        char name[32];
+        g_snprintf(name, sizeof name, "%" G_GINT64_FORMAT, id);
+        json_object_set_object_member(funnel, name, o);
+    }
+    JsonArray *rate = json_array_new();
+    gint64 now = minute_now();
+    for (gint64 m = now - 9; m <= now; m++) {
+        guint i = (guint)(m % 60);
+        json_array_add_int_element(rate, c->minute_of[i] == m ? c->per_minute[i] : 0);
+    }
+    JsonObject *o = json_object_new();
+    json_object_set_object_member(o, "funnel", funnel);
+    json_object_set_array_member(o, "signups_per_minute", rate);
+    return ctl_json_object_node(o);
+}
+
+static JsonNode *method_stats(JsonObject *params, gpointer data, GError **error)
+{
+    CtlCall *call = data;
+    return stats_json(call->c);
+}
+
+static JsonNode *method_counts(JsonObject *params, gpointer data, GError **error)
+{
+    CtlCall *call = data;
+    return counts_json(call->c, error);
+}
+
+static const CtlRpcMethod control_methods[] = {
+    {"state.get", method_state_get, 0},
+    {"signups.counts", method_counts, 0},
+    {"stats.get", method_stats, 0},
 };
-const gsize ctl_control_n_methods = G_N_ELEMENTS(ctl_control_methods);
+
+const CtlRpcMethod *ctl_control_methods(CtlControl *c, gsize *n)
+{
+    *n = c->methods->len;
+    return (const CtlRpcMethod *)(gpointer)c->methods->data;
+}
+
+static void build_methods(CtlControl *c)
+{
+    c->methods = g_array_new(FALSE, FALSE, sizeof(CtlRpcMethod));
+    g_array_append_vals(c->methods, control_methods, G_N_ELEMENTS(control_methods));
+    g_array_append_vals(c->methods, ctl_postings_methods, (guint)ctl_postings_n_methods);
+    g_array_append_vals(c->methods, ctl_studio_methods, (guint)ctl_studio_n_methods);
+    g_array_append_vals(c->methods, ctl_signups_methods, (guint)ctl_signups_n_methods);
+}
 
 void ctl_control_signup_created(CtlControl *c, gint64 posting_id, gint64 signup_id,
                                 const char *name, const char *phone)
 {
-    if (c->closing || c->producers == NULL)
+    if (c->closing)
+        return;
+    count_committed(c);
+    if (c->on_air_posting != NULL && c->on_air_posting->id == posting_id)
+        ctl_studio_emit_scene(c); /* the counter on screen */
+    if (c->producers == NULL)
         return;
     g_autoptr(GError) error = NULL;
     gint64 count = ctl_store_count_signups(c->store, posting_id, &error);
@@ -221,13 +346,223 @@ void ctl_control_signup_created(CtlControl *c, gint64 posting_id, gint64 signup_
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "posting_id", posting_id);
     json_object_set_int_member(o, "signup_id", signup_id);
+    json_object_set_int_member(o, "show_id", c->studio.show_id);
     json_object_set_string_member(o, "name", name);
     json_object_set_string_member(o, "phone_masked", masked);
     json_object_set_int_member(o, "count", count);
-    JsonNode *params = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(params, o);
-    g_autofree char *note = ctl_rpc_build_notification("signup.created", params);
-    ctl_ws_broadcast(c, note);
+    ctl_control_notify(c, "signup.created", ctl_json_object_node(o));
+}
+
+/* ---- apply-page references (attribution of a sign-up to a show) ---- */
+
+static void ref_signature(CtlControl *c, gint64 posting_id, gint64 show_id, char out[17])
+{
+    g_autofree char *msg =
+        g_strdup_printf("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, posting_id, show_id);
+    g_autoptr(GHmac) h = g_hmac_new(G_CHECKSUM_SHA256, c->ref_key, sizeof c->ref_key);
+    g_hmac_update(h, (const guchar *)msg, -1);
+    g_strlcpy(out, g_hmac_get_string(h), 17);
+}
+
+char *ctl_control_make_ref(CtlControl *c, gint64 posting_id, gint64 show_id)
+{
+    char sig[17];
+    ref_signature(c, posting_id, show_id, sig);
+    return g_strdup_printf("%" G_GINT64_FORMAT ".%s", show_id, sig);
+}
+
+gint64 ctl_control_signup_show(CtlControl *c, gint64 posting_id, const char *ref)
+{
+    const char *dot = ref != NULL ? strchr(ref, '.') : NULL;
+    if (dot != NULL && dot - ref < 20) {
+        g_autofree char *num = g_strndup(ref, (gsize)(dot - ref));
+        guint64 show = 0;
+        char sig[17];
+        if (g_ascii_string_to_unsigned(num, 10, 0, G_MAXINT64, &show, NULL)) {
+            ref_signature(c, posting_id, (gint64)show, sig);
+            /* Not secret-dependent timing that matters: a forged ref only moves a sign-up
+             * between shows, and falls back to the current one. */
+            if (strcmp(sig, dot + 1) == 0)
+                return (gint64)show;
+        }
+    }
+    return c->studio.show_live ? c->studio.show_id : 0;
+}
+
+/* The HMAC key survives restarts (state "ref_key") so that pages opened before a restart
+ * still attribute correctly. */
+static void load_ref_key(CtlControl *c)
+{
+    g_autofree char *saved = ctl_store_get_state(c->store, "ref_key", NULL);
+    gsize len = 0;
+    g_autofree guchar *raw = saved != NULL ? g_base64_decode(saved, &len) : NULL;
+    if (raw != NULL && len == sizeof c->ref_key) {
+        memcpy(c->ref_key, raw, sizeof c->ref_key);
+        return;
+    }
+    for (gsize i = 0; i < sizeof c->ref_key; i += 4) {
+        guint32 r = g_random_int();
+        memcpy(c->ref_key + i, &r, 4);
+    }
+    if (getrandom(c->ref_key, sizeof c->ref_key, 0) != (ssize_t)sizeof c->ref_key)
+        g_message("control: getrandom failed; the apply-page key is weaker");
+    g_autofree char *text = g_base64_encode(c->ref_key, sizeof c->ref_key);
+    g_autoptr(GError) error = NULL;
+    if (!ctl_store_set_state(c->store, "ref_key", text, &error))
+        g_message("control: saving the apply-page key: %s", error->message);
+}
+
+/* ---- stream status, preview, metrics ---- */
+
+static void broadcast_stream(CtlControl *c)
+{
+    c->stream_dirty = FALSE;
+    c->stream_sent_us = g_get_monotonic_time();
+    JsonObject *o = json_object_new();
+    json_object_set_member(o, "stream", json_node_copy(c->stream_status));
+    ctl_control_notify(c, "stream.status", ctl_json_object_node(o));
+}
+
+static gboolean stream_timer_fired(gpointer data)
+{
+    CtlControl *c = data;
+    c->stream_timer = 0;
+    if (c->stream_dirty)
+        broadcast_stream(c);
+    return G_SOURCE_REMOVE;
+}
+
+void ctl_control_set_stream_status(CtlControl *c, JsonNode *status)
+{
+    if (status == NULL)
+        return;
+    if (c->stream_status != NULL && json_node_equal(c->stream_status, status))
+        return;
+    g_clear_pointer(&c->stream_status, json_node_unref);
+    c->stream_status = json_node_copy(status);
+    c->stream_dirty = TRUE;
+    gint64 since = g_get_monotonic_time() - c->stream_sent_us;
+    if (since >= G_USEC_PER_SEC)
+        broadcast_stream(c);
+    else if (c->stream_timer == 0)
+        c->stream_timer =
+            g_timeout_add((guint)((G_USEC_PER_SEC - since) / 1000) + 1, stream_timer_fired, c);
+}
+
+void ctl_control_set_preview_func(CtlControl *c, CtlPreviewFunc fn, gpointer data)
+{
+    c->preview_fn = fn;
+    c->preview_data = data;
+}
+
+/* A Prometheus metric name part: [a-zA-Z0-9_] only. */
+static char *metric_part(const char *s)
+{
+    char *out = g_strdup(s);
+    for (char *p = out; *p != '\0'; p++) {
+        if (!g_ascii_isalnum(*p))
+            *p = '_';
+    }
+    return out;
+}
+
+/* A label value: escaped, and never a URL's path or query (where stream keys live). */
+static char *label_value(const char *s)
+{
+    g_autofree char *v = g_strdup(s);
+    char *scheme = strstr(v, "://");
+    if (scheme != NULL) {
+        char *slash = strchr(scheme + 3, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        char *q = strchr(scheme + 3, '?');
+        if (q != NULL)
+            *q = '\0';
+    }
+    GString *out = g_string_new(NULL);
+    for (const char *p = v; *p != '\0'; p++) {
+        if (*p == '\\' || *p == '"')
+            g_string_append_c(out, '\\');
+        if (*p == '\n')
+            g_string_append(out, "\\n");
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static gboolean secret_key(const char *name)
+{
+    return strstr(name, "key") != NULL || strstr(name, "url") != NULL ||
+           strstr(name, "uri") != NULL || strstr(name, "token") != NULL;
+}
+
+/* Numbers and booleans of object o as PREFIX_MEMBER{labels} value; "state" strings as
+ * PREFIX_state{labels,state="..."} 1. */
+static void metrics_object(GString *out, const char *prefix, JsonObject *o, const char *labels)
+{
+    GList *members = json_object_get_members(o);
+    for (GList *l = members; l != NULL; l = l->next) {
+        const char *name = l->data;
+        JsonNode *n = json_object_get_member(o, name);
+        if (!JSON_NODE_HOLDS_VALUE(n) || secret_key(name))
+            continue;
+        g_autofree char *part = metric_part(name);
+        GType t = json_node_get_value_type(n);
+        if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE || t == G_TYPE_BOOLEAN) {
+            double v = t == G_TYPE_INT64    ? (double)json_node_get_int(n)
+                       : t == G_TYPE_DOUBLE ? json_node_get_double(n)
+                                            : (json_node_get_boolean(n) ? 1.0 : 0.0);
+            char num[G_ASCII_DTOSTR_BUF_SIZE];
+            g_ascii_formatd(num, sizeof num, "%.15g", v);
+            g_string_append_printf(out, "%s_%s%s%s%s %s\n", prefix, part, labels[0] ? "{" : "",
+                                   labels, labels[0] ? "}" : "", num);
+        } else if (t == G_TYPE_STRING &&
+                   (strcmp(name, "state") == 0 || strcmp(name, "status") == 0)) {
+            g_autofree char *v = label_value(json_node_get_string(n));
+            g_string_append_printf(out, "%s_%s{%s%s%s=\"%s\"} 1\n", prefix, part, labels,
+                                   labels[0] ? "," : "", part, v);
+        }
+    }
+    g_list_free(members);
+}
+
+void ctl_control_metrics(CtlControl *c, CtlSession *s)
+{
+    GString *out = g_string_new(NULL);
+    g_string_append_printf(out, "# HELP jobcast_up 1 while jobcast runs\njobcast_up 1\n");
+    g_string_append_printf(out, "jobcast_pipeline_ready %d\n", c->pipeline_ready ? 1 : 0);
+    g_string_append_printf(out, "jobcast_control_connections %u\n", g_list_length(c->producers));
+    g_string_append_printf(out, "jobcast_store_commits_total %" G_GUINT64_FORMAT "\n",
+                           ctl_store_commit_count(c->store));
+    g_autoptr(GArray) counts = ctl_store_count_signups_by_posting(c->store, -1, NULL);
+    gint64 total = 0;
+    for (guint i = 0; counts != NULL && i + 1 < counts->len; i += 2)
+        total += g_array_index(counts, gint64, i + 1);
+    g_string_append_printf(out, "jobcast_signups_total %" G_GINT64_FORMAT "\n", total);
+    g_string_append_printf(out, "jobcast_signups_pending %u\n", g_hash_table_size(c->tickets));
+    if (c->stream_status != NULL && JSON_NODE_HOLDS_OBJECT(c->stream_status)) {
+        JsonObject *o = json_node_get_object(c->stream_status);
+        metrics_object(out, "jobcast_stream", o, "");
+        JsonNode *outputs = json_object_get_member(o, "outputs");
+        if (outputs != NULL && JSON_NODE_HOLDS_ARRAY(outputs)) {
+            JsonArray *arr = json_node_get_array(outputs);
+            for (guint i = 0; i < json_array_get_length(arr); i++) {
+                JsonNode *e = json_array_get_element(arr, i);
+                if (!JSON_NODE_HOLDS_OBJECT(e))
+                    continue;
+                JsonObject *eo = json_node_get_object(e);
+                const char *id = json_object_has_member(eo, "name")
+                                     ? json_object_get_string_member_with_default(eo, "name", "")
+                                     : json_object_get_string_member_with_default(eo, "id", "");
+                g_autofree char *label = id[0] != '\0' ? label_value(id) : g_strdup_printf("%u", i);
+                g_autofree char *labels = g_strdup_printf("output=\"%s\"", label);
+                metrics_object(out, "jobcast_output", eo, labels);
+            }
+        }
+    }
+    ctl_http_respond_text(s, 200, "text/plain; version=0.0.4; charset=utf-8",
+                          g_string_free(out, FALSE));
 }
 
 /* ---- the lws side ---- */
@@ -280,8 +615,21 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     c->store = cfg->store;
     c->on_air = cfg->on_air;
     c->on_air_data = cfg->on_air_data;
+    c->on_scene = cfg->on_scene;
+    c->on_scene_data = cfg->on_scene_data;
     c->auth = ctl_auth_new(cfg->producer_token);
     c->tickets = g_hash_table_new(NULL, NULL);
+    c->logins = g_hash_table_new(NULL, NULL);
+    c->funnel = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    c->tz = g_time_zone_new_identifier(cfg->time_zone != NULL ? cfg->time_zone : "Asia/Shanghai");
+    if (c->tz == NULL)
+        c->tz = g_time_zone_new_utc();
+    c->trusted_proxies = g_strdupv((char **)cfg->trusted_proxies);
+    guint rate =
+        cfg->signup_rate_per_minute > 0 ? cfg->signup_rate_per_minute : CTL_SIGNUP_RATE_DEFAULT;
+    c->signup_limit = ctl_rate_limit_new(rate, rate, 100000);
+    c->login_limit = ctl_rate_limit_new(10, 10, 10000);
+    load_ref_key(c);
     g_autoptr(GMainContext) ctx = g_main_context_ref_thread_default();
     c->loop = g_main_loop_new(ctx, FALSE);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
@@ -319,6 +667,19 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
         return NULL;
     }
     c->port = lws_get_vhost_listen_port(c->vhost);
+    if (cfg->admin_host != NULL) {
+        info.port = cfg->admin_port;
+        info.iface = strcmp(cfg->admin_host, "0.0.0.0") == 0 ? NULL : cfg->admin_host;
+        info.vhost_name = "jobcast-admin";
+        c->admin_vhost = lws_create_vhost(c->lws, &info);
+        if (c->admin_vhost == NULL) {
+            g_set_error(error, JC_ERROR, JC_ERROR_IO, "cannot listen on %s:%d (port in use?)",
+                        cfg->admin_host, cfg->admin_port);
+            ctl_control_free(c);
+            return NULL;
+        }
+        c->admin_port = lws_get_vhost_listen_port(c->admin_vhost);
+    }
     if (cfg->public_url != NULL && cfg->public_url[0] != '\0') {
         c->public_url = g_strdup(cfg->public_url);
         gsize n = strlen(c->public_url);
@@ -328,13 +689,25 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
         c->public_url = g_strdup_printf("http://%s:%d", host, c->port);
     }
 
-    set_on_air(c, restore_on_air(c));
+    build_methods(c);
+    ctl_studio_init(c);
+    c->on_air_posting = restore_on_air(c);
+    g_autofree char *url =
+        c->on_air_posting != NULL ? ctl_control_apply_url(c, c->on_air_posting->id) : NULL;
+    if (c->on_air != NULL)
+        c->on_air(c->on_air_posting, url, c->on_air_data);
+    ctl_studio_emit_scene(c);
     return c;
 }
 
 int ctl_control_port(CtlControl *c)
 {
     return c->port;
+}
+
+int ctl_control_admin_port(CtlControl *c)
+{
+    return c->admin_port;
 }
 
 void ctl_control_set_pipeline_ready(CtlControl *c, gboolean ready)
@@ -354,6 +727,11 @@ void ctl_control_free(CtlControl *c)
         ctl_http_ticket_orphan(t);
         g_hash_table_iter_remove(&it);
     }
+    g_hash_table_iter_init(&it, c->logins);
+    while (g_hash_table_iter_next(&it, &t, NULL)) {
+        ctl_http_login_orphan(t);
+        g_hash_table_iter_remove(&it);
+    }
     if (c->lws != NULL) {
         lws_context_destroy(c->lws);
         /* With a foreign loop lws may finish tearing down from the loop; give it a few turns
@@ -363,7 +741,19 @@ void ctl_control_free(CtlControl *c)
             g_main_context_iteration(ctx, FALSE);
     }
     g_list_free(c->producers);
+    ctl_studio_clear(c);
+    g_clear_pointer(&c->tz, g_time_zone_unref);
+    g_strfreev(c->trusted_proxies);
+    ctl_rate_limit_free(c->signup_limit);
+    ctl_rate_limit_free(c->login_limit);
+    if (c->stream_timer != 0)
+        g_source_remove(c->stream_timer);
+    g_clear_pointer(&c->stream_status, json_node_unref);
+    if (c->methods != NULL)
+        g_array_unref(c->methods);
     g_hash_table_destroy(c->tickets);
+    g_hash_table_destroy(c->logins);
+    g_hash_table_destroy(c->funnel);
     ctl_posting_free(c->on_air_posting);
     ctl_auth_free(c->auth);
     g_main_loop_unref(c->loop);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "ctl_store.h"
 
@@ -18,6 +19,31 @@ typedef struct CtlControl CtlControl;
  * posting is borrowed (NULL: nothing on air); apply_url is the QR link for it. */
 typedef void (*CtlOnAirFunc)(const CtlPosting *posting, const char *apply_url, gpointer data);
 
+/* Everything the overlay should show beyond the card: a snapshot passed to on_scene. All
+ * pointers are borrowed for the duration of the call; strings are never NULL ("" = hide). */
+typedef struct {
+    const CtlPosting *posting; /* on air (program), NULL when nothing is */
+    const char *apply_url;     /* its QR link, NULL when nothing is on air */
+    gint64 signups;            /* committed sign-ups of the on-air posting (all shows) */
+    const char *ticker;        /* scrolling text */
+    const char *host_name;     /* lower third, first line */
+    const char *host_title;    /* lower third, second line */
+    const char *brand;         /* the live room's name, e.g. "XX 零工直播间" */
+    gboolean slate;            /* break slate on: the card makes way for the slate */
+    const char *slate_text;    /* what the slate says */
+    const char *layout;        /* "16:9" or "9:16" */
+    const char *theme;         /* a theme name; "default" */
+} CtlScene;
+
+/* Called on the main thread whenever anything in CtlScene changes (after on_air on a take,
+ * after each committed sign-up of the on-air posting, after every graphics setting) and once
+ * at start-up. scene is borrowed. */
+typedef void (*CtlOnSceneFunc)(const CtlScene *scene, gpointer data);
+
+/* Returns the newest preview frame as JPEG (transfer full) and its sequence number in *seq,
+ * or NULL before the first frame. Called on the main thread. */
+typedef GBytes *(*CtlPreviewFunc)(gpointer data, gint64 *seq);
+
 typedef struct {
     const char *listen_host;    /* e.g. "127.0.0.1" */
     int listen_port;            /* 0 = pick a free port (see ctl_control_port) */
@@ -27,7 +53,21 @@ typedef struct {
     CtlStore *store;            /* borrowed; must outlive the control */
     CtlOnAirFunc on_air;
     gpointer on_air_data;
+    /* Fields below were appended; zero means the documented default. */
+    CtlOnSceneFunc on_scene; /* may be NULL */
+    gpointer on_scene_data;
+    const char *admin_host; /* second listener for control/pages/preview/metrics; NULL = none
+                               (then everything is served on the listen address) */
+    int admin_port;         /* 0 = pick a free one (see ctl_control_admin_port) */
+    const char *const *trusted_proxies; /* NULL-terminated addresses whose X-Forwarded-For is
+                                           believed; NULL = none */
+    const char *time_zone;              /* exports; NULL = "Asia/Shanghai" */
+    guint signup_rate_per_minute;       /* per client address; 0 = CTL_SIGNUP_RATE_DEFAULT */
 } CtlControlConfig;
+
+/* Sign-ups accepted per client address per minute by default: generous, since a whole carrier
+ * NAT can share one address (docs/protocol.md). */
+#define CTL_SIGNUP_RATE_DEFAULT 600
 
 /* Starts listening. Restores the on-air posting from the store (or puts the first posting on
  * air when none was) and calls on_air once. On error (port in use...), NULL with error set. */
@@ -41,6 +81,21 @@ char *ctl_control_apply_url(CtlControl *c, gint64 posting_id);
 
 /* /healthz answers 200 only once the pipeline is up; main sets this from streamer state. */
 void ctl_control_set_pipeline_ready(CtlControl *c, gboolean ready);
+
+/* The admin listener's port (0 when there is none). */
+int ctl_control_admin_port(CtlControl *c);
+
+/* The streamer's status (transfer none: copied), e.g. {"state":"playing","fps":30,
+ * "outputs":[...]}. Kept for state.get ("stream"), broadcast as stream.status when it changed
+ * (at most once a second), and turned into Prometheus metrics at GET /metrics. Main thread. */
+void ctl_control_set_stream_status(CtlControl *c, JsonNode *status);
+
+/* Where GET /api/preview.jpg gets its frames from (fn NULL: 404). Main thread. */
+void ctl_control_set_preview_func(CtlControl *c, CtlPreviewFunc fn, gpointer data);
+
+/* `jobcast accounts ...`: argv[0] is "accounts". Prints to stdout/stderr; returns the exit
+ * status (0 ok, 1 failed, 2 bad usage). Opens the store in --data-dir itself. */
+int ctl_accounts_command(int argc, char **argv);
 
 /* Closes every connection and stops listening. NULL is allowed. */
 void ctl_control_free(CtlControl *c);

@@ -61,12 +61,55 @@ void ctl_http_ticket_orphan(CtlApplyTicket *t)
     ticket_detach_session(t);
 }
 
+/* A password check in flight. The argon2id verification runs on a GTask worker thread (it
+ * takes a fraction of a second and 64 MiB: never on main). The worker reads only hash and
+ * password and writes only ok; everything else is main's, and main reads ok only in the
+ * completion callback, after GTask handed the result back (its happens-before). */
+struct CtlLoginTicket {
+    int ref;             /* main only: the session's (until closed/answered), the task's */
+    CtlControl *control; /* borrowed, NULL once freed (then not in control->logins) */
+    CtlSession *session; /* borrowed, NULL once the connection closed */
+    CtlRole role;        /* the account's role */
+    char *hash;          /* owned, may be NULL (unknown name: a dummy check runs anyway) */
+    char *password;      /* owned, wiped and freed after the check */
+    gboolean ok;         /* worker's result */
+};
+
+static void login_unref(CtlLoginTicket *t)
+{
+    if (--t->ref > 0)
+        return;
+    g_free(t->hash);
+    if (t->password != NULL) {
+        memset(t->password, 0, strlen(t->password));
+        g_free(t->password);
+    }
+    g_free(t);
+}
+
+static void login_detach_session(CtlLoginTicket *t)
+{
+    if (t->session == NULL)
+        return;
+    t->session->http.login = NULL;
+    t->session = NULL;
+    login_unref(t);
+}
+
+void ctl_http_login_orphan(CtlLoginTicket *t)
+{
+    t->control = NULL;
+    login_detach_session(t);
+}
+
 /* Forgets the current request and response; the connection may carry another. */
 static void session_reset(CtlSession *s)
 {
     CtlHttpSession *h = &s->http;
     if (h->ticket != NULL)
         ticket_detach_session(h->ticket); /* the client went away before the store answered */
+    if (h->login != NULL)
+        login_detach_session(h->login);
     g_clear_pointer(&h->path, g_free);
     if (h->body != NULL)
         g_string_free(h->body, TRUE);
@@ -278,7 +321,10 @@ static void get_apply(CtlControl *c, CtlSession *s, const char *tail)
     if (p == NULL)
         return;
     if (!thanks) {
-        respond_html(s, 200, ctl_apply_page(p, NULL, NULL, NULL));
+        ctl_control_count_open(c, p->id);
+        g_autofree char *ref =
+            ctl_control_make_ref(c, p->id, c->studio.show_live ? c->studio.show_id : 0);
+        respond_html(s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref));
         return;
     }
     char buf[64];
@@ -289,31 +335,83 @@ static void get_apply(CtlControl *c, CtlSession *s, const char *tail)
     respond_html(s, 200, ctl_apply_thanks_page(p, signup_id, dup));
 }
 
+/* The client's address (behind --trusted-proxy proxies: from X-Forwarded-For). (transfer full) */
+static char *client_address(CtlControl *c, struct lws *wsi)
+{
+    char addr[64] = "";
+    lws_get_peer_simple(wsi, addr, sizeof addr);
+    char xff[512];
+    gboolean has_xff = c->trusted_proxies != NULL &&
+                       lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) > 0;
+    return ctl_client_address(addr, has_xff ? xff : NULL, (const char *const *)c->trusted_proxies);
+}
+
+static void respond_session(CtlControl *c, CtlSession *s, CtlRole role);
+
 static void get_login(CtlControl *c, CtlSession *s)
 {
+    g_autofree char *client = client_address(c, s->wsi);
+    if (!ctl_rate_limit_take(c->login_limit, client, g_get_monotonic_time())) {
+        respond_message(s, 429, "尝试次数太多", "Too many login attempts; wait a minute.");
+        return;
+    }
     char buf[512];
     const char *token = lws_get_urlarg_by_name(s->wsi, "token=", buf, sizeof buf);
-    if (!ctl_auth_check_token(c->auth, token)) {
+    CtlRole role = token != NULL ? ctl_http_bearer_role(c, token) : CTL_ROLE_NONE;
+    if (role == CTL_ROLE_NONE) {
         respond_message(s, 401, "需要登录",
                         "请打开 jobcast 启动时打印的控制台链接（含 token）。"
                         "Open the control link that jobcast printed when it started.");
         return;
     }
-    g_autofree char *sid = ctl_auth_session_new(c->auth);
-    g_autofree char *cookie =
-        g_strdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", CTL_AUTH_COOKIE,
-                        sid, CTL_AUTH_SESSION_SECONDS);
-    add_header(s, "set-cookie:", cookie);
-    respond_redirect(s, "/control");
+    respond_session(c, s, role);
 }
 
-gboolean ctl_http_session_cookie_valid(CtlControl *c, struct lws *wsi)
+CtlRole ctl_http_session_role(CtlControl *c, struct lws *wsi)
 {
     char buf[128];
     size_t max = sizeof buf;
     if (lws_http_cookie_get(wsi, CTL_AUTH_COOKIE, buf, &max) != 0)
-        return FALSE;
-    return ctl_auth_session_valid(c->auth, buf);
+        return CTL_ROLE_NONE;
+    return (CtlRole)ctl_auth_session_role(c->auth, buf);
+}
+
+gboolean ctl_http_session_cookie_valid(CtlControl *c, struct lws *wsi)
+{
+    return ctl_http_session_role(c, wsi) != CTL_ROLE_NONE;
+}
+
+CtlRole ctl_http_bearer_role(CtlControl *c, const char *token)
+{
+    if (token == NULL || token[0] == '\0' || strlen(token) > 256)
+        return CTL_ROLE_NONE;
+    if (ctl_auth_check_token(c->auth, token))
+        return CTL_ROLE_PRODUCER;
+    g_autofree char *hash = ctl_auth_token_hash(token);
+    g_autoptr(GError) error = NULL;
+    CtlAccount *a = ctl_store_account_by_token(c->store, hash, &error);
+    if (a == NULL) {
+        if (error != NULL)
+            g_message("control: checking a token: %s", error->message);
+        return CTL_ROLE_NONE;
+    }
+    CtlRole role = strcmp(a->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
+    ctl_account_free(a);
+    return role;
+}
+
+/* The role of an HTTP request: its bearer token if it has an Authorization header (a wrong one
+ * never falls back to the cookie), else its session cookie. */
+static CtlRole request_role(CtlControl *c, struct lws *wsi)
+{
+    char authz[512];
+    int n = lws_hdr_copy(wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION);
+    if (n != 0) {
+        if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0)
+            return ctl_http_bearer_role(c, g_strstrip(authz + 7));
+        return CTL_ROLE_NONE;
+    }
+    return ctl_http_session_role(c, wsi);
 }
 
 static const struct {
@@ -356,16 +454,110 @@ static void serve_resource(CtlSession *s, const char *name)
 
 static void get_control(CtlControl *c, CtlSession *s)
 {
-    if (!ctl_http_session_cookie_valid(c, s->wsi)) {
+    CtlRole role = ctl_http_session_role(c, s->wsi);
+    if (role == CTL_ROLE_NONE) {
         respond_redirect(s, "/login");
+        return;
+    }
+    if (role != CTL_ROLE_PRODUCER) {
+        respond_redirect(s, "/host");
         return;
     }
     serve_resource(s, "control.html");
 }
 
+static void get_host(CtlControl *c, CtlSession *s)
+{
+    if (ctl_http_session_role(c, s->wsi) == CTL_ROLE_NONE) {
+        respond_redirect(s, "/login");
+        return;
+    }
+    serve_resource(s, "host.html");
+}
+
+static void respond_auth_needed(CtlSession *s, CtlRole role)
+{
+    if (role == CTL_ROLE_NONE)
+        respond_json(s, 401, error_json("auth", NULL, "credentials required"));
+    else
+        respond_json(s, 403, error_json("forbidden", NULL, "this needs the producer role"));
+}
+
+static void get_preview(CtlControl *c, CtlSession *s)
+{
+    CtlRole role = request_role(c, s->wsi);
+    if (role == CTL_ROLE_NONE) {
+        respond_auth_needed(s, role);
+        return;
+    }
+    gint64 seq = 0;
+    GBytes *jpeg = c->preview_fn != NULL ? c->preview_fn(c->preview_data, &seq) : NULL;
+    if (jpeg == NULL) {
+        add_header(s, "cache-control:", "no-store");
+        respond_json(s, 404, error_json("not_found", NULL, "no preview frame yet"));
+        return;
+    }
+    char seqs[32];
+    g_snprintf(seqs, sizeof seqs, "%" G_GINT64_FORMAT, seq);
+    add_header(s, "cache-control:", "no-store");
+    add_header(s, "x-frame-seq:", seqs);
+    respond(s, 200, "image/jpeg", jpeg);
+}
+
+/* GET /api/export.csv?employer=NAME[&show_id=N]: one employer's applicants, producers only. */
+static void get_export(CtlControl *c, CtlSession *s)
+{
+    CtlRole role = request_role(c, s->wsi);
+    if (role != CTL_ROLE_PRODUCER) {
+        respond_auth_needed(s, role);
+        return;
+    }
+    char ebuf[256];
+    const char *employer = lws_get_urlarg_by_name(s->wsi, "employer=", ebuf, sizeof ebuf);
+    if (employer == NULL || employer[0] == '\0') {
+        respond_json(s, 400, error_json("invalid", "employer", "employer: required"));
+        return;
+    }
+    char sbuf[32];
+    const char *show = lws_get_urlarg_by_name(s->wsi, "show_id=", sbuf, sizeof sbuf);
+    guint64 show_id = 0;
+    if (show != NULL && !g_ascii_string_to_unsigned(show, 10, 0, G_MAXINT64, &show_id, NULL)) {
+        respond_json(s, 400, error_json("invalid", "show_id", "show_id: a positive integer"));
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    gint64 rows = 0;
+    GBytes *csv = ctl_signups_csv(c, employer, (gint64)show_id, &rows, &error);
+    if (csv == NULL ||
+        !ctl_store_log_export(c->store, "producer", employer, (gint64)show_id, rows, &error)) {
+        g_message("control: export: %s", error->message);
+        if (csv != NULL)
+            g_bytes_unref(csv);
+        respond_json(s, 500, error_json("internal", NULL, "export failed"));
+        return;
+    }
+    add_header(s, "cache-control:", "no-store");
+    add_header(s, "content-disposition:", "attachment; filename=\"signups.csv\"");
+    respond(s, 200, "text/csv; charset=utf-8", csv);
+}
+
+/* Paths the public listener serves when an admin listener takes the rest. */
+static gboolean public_path(const char *path)
+{
+    return strcmp(path, "/healthz") == 0 || g_ascii_strncasecmp(path, "/a/", 3) == 0 ||
+           strcmp(path, "/api/apply") == 0 || g_str_has_prefix(path, "/static/");
+}
+
+gboolean ctl_http_admin_allowed(CtlControl *c, struct lws *wsi)
+{
+    return c->admin_vhost == NULL || lws_get_vhost(wsi) == c->admin_vhost;
+}
+
 static void route_get(CtlControl *c, CtlSession *s, const char *path)
 {
-    if (strcmp(path, "/healthz") == 0)
+    if (!public_path(path) && !ctl_http_admin_allowed(c, s->wsi))
+        respond_not_found(s);
+    else if (strcmp(path, "/healthz") == 0)
         get_healthz(c, s);
     else if (g_ascii_strncasecmp(path, "/a/", 3) == 0)
         get_apply(c, s, path + 3);
@@ -373,10 +565,24 @@ static void route_get(CtlControl *c, CtlSession *s, const char *path)
         get_login(c, s);
     else if (strcmp(path, "/control") == 0)
         get_control(c, s);
+    else if (strcmp(path, "/host") == 0)
+        get_host(c, s);
+    else if (strcmp(path, "/metrics") == 0)
+        ctl_control_metrics(c, s);
+    else if (strcmp(path, "/api/preview.jpg") == 0)
+        get_preview(c, s);
+    else if (strcmp(path, "/api/export.csv") == 0)
+        get_export(c, s);
     else if (g_str_has_prefix(path, "/static/"))
         serve_resource(s, path + strlen("/static/"));
     else
         respond_not_found(s);
+}
+
+void ctl_http_respond_text(CtlSession *s, guint status, const char *type, char *text)
+{
+    add_header(s, "cache-control:", "no-store");
+    respond(s, status, type, g_bytes_new_take(text, strlen(text)));
 }
 
 /* ---- POST /api/apply ---- */
@@ -474,6 +680,7 @@ static void post_apply(CtlControl *c, CtlSession *s)
     g_autoptr(CtlPosting) p = NULL;
     g_autofree char *name = NULL; /* declared before any goto: cleanup runs at "out" */
     g_autofree char *phone = NULL;
+    g_autofree char *client = NULL;
     if (in.posting_id > 0) {
         p = lookup_posting(c, s, in.posting_id, json);
         if (p == NULL)
@@ -488,12 +695,15 @@ static void post_apply(CtlControl *c, CtlSession *s)
         goto out;
     }
 
-    char addr[64] = "";
-    lws_get_peer_simple(s->wsi, addr, sizeof addr);
-    /* lws listens on a dual-stack socket: show IPv4 clients as IPv4. */
-    const char *client = g_str_has_prefix(addr, "::ffff:") && strchr(addr, '.') != NULL
-                             ? addr + strlen("::ffff:")
-                             : addr;
+    /* lws listens on a dual-stack socket: IPv4 clients show as IPv4 (ctl_client_address). */
+    client = client_address(c, s->wsi);
+    if (!ctl_rate_limit_take(c->signup_limit, client, g_get_monotonic_time())) {
+        if (json)
+            respond_json(s, 429, error_json("rate_limited", NULL, "提交太频繁，请稍后再试"));
+        else
+            respond_message(s, 429, "提交太频繁", "请稍等一会儿再提交。");
+        goto out;
+    }
     CtlApplyTicket *t = g_new0(CtlApplyTicket, 1);
     t->ref = 2; /* the session's and the store's */
     t->control = c;
@@ -510,18 +720,99 @@ static void post_apply(CtlControl *c, CtlSession *s)
         .phone = t->phone,
         .consent = TRUE,
         .client_addr = client[0] != '\0' ? client : NULL,
+        .show_id = ctl_control_signup_show(c, p->id, in.ref),
     };
+    ctl_control_count_submit(c, p->id);
     ctl_store_add_signup(c->store, &req, apply_done, t);
 out:
     ctl_apply_form_clear(&in);
 }
 
+/* ---- POST /login (name + password) ---- */
+
+static void login_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CtlLoginTicket *t = data;
+    t->ok = ctl_auth_password_verify(t->hash, t->password);
+    g_task_return_boolean(task, TRUE);
+}
+
+static void respond_session(CtlControl *c, CtlSession *s, CtlRole role)
+{
+    g_autofree char *sid = ctl_auth_session_new_role(c->auth, (int)role);
+    g_autofree char *cookie =
+        g_strdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", CTL_AUTH_COOKIE,
+                        sid, CTL_AUTH_SESSION_SECONDS);
+    add_header(s, "set-cookie:", cookie);
+    respond_redirect(s, role == CTL_ROLE_PRODUCER ? "/control" : "/host");
+}
+
+static void login_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+    CtlLoginTicket *t = data;
+    CtlControl *c = t->control;
+    if (c != NULL)
+        g_hash_table_remove(c->logins, t);
+    CtlSession *s = t->session;
+    if (c != NULL && s != NULL) {
+        login_detach_session(t);
+        if (t->ok)
+            respond_session(c, s, t->role);
+        else
+            respond_message(s, 401, "登录失败", "用户名或密码不对。Wrong name or password.");
+    }
+    login_unref(t); /* the task's */
+}
+
+static void post_login(CtlControl *c, CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    g_autofree char *client = client_address(c, s->wsi);
+    if (!ctl_rate_limit_take(c->login_limit, client, g_get_monotonic_time())) {
+        respond_message(s, 429, "尝试次数太多", "Too many login attempts; wait a minute.");
+        return;
+    }
+    if (h->too_large || h->body == NULL) {
+        respond_message(s, 400, "登录失败", "Bad login form.");
+        return;
+    }
+    g_autoptr(GHashTable) form =
+        g_uri_parse_params(h->body->str, (gssize)h->body->len, "&", G_URI_PARAMS_WWW_FORM, NULL);
+    const char *name = form != NULL ? g_hash_table_lookup(form, "name") : NULL;
+    const char *password = form != NULL ? g_hash_table_lookup(form, "password") : NULL;
+    if (name == NULL || password == NULL || strlen(password) > 4 * CTL_AUTH_PASSWORD_MAX) {
+        respond_message(s, 400, "登录失败", "Send name and password.");
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    char *hash = NULL;
+    CtlAccount *a = ctl_store_account_by_name(c->store, name, &hash, &error);
+    if (error != NULL)
+        g_message("control: login lookup: %s", error->message);
+    CtlLoginTicket *t = g_new0(CtlLoginTicket, 1);
+    t->ref = 2; /* the session's and the task's */
+    t->control = c;
+    t->session = s;
+    t->role = a != NULL && strcmp(a->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
+    t->hash = hash; /* NULL for an unknown name: the worker checks a dummy, then says no */
+    t->password = g_strdup(password);
+    ctl_account_free(a);
+    h->login = t;
+    g_hash_table_add(c->logins, t);
+    GTask *task = g_task_new(NULL, NULL, login_done, t);
+    g_task_set_task_data(task, t, NULL);
+    g_task_run_in_thread(task, login_worker);
+    g_object_unref(task);
+}
+
 static void route_post(CtlControl *c, CtlSession *s)
 {
-    if (s->http.path == NULL || s->http.responding)
+    if (s->http.path == NULL || s->http.responding || s->http.login != NULL)
         return;
     if (strcmp(s->http.path, "/api/apply") == 0)
         post_apply(c, s);
+    else if (strcmp(s->http.path, "/login") == 0 && ctl_http_admin_allowed(c, s->wsi))
+        post_login(c, s);
     else
         respond_not_found(s);
 }
@@ -600,7 +891,7 @@ int ctl_http_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons 
             route_post(c, s);
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (s->http.ticket == NULL)
+        if (s->http.ticket == NULL && s->http.login == NULL)
             route_post(c, s);
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:

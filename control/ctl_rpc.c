@@ -177,7 +177,7 @@ static const CtlRpcMethod *find_method(const CtlRpcMethod *methods, gsize n, con
 
 /* Runs a well-formed request; returns the reply or NULL for a notification. */
 static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *req,
-                      gpointer user_data)
+                      gboolean may_change, gpointer user_data)
 {
     JsonNode *id = json_object_get_member(req, "id"); /* NULL: notification */
     const char *name = json_object_get_string_member(req, "method");
@@ -186,6 +186,12 @@ static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *
         if (id == NULL)
             return NULL;
         return ctl_rpc_build_error(id, CTL_RPC_METHOD_NOT_FOUND, "Method not found", NULL);
+    }
+    if ((m->flags & CTL_RPC_PRODUCER) && !may_change) {
+        if (id == NULL)
+            return NULL;
+        return ctl_rpc_build_error(id, CTL_RPC_AUTH, "this method needs the producer role",
+                                   "forbidden");
     }
 
     JsonNode *params_node = json_object_get_member(req, "params");
@@ -218,6 +224,12 @@ static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *
 
 char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                      gpointer user_data)
+{
+    return ctl_rpc_handle_as(methods, n_methods, msg, len, TRUE, user_data);
+}
+
+char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                        gboolean may_change, gpointer user_data)
 {
     if (len > CTL_RPC_MAX_MESSAGE) {
         return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
@@ -271,5 +283,5 @@ char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *m
         return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
                                    "Invalid Request: params must be an object", NULL);
     }
-    return dispatch(methods, n_methods, req, user_data);
+    return dispatch(methods, n_methods, req, may_change, user_data);
 }

@@ -39,9 +39,13 @@ typedef enum {
  * -32602, other JC_ERROR codes their application code (ctl_rpc_code_for_error). */
 typedef JsonNode *(*CtlRpcHandler)(JsonObject *params, gpointer user_data, GError **error);
 
+/* Method flag: only callers allowed to change things (producers) may call it. */
+#define CTL_RPC_PRODUCER 1u
+
 typedef struct {
     const char *name;
     CtlRpcHandler handler;
+    guint flags; /* CTL_RPC_PRODUCER or 0 */
 } CtlRpcMethod;
 
 /* Handles one message (len bytes, need not be NUL-terminated) against the method table.
@@ -49,6 +53,11 @@ typedef struct {
  * valid request without "id"). Batches (arrays) are answered with -32600. */
 char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                      gpointer user_data);
+
+/* Like ctl_rpc_handle, for a caller that may or may not change things: a CTL_RPC_PRODUCER
+ * method called without may_change gets -32001 (data.reason "forbidden"). */
+char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                        gboolean may_change, gpointer user_data);
 
 /* Reply builders. id is borrowed (NULL is sent as null); result/params are (transfer full).
  * reason, if not NULL, goes into error.data.reason. All return (transfer full) text. */

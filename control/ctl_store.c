@@ -6,8 +6,12 @@
  *     prepared on it; reads, seeding and state writes run there, briefly.
  *   - writer: owns `wdb` and its statements from pthread_create until it exits. It is the only
  *     code that writes sign-ups.
- *   Both connections: WAL, synchronous=FULL, foreign_keys=ON, busy_timeout (so a state write on
- *   main and a sign-up batch on the writer wait for each other instead of failing).
+ *   Both connections: WAL, foreign_keys=ON, busy_timeout (so a state write on main and a
+ *   sign-up batch on the writer wait for each other instead of failing). The writer's is
+ *   synchronous=FULL: a sign-up is answered only once it is on disk. Main's is
+ *   synchronous=NORMAL: producer edits (take, graphics, postings) must not fsync on the main
+ *   thread; in WAL mode they survive a crash of jobcast and reach the disk with the next
+ *   sign-up commit or checkpoint, and only a power cut right after one can undo it.
  *
  * The one crossing (guarded by `lock`, with `cond` to wake the writer):
  *   any thread --ctl_store_add_signup--> `pending` --writer takes ALL--> one transaction
@@ -29,6 +33,7 @@
  * Not responsible for validating network input (control's HTTP layer does) beyond the
  * schema's constraints and the seed document's shape. */
 #include "ctl_store.h"
+#include "ctl_store_db.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -40,8 +45,6 @@
 
 /* How long one connection waits for the other's write lock before giving up. */
 #define BUSY_TIMEOUT_MS 5000
-
-#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 /* Schema steps, applied in order; PRAGMA user_version is the number applied so far. Append new
  * steps at the end; never edit one that has shipped. */
@@ -59,8 +62,8 @@ static const char *const migrations[] = {
     "  tags TEXT NOT NULL DEFAULT '[]'," /* a JSON array of strings */
     "  requirements TEXT NOT NULL DEFAULT '',"
     "  talking_points TEXT NOT NULL DEFAULT '',"
-    "  created_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
-    "  updated_at TEXT NOT NULL DEFAULT (" NOW_SQL "));"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
     "CREATE TABLE signups ("
     "  id INTEGER PRIMARY KEY,"
     "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
@@ -68,16 +71,81 @@ static const char *const migrations[] = {
     "  phone TEXT NOT NULL,"
     "  consent_at TEXT," /* NULL when no consent was given */
     "  client_addr TEXT,"
-    "  created_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
     "  UNIQUE (posting_id, phone));"
     "CREATE TABLE state ("
     "  key TEXT PRIMARY KEY,"
     "  value TEXT NOT NULL);",
+
+    /* 2: shows and their rundowns; posting versions (optimistic concurrency) and archiving;
+     * sign-ups deduplicated per show (show_id 0: outside any show; the table is rebuilt
+     * because SQLite cannot change a UNIQUE constraint in place); accounts; the append-only
+     * as-aired log; the exports log. */
+    "ALTER TABLE postings ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);"
+    "ALTER TABLE postings ADD COLUMN archived INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (archived IN (0, 1));"
+    "CREATE TABLE shows ("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL CHECK (title <> ''),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  started_at TEXT,"
+    "  ended_at TEXT);"
+    "CREATE TABLE rundown ("
+    "  show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL CHECK (position >= 0),"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
+    "  PRIMARY KEY (show_id, position),"
+    "  UNIQUE (show_id, posting_id));"
+    "CREATE TABLE signups_v2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
+    "  show_id INTEGER NOT NULL DEFAULT 0," /* shows.id, or 0 outside any show */
+    "  name TEXT NOT NULL,"
+    "  phone TEXT NOT NULL,"
+    "  consent_at TEXT,"
+    "  client_addr TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  UNIQUE (posting_id, phone, show_id));"
+    "INSERT INTO signups_v2 (id, posting_id, show_id, name, phone, consent_at, client_addr,"
+    "  created_at) SELECT id, posting_id, 0, name, phone, consent_at, client_addr, created_at"
+    "  FROM signups;"
+    "DROP TABLE signups;"
+    "ALTER TABLE signups_v2 RENAME TO signups;"
+    "CREATE INDEX signups_by_show ON signups (show_id, posting_id);"
+    "CREATE TABLE accounts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE CHECK (name <> ''),"
+    "  role TEXT NOT NULL CHECK (role IN ('producer', 'host')),"
+    "  password_hash TEXT,"     /* crypto_pwhash_str (argon2id); NULL: no password */
+    "  token_hash TEXT UNIQUE," /* hex SHA-256 of the API token; NULL: no token */
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  revoked_at TEXT);"
+    "CREATE TABLE as_aired ("
+    "  id INTEGER PRIMARY KEY,"
+    "  aired_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  show_id INTEGER NOT NULL DEFAULT 0,"
+    "  posting_id INTEGER NOT NULL,"
+    "  posting_version INTEGER NOT NULL,"
+    "  fields TEXT NOT NULL," /* the posting as shown, a JSON object */
+    "  actor TEXT NOT NULL DEFAULT '');"
+    "CREATE TRIGGER as_aired_no_update BEFORE UPDATE ON as_aired"
+    "  BEGIN SELECT RAISE(ABORT, 'as_aired is append-only'); END;"
+    "CREATE TRIGGER as_aired_no_delete BEFORE DELETE ON as_aired"
+    "  BEGIN SELECT RAISE(ABORT, 'as_aired is append-only'); END;"
+    "CREATE TABLE exports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  exported_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  actor TEXT NOT NULL,"
+    "  employer TEXT NOT NULL,"
+    "  show_id INTEGER NOT NULL DEFAULT 0,"
+    "  row_count INTEGER NOT NULL);",
 };
 
 /* One queued sign-up and, once the writer is done with it, its result. */
 typedef struct {
     gint64 posting_id;
+    gint64 show_id;
     char *name;  /* owned */
     char *phone; /* owned */
     gboolean consent;
@@ -115,40 +183,41 @@ struct CtlStore {
     GQueue outbox;           /* Signup*, owned: results waiting for main */
     GSource *deliver_source; /* ref, or NULL (invariant 3) */
     gboolean stopping;       /* set once by close */
+    guint batch_max;         /* most sign-ups per transaction; 0 = no limit */
     guint64 commits;         /* writer transactions committed */
 };
 
-static void set_db_error(GError **error, sqlite3 *db, const char *what)
+void ctl_sql_error(GError **error, sqlite3 *db, const char *what)
 {
     g_set_error(error, JC_ERROR, JC_ERROR_DB, "%s: %s", what, sqlite3_errmsg(db));
 }
 
-static gboolean exec_sql(sqlite3 *db, const char *sql, const char *what, GError **error)
+gboolean ctl_sql_exec(sqlite3 *db, const char *sql, const char *what, GError **error)
 {
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(error, db, what);
+        ctl_sql_error(error, db, what);
         return FALSE;
     }
     return TRUE;
 }
 
-static gboolean prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, GError **error)
+gboolean ctl_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, GError **error)
 {
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
-        set_db_error(error, db, "preparing a statement");
+        ctl_sql_error(error, db, "preparing a statement");
         return FALSE;
     }
     return TRUE;
 }
 
 /* Statements are reused: each use starts from a clean slate. */
-static void reset(sqlite3_stmt *st)
+void ctl_sql_reset(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 }
 
-static void bind_text(sqlite3_stmt *st, int idx, const char *s)
+void ctl_sql_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
     if (s == NULL) {
         sqlite3_bind_null(st, idx);
@@ -173,8 +242,8 @@ static sqlite3 *open_connection(const char *path, GError **error)
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (!exec_sql(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-                  "configuring the connection", error)) {
+    if (!ctl_sql_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                      "configuring the connection", error)) {
         sqlite3_close(db);
         return NULL;
     }
@@ -187,11 +256,11 @@ static gboolean enable_wal(sqlite3 *db, GError **error)
     sqlite3_stmt *st = NULL;
     gboolean ok = FALSE;
 
-    if (!prepare(db, "PRAGMA journal_mode = WAL", &st, error)) {
+    if (!ctl_sql_prepare(db, "PRAGMA journal_mode = WAL", &st, error)) {
         return FALSE;
     }
     if (sqlite3_step(st) != SQLITE_ROW) {
-        set_db_error(error, db, "enabling WAL");
+        ctl_sql_error(error, db, "enabling WAL");
     } else if (g_ascii_strcasecmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
         g_set_error(error, JC_ERROR, JC_ERROR_DB, "the database refused WAL mode (got %s)",
                     (const char *)sqlite3_column_text(st, 0));
@@ -207,14 +276,14 @@ static gboolean read_user_version(sqlite3 *db, gint64 *version, GError **error)
     sqlite3_stmt *st = NULL;
     gboolean ok = FALSE;
 
-    if (!prepare(db, "PRAGMA user_version", &st, error)) {
+    if (!ctl_sql_prepare(db, "PRAGMA user_version", &st, error)) {
         return FALSE;
     }
     if (sqlite3_step(st) == SQLITE_ROW) {
         *version = sqlite3_column_int64(st, 0);
         ok = TRUE;
     } else {
-        set_db_error(error, db, "reading the schema version");
+        ctl_sql_error(error, db, "reading the schema version");
     }
     sqlite3_finalize(st);
     return ok;
@@ -223,12 +292,11 @@ static gboolean read_user_version(sqlite3 *db, gint64 *version, GError **error)
 /* Applies the steps of migrations[] not yet applied, all in one transaction together with the
  * new user_version, so a crash leaves either the old schema or the new one. A database from a
  * newer jobcast (more steps than we know) is refused rather than misread. */
-static gboolean migrate(sqlite3 *db, GError **error)
+static gboolean migrate(sqlite3 *db, gint64 latest, GError **error)
 {
     gint64 version = 0;
-    gint64 latest = G_N_ELEMENTS(migrations);
 
-    if (!exec_sql(db, "BEGIN IMMEDIATE", "starting the migration", error)) {
+    if (!ctl_sql_exec(db, "BEGIN IMMEDIATE", "starting the migration", error)) {
         return FALSE;
     }
     if (!read_user_version(db, &version, error)) {
@@ -238,21 +306,21 @@ static gboolean migrate(sqlite3 *db, GError **error)
         g_set_error(error, JC_ERROR, JC_ERROR_DB,
                     "the database has schema version %" G_GINT64_FORMAT
                     ", newer than this jobcast knows (%" G_GINT64_FORMAT ")",
-                    version, latest);
+                    version, (gint64)G_N_ELEMENTS(migrations));
         goto fail;
     }
     for (gint64 v = version; v < latest; v++) {
-        if (!exec_sql(db, migrations[v], "applying a schema migration", error)) {
+        if (!ctl_sql_exec(db, migrations[v], "applying a schema migration", error)) {
             goto fail;
         }
     }
     if (version < latest) {
         g_autofree char *sql = g_strdup_printf("PRAGMA user_version = %" G_GINT64_FORMAT, latest);
-        if (!exec_sql(db, sql, "setting the schema version", error)) {
+        if (!ctl_sql_exec(db, sql, "setting the schema version", error)) {
             goto fail;
         }
     }
-    if (!exec_sql(db, "COMMIT", "committing the migration", error)) {
+    if (!ctl_sql_exec(db, "COMMIT", "committing the migration", error)) {
         goto fail;
     }
     return TRUE;
@@ -336,30 +404,33 @@ static void write_one(CtlStore *store, Signup *s)
     int rc;
 
     if (sqlite3_exec(db, "SAVEPOINT signup", NULL, NULL, NULL) != SQLITE_OK) {
-        set_db_error(&s->error, db, "starting a sign-up savepoint");
+        ctl_sql_error(&s->error, db, "starting a sign-up savepoint");
         return;
     }
-    reset(store->st_insert);
+    ctl_sql_reset(store->st_insert);
     sqlite3_bind_int64(store->st_insert, 1, s->posting_id);
-    bind_text(store->st_insert, 2, s->name);
-    bind_text(store->st_insert, 3, s->phone);
+    ctl_sql_bind_text(store->st_insert, 2, s->name);
+    ctl_sql_bind_text(store->st_insert, 3, s->phone);
     sqlite3_bind_int(store->st_insert, 4, s->consent ? 1 : 0);
-    bind_text(store->st_insert, 5, s->client_addr);
+    ctl_sql_bind_text(store->st_insert, 5, s->client_addr);
+    sqlite3_bind_int64(store->st_insert, 6, s->show_id);
     rc = sqlite3_step(store->st_insert);
     if (rc == SQLITE_DONE && sqlite3_changes(db) == 1) {
         s->signup_id = sqlite3_last_insert_rowid(db);
     } else if (rc == SQLITE_DONE) {
-        /* ON CONFLICT DO NOTHING: the same phone already signed up for this posting. */
-        reset(store->st_existing);
+        /* ON CONFLICT DO NOTHING: the same phone already signed up for this posting in this
+         * show. */
+        ctl_sql_reset(store->st_existing);
         sqlite3_bind_int64(store->st_existing, 1, s->posting_id);
-        bind_text(store->st_existing, 2, s->phone);
+        ctl_sql_bind_text(store->st_existing, 2, s->phone);
+        sqlite3_bind_int64(store->st_existing, 3, s->show_id);
         if (sqlite3_step(store->st_existing) == SQLITE_ROW) {
             s->signup_id = sqlite3_column_int64(store->st_existing, 0);
             s->duplicate = TRUE;
         } else {
-            set_db_error(&s->error, db, "finding the earlier sign-up");
+            ctl_sql_error(&s->error, db, "finding the earlier sign-up");
         }
-        reset(store->st_existing);
+        ctl_sql_reset(store->st_existing);
     } else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
         g_set_error(&s->error, JC_ERROR, JC_ERROR_NOT_FOUND, "no posting with id %" G_GINT64_FORMAT,
                     s->posting_id);
@@ -367,9 +438,9 @@ static void write_one(CtlStore *store, Signup *s)
         g_set_error(&s->error, JC_ERROR, JC_ERROR_INVALID, "sign-up rejected: %s",
                     sqlite3_errmsg(db));
     } else {
-        set_db_error(&s->error, db, "storing a sign-up");
+        ctl_sql_error(&s->error, db, "storing a sign-up");
     }
-    reset(store->st_insert);
+    ctl_sql_reset(store->st_insert);
     if (s->error != NULL) {
         sqlite3_exec(db, "ROLLBACK TO signup", NULL, NULL, NULL);
     }
@@ -383,7 +454,7 @@ static gboolean write_batch(CtlStore *store, GQueue *batch)
     sqlite3 *db = store->wdb;
     g_autoptr(GError) error = NULL;
 
-    if (!exec_sql(db, "BEGIN IMMEDIATE", "starting the sign-up transaction", &error)) {
+    if (!ctl_sql_exec(db, "BEGIN IMMEDIATE", "starting the sign-up transaction", &error)) {
         fail_all(batch, error);
         return FALSE;
     }
@@ -391,12 +462,12 @@ static gboolean write_batch(CtlStore *store, GQueue *batch)
         write_one(store, l->data);
         if (sqlite3_get_autocommit(db)) {
             /* Some errors (disk full, I/O) roll back the whole transaction by themselves. */
-            set_db_error(&error, db, "the sign-up transaction was rolled back");
+            ctl_sql_error(&error, db, "the sign-up transaction was rolled back");
             fail_all(batch, error);
             return FALSE;
         }
     }
-    if (!exec_sql(db, "COMMIT", "committing sign-ups", &error)) {
+    if (!ctl_sql_exec(db, "COMMIT", "committing sign-ups", &error)) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         fail_all(batch, error);
         return FALSE;
@@ -419,8 +490,15 @@ static void *writer_main(void *data)
         if (g_queue_is_empty(&store->pending)) {
             break; /* stopping, and nothing left (invariant 4) */
         }
-        batch = store->pending;
-        g_queue_init(&store->pending);
+        if (store->batch_max == 0 || g_queue_get_length(&store->pending) <= store->batch_max) {
+            batch = store->pending;
+            g_queue_init(&store->pending);
+        } else {
+            g_queue_init(&batch);
+            for (guint i = 0; i < store->batch_max; i++) {
+                g_queue_push_tail(&batch, g_queue_pop_head(&store->pending));
+            }
+        }
         pthread_mutex_unlock(&store->lock);
 
         committed = write_batch(store, &batch);
@@ -442,34 +520,35 @@ static void *writer_main(void *data)
     return NULL;
 }
 
-#define POSTING_COLUMNS                                                                            \
-    "SELECT id, title, company, pay_min, pay_max, pay_unit, location, headcount, tags, "           \
-    "requirements, talking_points FROM postings "
-
 static gboolean prepare_main(CtlStore *store, GError **error)
 {
-    return prepare(store->db, POSTING_COLUMNS "ORDER BY id", &store->st_list, error) &&
-           prepare(store->db, POSTING_COLUMNS "WHERE id = ?1", &store->st_get, error) &&
-           prepare(store->db, "SELECT count(*) FROM signups WHERE posting_id = ?1",
-                   &store->st_count, error) &&
-           prepare(store->db, "SELECT value FROM state WHERE key = ?1", &store->st_state_get,
-                   error) &&
-           prepare(store->db,
-                   "INSERT INTO state (key, value) VALUES (?1, ?2) "
-                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                   &store->st_state_set, error) &&
-           prepare(store->db, "DELETE FROM state WHERE key = ?1", &store->st_state_del, error);
+    return ctl_sql_prepare(store->db, CTL_POSTING_COLUMNS "WHERE archived = 0 ORDER BY id",
+                           &store->st_list, error) &&
+           ctl_sql_prepare(store->db, CTL_POSTING_COLUMNS "WHERE id = ?1", &store->st_get, error) &&
+           ctl_sql_prepare(store->db, "SELECT count(*) FROM signups WHERE posting_id = ?1",
+                           &store->st_count, error) &&
+           ctl_sql_prepare(store->db, "SELECT value FROM state WHERE key = ?1",
+                           &store->st_state_get, error) &&
+           ctl_sql_prepare(store->db,
+                           "INSERT INTO state (key, value) VALUES (?1, ?2) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           &store->st_state_set, error) &&
+           ctl_sql_prepare(store->db, "DELETE FROM state WHERE key = ?1", &store->st_state_del,
+                           error);
 }
 
 static gboolean prepare_writer(CtlStore *store, GError **error)
 {
-    return prepare(store->wdb,
-                   "INSERT INTO signups (posting_id, name, phone, consent_at, client_addr) "
-                   "VALUES (?1, ?2, ?3, CASE WHEN ?4 THEN " NOW_SQL " END, ?5) "
-                   "ON CONFLICT (posting_id, phone) DO NOTHING",
-                   &store->st_insert, error) &&
-           prepare(store->wdb, "SELECT id FROM signups WHERE posting_id = ?1 AND phone = ?2",
-                   &store->st_existing, error);
+    return ctl_sql_prepare(store->wdb,
+                           "INSERT INTO signups (posting_id, name, phone, consent_at, client_addr, "
+                           "show_id) VALUES (?1, ?2, ?3, CASE WHEN ?4 THEN " CTL_NOW_SQL
+                           " END, ?5, ?6) "
+                           "ON CONFLICT (posting_id, phone, show_id) DO NOTHING",
+                           &store->st_insert, error) &&
+           ctl_sql_prepare(
+               store->wdb,
+               "SELECT id FROM signups WHERE posting_id = ?1 AND phone = ?2 AND show_id = ?3",
+               &store->st_existing, error);
 }
 
 static void finalize_main(CtlStore *store)
@@ -511,8 +590,12 @@ CtlStore *ctl_store_open(const char *path, GError **error)
     store->context = g_main_context_ref_thread_default();
 
     store->db = open_connection(path, error);
-    if (store->db == NULL || !enable_wal(store->db, error) || !migrate(store->db, error) ||
-        !prepare_main(store, error)) {
+    if (store->db != NULL && !ctl_sql_exec(store->db, "PRAGMA synchronous = NORMAL",
+                                           "configuring the connection", error)) {
+        goto fail;
+    }
+    if (store->db == NULL || !enable_wal(store->db, error) ||
+        !migrate(store->db, G_N_ELEMENTS(migrations), error) || !prepare_main(store, error)) {
         goto fail;
     }
     store->wdb = open_connection(path, error);
@@ -577,6 +660,7 @@ void ctl_store_add_signup(CtlStore *store, const CtlSignupRequest *req, CtlSignu
 
     s = g_new0(Signup, 1);
     s->posting_id = req->posting_id;
+    s->show_id = MAX(req->show_id, 0);
     s->name = g_strdup(req->name ? req->name : "");
     s->phone = g_strdup(req->phone ? req->phone : "");
     s->consent = req->consent;
@@ -625,7 +709,7 @@ void ctl_posting_free(CtlPosting *p)
     g_free(p);
 }
 
-static char *column_dup(sqlite3_stmt *st, int col)
+char *ctl_sql_column_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *text = sqlite3_column_text(st, col);
     return g_strdup(text ? (const char *)text : "");
@@ -654,22 +738,24 @@ static char **tags_from_json(const char *json)
     return g_strv_builder_end(builder);
 }
 
-/* The current row of a POSTING_COLUMNS statement. (transfer full) */
-static CtlPosting *posting_from_row(sqlite3_stmt *st)
+/* The current row of a CTL_POSTING_COLUMNS statement. (transfer full) */
+CtlPosting *ctl_store_posting_from_row(sqlite3_stmt *st)
 {
     CtlPosting *p = g_new0(CtlPosting, 1);
 
     p->id = sqlite3_column_int64(st, 0);
-    p->title = column_dup(st, 1);
-    p->company = column_dup(st, 2);
+    p->title = ctl_sql_column_dup(st, 1);
+    p->company = ctl_sql_column_dup(st, 2);
     p->pay_min = sqlite3_column_double(st, 3);
     p->pay_max = sqlite3_column_double(st, 4);
-    p->pay_unit = column_dup(st, 5);
-    p->location = column_dup(st, 6);
+    p->pay_unit = ctl_sql_column_dup(st, 5);
+    p->location = ctl_sql_column_dup(st, 6);
     p->headcount = sqlite3_column_int(st, 7);
     p->tags = tags_from_json((const char *)sqlite3_column_text(st, 8));
-    p->requirements = column_dup(st, 9);
-    p->talking_points = column_dup(st, 10);
+    p->requirements = ctl_sql_column_dup(st, 9);
+    p->talking_points = ctl_sql_column_dup(st, 10);
+    p->version = sqlite3_column_int64(st, 11);
+    p->archived = sqlite3_column_int(st, 12) != 0;
     return p;
 }
 
@@ -679,16 +765,16 @@ GPtrArray *ctl_store_list_postings(CtlStore *store, GError **error)
     int rc;
 
     g_return_val_if_fail(store != NULL, NULL);
-    reset(store->st_list);
+    ctl_sql_reset(store->st_list);
     while ((rc = sqlite3_step(store->st_list)) == SQLITE_ROW) {
-        g_ptr_array_add(out, posting_from_row(store->st_list));
+        g_ptr_array_add(out, ctl_store_posting_from_row(store->st_list));
     }
     if (rc != SQLITE_DONE) {
-        set_db_error(error, store->db, "listing postings");
-        reset(store->st_list);
+        ctl_sql_error(error, store->db, "listing postings");
+        ctl_sql_reset(store->st_list);
         return NULL;
     }
-    reset(store->st_list);
+    ctl_sql_reset(store->st_list);
     return g_steal_pointer(&out);
 }
 
@@ -698,18 +784,18 @@ CtlPosting *ctl_store_get_posting(CtlStore *store, gint64 id, GError **error)
     int rc;
 
     g_return_val_if_fail(store != NULL, NULL);
-    reset(store->st_get);
+    ctl_sql_reset(store->st_get);
     sqlite3_bind_int64(store->st_get, 1, id);
     rc = sqlite3_step(store->st_get);
     if (rc == SQLITE_ROW) {
-        p = posting_from_row(store->st_get);
+        p = ctl_store_posting_from_row(store->st_get);
     } else if (rc == SQLITE_DONE) {
         g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND, "no posting with id %" G_GINT64_FORMAT,
                     id);
     } else {
-        set_db_error(error, store->db, "reading a posting");
+        ctl_sql_error(error, store->db, "reading a posting");
     }
-    reset(store->st_get);
+    ctl_sql_reset(store->st_get);
     return p;
 }
 
@@ -718,14 +804,14 @@ gint64 ctl_store_count_signups(CtlStore *store, gint64 posting_id, GError **erro
     gint64 n = -1;
 
     g_return_val_if_fail(store != NULL, -1);
-    reset(store->st_count);
+    ctl_sql_reset(store->st_count);
     sqlite3_bind_int64(store->st_count, 1, posting_id);
     if (sqlite3_step(store->st_count) == SQLITE_ROW) {
         n = sqlite3_column_int64(store->st_count, 0);
     } else {
-        set_db_error(error, store->db, "counting sign-ups");
+        ctl_sql_error(error, store->db, "counting sign-ups");
     }
-    reset(store->st_count);
+    ctl_sql_reset(store->st_count);
     return n;
 }
 
@@ -736,15 +822,15 @@ char *ctl_store_get_state(CtlStore *store, const char *key, GError **error)
 
     g_return_val_if_fail(store != NULL, NULL);
     g_return_val_if_fail(key != NULL, NULL);
-    reset(store->st_state_get);
-    bind_text(store->st_state_get, 1, key);
+    ctl_sql_reset(store->st_state_get);
+    ctl_sql_bind_text(store->st_state_get, 1, key);
     rc = sqlite3_step(store->st_state_get);
     if (rc == SQLITE_ROW) {
-        value = column_dup(store->st_state_get, 0);
+        value = ctl_sql_column_dup(store->st_state_get, 0);
     } else if (rc != SQLITE_DONE) {
-        set_db_error(error, store->db, "reading state");
+        ctl_sql_error(error, store->db, "reading state");
     }
-    reset(store->st_state_get);
+    ctl_sql_reset(store->st_state_get);
     return value;
 }
 
@@ -757,16 +843,16 @@ gboolean ctl_store_set_state(CtlStore *store, const char *key, const char *value
     g_return_val_if_fail(store != NULL, FALSE);
     g_return_val_if_fail(key != NULL, FALSE);
     st = value != NULL ? store->st_state_set : store->st_state_del;
-    reset(st);
-    bind_text(st, 1, key);
+    ctl_sql_reset(st);
+    ctl_sql_bind_text(st, 1, key);
     if (value != NULL) {
-        bind_text(st, 2, value);
+        ctl_sql_bind_text(st, 2, value);
     }
     if (sqlite3_step(st) != SQLITE_DONE) {
-        set_db_error(error, store->db, "writing state");
+        ctl_sql_error(error, store->db, "writing state");
         ok = FALSE;
     }
-    reset(st);
+    ctl_sql_reset(st);
     return ok;
 }
 
@@ -934,14 +1020,14 @@ static gboolean postings_empty(sqlite3 *db, gboolean *empty, GError **error)
     sqlite3_stmt *st = NULL;
     gboolean ok = FALSE;
 
-    if (!prepare(db, "SELECT EXISTS (SELECT 1 FROM postings)", &st, error)) {
+    if (!ctl_sql_prepare(db, "SELECT EXISTS (SELECT 1 FROM postings)", &st, error)) {
         return FALSE;
     }
     if (sqlite3_step(st) == SQLITE_ROW) {
         *empty = sqlite3_column_int(st, 0) == 0;
         ok = TRUE;
     } else {
-        set_db_error(error, db, "checking for postings");
+        ctl_sql_error(error, db, "checking for postings");
     }
     sqlite3_finalize(st);
     return ok;
@@ -952,28 +1038,29 @@ static gboolean insert_seed(sqlite3 *db, GArray *postings, GError **error)
     sqlite3_stmt *st = NULL;
     gboolean ok = TRUE;
 
-    if (!prepare(db,
-                 "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, location, "
-                 "headcount, tags, requirements, talking_points) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                 &st, error)) {
+    if (!ctl_sql_prepare(
+            db,
+            "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, location, "
+            "headcount, tags, requirements, talking_points) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            &st, error)) {
         return FALSE;
     }
     for (guint i = 0; ok && i < postings->len; i++) {
         const SeedPosting *sp = &g_array_index(postings, SeedPosting, i);
-        reset(st);
-        bind_text(st, 1, sp->title);
-        bind_text(st, 2, sp->company);
+        ctl_sql_reset(st);
+        ctl_sql_bind_text(st, 1, sp->title);
+        ctl_sql_bind_text(st, 2, sp->company);
         sqlite3_bind_double(st, 3, sp->pay_min);
         sqlite3_bind_double(st, 4, sp->pay_max);
-        bind_text(st, 5, sp->pay_unit);
-        bind_text(st, 6, sp->location);
+        ctl_sql_bind_text(st, 5, sp->pay_unit);
+        ctl_sql_bind_text(st, 6, sp->location);
         sqlite3_bind_int64(st, 7, sp->headcount);
-        bind_text(st, 8, sp->tags_json);
-        bind_text(st, 9, sp->requirements);
-        bind_text(st, 10, sp->talking_points);
+        ctl_sql_bind_text(st, 8, sp->tags_json);
+        ctl_sql_bind_text(st, 9, sp->requirements);
+        ctl_sql_bind_text(st, 10, sp->talking_points);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            set_db_error(error, db, "inserting a seed posting");
+            ctl_sql_error(error, db, "inserting a seed posting");
             ok = FALSE;
         }
     }
@@ -1000,12 +1087,12 @@ gboolean ctl_store_seed(CtlStore *store, const char *json, gsize len, guint *ins
     }
     /* The emptiness check runs inside the write transaction so that two seeders (or a
      * restart racing a seed) cannot both insert. */
-    if (!exec_sql(store->db, "BEGIN IMMEDIATE", "starting the seed", error)) {
+    if (!ctl_sql_exec(store->db, "BEGIN IMMEDIATE", "starting the seed", error)) {
         return FALSE;
     }
     if (!postings_empty(store->db, &empty, error) ||
         (empty && !insert_seed(store->db, postings, error)) ||
-        !exec_sql(store->db, "COMMIT", "committing the seed", error)) {
+        !ctl_sql_exec(store->db, "COMMIT", "committing the seed", error)) {
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
         return FALSE;
     }
@@ -1013,4 +1100,36 @@ gboolean ctl_store_seed(CtlStore *store, const char *json, gsize len, guint *ins
         *inserted = postings->len;
     }
     return TRUE;
+}
+
+sqlite3 *ctl_store_db(CtlStore *store)
+{
+    return store->db;
+}
+
+void ctl_store_set_batch_max(CtlStore *store, guint max)
+{
+    pthread_mutex_lock(&store->lock);
+    store->batch_max = max;
+    pthread_mutex_unlock(&store->lock);
+}
+
+gboolean ctl_store_create_at_version(const char *path, guint version, GError **error)
+{
+    sqlite3 *db;
+    gboolean ok;
+
+    g_return_val_if_fail(version <= G_N_ELEMENTS(migrations), FALSE);
+    db = open_connection(path, error);
+    if (db == NULL) {
+        return FALSE;
+    }
+    ok = enable_wal(db, error) && migrate(db, version, error);
+    sqlite3_close(db);
+    return ok;
+}
+
+guint ctl_store_schema_version(void)
+{
+    return G_N_ELEMENTS(migrations);
 }

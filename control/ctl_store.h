@@ -27,6 +27,8 @@ typedef struct {
     char **tags;          /* owned, NULL-terminated, never NULL */
     char *requirements;   /* owned, "" when none */
     char *talking_points; /* owned, "" when none */
+    gint64 version;       /* 1 when created, +1 on every update or archive */
+    gboolean archived;    /* archived postings are kept (sign-ups refer to them) but not listed */
 } CtlPosting;
 
 void ctl_posting_free(CtlPosting *p);
@@ -39,11 +41,13 @@ typedef struct {
     const char *phone; /* already normalised by the caller */
     gboolean consent;
     const char *client_addr; /* for rate limits and audit; may be NULL */
+    gint64 show_id;          /* the show the sign-up is attributed to; 0 = none */
 } CtlSignupRequest;
 
 /* Called on the store's GMainContext once the sign-up is durable (or failed). signup_id is the
  * stored row's id. duplicate is TRUE when the same phone had already signed up for the same
- * posting: the first sign-up's id is returned and nothing new is written. error is borrowed. */
+ * posting in the same show: the first sign-up's id is returned and nothing new is written. error is
+ * borrowed. */
 typedef void (*CtlSignupDone)(gint64 signup_id, gboolean duplicate, const GError *error,
                               gpointer user_data);
 
@@ -60,7 +64,8 @@ void ctl_store_close(CtlStore *store);
 gboolean ctl_store_seed(CtlStore *store, const char *json, gsize len, guint *inserted,
                         GError **error);
 
-/* All postings, ordered by id. (transfer full) GPtrArray of CtlPosting*, with free func. */
+/* All postings that are not archived, ordered by id. (transfer full) GPtrArray of CtlPosting*, with
+ * free func. */
 GPtrArray *ctl_store_list_postings(CtlStore *store, GError **error);
 
 /* One posting; NULL with JC_ERROR_NOT_FOUND if there is none with that id. (transfer full) */
@@ -82,5 +87,149 @@ gboolean ctl_store_set_state(CtlStore *store, const char *key, const char *value
 /* Added for tests and diagnostics: the number of sign-up transactions the writer thread has
  * committed so far (each may hold many sign-ups: group commit). Any thread. */
 guint64 ctl_store_commit_count(CtlStore *store);
+
+/* Sign-ups per transaction at most (0 = no limit, the default: group commit). 1 commits each
+ * sign-up on its own, for the commit-each benchmark baseline. Any thread. */
+void ctl_store_set_batch_max(CtlStore *store, guint max);
+
+/* For migration tests: creates a database at path with only the first `version` schema steps
+ * applied (what an older jobcast left), and closes it. */
+gboolean ctl_store_create_at_version(const char *path, guint version, GError **error);
+/* The number of schema steps this jobcast applies (PRAGMA user_version after open). */
+guint ctl_store_schema_version(void);
+
+/* ---- postings (ctl_store_postings.c; main thread) ---- */
+
+/* Inserts p (id and version ignored: they are assigned). Returns the new id, or 0 with error
+ * (JC_ERROR_INVALID when the schema refuses a value). The caller validated the fields. */
+gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error);
+
+/* Replaces every field of posting p->id if its stored version is still p->version; the stored
+ * version becomes p->version + 1. JC_ERROR_CONFLICT when another update came first,
+ * JC_ERROR_NOT_FOUND when there is no such posting. */
+gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error);
+
+/* Sets or clears the archived flag (version + 1). version < 0 skips the version check. */
+gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
+                                   GError **error);
+
+/* Postings whose title, company, location, tags or requirements contain query (case-insensitive
+ * for ASCII; NULL or "" matches all), archived ones too when include_archived, ordered by id,
+ * at most limit (0 = no limit). (transfer full) GPtrArray of CtlPosting*. */
+GPtrArray *ctl_store_search_postings(CtlStore *store, const char *query, gboolean include_archived,
+                                     guint limit, GError **error);
+
+/* ---- shows, rundown, as-aired, exports (ctl_store_shows.c; main thread) ---- */
+
+typedef struct {
+    gint64 id;
+    char *title;      /* owned */
+    char *created_at; /* owned, UTC ISO-8601 */
+    char *started_at; /* owned, NULL until started */
+    char *ended_at;   /* owned, NULL until stopped */
+} CtlShow;
+
+void ctl_show_free(CtlShow *show);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlShow, ctl_show_free)
+
+/* A new show, not started. Returns its id or 0 with error. */
+gint64 ctl_store_create_show(CtlStore *store, const char *title, GError **error);
+/* (transfer full) or NULL with JC_ERROR_NOT_FOUND. */
+CtlShow *ctl_store_get_show(CtlStore *store, gint64 id, GError **error);
+/* The most recent shows first, at most limit. (transfer full) GPtrArray of CtlShow*. */
+GPtrArray *ctl_store_list_shows(CtlStore *store, guint limit, GError **error);
+/* Marks a show started (now) / ended (now). Starting an ended show is JC_ERROR_CONFLICT;
+ * starting a started show or stopping a stopped one changes nothing. */
+gboolean ctl_store_start_show(CtlStore *store, gint64 id, GError **error);
+gboolean ctl_store_stop_show(CtlStore *store, gint64 id, GError **error);
+
+/* The rundown of a show: posting ids in order. (transfer full) GArray of gint64. */
+GArray *ctl_store_get_rundown(CtlStore *store, gint64 show_id, GError **error);
+/* Replaces the rundown (one transaction). Unknown postings are JC_ERROR_NOT_FOUND, a posting
+ * listed twice JC_ERROR_INVALID; on error nothing changes. */
+gboolean ctl_store_set_rundown(CtlStore *store, gint64 show_id, const gint64 *posting_ids, guint n,
+                               GError **error);
+
+/* Appends a take to the as-aired log (append-only: the schema refuses updates and deletes).
+ * fields_json is the posting as shown. */
+gboolean ctl_store_log_take(CtlStore *store, gint64 show_id, const CtlPosting *p,
+                            const char *fields_json, const char *actor, GError **error);
+/* Number of rows in the as-aired log (for tests and stats). */
+gint64 ctl_store_count_as_aired(CtlStore *store, GError **error);
+
+/* Records an export: who, which employer, which show (0 = all), how many rows. */
+gboolean ctl_store_log_export(CtlStore *store, const char *actor, const char *employer,
+                              gint64 show_id, gint64 rows, GError **error);
+
+/* ---- reading sign-ups (ctl_store_shows.c; main thread) ---- */
+
+typedef struct {
+    gint64 id;
+    gint64 posting_id;
+    gint64 show_id;
+    char *name;       /* owned */
+    char *phone;      /* owned */
+    char *created_at; /* owned, UTC ISO-8601 */
+    char *consent_at; /* owned, NULL without consent */
+    char *title;      /* owned: the posting's title */
+    char *company;    /* owned: the posting's company */
+} CtlSignupRow;
+
+void ctl_signup_row_free(CtlSignupRow *row);
+
+/* Sign-ups newest first, filtered by posting (0 = any), show (-1 = any) and company (NULL =
+ * any), with id < before_id (0 = from the newest), at most limit. (transfer full) GPtrArray of
+ * CtlSignupRow*. For an export pass oldest_first. */
+GPtrArray *ctl_store_list_signups(CtlStore *store, gint64 posting_id, gint64 show_id,
+                                  const char *company, gint64 before_id, guint limit,
+                                  gboolean oldest_first, GError **error);
+
+/* Sign-ups of one show (-1 = all shows) grouped by posting: a GArray of gint64 pairs
+ * (posting_id, count). (transfer full) */
+GArray *ctl_store_count_signups_by_posting(CtlStore *store, gint64 show_id, GError **error);
+
+/* ---- personal data (ctl_store_shows.c; main thread) ---- */
+
+/* Deletes every sign-up with this (normalised) phone number, on request of the person (PIPL).
+ * Returns the number deleted, -1 with error. */
+gint64 ctl_store_forget_phone(CtlStore *store, const char *phone, GError **error);
+/* Deletes sign-ups older than days and shows that ended more than days ago (with their
+ * rundowns). *shows gets the number of shows deleted. Returns sign-ups deleted, -1 with error. */
+gint64 ctl_store_purge_older(CtlStore *store, guint days, gint64 *shows, GError **error);
+
+/* ---- accounts (ctl_store_accounts.c; main thread, or a command-line tool's only thread) ----
+ * Credentials are never stored in the clear: token_hash is ctl_auth_token_hash() of an API
+ * token. role is "producer" or "host". */
+
+typedef struct {
+    gint64 id;
+    char *name;       /* owned */
+    char *role;       /* owned */
+    char *created_at; /* owned */
+    char *revoked_at; /* owned, NULL while active */
+} CtlAccount;
+
+void ctl_account_free(CtlAccount *a);
+
+/* JC_ERROR_CONFLICT when the name is taken, JC_ERROR_INVALID for a bad role or name. */
+gint64 ctl_store_account_add(CtlStore *store, const char *name, const char *role,
+                             const char *token_hash, GError **error);
+/* Replaces the token (and re-activates a revoked account). JC_ERROR_NOT_FOUND if unknown. */
+gboolean ctl_store_account_rotate(CtlStore *store, const char *name, const char *token_hash,
+                                  GError **error);
+/* Revokes: its token stops working at once (sessions opened with it last until they expire
+ * unless the caller ends them). */
+gboolean ctl_store_account_revoke(CtlStore *store, const char *name, GError **error);
+/* Sets (or with NULL clears) the password hash (ctl_auth_password_hash). */
+gboolean ctl_store_account_set_password(CtlStore *store, const char *name,
+                                        const char *password_hash, GError **error);
+/* An active account by name with its password hash in *password_hash (transfer full, NULL when
+ * it has none); NULL (no error) when there is no such active account. (transfer full) */
+CtlAccount *ctl_store_account_by_name(CtlStore *store, const char *name, char **password_hash,
+                                      GError **error);
+/* The active account holding token_hash, or NULL (no error) when none. (transfer full) */
+CtlAccount *ctl_store_account_by_token(CtlStore *store, const char *token_hash, GError **error);
+/* (transfer full) GPtrArray of CtlAccount*, by name. */
+GPtrArray *ctl_store_list_accounts(CtlStore *store, GError **error);
 
 G_END_DECLS

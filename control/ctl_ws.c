@@ -29,32 +29,41 @@ static gboolean origin_matches_host(struct lws *wsi)
         return FALSE;
     if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
         return FALSE;
-    g_autofree char *expected = g_strconcat("http://", host, NULL);
-    return g_ascii_strcasecmp(origin, expected) == 0;
+    /* https too: behind a TLS-terminating proxy the page is https://HOST (docs/deploy.md). */
+    g_autofree char *plain = g_strconcat("http://", host, NULL);
+    g_autofree char *tls = g_strconcat("https://", host, NULL);
+    return g_ascii_strcasecmp(origin, plain) == 0 || g_ascii_strcasecmp(origin, tls) == 0;
 }
 
-static int filter_connection(CtlControl *c, struct lws *wsi)
+static int filter_connection(CtlControl *c, struct lws *wsi, CtlSession *s)
 {
+    if (s == NULL)
+        return -1;
     char uri[64];
     if (c->closing)
         return -1;
     if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-        strcmp(uri, "/api/control") != 0)
+        strcmp(uri, "/api/control") != 0 || !ctl_http_admin_allowed(c, wsi))
         return refuse(wsi, 404);
 
     char authz[512];
     int n = lws_hdr_copy(wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION);
     if (n != 0) {
         /* A present but wrong (or too long) Authorization never falls back to the cookie. */
-        if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0 &&
-            ctl_auth_check_token(c->auth, g_strstrip(authz + 7)))
-            return 0;
-        return refuse(wsi, 401);
+        CtlRole role = CTL_ROLE_NONE;
+        if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0)
+            role = ctl_http_bearer_role(c, g_strstrip(authz + 7));
+        if (role == CTL_ROLE_NONE)
+            return refuse(wsi, 401);
+        s->ws.role = role;
+        return 0;
     }
-    if (!ctl_http_session_cookie_valid(c, wsi))
+    CtlRole role = ctl_http_session_role(c, wsi);
+    if (role == CTL_ROLE_NONE)
         return refuse(wsi, 401);
     if (!origin_matches_host(wsi))
         return refuse(wsi, 403);
+    s->ws.role = role;
     return 0;
 }
 
@@ -106,8 +115,11 @@ static void on_receive(CtlControl *c, struct lws *wsi, CtlSession *s, const void
             ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
                                 "Invalid Request: message larger than 65536 bytes", "too_large");
     } else {
-        reply =
-            ctl_rpc_handle(ctl_control_methods, ctl_control_n_methods, w->rx->str, w->rx->len, c);
+        gsize n = 0;
+        const CtlRpcMethod *methods = ctl_control_methods(c, &n);
+        CtlCall call = {.c = c, .s = s, .role = w->role};
+        reply = ctl_rpc_handle_as(methods, n, w->rx->str, w->rx->len, w->role == CTL_ROLE_PRODUCER,
+                                  &call);
     }
     w->rx_dropped = FALSE;
     if (w->rx != NULL) {
@@ -165,7 +177,7 @@ int ctl_ws_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons re
 {
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return filter_connection(c, wsi);
+        return filter_connection(c, wsi, s);
     case LWS_CALLBACK_ESTABLISHED:
         s->wsi = wsi;
         s->ws.open = TRUE;

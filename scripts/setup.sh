@@ -12,6 +12,7 @@ pkgs=(
     libcairo2-dev libpango1.0-dev
     libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
     libwebsockets-dev libwebsockets-evlib-glib
+    libsodium-dev  # argon2id password hashes (control/ctl_auth.c)
     # run time: GStreamer elements (x264enc in -ugly, avenc_aac in -libav), CJK fonts
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
@@ -19,7 +20,15 @@ pkgs=(
     fonts-noto-cjk
     # tests: decoders, HTTP/WebSocket client library, RTMP server
     ffmpeg libzbar-dev zbar-tools libsoup-3.0-dev sqlite3 nginx-light libnginx-mod-rtmp
+    # benchmarks: HTTP load generator (bench/bench-signup.sh)
+    wrk
+    # browser tests (tests/browser): Debian's chromium, driven by playwright-core from npm
+    chromium
 )
+# node and npm: Debian's, unless some node (with its own npm, e.g. NodeSource's) is already
+# there; Debian's npm package would conflict with that one.
+command -v node >/dev/null || pkgs+=(nodejs)
+command -v npm >/dev/null || pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -37,6 +46,14 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages for the browser tests, pinned by package-lock.json: installed when missing or
+# older than the lock file (npm ci writes node_modules/.package-lock.json last).
+if [ ! -f "$here/node_modules/.package-lock.json" ] ||
+    [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+    echo "setup: npm ci (playwright-core for the browser tests)"
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # nginx's Debian service must not hold port 80 or run at all: the tests start their own.

@@ -163,13 +163,15 @@
       return;
     }
     var id = Number(form.querySelector('input[name="posting_id"]').value);
+    // The server's signed note of which show was live when this page opened (attribution).
+    var ref = form.querySelector('input[name="ref"]');
     busy(true);
     fetch('/api/apply', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       credentials: 'omit',
       body: JSON.stringify({ posting_id: id, name: fields.name.value, phone: fields.phone.value,
-                             consent: fields.consent.checked }),
+                             consent: fields.consent.checked, ref: ref ? ref.value : '' }),
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; },
                            function () { return { status: r.status, body: null }; });

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "ctl_apply.h"
+#include "ctl_ratelimit.h"
 #include "ctl_rpc.h"
+#include "ctl_server.h"
 #include "jc_error.h"
 
 typedef struct {
@@ -30,8 +32,9 @@ static JsonNode *method_fail(JsonObject *params, gpointer data, GError **error)
 }
 
 static const CtlRpcMethod methods[] = {
-    {"echo", method_echo},
-    {"fail", method_fail},
+    {"echo", method_echo, 0},
+    {"fail", method_fail, 0},
+    {"change", method_echo, CTL_RPC_PRODUCER},
 };
 
 /* Runs msg and returns the parsed reply (NULL when there was none). */
@@ -391,6 +394,96 @@ static void test_page_render_escapes(void)
     g_assert_true(g_str_has_suffix(out, "</p>{{"));
 }
 
+/* A producer-only method called by a read-only caller: -32001, and the handler never runs. */
+static void test_rpc_role_forbidden(void)
+{
+    Counter counter = {0};
+    const char *msg = "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"change\"}";
+    g_autofree char *reply =
+        ctl_rpc_handle_as(methods, G_N_ELEMENTS(methods), msg, strlen(msg), FALSE, &counter);
+    g_assert_nonnull(reply);
+    g_assert_nonnull(strstr(reply, "-32001"));
+    g_assert_nonnull(strstr(reply, "forbidden"));
+    g_assert_cmpint(counter.calls, ==, 0);
+    g_free(reply);
+    reply = ctl_rpc_handle_as(methods, G_N_ELEMENTS(methods), msg, strlen(msg), TRUE, &counter);
+    g_assert_nonnull(strstr(reply, "\"result\""));
+    g_assert_cmpint(counter.calls, ==, 1);
+    /* Read methods stay open to read-only callers. */
+    const char *echo = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"echo\"}";
+    g_free(reply);
+    reply = ctl_rpc_handle_as(methods, G_N_ELEMENTS(methods), echo, strlen(echo), FALSE, &counter);
+    g_assert_nonnull(strstr(reply, "\"result\""));
+}
+
+static char *csv(const char *value)
+{
+    GString *out = g_string_new(NULL);
+    ctl_csv_cell(out, value);
+    return g_string_free(out, FALSE);
+}
+
+static void test_csv_cells(void)
+{
+    const struct {
+        const char *in;
+        const char *out;
+    } cases[] = {
+        {"王五", "王五"},
+        {"", ""},
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+        {"+86 138", "\"'+86 138\""},
+        {"-1", "\"'-1\""},
+        {"@SUM(A1)", "\"'@SUM(A1)\""},
+        {"a,b", "\"a,b\""},
+        {"line\nbreak", "\"line\nbreak\""},
+        {"13800001111", "13800001111"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = csv(cases[i].in);
+        g_assert_cmpstr(got, ==, cases[i].out);
+    }
+}
+
+static void test_rate_limit_buckets(void)
+{
+    CtlRateLimit *rl = ctl_rate_limit_new(60, 3, 100); /* one a second, bursts of 3 */
+    gint64 t = 1000000;
+    for (int i = 0; i < 3; i++)
+        g_assert_true(ctl_rate_limit_take(rl, "1.2.3.4", t));
+    g_assert_false(ctl_rate_limit_take(rl, "1.2.3.4", t));
+    g_assert_true(ctl_rate_limit_take(rl, "5.6.7.8", t));           /* its own bucket */
+    g_assert_true(ctl_rate_limit_take(rl, "1.2.3.4", t + 1000000)); /* refilled one */
+    g_assert_false(ctl_rate_limit_take(rl, "1.2.3.4", t + 1000000));
+    ctl_rate_limit_free(rl);
+}
+
+static void test_rate_limit_bounded(void)
+{
+    CtlRateLimit *rl = ctl_rate_limit_new(60, 1, 10);
+    for (int i = 0; i < 1000; i++) {
+        char key[32];
+        g_snprintf(key, sizeof key, "10.0.%d.%d", i / 256, i % 256);
+        g_assert_true(ctl_rate_limit_take(rl, key, 1000));
+    }
+    ctl_rate_limit_free(rl);
+}
+
+static void test_client_address(void)
+{
+    const char *trusted[] = {"127.0.0.1", "10.0.0.2", NULL};
+    g_autofree char *a = ctl_client_address("::ffff:1.2.3.4", "9.9.9.9", trusted);
+    g_assert_cmpstr(a, ==, "1.2.3.4"); /* untrusted peer: its header is ignored */
+    g_autofree char *b = ctl_client_address("127.0.0.1", "9.9.9.9", trusted);
+    g_assert_cmpstr(b, ==, "9.9.9.9");
+    g_autofree char *c = ctl_client_address("127.0.0.1", "6.6.6.6, 9.9.9.9, 10.0.0.2", trusted);
+    g_assert_cmpstr(c, ==, "9.9.9.9"); /* the right-most untrusted hop, not the spoofable left */
+    g_autofree char *d = ctl_client_address("127.0.0.1", NULL, trusted);
+    g_assert_cmpstr(d, ==, "127.0.0.1");
+    g_autofree char *e = ctl_client_address("127.0.0.1", "9.9.9.9", NULL);
+    g_assert_cmpstr(e, ==, "127.0.0.1"); /* no trusted proxies: never believed */
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -411,5 +504,10 @@ int main(int argc, char **argv)
     g_test_add_func("/control/apply/form-parse", test_apply_form_parse);
     g_test_add_func("/control/apply/mask-phone", test_mask_phone);
     g_test_add_func("/control/apply/page-render-escapes", test_page_render_escapes);
+    g_test_add_func("/control/rpc/role-forbidden", test_rpc_role_forbidden);
+    g_test_add_func("/control/export/csv-cells", test_csv_cells);
+    g_test_add_func("/control/ratelimit/buckets", test_rate_limit_buckets);
+    g_test_add_func("/control/ratelimit/bounded", test_rate_limit_bounded);
+    g_test_add_func("/control/ratelimit/client-address", test_client_address);
     return g_test_run();
 }

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "jc_error.h"
 
@@ -731,6 +732,314 @@ static void test_state_persists(Fixture *f, gconstpointer data)
     ctl_store_close(store);
 }
 
+/* ---- schema migrations ---- */
+
+/* Data an older jobcast could have written at each schema version, inserted raw. */
+static void fill_old(const Fixture *f, guint version)
+{
+    sqlite3 *db = open_raw(f);
+    if (version >= 1) {
+        g_assert_cmpint(
+            sqlite3_exec(
+                db,
+                "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
+                "headcount, tags) VALUES ('普工', '某厂', 200, 260, 'day', 5, '[\"日结\"]');"
+                "INSERT INTO signups (posting_id, name, phone, consent_at, client_addr) "
+                "VALUES (1, '张三', '13800001111', '2026-01-01T00:00:00.000Z', '1.2.3.4');"
+                "INSERT INTO state (key, value) VALUES ('on_air_posting', '1');",
+                NULL, NULL, NULL),
+            ==, SQLITE_OK);
+    }
+    sqlite3_close(db);
+}
+
+/* From every earlier schema version (0 = an empty file) the current code migrates, and what
+ * was there is intact. */
+static void test_migrates_from_each_version(Fixture *f, gconstpointer data)
+{
+    guint latest = ctl_store_schema_version();
+    g_assert_cmpuint(latest, >=, 2);
+    for (guint v = 0; v < latest; v++) {
+        g_autoptr(GError) error = NULL;
+        g_remove(f->path);
+        g_autofree char *wal = g_strconcat(f->path, "-wal", NULL);
+        g_autofree char *shm = g_strconcat(f->path, "-shm", NULL);
+        g_remove(wal);
+        g_remove(shm);
+        g_assert_true(ctl_store_create_at_version(f->path, v, &error));
+        g_assert_no_error(error);
+        fill_old(f, v);
+
+        CtlStore *store = open_store(f);
+        sqlite3 *db = open_raw(f);
+        g_assert_cmpint(query_int(db, "PRAGMA user_version"), ==, latest);
+        if (v >= 1) {
+            g_autoptr(CtlPosting) p = ctl_store_get_posting(store, 1, &error);
+            g_assert_no_error(error);
+            g_assert_cmpstr(p->title, ==, "普工");
+            g_assert_cmpstr(p->tags[0], ==, "日结");
+            g_assert_cmpint(p->version, ==, 1);
+            g_assert_false(p->archived);
+            g_autofree char *name = query_text(db, "SELECT name FROM signups WHERE id = 1");
+            g_assert_cmpstr(name, ==, "张三");
+            g_assert_cmpint(query_int(db, "SELECT show_id FROM signups WHERE id = 1"), ==, 0);
+            g_autofree char *consent = query_text(db, "SELECT consent_at FROM signups");
+            g_assert_cmpstr(consent, ==, "2026-01-01T00:00:00.000Z");
+            g_assert_cmpint(ctl_store_count_signups(store, 1, &error), ==, 1);
+            g_autofree char *on_air = ctl_store_get_state(store, "on_air_posting", &error);
+            g_assert_cmpstr(on_air, ==, "1");
+        }
+        /* The new tables exist and work. */
+        g_assert_cmpint(query_int(db, "SELECT count(*) FROM shows"), ==, 0);
+        g_assert_cmpint(query_int(db, "SELECT count(*) FROM accounts"), ==, 0);
+        sqlite3_close(db);
+        ctl_store_close(store);
+    }
+}
+
+static void test_newer_schema_refused(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    ctl_store_close(store);
+    sqlite3 *db = open_raw(f);
+    g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_assert_null(ctl_store_open(f->path, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_DB);
+}
+
+/* ---- postings ---- */
+
+static CtlPosting *sample_posting(void)
+{
+    CtlPosting *p = g_new0(CtlPosting, 1);
+    p->title = g_strdup("仓库装卸工");
+    p->company = g_strdup("临沂物流园");
+    p->pay_min = 200;
+    p->pay_max = 300;
+    p->pay_unit = g_strdup("day");
+    p->location = g_strdup("临沂");
+    p->headcount = 2;
+    p->tags = g_strsplit("日结,包午餐", ",", -1);
+    p->requirements = g_strdup("");
+    p->talking_points = g_strdup("");
+    return p;
+}
+
+static void test_posting_update_conflict(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    g_autoptr(CtlPosting) p = sample_posting();
+    gint64 id = ctl_store_create_posting(store, p, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(id, >, 0);
+
+    /* Two producers load version 1; the first save wins, the second is refused. */
+    p->id = id;
+    p->version = 1;
+    g_free(p->title);
+    p->title = g_strdup("first");
+    g_assert_true(ctl_store_update_posting(store, p, &error));
+    g_free(p->title);
+    p->title = g_strdup("second");
+    g_assert_false(ctl_store_update_posting(store, p, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_CONFLICT);
+    g_clear_error(&error);
+    g_autoptr(CtlPosting) now = ctl_store_get_posting(store, id, &error);
+    g_assert_cmpstr(now->title, ==, "first");
+    g_assert_cmpint(now->version, ==, 2);
+
+    p->id = 9999;
+    g_assert_false(ctl_store_update_posting(store, p, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_NOT_FOUND);
+    ctl_store_close(store);
+}
+
+static void test_posting_archive_and_search(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    seed_samples(store);
+    g_assert_true(ctl_store_archive_posting(store, 1, -1, TRUE, &error));
+    g_autoptr(GPtrArray) listed = ctl_store_list_postings(store, &error);
+    g_assert_cmpuint(listed->len, ==, SAMPLE_POSTINGS - 1);
+    g_autoptr(GPtrArray) all = ctl_store_search_postings(store, NULL, TRUE, 0, &error);
+    g_assert_cmpuint(all->len, ==, SAMPLE_POSTINGS);
+    /* LIKE wildcards in a query are matched literally. */
+    g_autoptr(GPtrArray) none = ctl_store_search_postings(store, "%", TRUE, 0, &error);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_autoptr(CtlPosting) second = ctl_store_get_posting(store, 2, &error);
+    g_autoptr(GPtrArray) found =
+        ctl_store_search_postings(store, second->company, FALSE, 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(found->len, >=, 1);
+    ctl_store_close(store);
+}
+
+/* ---- shows, rundown, as-aired, accounts ---- */
+
+static void test_rundown_set_and_refuse(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    seed_samples(store);
+    gint64 show = ctl_store_create_show(store, "周五专场", &error);
+    g_assert_cmpint(show, >, 0);
+    gint64 ids[] = {3, 1, 2};
+    g_assert_true(ctl_store_set_rundown(store, show, ids, 3, &error));
+    gint64 bad[] = {3, 4242};
+    g_assert_false(ctl_store_set_rundown(store, show, bad, 2, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    gint64 twice[] = {1, 1};
+    g_assert_false(ctl_store_set_rundown(store, show, twice, 2, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_INVALID);
+    g_clear_error(&error);
+    g_autoptr(GArray) got = ctl_store_get_rundown(store, show, &error);
+    g_assert_cmpuint(got->len, ==, 3); /* the failed changes left it as it was */
+    g_assert_cmpint(g_array_index(got, gint64, 0), ==, 3);
+    g_assert_cmpint(g_array_index(got, gint64, 2), ==, 2);
+
+    g_assert_true(ctl_store_start_show(store, show, &error));
+    g_assert_true(ctl_store_stop_show(store, show, &error));
+    g_assert_false(ctl_store_start_show(store, show, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_CONFLICT);
+    ctl_store_close(store);
+}
+
+static void test_as_aired_append_only(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    seed_samples(store);
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(store, 1, &error);
+    g_assert_true(ctl_store_log_take(store, 0, p, "{\"title\":\"x\"}", "producer", &error));
+    g_assert_cmpint(ctl_store_count_as_aired(store, &error), ==, 1);
+    sqlite3 *db = open_raw(f);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE as_aired SET actor = 'x'", NULL, NULL, NULL), !=,
+                    SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM as_aired", NULL, NULL, NULL), !=, SQLITE_OK);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM as_aired"), ==, 1);
+    sqlite3_close(db);
+    ctl_store_close(store);
+}
+
+static void test_signup_dedup_per_show(Fixture *f, gconstpointer data)
+{
+    CtlStore *store = open_store(f);
+    seed_samples(store);
+    guint done = 0;
+    Result r[3] = {{.counter = &done}, {.counter = &done}, {.counter = &done}};
+    for (int i = 0; i < 3; i++) {
+        CtlSignupRequest req = {
+            .posting_id = 1,
+            .name = "李四",
+            .phone = "13900002222",
+            .consent = TRUE,
+            .show_id = i == 2 ? 7 : 0,
+        };
+        ctl_store_add_signup(store, &req, on_done, &r[i]);
+        run_until(&done, (guint)i + 1);
+    }
+    g_assert_false(r[0].duplicate);
+    g_assert_true(r[1].duplicate); /* same show: the first one back */
+    g_assert_cmpint(r[1].id, ==, r[0].id);
+    g_assert_false(r[2].duplicate); /* another show counts again */
+    g_autoptr(GArray) in_show = ctl_store_count_signups_by_posting(store, 7, NULL);
+    g_assert_cmpuint(in_show->len, ==, 2);
+    g_assert_cmpint(g_array_index(in_show, gint64, 1), ==, 1);
+    for (int i = 0; i < 3; i++)
+        result_clear(&r[i]);
+    ctl_store_close(store);
+}
+
+static void test_accounts_tokens(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    g_assert_cmpint(ctl_store_account_add(store, "host1", "host", "aaa", &error), >, 0);
+    g_assert_cmpint(ctl_store_account_add(store, "host1", "host", "bbb", &error), ==, 0);
+    g_assert_error(error, JC_ERROR, JC_ERROR_CONFLICT);
+    g_clear_error(&error);
+    g_assert_cmpint(ctl_store_account_add(store, "x", "admin", "ccc", &error), ==, 0);
+    g_assert_error(error, JC_ERROR, JC_ERROR_INVALID);
+    g_clear_error(&error);
+    CtlAccount *a = ctl_store_account_by_token(store, "aaa", &error);
+    g_assert_nonnull(a);
+    g_assert_cmpstr(a->role, ==, "host");
+    ctl_account_free(a);
+    g_assert_true(ctl_store_account_rotate(store, "host1", "ddd", &error));
+    g_assert_null(ctl_store_account_by_token(store, "aaa", &error));
+    a = ctl_store_account_by_token(store, "ddd", &error);
+    g_assert_nonnull(a);
+    ctl_account_free(a);
+    g_assert_true(ctl_store_account_revoke(store, "host1", &error));
+    g_assert_null(ctl_store_account_by_token(store, "ddd", &error));
+    g_assert_no_error(error);
+    g_assert_false(ctl_store_account_revoke(store, "nobody", &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_NOT_FOUND);
+    ctl_store_close(store);
+}
+
+static void test_commit_each(Fixture *f, gconstpointer data)
+{
+    CtlStore *store = open_store(f);
+    seed_samples(store);
+    ctl_store_set_batch_max(store, 1);
+    Result sacrifice = {0};
+    sqlite3 *blocker = stall_writer(f, store, &sacrifice);
+    guint done = 0;
+    Result r[4];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 4; i++) {
+        r[i].counter = &done;
+        char phone[16];
+        g_snprintf(phone, sizeof phone, "1380000000%d", i);
+        submit(store, 1, "x", phone, &r[i]);
+    }
+    guint64 before = ctl_store_commit_count(store);
+    release_writer(blocker);
+    run_until(&done, 4);
+    /* Without batching each sign-up is its own transaction. */
+    g_assert_cmpuint(ctl_store_commit_count(store) - before, >=, 4);
+    for (int i = 0; i < 4; i++)
+        result_clear(&r[i]);
+    result_clear(&sacrifice);
+    ctl_store_close(store);
+}
+
+static void test_purge_older(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    seed_samples(store);
+    sqlite3 *db = open_raw(f);
+    g_assert_cmpint(
+        sqlite3_exec(db,
+                     "INSERT INTO signups (posting_id, name, phone, created_at) VALUES "
+                     "(1, 'old', '13800000001', '2020-01-01T00:00:00.000Z'),"
+                     "(1, 'new', '13800000002', strftime('%Y-%m-%dT%H:%M:%fZ','now'));"
+                     "INSERT INTO shows (title, started_at, ended_at) VALUES "
+                     "('old show', '2020-01-01T00:00:00.000Z', '2020-01-01T02:00:00.000Z'),"
+                     "('live show', strftime('%Y-%m-%dT%H:%M:%fZ','now'), NULL);"
+                     "INSERT INTO rundown (show_id, position, posting_id) VALUES (1, 0, 1);",
+                     NULL, NULL, NULL),
+        ==, SQLITE_OK);
+    gint64 shows = 0;
+    g_assert_cmpint(ctl_store_purge_older(store, 30, &shows, &error), ==, 1);
+    g_assert_no_error(error);
+    g_assert_cmpint(shows, ==, 1);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM signups"), ==, 1);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM rundown"), ==, 0);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM shows"), ==, 1);
+    g_assert_cmpint(ctl_store_forget_phone(store, "13800000002", &error), ==, 1);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM signups"), ==, 0);
+    sqlite3_close(db);
+    ctl_store_close(store);
+}
+
 static void add(const char *path, void (*func)(Fixture *, gconstpointer))
 {
     g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown);
@@ -755,5 +1064,15 @@ int main(int argc, char **argv)
     add("/control/store/signups-from-threads", test_signups_from_threads);
     add("/control/store/close-drains", test_close_drains);
     add("/control/store/state-persists", test_state_persists);
+    add("/control/store/migrates-from-each-version", test_migrates_from_each_version);
+    add("/control/store/newer-schema-refused", test_newer_schema_refused);
+    add("/control/store/posting-update-conflict", test_posting_update_conflict);
+    add("/control/store/posting-archive-and-search", test_posting_archive_and_search);
+    add("/control/store/rundown-set-and-refuse", test_rundown_set_and_refuse);
+    add("/control/store/as-aired-append-only", test_as_aired_append_only);
+    add("/control/store/signup-dedup-per-show", test_signup_dedup_per_show);
+    add("/control/store/accounts-tokens", test_accounts_tokens);
+    add("/control/store/commit-each", test_commit_each);
+    add("/control/store/purge-older", test_purge_older);
     return g_test_run();
 }

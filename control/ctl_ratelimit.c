@@ -1,0 +1,111 @@
+/* ctl_ratelimit: token buckets per client address, and the client address behind trusted
+ * proxies (see ctl_ratelimit.h).
+ *
+ * Main thread only. Invariant: the table never holds more than max_keys buckets, whatever
+ * addresses clients claim. */
+#include "ctl_ratelimit.h"
+
+#include <string.h>
+
+typedef struct {
+    double tokens;
+    gint64 last_us;
+} Bucket;
+
+struct CtlRateLimit {
+    double per_us; /* tokens added per microsecond */
+    double burst;
+    guint max_keys;
+    GHashTable *buckets; /* owned: char* (owned) -> Bucket* (owned) */
+};
+
+CtlRateLimit *ctl_rate_limit_new(guint per_minute, guint burst, guint max_keys)
+{
+    CtlRateLimit *rl = g_new0(CtlRateLimit, 1);
+    rl->per_us = per_minute / 60e6;
+    rl->burst = MAX(burst, 1u);
+    rl->max_keys = MAX(max_keys, 1u);
+    rl->buckets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return rl;
+}
+
+void ctl_rate_limit_free(CtlRateLimit *rl)
+{
+    if (rl == NULL)
+        return;
+    g_hash_table_destroy(rl->buckets);
+    g_free(rl);
+}
+
+static void refill(CtlRateLimit *rl, Bucket *b, gint64 now_us)
+{
+    if (now_us > b->last_us)
+        b->tokens = MIN(rl->burst, b->tokens + (double)(now_us - b->last_us) * rl->per_us);
+    b->last_us = now_us;
+}
+
+/* Drops buckets that are full again (their clients have been quiet); if none is, all. */
+static void make_room(CtlRateLimit *rl, gint64 now_us)
+{
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, rl->buckets);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        refill(rl, value, now_us);
+        if (((Bucket *)value)->tokens >= rl->burst)
+            g_hash_table_iter_remove(&it);
+    }
+    if (g_hash_table_size(rl->buckets) >= rl->max_keys)
+        g_hash_table_remove_all(rl->buckets);
+}
+
+gboolean ctl_rate_limit_take(CtlRateLimit *rl, const char *key, gint64 now_us)
+{
+    Bucket *b = g_hash_table_lookup(rl->buckets, key);
+    if (b == NULL) {
+        if (g_hash_table_size(rl->buckets) >= rl->max_keys)
+            make_room(rl, now_us);
+        b = g_new0(Bucket, 1);
+        b->tokens = rl->burst;
+        b->last_us = now_us;
+        g_hash_table_insert(rl->buckets, g_strdup(key), b);
+    }
+    refill(rl, b, now_us);
+    if (b->tokens < 1.0)
+        return FALSE;
+    b->tokens -= 1.0;
+    return TRUE;
+}
+
+static const char *unmapped(const char *addr)
+{
+    if (g_str_has_prefix(addr, "::ffff:") && strchr(addr, '.') != NULL)
+        return addr + strlen("::ffff:");
+    return addr;
+}
+
+static gboolean is_trusted(const char *addr, const char *const *trusted)
+{
+    for (const char *const *t = trusted; t != NULL && *t != NULL; t++) {
+        if (strcmp(unmapped(*t), unmapped(addr)) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+char *ctl_client_address(const char *peer, const char *xff, const char *const *trusted)
+{
+    const char *p = unmapped(peer != NULL ? peer : "");
+    if (xff == NULL || !is_trusted(p, trusted))
+        return g_strdup(p);
+    g_auto(GStrv) hops = g_strsplit(xff, ",", 32);
+    guint n = g_strv_length(hops);
+    for (guint i = n; i > 0; i--) {
+        char *hop = g_strstrip(hops[i - 1]);
+        if (hop[0] == '\0' || strlen(hop) > 64)
+            break; /* garbage: stop believing the header here */
+        if (!is_trusted(hop, trusted))
+            return g_strdup(unmapped(hop));
+    }
+    return g_strdup(p);
+}

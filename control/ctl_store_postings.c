@@ -1,0 +1,193 @@
+/* ctl_store_postings: creating, updating (optimistic concurrency on a version number),
+ * archiving and searching postings.
+ *
+ * Main thread only, on the store's main connection. Fields arrive already validated by
+ * ctl_posting_check (control's protocol layer); the schema's CHECK constraints are the last
+ * line and surface as JC_ERROR_INVALID. An update is one UPDATE ... WHERE version = ?, so two
+ * producers saving the same version cannot both win: the second gets JC_ERROR_CONFLICT. */
+#include <json-glib/json-glib.h>
+
+#include "ctl_store.h"
+#include "ctl_store_db.h"
+#include "jc_error.h"
+
+static char *tags_to_json(char **tags)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+    json_builder_begin_array(b);
+    for (char **t = tags; t != NULL && *t != NULL; t++)
+        json_builder_add_string_value(b, *t);
+    json_builder_end_array(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    return json_to_string(root, FALSE);
+}
+
+/* Binds title..talking_points to ?1..?10. */
+static void bind_fields(sqlite3_stmt *st, const CtlPosting *p)
+{
+    g_autofree char *tags = tags_to_json(p->tags);
+    ctl_sql_bind_text(st, 1, p->title);
+    ctl_sql_bind_text(st, 2, p->company);
+    sqlite3_bind_double(st, 3, p->pay_min);
+    sqlite3_bind_double(st, 4, p->pay_max);
+    ctl_sql_bind_text(st, 5, p->pay_unit);
+    ctl_sql_bind_text(st, 6, p->location != NULL ? p->location : "");
+    sqlite3_bind_int64(st, 7, p->headcount);
+    ctl_sql_bind_text(st, 8, tags);
+    ctl_sql_bind_text(st, 9, p->requirements != NULL ? p->requirements : "");
+    ctl_sql_bind_text(st, 10, p->talking_points != NULL ? p->talking_points : "");
+}
+
+static void step_error(GError **error, sqlite3 *db, int rc, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "%s: %s", what, sqlite3_errmsg(db));
+    else
+        ctl_sql_error(error, db, what);
+}
+
+gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
+                           "location, headcount, tags, requirements, talking_points) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        ctl_sql_error(error, db, "preparing a statement");
+        return 0;
+    }
+    bind_fields(st, p);
+    int rc = sqlite3_step(st);
+    gint64 id = 0;
+    if (rc == SQLITE_DONE)
+        id = sqlite3_last_insert_rowid(db);
+    else
+        step_error(error, db, rc, "creating a posting");
+    sqlite3_finalize(st);
+    return id;
+}
+
+/* After an UPDATE ... WHERE id AND version changed nothing: tells a stale version from a
+ * missing posting. */
+static void explain_no_change(sqlite3 *db, gint64 id, gint64 version, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT version FROM postings WHERE id = ?1", -1, &st, NULL) !=
+        SQLITE_OK) {
+        ctl_sql_error(error, db, "preparing a statement");
+        return;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        g_set_error(error, JC_ERROR, JC_ERROR_CONFLICT,
+                    "posting %" G_GINT64_FORMAT " was changed by someone else (you have version "
+                    "%" G_GINT64_FORMAT ", it is now %" G_GINT64_FORMAT "): reload and retry",
+                    id, version, (gint64)sqlite3_column_int64(st, 0));
+    else
+        g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND, "no posting with id %" G_GINT64_FORMAT,
+                    id);
+    sqlite3_finalize(st);
+}
+
+gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE postings SET title = ?1, company = ?2, pay_min = ?3, "
+                           "pay_max = ?4, pay_unit = ?5, location = ?6, headcount = ?7, tags = ?8, "
+                           "requirements = ?9, talking_points = ?10, version = version + 1, "
+                           "updated_at = " CTL_NOW_SQL " WHERE id = ?11 AND version = ?12",
+                           -1, &st, NULL) != SQLITE_OK) {
+        ctl_sql_error(error, db, "preparing a statement");
+        return FALSE;
+    }
+    bind_fields(st, p);
+    sqlite3_bind_int64(st, 11, p->id);
+    sqlite3_bind_int64(st, 12, p->version);
+    int rc = sqlite3_step(st);
+    gboolean ok = FALSE;
+    if (rc != SQLITE_DONE)
+        step_error(error, db, rc, "updating a posting");
+    else if (sqlite3_changes(db) == 0)
+        explain_no_change(db, p->id, p->version, error);
+    else
+        ok = TRUE;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
+                                   GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE postings SET archived = ?1, version = version + 1, "
+                           "updated_at = " CTL_NOW_SQL
+                           " WHERE id = ?2 AND (?3 < 0 OR version = ?3)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        ctl_sql_error(error, db, "preparing a statement");
+        return FALSE;
+    }
+    sqlite3_bind_int(st, 1, archived ? 1 : 0);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, version);
+    int rc = sqlite3_step(st);
+    gboolean ok = FALSE;
+    if (rc != SQLITE_DONE)
+        step_error(error, db, rc, "archiving a posting");
+    else if (sqlite3_changes(db) == 0)
+        explain_no_change(db, id, version, error);
+    else
+        ok = TRUE;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* LIKE with its wildcards escaped: what the producer typed is matched literally. */
+static char *like_pattern(const char *query)
+{
+    GString *out = g_string_new("%");
+    for (const char *q = query; *q != '\0'; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            g_string_append_c(out, '\\');
+        g_string_append_c(out, *q);
+    }
+    g_string_append_c(out, '%');
+    return g_string_free(out, FALSE);
+}
+
+GPtrArray *ctl_store_search_postings(CtlStore *store, const char *query, gboolean include_archived,
+                                     guint limit, GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(
+            db,
+            CTL_POSTING_COLUMNS
+            "WHERE (?1 OR archived = 0) AND (?2 IS NULL OR title LIKE ?2 ESCAPE '\\' "
+            "OR company LIKE ?2 ESCAPE '\\' OR location LIKE ?2 ESCAPE '\\' "
+            "OR tags LIKE ?2 ESCAPE '\\' OR requirements LIKE ?2 ESCAPE '\\') "
+            "ORDER BY id LIMIT ?3",
+            -1, &st, NULL) != SQLITE_OK) {
+        ctl_sql_error(error, db, "preparing a statement");
+        return NULL;
+    }
+    g_autofree char *pattern = query != NULL && query[0] != '\0' ? like_pattern(query) : NULL;
+    sqlite3_bind_int(st, 1, include_archived ? 1 : 0);
+    ctl_sql_bind_text(st, 2, pattern);
+    sqlite3_bind_int64(st, 3, limit > 0 ? (gint64)limit : -1);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ctl_posting_free);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(out, ctl_store_posting_from_row(st));
+    if (rc != SQLITE_DONE) {
+        ctl_sql_error(error, db, "searching postings");
+        g_clear_pointer(&out, g_ptr_array_unref);
+    }
+    sqlite3_finalize(st);
+    return out;
+}

@@ -1,0 +1,221 @@
+/* Crash test: a burst of concurrent sign-ups against the real jobcast binary, SIGKILL in the
+ * middle of it, restart on the same data folder: every sign-up that was answered 201 is in the
+ * database, and none is stored twice. Several iterations, each killing at a different point.
+ *
+ * Threads: the test drives libsoup on its own main context; jobcast runs as a child process
+ * (JOBCAST_BUILD_DIR/jobcast). The database is checked through a separate sqlite3 connection
+ * after the restarted server has opened (and so recovered) it. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define ITERATIONS 3
+#define BURST 400
+
+typedef struct {
+    char *dir;
+    int port;
+    GSubprocess *proc;
+} Server;
+
+static int free_port(void)
+{
+    g_autoptr(GSocket) s =
+        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
+    g_assert_true(g_socket_bind(s, any, TRUE, NULL));
+    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(s, NULL);
+    return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+}
+
+static gboolean flag_set(gpointer data)
+{
+    *(gboolean *)data = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
+static void sleep_loop(guint ms)
+{
+    gboolean done = FALSE;
+    g_timeout_add(ms, flag_set, &done);
+    while (!done)
+        g_main_context_iteration(NULL, TRUE);
+}
+
+/* Starts jobcast on the server's folder and waits until /healthz answers. */
+static void server_start(Server *sv, SoupSession *soup)
+{
+    g_autofree char *bin = g_build_filename(g_getenv("JOBCAST_BUILD_DIR"), "jobcast", NULL);
+    g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", sv->port);
+    g_autoptr(GError) error = NULL;
+    sv->proc = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, bin,
+        "--listen", listen, "--data-dir", sv->dir, "--no-record", "--profile", "720x1280",
+        "--trusted-proxy", "127.0.0.1", "--duration", "120", NULL);
+    g_assert_no_error(error);
+    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%d/healthz", sv->port);
+    for (int i = 0; i < 200; i++) {
+        g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+        g_autoptr(GBytes) body = soup_session_send_and_read(soup, msg, NULL, NULL);
+        if (body != NULL && soup_message_get_status(msg) == 200)
+            return;
+        sleep_loop(50);
+    }
+    g_error("jobcast did not come up on port %d", sv->port);
+}
+
+static void server_kill(Server *sv)
+{
+    g_subprocess_send_signal(sv->proc, SIGKILL);
+    g_subprocess_wait(sv->proc, NULL, NULL);
+    g_clear_object(&sv->proc);
+}
+
+#define IN_FLIGHT 48
+
+typedef struct {
+    SoupSession *soup;
+    char *url; /* owned */
+    int iteration;
+    guint sent;
+    guint answered;   /* any answer or failure */
+    GPtrArray *acked; /* owned char*: phones answered 201 */
+    guint kill_after; /* SIGKILL once this many were answered 201 */
+    Server *sv;
+} Burst;
+
+typedef struct {
+    Burst *b;
+    char *phone;
+} One;
+
+static void one_done(GObject *src, GAsyncResult *res, gpointer data);
+
+/* Keeps IN_FLIGHT sign-ups in flight until BURST were sent or the server was killed. */
+static void send_one(Burst *b)
+{
+    if (b->sent >= BURST || b->sv->proc == NULL)
+        return;
+    guint i = b->sent++;
+    One *o = g_new0(One, 1);
+    o->b = b;
+    o->phone = g_strdup_printf("13%d%08u", 5 + b->iteration, i);
+    g_autofree char *body = g_strdup_printf(
+        "{\"posting_id\":%u,\"name\":\"崩溃测试%u\",\"phone\":\"%s\",\"consent\":true}", 1 + i % 5,
+        i, o->phone);
+    SoupMessage *msg = soup_message_new("POST", b->url);
+    g_autoptr(GBytes) bytes = g_bytes_new(body, strlen(body));
+    soup_message_set_request_body_from_bytes(msg, "application/json", bytes);
+    g_autofree char *xff = g_strdup_printf("10.9.%u.%u", i / 200, i % 200);
+    soup_message_headers_replace(soup_message_get_request_headers(msg), "X-Forwarded-For", xff);
+    soup_session_send_and_read_async(b->soup, msg, G_PRIORITY_DEFAULT, NULL, one_done, o);
+    g_object_unref(msg);
+}
+
+static void one_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+    One *o = data;
+    Burst *b = o->b;
+    SoupMessage *msg = soup_session_get_async_result_message(SOUP_SESSION(src), res);
+    g_autoptr(GBytes) body = soup_session_send_and_read_finish(SOUP_SESSION(src), res, NULL);
+    b->answered++;
+    if (body != NULL && soup_message_get_status(msg) == 201) {
+        g_ptr_array_add(b->acked, g_steal_pointer(&o->phone));
+        if (b->acked->len == b->kill_after && b->sv->proc != NULL)
+            server_kill(b->sv); /* in the middle of the burst: others are in flight */
+    }
+    g_free(o->phone);
+    g_free(o);
+    send_one(b);
+}
+
+static void test_kill9_keeps_every_acked_signup(void)
+{
+    g_autoptr(GError) error = NULL;
+    Server sv = {0};
+    sv.dir = g_dir_make_tmp("jobcast-crash-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_autoptr(SoupSession) soup = soup_session_new_with_options(
+        "timeout", 5, "max-conns", IN_FLIGHT, "max-conns-per-host", IN_FLIGHT, NULL);
+    g_autoptr(GPtrArray) all_acked = g_ptr_array_new_with_free_func(g_free);
+
+    for (int it = 0; it < ITERATIONS; it++) {
+        sv.port = free_port();
+        server_start(&sv, soup);
+        Burst b = {.soup = soup,
+                   .url = g_strdup_printf("http://127.0.0.1:%d/api/apply", sv.port),
+                   .iteration = it,
+                   .acked = g_ptr_array_new_with_free_func(g_free),
+                   .kill_after = (guint)(BURST / 8 * (it + 2)),
+                   .sv = &sv};
+        for (int k = 0; k < IN_FLIGHT; k++)
+            send_one(&b);
+        gboolean expired = FALSE;
+        guint timeout = g_timeout_add_seconds(60, flag_set, &expired);
+        while (b.answered < b.sent && !expired)
+            g_main_context_iteration(NULL, TRUE);
+        g_source_remove(timeout);
+        g_assert_false(expired);
+        g_test_message("iteration %d: %u acknowledged, %u sent before the kill", it, b.acked->len,
+                       b.sent);
+        g_assert_cmpuint(b.acked->len, >=, b.kill_after);
+        if (sv.proc != NULL)
+            server_kill(&sv);
+        for (guint i = 0; i < b.acked->len; i++)
+            g_ptr_array_add(all_acked, g_strdup(b.acked->pdata[i]));
+        g_ptr_array_unref(b.acked);
+        g_free(b.url);
+    }
+
+    /* Restart: jobcast opens (and recovers) the database; then look at it. */
+    sv.port = free_port();
+    server_start(&sv, soup);
+    g_autofree char *db_path = g_build_filename(sv.dir, "jobcast.db", NULL);
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM signups WHERE phone = ?1", -1, &st, NULL), ==,
+        SQLITE_OK);
+    for (guint i = 0; i < all_acked->len; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, all_acked->pdata[i], -1, SQLITE_STATIC);
+        g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+        if (sqlite3_column_int(st, 0) != 1)
+            g_error("acknowledged sign-up %s stored %d times", (const char *)all_acked->pdata[i],
+                    sqlite3_column_int(st, 0));
+    }
+    sqlite3_finalize(st);
+    g_assert_cmpint(sqlite3_prepare_v2(db,
+                                       "SELECT count(*) FROM (SELECT phone FROM signups GROUP BY "
+                                       "phone, posting_id, show_id HAVING count(*) > 1)",
+                                       -1, &st, NULL),
+                    ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+    g_assert_cmpint(sqlite3_column_int(st, 0), ==, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    server_kill(&sv);
+
+    g_autoptr(GDir) dir = g_dir_open(sv.dir, 0, NULL);
+    const char *name;
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *file = g_build_filename(sv.dir, name, NULL);
+        g_remove(file);
+    }
+    g_rmdir(sv.dir);
+    g_free(sv.dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/control/crash/kill9-keeps-every-acked-signup",
+                    test_kill9_keeps_every_acked_signup);
+    return g_test_run();
+}
