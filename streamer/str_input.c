@@ -1,61 +1,755 @@
-/* str_input: builds the program's source bin from an input URI.
+/* str_input: opens the program's source in its own pipeline and keeps reopening it.
  *
- * Threads: main thread only; the bin's sources then push on their own streaming threads.
- * Not responsible for encoding, the overlay or recovering a failed camera (later: slate). */
+ * Threads: the main thread owns the input pipeline (one per attempt, "session"), its bus watch,
+ * the back-off timer, the watchdog tick and `state`. The input pipeline's appsinks run
+ * on_sample on its streaming threads and push into the program's appsrcs; the fields they share
+ * with the main thread are under `lock` (a pthread mutex, held for a non-blocking appsrc push)
+ * or are C11 atomics (counters read by the watchdog).
+ *
+ * Invariants:
+ *  1. A session's pipeline is set to NULL (which joins its streaming threads) before the next
+ *     session is built, so at most one session ever pushes into the program.
+ *  2. Timestamps: every buffer is placed on the program's timeline at its clock time (both
+ *     pipelines run on the system clock) plus a per-session offset fixed at the first buffer,
+ *     plus DELAY, which the program's appsrcs declare as latency so the mixers wait for it.
+ *     Audio and video share the offset (A/V sync holds). A buffer that would land in the past
+ *     (after a stall) re-anchors the offset rather than being dropped by the mixers forever.
+ *  3. The input never ends the program: its EOS is handled here (loop or reopen), never pushed.
+ *
+ * States (main thread):
+ *   IDLE -start-> CONNECTING -first frame-> LIVE -no frame 1 s-> STALLED -frames-> LIVE
+ *   CONNECTING (10 s, not a listener) / STALLED (5 s) / error / end -> BACKOFF -timer->
+ *   CONNECTING;  any -stop-> DONE */
 #include "str_input.h"
 
+#include <gst/app/app.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
 #include "jc_error.h"
+#include "str_backoff.h"
 #include "str_gst.h"
 
-static gboolean ghost(GstBin *bin, GstElement *last, const char *name, GError **error)
+#define DELAY (150 * GST_MSECOND)
+#define FIRST_RETRY_MS 2000
+#define MAX_RETRY_MS 10000
+#define TICK_MS 200
+#define STALL_US (1 * G_USEC_PER_SEC)
+#define STALL_RESTART_US (5 * G_USEC_PER_SEC)
+#define CONNECT_TIMEOUT_US (10 * G_USEC_PER_SEC)
+#define HEALTHY_US (30 * G_USEC_PER_SEC)
+#define MAX_QUEUED_TIME GST_SECOND
+
+typedef enum { K_TEST, K_FILE, K_SRT, K_URI, K_V4L2 } Kind;
+typedef enum { IN_IDLE, IN_CONNECTING, IN_LIVE, IN_STALLED, IN_BACKOFF, IN_DONE } InState;
+
+struct StrInput {
+    Kind kind;
+    char *uri;          /* owned: as given */
+    char *safe_uri;     /* owned: redacted for logs and status */
+    char *source;       /* owned: what the source element is given (file URI without query,
+                           device path, SRT URI) */
+    char *audio_source; /* owned: file: a separate audio file's URI (?audio=), NULL if none */
+    gboolean loop;      /* file: start again at the end */
+    gboolean listener;
+    const StrProfile *profile; /* borrowed, static */
+    GstElement *program;       /* borrowed: the program pipeline */
+    GstAppSrc *vsrc;           /* borrowed: in program */
+    GstAppSrc *asrc;           /* borrowed: in program */
+    GstClock *clock;           /* ref: the system clock, shared by both pipelines */
+
+    /* Main thread only. */
+    GstElement *pipe; /* owned: the current session's pipeline, NULL between sessions */
+    InState state;
+    StrBackoff backoff;
+    guint retry_id;
+    gint64 retry_at_us;
+    gint64 state_since_us;
+    gint64 live_since_us;
+    guint tick_id;
+    guint64 tick_frames;
+    gint64 tick_us;
+    double fps;
+    char *error;        /* owned: last failure */
+    char *logged_error; /* owned: last failure logged (a repeating failure logs once) */
+
+    /* Shared with the streaming threads. */
+    _Atomic guint64 frames;
+    _Atomic guint64 dropped;
+    _Atomic gint64 last_frame_us;
+    _Atomic gboolean video_linked;
+    _Atomic gboolean audio_linked;
+    pthread_mutex_t lock; /* guards the fields below */
+    gboolean anchored;
+    gint64 offset; /* program clock time minus input clock time, invariant 2 */
+    gboolean discont[2];
+    GstCaps *caps[2]; /* ref: caps last set on vsrc [1] / asrc [0] */
+};
+
+/* ---- URIs ---------------------------------------------------------------------------------- */
+
+static gboolean query_flag(const char *query, const char *name)
 {
-    GstPad *target = gst_element_get_static_pad(last, "src");
-    gboolean ok = gst_element_add_pad(GST_ELEMENT(bin), gst_ghost_pad_new(name, target));
-    gst_object_unref(target);
-    if (!ok) {
-        g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot expose input pad %s", name);
+    if (query == NULL) {
+        return FALSE;
     }
-    return ok;
+    g_autoptr(GHashTable) params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL);
+    const char *v = params != NULL ? g_hash_table_lookup(params, name) : NULL;
+    return v != NULL && (g_strcmp0(v, "1") == 0 || g_ascii_strcasecmp(v, "true") == 0);
+}
+
+static gboolean parse_file(StrInput *in, GError **error)
+{
+    const char *q = strchr(in->uri, '?');
+    g_autofree char *bare =
+        q != NULL ? g_strndup(in->uri, (gsize)(q - in->uri)) : g_strdup(in->uri);
+    g_autofree char *path = g_filename_from_uri(bare, NULL, NULL);
+    if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input %s: %s", in->safe_uri,
+                    path == NULL ? "not a valid file:// URI (needs an absolute path)"
+                                 : "no such file");
+        return FALSE;
+    }
+    in->kind = K_FILE;
+    in->source = g_steal_pointer(&bare);
+    in->loop = query_flag(q != NULL ? q + 1 : NULL, "loop");
+    g_autoptr(GHashTable) params =
+        q != NULL ? g_uri_parse_params(q + 1, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+    const char *audio = params != NULL ? g_hash_table_lookup(params, "audio") : NULL;
+    if (audio != NULL) {
+        /* A separate sound track (a raw Y4M picture has none): audio=file:///x.wav */
+        g_autofree char *apath = g_filename_from_uri(audio, NULL, NULL);
+        if (apath == NULL || !g_file_test(apath, G_FILE_TEST_IS_REGULAR)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input %s: audio=%s: no such file",
+                        in->safe_uri, audio);
+            return FALSE;
+        }
+        in->audio_source = g_strdup(audio);
+    }
+    return TRUE;
+}
+
+static gboolean parse_srt(StrInput *in, GError **error)
+{
+    g_autoptr(GUri) u = g_uri_parse(in->uri, G_URI_FLAGS_NON_DNS, NULL);
+    if (u == NULL || g_uri_get_port(u) <= 0) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "input %s: an SRT URI needs a port (srt://:9000 to listen)", in->safe_uri);
+        return FALSE;
+    }
+    const char *host = g_uri_get_host(u);
+    g_autoptr(GHashTable) params =
+        g_uri_get_query(u) != NULL
+            ? g_uri_parse_params(g_uri_get_query(u), -1, "&", G_URI_PARAMS_NONE, NULL)
+            : NULL;
+    const char *mode = params != NULL ? g_hash_table_lookup(params, "mode") : NULL;
+    in->listener = g_strcmp0(mode, "listener") == 0 || (mode == NULL && (host == NULL || !*host));
+    in->kind = K_SRT;
+    in->source = g_strdup(in->uri);
+    return TRUE;
+}
+
+static gboolean parse_uri(StrInput *in, GError **error)
+{
+    const char *uri = in->uri;
+    if (g_strcmp0(uri, "test:") == 0) {
+        in->kind = K_TEST;
+        return TRUE;
+    }
+    if (g_str_has_prefix(uri, "file://")) {
+        return parse_file(in, error);
+    }
+    if (g_str_has_prefix(uri, "srt://")) {
+        return parse_srt(in, error);
+    }
+    if (g_str_has_prefix(uri, "rtsp://") || g_str_has_prefix(uri, "rtmp://") ||
+        g_str_has_prefix(uri, "rtmps://")) {
+        in->kind = K_URI;
+        in->source = g_strdup(uri);
+        return TRUE;
+    }
+    if (g_str_has_prefix(uri, "v4l2://") && strlen(uri) > strlen("v4l2://") + 1 &&
+        uri[strlen("v4l2://")] == '/') {
+        in->kind = K_V4L2;
+        in->source = g_strdup(uri + strlen("v4l2://"));
+        return TRUE;
+    }
+    g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                "input %s not supported; use test:, file:///path[?loop=1], srt://:PORT, "
+                "rtsp://..., rtmp://... or v4l2:///dev/videoN",
+                in->safe_uri);
+    return FALSE;
+}
+
+/* user info and query hidden (passwords, SRT passphrases, stream keys). (transfer full) */
+static char *redact(const char *uri)
+{
+    if (g_str_has_prefix(uri, "file://") || g_strcmp0(uri, "test:") == 0 ||
+        g_str_has_prefix(uri, "v4l2://")) {
+        return g_strdup(uri);
+    }
+    GString *out = g_string_new(NULL);
+    const char *auth = strstr(uri, "://");
+    if (auth == NULL) {
+        return g_string_free(out, FALSE);
+    }
+    auth += 3;
+    g_string_append_len(out, uri, auth - uri);
+    const char *q = strchr(auth, '?');
+    const char *end = q != NULL ? q : auth + strlen(auth);
+    const char *at = g_strrstr_len(auth, end - auth, "@");
+    if (at != NULL) {
+        g_string_append(out, "***@");
+        auth = at + 1;
+    }
+    g_string_append_len(out, auth, end - auth);
+    if (q != NULL) {
+        g_string_append(out, "?***");
+    }
+    return g_string_free(out, FALSE);
+}
+
+StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **error)
+{
+    if (uri == NULL) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input URI missing");
+        return NULL;
+    }
+    StrInput *in = g_new0(StrInput, 1);
+    in->uri = g_strdup(uri);
+    in->safe_uri = redact(uri);
+    in->profile = profile;
+    in->clock = gst_system_clock_obtain();
+    pthread_mutex_init(&in->lock, NULL);
+    str_backoff_init(&in->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
+    if (!parse_uri(in, error)) {
+        str_input_free(in);
+        return NULL;
+    }
+    return in;
+}
+
+/* ---- program side -------------------------------------------------------------------------- */
+
+static GstAppSrc *add_appsrc(GstElement *program, GstElement *mix, const char *name, GError **error)
+{
+    GstElement *src = str_gst_make("appsrc", name, error);
+    if (src == NULL) {
+        return NULL;
+    }
+    /* Live and non-blocking (a stuck program must not stall the input's threads, and the other
+     * way round); DELAY declared as latency: invariant 2. */
+    g_object_set(src, "format", GST_FORMAT_TIME, "is-live", TRUE, "block", FALSE, "min-latency",
+                 (gint64)DELAY, "max-latency", (gint64)(DELAY + GST_SECOND), "max-bytes",
+                 (guint64)0, NULL);
+    gst_bin_add(GST_BIN(program), src);
+    if (!str_gst_link_to_request(src, mix, "sink_%u", error)) {
+        return NULL;
+    }
+    return GST_APP_SRC(src);
+}
+
+gboolean str_input_attach(StrInput *in, GstElement *program, GstElement *video_mix,
+                          GstElement *audio_mix, GError **error)
+{
+    in->program = program;
+    in->vsrc = add_appsrc(program, video_mix, "input-video", error);
+    if (in->vsrc == NULL) {
+        return FALSE;
+    }
+    GstPad *src = gst_element_get_static_pad(GST_ELEMENT(in->vsrc), "src");
+    GstPad *mixpad = gst_pad_get_peer(src);
+    gst_object_unref(src);
+    /* Above the slate; its last frame stays on air through a short hiccup, then the slate. */
+    g_object_set(mixpad, "zorder", 1u, "max-last-buffer-repeat", (guint64)(500 * GST_MSECOND),
+                 NULL);
+    gst_object_unref(mixpad);
+    in->asrc = add_appsrc(program, audio_mix, "input-audio", error);
+    return in->asrc != NULL;
+}
+
+/* ---- streaming threads --------------------------------------------------------------------- */
+
+/* in->lock held: invariant 2; pushes buf at clock time ct into the program. */
+static void forward_locked(StrInput *in, GstSample *sample, GstBuffer *buf, GstClockTime ct,
+                           gboolean video)
+{
+    GstAppSrc *src = video ? in->vsrc : in->asrc;
+    GstClockTime now = gst_clock_get_time(in->clock);
+    gint64 pbase = (gint64)gst_element_get_base_time(in->program);
+    if (!in->anchored) {
+        in->offset = (gint64)now - (gint64)ct;
+        in->anchored = TRUE;
+        in->discont[0] = in->discont[1] = TRUE;
+    }
+    gint64 out = (gint64)ct + in->offset - pbase + (gint64)DELAY;
+    gint64 pnow = (gint64)now - pbase;
+    if (out < pnow || out > pnow + (gint64)(2 * GST_SECOND)) {
+        in->offset = (gint64)now - (gint64)ct;
+        out = pnow + (gint64)DELAY;
+        in->discont[0] = in->discont[1] = TRUE;
+    }
+    if (gst_app_src_get_current_level_time(src) > MAX_QUEUED_TIME) {
+        if (video) {
+            atomic_fetch_add(&in->dropped, 1);
+        }
+        return;
+    }
+    GstCaps *caps = gst_sample_get_caps(sample);
+    if (caps != NULL && (in->caps[video] == NULL || !gst_caps_is_equal(caps, in->caps[video]))) {
+        gst_caps_replace(&in->caps[video], caps);
+        gst_app_src_set_caps(src, caps);
+    }
+    GstBuffer *copy = gst_buffer_copy(buf);
+    GST_BUFFER_PTS(copy) = (GstClockTime)out;
+    GST_BUFFER_DTS(copy) = GST_CLOCK_TIME_NONE;
+    if (in->discont[video]) {
+        GST_BUFFER_FLAG_SET(copy, GST_BUFFER_FLAG_DISCONT);
+        in->discont[video] = FALSE;
+    }
+    gst_app_src_push_buffer(src, copy);
+}
+
+static GstFlowReturn on_sample(GstAppSink *sink, gpointer data, gboolean video)
+{
+    StrInput *in = data;
+    GstSample *sample = gst_app_sink_pull_sample(sink);
+    if (sample == NULL) {
+        return GST_FLOW_OK;
+    }
+    GstBuffer *buf = gst_sample_get_buffer(sample);
+    const GstSegment *seg = gst_sample_get_segment(sample);
+    GstClockTime rt = GST_CLOCK_TIME_NONE;
+    if (buf != NULL && seg != NULL && seg->format == GST_FORMAT_TIME) {
+        rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+    }
+    if (GST_CLOCK_TIME_IS_VALID(rt)) {
+        /* The session pipeline is the appsink's parent (invariant 1: it outlives this call). */
+        GstElement *pipe = GST_ELEMENT(gst_element_get_parent(GST_ELEMENT(sink)));
+        GstClockTime ct = rt + gst_element_get_base_time(pipe);
+        gst_object_unref(pipe);
+        pthread_mutex_lock(&in->lock);
+        forward_locked(in, sample, buf, ct, video);
+        pthread_mutex_unlock(&in->lock);
+        if (video) {
+            atomic_fetch_add(&in->frames, 1);
+            atomic_store(&in->last_frame_us, g_get_monotonic_time());
+        }
+    }
+    gst_sample_unref(sample);
+    return GST_FLOW_OK;
+}
+
+static GstFlowReturn on_video_sample(GstAppSink *sink, gpointer data)
+{
+    return on_sample(sink, data, TRUE);
+}
+
+static GstFlowReturn on_audio_sample(GstAppSink *sink, gpointer data)
+{
+    return on_sample(sink, data, FALSE);
+}
+
+/* ---- the session pipeline (main thread, or a demuxer's thread for pad-added) --------------- */
+
+static void set_caps(GstElement *capsfilter, GstCaps *caps)
+{
+    g_object_set(capsfilter, "caps", caps, NULL);
+    gst_caps_unref(caps);
+}
+
+/* Adds convert -> scale/resample -> caps -> appsink for one kind to pipe. Returns the chain's
+ * first element (transfer none) or NULL with error set. */
+static GstElement *add_branch(StrInput *in, GstElement *pipe, gboolean video, GError **error)
+{
+    static const char *const vchain[] = {"videoconvert", "videoscale", "capsfilter", "appsink",
+                                         NULL};
+    static const char *const achain[] = {"audioconvert", "audioresample", "capsfilter", "appsink",
+                                         NULL};
+    GstElement *e[4];
+    if (!str_gst_add_chain(GST_BIN(pipe), video ? vchain : achain, e, error)) {
+        return NULL;
+    }
+    const StrProfile *pr = in->profile;
+    if (video) {
+        /* Any camera or file at the program's size (letterboxed), in the encoder's format. */
+        g_object_set(e[1], "add-borders", TRUE, NULL);
+        set_caps(e[2], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
+                                           G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
+                                           "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL));
+    } else {
+        set_caps(e[2], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
+                                           G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
+                                           G_TYPE_STRING, "interleaved", NULL));
+    }
+    /* sync=TRUE: a file is played at its own pace; live sources are paced anyway. */
+    g_object_set(e[3], "sync", TRUE, "async", FALSE, "enable-last-sample", FALSE, "max-buffers", 4u,
+                 "drop", FALSE, NULL);
+    GstAppSinkCallbacks cb = {.new_sample = video ? on_video_sample : on_audio_sample};
+    gst_app_sink_set_callbacks(GST_APP_SINK(e[3]), &cb, in, NULL);
+    return e[0];
+}
+
+/* A decoder's or demuxer's thread: links the first raw video and the first raw audio pad. */
+static void on_pad_added(GstElement *decoder, GstPad *pad, gpointer data)
+{
+    StrInput *in = data;
+    GstCaps *caps = gst_pad_get_current_caps(pad);
+    if (caps == NULL) {
+        caps = gst_pad_query_caps(pad, NULL);
+    }
+    const char *name =
+        gst_caps_is_empty(caps) ? "" : gst_structure_get_name(gst_caps_get_structure(caps, 0));
+    gboolean video = g_str_has_prefix(name, "video/x-raw");
+    gboolean audio = g_str_has_prefix(name, "audio/x-raw");
+    gst_caps_unref(caps);
+    gboolean expected = FALSE;
+    if ((!video && !audio) || !atomic_compare_exchange_strong(
+                                  video ? &in->video_linked : &in->audio_linked, &expected, TRUE)) {
+        return; /* subtitles, a second audio track... */
+    }
+    GstElement *pipe = GST_ELEMENT(gst_element_get_parent(decoder));
+    g_autoptr(GError) error = NULL;
+    GstElement *head = add_branch(in, pipe, video, &error);
+    if (head != NULL) {
+        GstPad *sinkpad = gst_element_get_static_pad(head, "sink");
+        if (gst_pad_link(pad, sinkpad) != GST_PAD_LINK_OK) {
+            g_set_error(&error, JC_ERROR, JC_ERROR_PIPELINE, "cannot link the input's %s",
+                        video ? "video" : "audio");
+        }
+        gst_object_unref(sinkpad);
+        gst_bin_sync_children_states(GST_BIN(pipe));
+    }
+    if (error != NULL) {
+        GST_ELEMENT_ERROR(decoder, CORE, NEGOTIATION, ("%s", error->message), (NULL));
+    }
+    gst_object_unref(pipe);
 }
 
 /* The synthetic camera: moving so that a frozen picture shows, with a wall clock so that latency
- * and stalls can be read off the screen. */
-static GstElement *test_input_new(const StrProfile *profile, GError **error)
+ * and stalls can be read off the screen, and a 440 Hz tone. */
+static gboolean build_test(StrInput *in, GstElement *pipe, GError **error)
 {
-    GstBin *bin = GST_BIN(gst_bin_new("input-test"));
-    GstElement *v[4];
-    GstElement *a[2];
+    GstElement *v[3];
+    GstElement *a[1];
     static const char *const vchain[] = {"videotestsrc", "capsfilter", "clockoverlay", NULL};
     static const char *const achain[] = {"audiotestsrc", NULL};
-    if (!str_gst_add_chain(bin, vchain, v, error) || !str_gst_add_chain(bin, achain, a, error)) {
-        gst_object_unref(gst_object_ref_sink(bin));
-        return NULL;
+    if (!str_gst_add_chain(GST_BIN(pipe), vchain, v, error) ||
+        !str_gst_add_chain(GST_BIN(pipe), achain, a, error)) {
+        return FALSE;
     }
+    const StrProfile *pr = in->profile;
     gst_util_set_object_arg(G_OBJECT(v[0]), "pattern", "ball");
     g_object_set(v[0], "is-live", TRUE, NULL);
-    GstCaps *caps = gst_caps_new_simple("video/x-raw", "width", G_TYPE_INT, profile->width,
-                                        "height", G_TYPE_INT, profile->height, "framerate",
-                                        GST_TYPE_FRACTION, profile->fps, 1, NULL);
-    g_object_set(v[1], "caps", caps, NULL);
-    gst_caps_unref(caps);
+    set_caps(v[1], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
+                                       G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
+                                       "framerate", GST_TYPE_FRACTION, pr->fps, 1, NULL));
     /* auto-resize=false: the default re-lays out the font for the frame size, costly at 1080p. */
     g_object_set(v[2], "time-format", "%H:%M:%S", "auto-resize", FALSE, "font-desc", "Sans 28",
                  NULL);
     gst_util_set_object_arg(G_OBJECT(a[0]), "wave", "sine");
     g_object_set(a[0], "is-live", TRUE, "freq", 440.0, "volume", 0.1, NULL);
-    if (!ghost(bin, v[2], "video", error) || !ghost(bin, a[0], "audio", error)) {
-        gst_object_unref(gst_object_ref_sink(bin));
-        return NULL;
-    }
-    return GST_ELEMENT(bin);
+    GstElement *vhead = add_branch(in, pipe, TRUE, error);
+    GstElement *ahead = vhead != NULL ? add_branch(in, pipe, FALSE, error) : NULL;
+    return ahead != NULL && str_gst_link(v[2], vhead, error) && str_gst_link(a[0], ahead, error);
 }
 
-GstElement *str_input_new(const char *uri, const StrProfile *profile, GError **error)
+/* Source element -> decodebin, or uridecodebin alone; raw pads linked in on_pad_added. */
+static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
 {
-    if (uri != NULL && g_strcmp0(uri, "test:") == 0) {
-        return test_input_new(profile, error);
+    GstElement *decoder;
+    if (in->kind == K_FILE || in->kind == K_URI) {
+        decoder = str_gst_make("uridecodebin", "decoder", error);
+        if (decoder == NULL) {
+            return FALSE;
+        }
+        g_object_set(decoder, "uri", in->source, NULL);
+        gst_bin_add(GST_BIN(pipe), decoder);
+        if (in->audio_source != NULL) {
+            GstElement *audio = str_gst_make("uridecodebin", "audio-decoder", error);
+            if (audio == NULL) {
+                return FALSE;
+            }
+            g_object_set(audio, "uri", in->audio_source, NULL);
+            gst_bin_add(GST_BIN(pipe), audio);
+            g_signal_connect(audio, "pad-added", G_CALLBACK(on_pad_added), in);
+        }
+    } else {
+        GstElement *src = str_gst_make(in->kind == K_SRT ? "srtsrc" : "v4l2src", "source", error);
+        if (src == NULL) {
+            return FALSE;
+        }
+        gst_bin_add(GST_BIN(pipe), src);
+        GstElement *last = src;
+        if (in->kind == K_SRT) {
+            g_object_set(src, "uri", in->source, NULL);
+            if (in->listener) {
+                gst_util_set_object_arg(G_OBJECT(src), "mode", "listener");
+            }
+        } else {
+            g_object_set(src, "device", in->source, NULL);
+            /* Prefer MJPEG or raw at the program's size and rate, else whatever the camera
+             * offers (scaled later). Untested here: this machine has no camera. */
+            GstElement *caps = str_gst_make("capsfilter", NULL, error);
+            if (caps == NULL) {
+                return FALSE;
+            }
+            const StrProfile *pr = in->profile;
+            g_autofree char *want = g_strdup_printf(
+                "image/jpeg,width=%d,height=%d,framerate=%d/1; video/x-raw,width=%d,height=%d,"
+                "framerate=%d/1; image/jpeg; video/x-raw",
+                pr->width, pr->height, pr->fps, pr->width, pr->height, pr->fps);
+            set_caps(caps, gst_caps_from_string(want));
+            gst_bin_add(GST_BIN(pipe), caps);
+            if (!str_gst_link(src, caps, error)) {
+                return FALSE;
+            }
+            last = caps;
+        }
+        decoder = str_gst_make("decodebin", "decoder", error);
+        if (decoder == NULL) {
+            return FALSE;
+        }
+        gst_bin_add(GST_BIN(pipe), decoder);
+        if (!str_gst_link(last, decoder, error)) {
+            return FALSE;
+        }
     }
-    g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                "input %s not supported yet; use test:", uri != NULL ? uri : "(none)");
-    return NULL;
+    g_signal_connect(decoder, "pad-added", G_CALLBACK(on_pad_added), in);
+    return TRUE;
+}
+
+/* ---- main thread: sessions and supervision ------------------------------------------------- */
+
+static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
+static void fail(StrInput *in, const char *why);
+
+static void set_state(StrInput *in, InState state)
+{
+    in->state = state;
+    in->state_since_us = g_get_monotonic_time();
+    if (state == IN_LIVE) {
+        in->live_since_us = in->state_since_us;
+    }
+}
+
+/* Invariant 1: the session's threads are gone when this returns. */
+static void teardown(StrInput *in)
+{
+    if (in->pipe == NULL) {
+        return;
+    }
+    GstBus *bus = gst_element_get_bus(in->pipe);
+    gst_bus_remove_watch(bus);
+    gst_object_unref(bus);
+    gst_element_set_state(in->pipe, GST_STATE_NULL);
+    gst_object_unref(in->pipe);
+    in->pipe = NULL;
+}
+
+static void open_session(StrInput *in)
+{
+    g_autoptr(GError) error = NULL;
+    pthread_mutex_lock(&in->lock);
+    in->anchored = FALSE;
+    gst_caps_replace(&in->caps[0], NULL);
+    gst_caps_replace(&in->caps[1], NULL);
+    pthread_mutex_unlock(&in->lock);
+    atomic_store(&in->video_linked, FALSE);
+    atomic_store(&in->audio_linked, FALSE);
+    in->pipe = gst_object_ref_sink(gst_pipeline_new("input"));
+    gst_pipeline_use_clock(GST_PIPELINE(in->pipe), in->clock);
+    GstBus *bus = gst_element_get_bus(in->pipe);
+    gst_bus_add_watch(bus, on_bus, in);
+    gst_object_unref(bus);
+    set_state(in, IN_CONNECTING);
+    atomic_store(&in->last_frame_us, 0);
+    in->tick_frames = atomic_load(&in->frames);
+    gboolean built =
+        in->kind == K_TEST ? build_test(in, in->pipe, &error) : build_decoded(in, in->pipe, &error);
+    if (!built) {
+        fail(in, error->message);
+        return;
+    }
+    if (gst_element_set_state(in->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        /* The reason is on the bus; if not, say something. */
+        GstBus *b = gst_element_get_bus(in->pipe);
+        GstMessage *msg = gst_bus_pop_filtered(b, GST_MESSAGE_ERROR);
+        gst_object_unref(b);
+        g_autoptr(GError) err = NULL;
+        if (msg != NULL) {
+            gst_message_parse_error(msg, &err, NULL);
+            gst_message_unref(msg);
+        }
+        fail(in, err != NULL ? err->message : "cannot open");
+    }
+}
+
+static gboolean on_retry(gpointer data)
+{
+    StrInput *in = data;
+    in->retry_id = 0;
+    g_debug("input %s: reopening", in->safe_uri);
+    open_session(in);
+    return G_SOURCE_REMOVE;
+}
+
+/* Main thread: the session failed or ended. Logs once per distinct failure, reopens later. */
+static void fail(StrInput *in, const char *why)
+{
+    if (in->state == IN_DONE || in->state == IN_IDLE || in->state == IN_BACKOFF) {
+        return;
+    }
+    gboolean was_live = in->state == IN_LIVE || in->state == IN_STALLED;
+    teardown(in);
+    if (was_live && g_get_monotonic_time() - in->live_since_us >= HEALTHY_US) {
+        str_backoff_reset(&in->backoff);
+        g_clear_pointer(&in->logged_error, g_free);
+    }
+    g_free(in->error);
+    in->error = g_strdup(why);
+    guint delay = str_backoff_next(&in->backoff);
+    if (g_strcmp0(in->logged_error, why) != 0) {
+        g_warning("input %s: %s; slate on air, reopening with back-off", in->safe_uri, why);
+        g_free(in->logged_error);
+        in->logged_error = g_strdup(why);
+    } else {
+        g_debug("input %s failed again: %s; retry in %u ms", in->safe_uri, why, delay);
+    }
+    set_state(in, IN_BACKOFF);
+    in->retry_at_us = g_get_monotonic_time() + (gint64)delay * 1000;
+    in->retry_id = g_timeout_add(delay, on_retry, in);
+}
+
+static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
+{
+    StrInput *in = data;
+    switch (GST_MESSAGE_TYPE(msg)) {
+    case GST_MESSAGE_ERROR: {
+        g_autoptr(GError) err = NULL;
+        gst_message_parse_error(msg, &err, NULL);
+        fail(in, err->message);
+        break;
+    }
+    case GST_MESSAGE_EOS:
+        /* Invariant 3. A flushing seek back to the start keeps the pipeline (and the picture)
+         * without a trip through the slate. */
+        if (!in->loop ||
+            !gst_element_seek_simple(in->pipe, GST_FORMAT_TIME,
+                                     GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0)) {
+            fail(in, "the input ended");
+        }
+        break;
+    default:
+        break;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* Watchdog: state from the frame counters; stalled inputs are reopened. */
+static gboolean on_tick(gpointer data)
+{
+    StrInput *in = data;
+    gint64 now = g_get_monotonic_time();
+    guint64 frames = atomic_load(&in->frames);
+    gint64 last = atomic_load(&in->last_frame_us);
+    if (now - in->tick_us >= G_USEC_PER_SEC) {
+        in->fps = in->tick_us > 0 ? (double)(frames - in->tick_frames) * G_USEC_PER_SEC /
+                                        (double)(now - in->tick_us)
+                                  : 0.0;
+        in->tick_frames = frames;
+        in->tick_us = now;
+    }
+    gboolean flowing = last > 0 && now - last < STALL_US;
+    switch (in->state) {
+    case IN_CONNECTING:
+        if (flowing) {
+            set_state(in, IN_LIVE);
+            g_debug("input %s: live", in->safe_uri);
+        } else if (!in->listener && now - in->state_since_us > CONNECT_TIMEOUT_US) {
+            fail(in, "no picture from the input");
+        }
+        break;
+    case IN_LIVE:
+        if (!flowing) {
+            in->state = IN_STALLED;
+            in->state_since_us = now;
+        }
+        break;
+    case IN_STALLED:
+        if (flowing) {
+            in->state = IN_LIVE;
+        } else if (now - in->state_since_us > STALL_RESTART_US) {
+            fail(in, "the input stalled");
+        }
+        break;
+    default:
+        break;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+void str_input_start(StrInput *in)
+{
+    if (in->state != IN_IDLE) {
+        return;
+    }
+    in->tick_us = g_get_monotonic_time();
+    in->tick_id = g_timeout_add(TICK_MS, on_tick, in);
+    open_session(in);
+}
+
+void str_input_stop(StrInput *in)
+{
+    if (in->retry_id != 0) {
+        g_source_remove(in->retry_id);
+        in->retry_id = 0;
+    }
+    if (in->tick_id != 0) {
+        g_source_remove(in->tick_id);
+        in->tick_id = 0;
+    }
+    teardown(in);
+    if (in->state != IN_IDLE) {
+        in->state = IN_DONE;
+    }
+}
+
+void str_input_fill_status(StrInput *in, StrStatus *s)
+{
+    static const char *const names[] = {"connecting", "connecting", "live",
+                                        "slate",      "failed",     "stopped"};
+    gint64 now = g_get_monotonic_time();
+    s->input.uri = g_strdup(in->safe_uri);
+    s->input.state = names[in->state];
+    s->input.retry_in =
+        in->state == IN_BACKOFF ? MAX(0.0, (double)(in->retry_at_us - now) / G_USEC_PER_SEC) : 0.0;
+    s->input.fps = in->state == IN_LIVE ? in->fps : 0.0;
+    s->input.frames = atomic_load(&in->frames);
+    s->input.dropped = atomic_load(&in->dropped);
+    s->input.uptime = in->state == IN_LIVE || in->state == IN_STALLED
+                          ? (double)(now - in->live_since_us) / G_USEC_PER_SEC
+                          : 0.0;
+    s->input.attempts = in->backoff.tries;
+    s->input.error = g_strdup(in->error);
+}
+
+void str_input_free(StrInput *in)
+{
+    if (in == NULL) {
+        return;
+    }
+    str_input_stop(in);
+    gst_caps_replace(&in->caps[0], NULL);
+    gst_caps_replace(&in->caps[1], NULL);
+    pthread_mutex_destroy(&in->lock);
+    gst_object_unref(in->clock);
+    g_free(in->error);
+    g_free(in->logged_error);
+    g_free(in->source);
+    g_free(in->audio_source);
+    g_free(in->safe_uri);
+    g_free(in->uri);
+    g_free(in);
 }

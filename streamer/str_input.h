@@ -1,18 +1,47 @@
-/* str_input: builds the program's source from an input URI (internal to streamer/).
+/* str_input: the program's source, opened from an input URI in its own small pipeline that may
+ * fail, be torn down and be reopened without touching the program (internal to streamer/).
  *
- * Threads: built on the main thread; its elements then run on their own streaming threads.
- * An input is a GstBin with two ghost source pads, "video" (raw video at the profile's size and
- * frame rate, any format) and "audio" (raw audio, any layout), so that later inputs (camera, SRT,
- * file) and a slate switch can be slotted in without touching the encoders. */
+ * Threads: created, attached, started, stopped and freed on the main thread, where its bus
+ * watch and timers also run. The input pipeline's two appsinks hand raw frames and samples to
+ * two appsrcs in the program on the input's streaming threads; that hand-over (str_input.c,
+ * under StrInput.lock) is the only crossing and never blocks.
+ *
+ * The program composes the input over a live slate (compositor, audiomixer): when the input
+ * stops delivering, the compositor stops repeating its last frame after a fraction of a second
+ * and the slate shows; when it delivers again, it is back on air. */
 #pragma once
+
+#include <gst/gst.h>
 
 #include "str_pipeline.h"
 
 G_BEGIN_DECLS
 
-/* Builds the input bin for uri. (transfer floating) Only "test:" exists so far (moving ball with
- * a clock + a 440 Hz tone). On an unsupported URI, NULL with JC_ERROR_INVALID; on a missing
- * element, NULL with JC_ERROR_PIPELINE. */
-GstElement *str_input_new(const char *uri, const StrProfile *profile, GError **error);
+typedef struct StrInput StrInput;
+
+/* Validates uri and prepares (does not open) the input: "test:",
+ * "file:///path[?loop=1][&audio=file:///sound.wav]" (a separate sound track, e.g. for Y4M),
+ * "srt://[HOST]:PORT[?mode=listener|caller]" (no host = listener on every address), "rtsp://",
+ * "rtmp://", "v4l2:///dev/videoN". On an unsupported or malformed URI or a missing file, NULL
+ * with JC_ERROR_INVALID. */
+StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **error);
+
+/* Adds the two appsrcs to program and links them to new pads of video_mix (a compositor) and
+ * audio_mix (an audiomixer), above the slate. On failure, FALSE with error set. */
+gboolean str_input_attach(StrInput *in, GstElement *program, GstElement *video_mix,
+                          GstElement *audio_mix, GError **error);
+
+/* Opens the input (call once the program is playing); on failure it retries by itself with
+ * back-off (2 s, x1.5, at most 10 s, jittered). */
+void str_input_start(StrInput *in);
+
+/* Closes the input for good (no retry). */
+void str_input_stop(StrInput *in);
+
+/* Fills s->input. Main thread. */
+void str_input_fill_status(StrInput *in, StrStatus *s);
+
+/* Stops and frees the input. The program must be in NULL already. NULL is allowed. */
+void str_input_free(StrInput *in);
 
 G_END_DECLS

@@ -13,26 +13,35 @@
  *  3. When an appsrc holds more than MAX_QUEUED_TIME the output is too slow: buffers are dropped
  *     and video resumes at the next keyframe, so the decoder never sees a broken reference.
  *
+ *  4. Bytes are counted where they enter the sink (a probe on its sink pad, an atomic counter);
+ *     the main thread's one-second tick turns them into a bit rate and notices the first bytes
+ *     of a connection ("live").
+ *
  * States (main thread):  IDLE -start-> RUNNING -error-> BACKOFF -timer-> RUNNING
+ *                        BACKOFF after MAX_TRIES failures in a row -> FAILED (gives up, as OBS)
  *                        RUNNING -drain-> DRAINING -EOS or error-> DONE;  any -stop-> DONE */
 #include "str_output.h"
 
 #include <gst/app/app.h>
 #include <gst/video/video.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "jc_error.h"
+#include "str_backoff.h"
 #include "str_gst.h"
 
 #define FIRST_RETRY_MS 2000
 #define MAX_RETRY_MS 60000
+#define MAX_TRIES 20
+#define TICK_MS 1000
 /* An output that ran this long before failing is treated as healthy: back-off starts again. */
 #define HEALTHY_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_TIME (2 * GST_SECOND)
 #define MAX_QUEUED_BYTES (32u * 1024u * 1024u)
 
-typedef enum { OUT_IDLE, OUT_RUNNING, OUT_BACKOFF, OUT_DRAINING, OUT_DONE } OutState;
+typedef enum { OUT_IDLE, OUT_RUNNING, OUT_BACKOFF, OUT_DRAINING, OUT_DONE, OUT_FAILED } OutState;
 
 struct StrOutput {
     char *uri;         /* owned */
@@ -46,12 +55,23 @@ struct StrOutput {
 
     /* Main thread only. */
     OutState state;
-    guint retry_id;     /* back-off timer, 0 when none */
-    guint delay_ms;     /* next back-off delay */
-    gint64 started_us;  /* monotonic time of the last start */
+    guint retry_id;      /* back-off timer, 0 when none */
+    StrBackoff backoff;  /* reconnect delays */
+    gint64 retry_at_us;  /* monotonic time of the next attempt (BACKOFF) */
+    gint64 started_us;   /* monotonic time of the last start */
+    gint64 live_us;      /* monotonic time the current connection's first bytes went out, or 0 */
+    guint64 start_bytes; /* `sent` when the current connection started */
+    guint tick_id;       /* rate tick, 0 when none */
+    gint64 tick_us;
+    guint64 tick_bytes;
+    double kbps;
+    char *error;        /* owned: last failure (scrubbed) */
     char *logged_error; /* owned: last error logged, so a repeating failure logs once */
     StrOutputDrainedFunc drained;
     gpointer drained_data;
+
+    _Atomic guint64 sent;    /* invariant 4 */
+    _Atomic guint64 dropped; /* buffers dropped because the output was too slow */
 
     pthread_mutex_t lock; /* guards the fields below */
     gboolean accepting;   /* invariant 1 */
@@ -181,6 +201,20 @@ static GstAppSrc *add_appsrc(GstBin *bin, GstElement *mux, const char *name, con
     return GST_APP_SRC(src);
 }
 
+/* The output's streaming thread: invariant 4. */
+static GstPadProbeReturn count_bytes(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    StrOutput *o = data;
+    gsize n = 0;
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+        n = gst_buffer_get_size(GST_PAD_PROBE_INFO_BUFFER(info));
+    } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+        n = gst_buffer_list_calculate_size(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    }
+    atomic_fetch_add(&o->sent, (guint64)n);
+    return GST_PAD_PROBE_OK;
+}
+
 static gboolean build(StrOutput *o, const char *muxname, const char *path, GError **error)
 {
     GstBin *bin = GST_BIN(o->pipe);
@@ -207,6 +241,10 @@ static gboolean build(StrOutput *o, const char *muxname, const char *path, GErro
     if (!str_gst_link(mux, sink, error)) {
         return FALSE;
     }
+    GstPad *sinkpad = gst_element_get_static_pad(sink, "sink");
+    gst_pad_add_probe(sinkpad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                      count_bytes, o, NULL);
+    gst_object_unref(sinkpad);
     gboolean flv = g_strcmp0(muxname, "flvmux") == 0;
     if (flv) {
         g_object_set(mux, "streamable", TRUE, NULL);
@@ -237,7 +275,7 @@ StrOutput *str_output_new(const char *uri, GError **error)
     o->uri = g_strdup(uri);
     o->safe_uri = str_output_redact_uri(uri);
     o->secret = find_secret(uri);
-    o->delay_ms = FIRST_RETRY_MS;
+    str_backoff_init(&o->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
     pthread_mutex_init(&o->lock, NULL);
     o->pipe = gst_object_ref_sink(gst_pipeline_new("output"));
     if (!build(o, mux, path, error)) {
@@ -278,6 +316,7 @@ static void push_locked(StrOutput *o, GstSample *sample, gboolean video)
     }
     if (too_full(src)) {
         o->need_key = o->need_key || video;
+        atomic_fetch_add(&o->dropped, 1);
         return;
     }
     const GstSegment *seg = gst_sample_get_segment(sample);
@@ -413,10 +452,36 @@ static void set_accepting(StrOutput *o, gboolean accepting)
 
 static void fail(StrOutput *o, const char *why);
 
+/* Main thread, once a second while the output runs: bit rate and "live". */
+static gboolean on_tick(gpointer data)
+{
+    StrOutput *o = data;
+    gint64 now = g_get_monotonic_time();
+    guint64 sent = atomic_load(&o->sent);
+    if (now > o->tick_us) {
+        o->kbps = (double)(sent - o->tick_bytes) * 8.0 / 1000.0 * G_USEC_PER_SEC /
+                  (double)(now - o->tick_us);
+    }
+    o->tick_us = now;
+    o->tick_bytes = sent;
+    if ((o->state == OUT_RUNNING || o->state == OUT_DRAINING) && o->live_us == 0 &&
+        sent > o->start_bytes) {
+        o->live_us = now;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
 static void start_pipeline(StrOutput *o)
 {
     o->started_us = g_get_monotonic_time();
+    o->live_us = 0;
+    o->start_bytes = atomic_load(&o->sent);
     o->state = OUT_RUNNING;
+    if (o->tick_id == 0) {
+        o->tick_us = o->started_us;
+        o->tick_bytes = o->start_bytes;
+        o->tick_id = g_timeout_add(TICK_MS, on_tick, o);
+    }
     if (gst_element_set_state(o->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         fail(o, "cannot start");
         return;
@@ -467,19 +532,29 @@ static void fail(StrOutput *o, const char *why)
         return;
     }
     if (g_get_monotonic_time() - o->started_us >= HEALTHY_US) {
-        o->delay_ms = FIRST_RETRY_MS;
+        str_backoff_reset(&o->backoff);
         g_clear_pointer(&o->logged_error, g_free);
     }
+    g_free(o->error);
+    o->error = g_strdup(why);
+    o->live_us = 0;
+    if (o->backoff.tries >= MAX_TRIES) {
+        g_warning("output %s failed %u times in a row: %s; giving up", o->safe_uri,
+                  o->backoff.tries, why);
+        o->state = OUT_FAILED;
+        return;
+    }
+    guint delay = str_backoff_next(&o->backoff);
     if (g_strcmp0(o->logged_error, why) != 0) {
         g_warning("output %s failed: %s; retrying with back-off", o->safe_uri, why);
         g_free(o->logged_error);
         o->logged_error = g_strdup(why);
     } else {
-        g_debug("output %s failed again: %s; retry in %u ms", o->safe_uri, why, o->delay_ms);
+        g_debug("output %s failed again: %s; retry in %u ms", o->safe_uri, why, delay);
     }
     o->state = OUT_BACKOFF;
-    o->retry_id = g_timeout_add(o->delay_ms, on_retry, o);
-    o->delay_ms = MIN(o->delay_ms + o->delay_ms / 2, MAX_RETRY_MS);
+    o->retry_at_us = g_get_monotonic_time() + (gint64)delay * 1000;
+    o->retry_id = g_timeout_add(delay, on_retry, o);
 }
 
 static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
@@ -538,11 +613,47 @@ void str_output_stop(StrOutput *o)
         g_source_remove(o->retry_id);
         o->retry_id = 0;
     }
+    if (o->tick_id != 0) {
+        g_source_remove(o->tick_id);
+        o->tick_id = 0;
+    }
     o->drained = NULL;
-    if (o->state != OUT_IDLE && o->state != OUT_DONE) {
+    if (o->state != OUT_IDLE && o->state != OUT_DONE && o->state != OUT_FAILED) {
         halt(o);
     }
     o->state = OUT_DONE;
+}
+
+void str_output_fill_status(StrOutput *o, StrOutputStatus *s)
+{
+    gint64 now = g_get_monotonic_time();
+    s->uri = g_strdup(o->safe_uri);
+    switch (o->state) {
+    case OUT_IDLE:
+        s->state = "connecting";
+        break;
+    case OUT_RUNNING:
+    case OUT_DRAINING:
+        s->state = o->live_us != 0 ? "live" : "connecting";
+        break;
+    case OUT_BACKOFF:
+        s->state = "reconnecting";
+        s->retry_in = MAX(0.0, (double)(o->retry_at_us - now) / G_USEC_PER_SEC);
+        break;
+    case OUT_FAILED:
+        s->state = "failed";
+        break;
+    case OUT_DONE:
+        s->state = "stopped";
+        break;
+    }
+    gboolean live = g_strcmp0(s->state, "live") == 0;
+    s->kbps = live ? o->kbps : 0.0;
+    s->bytes = atomic_load(&o->sent);
+    s->dropped = atomic_load(&o->dropped);
+    s->uptime = live ? (double)(now - o->live_us) / G_USEC_PER_SEC : 0.0;
+    s->attempts = o->backoff.tries;
+    s->error = g_strdup(o->error);
 }
 
 void str_output_free(StrOutput *o)
@@ -564,6 +675,7 @@ void str_output_free(StrOutput *o)
     gst_caps_replace(&o->acaps, NULL);
     pthread_mutex_destroy(&o->lock);
     g_free(o->logged_error);
+    g_free(o->error);
     g_free(o->secret);
     g_free(o->safe_uri);
     g_free(o->uri);

@@ -14,6 +14,8 @@
 
 #include <gst/gst.h>
 
+#include "str_pipeline.h"
+
 G_BEGIN_DECLS
 
 typedef struct StrOutput StrOutput;
@@ -31,7 +33,7 @@ gboolean str_output_attach(StrOutput *o, GstBin *program, GstElement *video_tee,
                            GstElement *audio_tee, GError **error);
 
 /* Starts the output pipeline; on failure it retries by itself with back-off (2 s, x1.5, at most
- * 60 s). */
+ * 60 s, jittered up to 10 %); after 20 failures in a row it gives up ("failed"), as OBS does. */
 void str_output_start(StrOutput *o);
 
 /* Stops retrying and lets the end of stream through. Returns TRUE when the output is already idle
@@ -40,6 +42,9 @@ gboolean str_output_drain(StrOutput *o, StrOutputDrainedFunc drained, gpointer u
 
 /* Stops the output at once (pipeline to NULL, no retry, no drained callback). */
 void str_output_stop(StrOutput *o);
+
+/* Fills s with the output's state (see StrOutputStatus). Main thread. */
+void str_output_fill_status(StrOutput *o, StrOutputStatus *s);
 
 /* Stops and frees the output. NULL is allowed. */
 void str_output_free(StrOutput *o);

@@ -4,15 +4,20 @@
  * on streaming threads is on_draw (which calls the caller's overlay hook) and, in str_output.c,
  * the hand-over to the outputs.
  *
- * Shape (encode once, fan out):
- *   input.video -> videoconvert -> I420 caps -> overlaycomposition -> queue -> x264enc
- *       -> high-profile caps -> h264parse -> avc caps -> tee(video)
- *   input.audio -> audioconvert -> audioresample -> 48 kHz stereo caps -> avenc_aac -> aacparse
- *       -> tee(audio)
+ * Shape (a live background, encode once, fan out):
+ *   slate (str_slate.c) ---------\
+ *   input appsrc (str_input.c) --> compositor -> I420 caps -> overlay -> tee(program)
+ *   tee(program) -> queue -> x264enc -> high-profile caps -> h264parse -> avc caps -> tee(video)
+ *                -> leaky queue -> videorate 4 fps -> videoscale -> jpegenc -> appsink (preview)
+ *   slate silence, input appsrc -> audiomixer -> 48 kHz stereo caps -> audioconvert -> avenc_aac
+ *       -> aacparse -> tee(audio)
  *   each tee -> fakesink (so the program always has a sink to preroll and finish on)
  *            -> queue -> mp4mux (fragmented) -> filesink   (recording, when record_dir is set)
  *            -> leaky queue -> appsink => StrOutput's own pipeline   (one per output)
- * The recording is part of the program (a local disk is trusted); network outputs are not.
+ * The recording is part of the program (a local disk is trusted); network outputs and the input
+ * are not: each runs in its own pipeline that may fail and restart while the program plays on.
+ * The preview appsink's callback (a streaming thread) publishes the newest JPEG under
+ * preview_lock; str_pipeline_preview_jpeg() takes a ref under it from any thread.
  *
  * Phases:  BUILT -start-> STARTING -pipeline PLAYING-> PLAYING -stop-> STOPPING -EOS everywhere
  *          or timeout-> STOPPED.  A program error moves to ERROR (reported); stop from BUILT or
@@ -21,21 +26,41 @@
 #include "str_pipeline.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <gst/app/app.h>
+#include <pthread.h>
+#include <string.h>
 
 #include "jc_error.h"
 #include "str_gst.h"
 #include "str_input.h"
 #include "str_output.h"
+#include "str_retention.h"
+#include "str_slate.h"
+
+#define PREVIEW_WIDTH 480
+#define PREVIEW_FPS 4
+#define PREVIEW_QUALITY 70
+#define DISK_CHECK_MS 2000
+#define MIX_LATENCY ((guint64)(200 * GST_MSECOND))
+#define RETENTION_EVERY 15 /* disk checks, i.e. every 30 s */
+#define DEFAULT_MIN_FREE_MB 1024
 
 typedef enum { P_BUILT, P_STARTING, P_PLAYING, P_STOPPING, P_STOPPED, P_ERROR } Phase;
 
 struct StrPipeline {
-    StrConfig cfg;        /* strings point at the owned copies below */
-    char *input_uri;      /* owned */
-    char *record_dir;     /* owned, NULL = no recording */
-    char **outputs;       /* owned strv, may be NULL */
-    GstElement *pipeline; /* owned */
-    GstElement *filesink; /* borrowed from pipeline, NULL when not recording */
+    StrConfig cfg;            /* strings point at the owned copies below */
+    char *input_uri;          /* owned */
+    char *record_dir;         /* owned, NULL = no recording */
+    char **outputs;           /* owned strv, may be NULL */
+    GstElement *pipeline;     /* owned */
+    GstElement *splitmux;     /* borrowed from pipeline, NULL when not recording */
+    GstElement *rec_queue[2]; /* borrowed: the recording's video and audio queues */
+    guint disk_id;            /* disk check timer, 0 when none */
+    guint disk_ticks;
+    gboolean disk_full;   /* the recording was stopped for lack of space */
+    StrInput *input;      /* owned, freed after pipeline is NULL */
+    GstPad *slate_pad;    /* borrowed: the compositor pad the slate feeds */
     GPtrArray *outs;      /* owned StrOutput *, freed after pipeline is NULL */
     char *recording_path; /* owned, NULL until started with a record_dir */
     Phase phase;
@@ -44,6 +69,13 @@ struct StrPipeline {
     guint stop_timeout_id; /* 0 when none */
     guint report_id;       /* idle source reporting STOPPED, 0 when none */
     gboolean watching;     /* the bus watch is installed */
+
+    pthread_mutex_t preview_lock; /* guards the two fields below */
+    GBytes *preview;              /* ref: newest JPEG, NULL before the first */
+    gint64 preview_seq;           /* sequence number of preview */
+
+    pthread_mutex_t rec_lock; /* guards current_path (written by splitmuxsink's thread) */
+    char *current_path;       /* owned: the recording part being written, NULL before */
 };
 
 static void report(StrPipeline *p, StrState state, const char *message)
@@ -78,57 +110,121 @@ static gboolean add_fakesink(GstBin *bin, GstElement *tee, GError **error)
     return str_gst_link(tee, sink, error);
 }
 
-static GstElement *build_video(StrPipeline *p, GstElement *input, GError **error)
+/* Preview appsink, streaming thread: publishes the newest JPEG (one copy, a few per second). */
+static GstFlowReturn on_preview(GstAppSink *sink, gpointer data)
+{
+    StrPipeline *p = data;
+    GstSample *sample = gst_app_sink_pull_sample(sink);
+    if (sample == NULL) {
+        return GST_FLOW_OK;
+    }
+    GstBuffer *buf = gst_sample_get_buffer(sample);
+    GstMapInfo map;
+    if (buf != NULL && gst_buffer_map(buf, &map, GST_MAP_READ)) {
+        GBytes *jpeg = g_bytes_new(map.data, map.size);
+        gst_buffer_unmap(buf, &map);
+        pthread_mutex_lock(&p->preview_lock);
+        GBytes *old = p->preview;
+        p->preview = jpeg;
+        p->preview_seq++;
+        pthread_mutex_unlock(&p->preview_lock);
+        if (old != NULL) {
+            g_bytes_unref(old);
+        }
+    }
+    gst_sample_unref(sample);
+    return GST_FLOW_OK;
+}
+
+/* tee -> leaky queue -> videorate -> videoscale -> caps -> jpegenc -> appsink. A slow preview
+ * only loses frames in its queue: the program never waits for it. */
+static gboolean build_preview(StrPipeline *p, GstElement *tee, GError **error)
+{
+    static const char *const chain[] = {"queue",   "videorate", "videoscale", "capsfilter",
+                                        "jpegenc", "appsink",   NULL};
+    GstElement *e[G_N_ELEMENTS(chain)];
+    if (!str_gst_add_chain(GST_BIN(p->pipeline), chain, e, error) ||
+        !str_gst_link(tee, e[0], error)) {
+        return FALSE;
+    }
+    g_object_set(e[0], "max-size-buffers", 2u, "max-size-time", (guint64)0, "max-size-bytes", 0u,
+                 NULL);
+    gst_util_set_object_arg(G_OBJECT(e[0]), "leaky", "downstream");
+    g_object_set(e[1], "drop-only", TRUE, "max-rate", PREVIEW_FPS, NULL);
+    const StrProfile *pr = p->cfg.profile;
+    int height = (PREVIEW_WIDTH * pr->height / pr->width) & ~1;
+    set_caps(e[3], gst_caps_new_simple("video/x-raw", "width", G_TYPE_INT, PREVIEW_WIDTH, "height",
+                                       G_TYPE_INT, height, "pixel-aspect-ratio", GST_TYPE_FRACTION,
+                                       1, 1, NULL));
+    g_object_set(e[4], "quality", PREVIEW_QUALITY, NULL);
+    g_object_set(e[5], "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, "max-buffers",
+                 1u, "drop", TRUE, NULL);
+    GstAppSinkCallbacks cb = {.new_sample = on_preview};
+    gst_app_sink_set_callbacks(GST_APP_SINK(e[5]), &cb, p, NULL);
+    return TRUE;
+}
+
+/* The compositor's sink pads are requested by the slate and the input; returns the encoded
+ * video tee. */
+static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
 {
     GstBin *bin = GST_BIN(p->pipeline);
     const StrProfile *pr = p->cfg.profile;
     static const char *const chain[] = {
-        "videoconvert", "capsfilter", "overlaycomposition", "queue", "x264enc",
-        "capsfilter",   "h264parse",  "capsfilter",         "tee",   NULL};
+        "compositor", "capsfilter", "jobcastoverlay", "tee", "queue", "x264enc",
+        "capsfilter", "h264parse",  "capsfilter",     "tee", NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
     if (!str_gst_add_chain(bin, chain, e, error)) {
         return NULL;
     }
-    if (!gst_element_link_pads(input, "video", e[0], NULL)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot link the input's video");
-        return NULL;
-    }
+    *mix = e[0];
+    /* "first": with the default ("zero") a live compositor's first two frames share PTS 0, and
+     * x264enc then emits a frame without PTS that mp4mux refuses. */
+    gst_util_set_object_arg(G_OBJECT(e[0]), "start-time-selection", "first");
+    /* Slack for a starved slate or input thread (a busy laptop): a late frame still makes its
+     * output frame instead of leaving a black hole. */
+    g_object_set(e[0], "latency", MIX_LATENCY, NULL);
     /* I420 pinned: left free, x264enc picks 10-bit 4:4:4 (2x slower, unplayable). */
     set_caps(e[1], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
                                        G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                       "framerate", GST_TYPE_FRACTION, pr->fps, 1, NULL));
+                                       "framerate", GST_TYPE_FRACTION, pr->fps, 1,
+                                       "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL));
     if (p->cfg.overlay != NULL) {
         g_signal_connect(e[2], "draw", G_CALLBACK(on_draw), p);
     }
-    gst_util_set_object_arg(G_OBJECT(e[4]), "tune", "zerolatency");
-    gst_util_set_object_arg(G_OBJECT(e[4]), "speed-preset", "veryfast");
+    g_object_set(e[3], "allow-not-linked", TRUE, NULL);
+    if (!build_preview(p, e[3], error)) {
+        return NULL;
+    }
+    gst_util_set_object_arg(G_OBJECT(e[5]), "tune", "zerolatency");
+    gst_util_set_object_arg(G_OBJECT(e[5]), "speed-preset", "veryfast");
     /* A keyframe every 2 s (what the platforms ask for); VBV of 1 s keeps the rate CBR-like. */
-    g_object_set(e[4], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
+    g_object_set(e[5], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
                  "vbv-buf-capacity", 1000u, "threads", 0u, NULL);
-    set_caps(e[5], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
+    set_caps(e[6], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
     /* SPS/PPS before every keyframe: an output that joins late can start at any keyframe. */
-    g_object_set(e[6], "config-interval", -1, NULL);
-    set_caps(e[7], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
+    g_object_set(e[7], "config-interval", -1, NULL);
+    set_caps(e[8], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
                                        "alignment", G_TYPE_STRING, "au", NULL));
-    g_object_set(e[8], "allow-not-linked", TRUE, NULL);
-    return add_fakesink(bin, e[8], error) ? e[8] : NULL;
+    g_object_set(e[9], "allow-not-linked", TRUE, NULL);
+    return add_fakesink(bin, e[9], error) ? e[9] : NULL;
 }
 
-static GstElement *build_audio(StrPipeline *p, GstElement *input, GError **error)
+static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
 {
     GstBin *bin = GST_BIN(p->pipeline);
-    static const char *const chain[] = {"audioconvert", "audioresample", "capsfilter", "avenc_aac",
-                                        "aacparse",     "tee",           NULL};
+    static const char *const chain[] = {
+        "audiomixer", "capsfilter", "audioconvert", "avenc_aac", "aacparse", "tee", NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
     if (!str_gst_add_chain(bin, chain, e, error)) {
         return NULL;
     }
-    if (!gst_element_link_pads(input, "audio", e[0], NULL)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot link the input's audio");
-        return NULL;
-    }
-    set_caps(e[2], gst_caps_new_simple("audio/x-raw", "rate", G_TYPE_INT, 48000, "channels",
-                                       G_TYPE_INT, 2, NULL));
+    *mix = e[0];
+    gst_util_set_object_arg(G_OBJECT(e[0]), "start-time-selection", "first");
+    g_object_set(e[0], "latency", MIX_LATENCY, NULL);
+    set_caps(e[1], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
+                                       G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
+                                       G_TYPE_STRING, "interleaved", NULL));
     g_object_set(e[3], "bitrate", p->cfg.profile->audio_kbps * 1000, NULL);
     g_object_set(e[5], "allow-not-linked", TRUE, NULL);
     return add_fakesink(bin, e[5], error) ? e[5] : NULL;
@@ -149,6 +245,25 @@ static GstElement *add_queue(GstBin *bin, GstElement *tee, GError **error)
 /* Fragmented MP4: killed mid-show it stays playable up to the last whole fragment (1 s), and
  * ffprobe still reads its duration; after EOS mp4mux rewrites the header with the full
  * duration. Matroska survived a kill as well but then had no duration at all. */
+/* splitmuxsink, streaming thread: the name of recording part id (0 = the first). The first part
+ * is recording_path, later ones BASE-002.mp4, BASE-003.mp4... (transfer full) */
+static char *on_format_location(GstElement *split, guint id, gpointer data)
+{
+    StrPipeline *p = data;
+    char *path = NULL;
+    if (id == 0) {
+        path = g_strdup(p->recording_path);
+    } else {
+        gsize n = strlen(p->recording_path) - strlen(".mp4");
+        path = g_strdup_printf("%.*s-%03u.mp4", (int)n, p->recording_path, id + 1);
+    }
+    pthread_mutex_lock(&p->rec_lock);
+    g_free(p->current_path);
+    p->current_path = g_strdup(path);
+    pthread_mutex_unlock(&p->rec_lock);
+    return path;
+}
+
 static gboolean build_recording(StrPipeline *p, GstElement *vtee, GstElement *atee, GError **error)
 {
     GstBin *bin = GST_BIN(p->pipeline);
@@ -157,36 +272,55 @@ static gboolean build_recording(StrPipeline *p, GstElement *vtee, GstElement *at
         return FALSE;
     }
     g_object_set(mux, "fragment-duration", 1000u, NULL);
-    gst_bin_add(bin, mux);
-    p->filesink = str_gst_make("filesink", "recording", error);
-    if (p->filesink == NULL) {
+    GstElement *sink = str_gst_make("filesink", NULL, error);
+    if (sink == NULL) {
+        gst_object_unref(gst_object_ref_sink(mux));
         return FALSE;
     }
-    gst_bin_add(bin, p->filesink);
-    if (!str_gst_link(mux, p->filesink, error)) {
+    /* async=FALSE: mp4mux writes nothing before its first fragment; the program is PLAYING
+     * (and says so) from its first frame, not a second later. */
+    g_object_set(sink, "async", FALSE, NULL);
+    p->splitmux = str_gst_make("splitmuxsink", "recording", error);
+    if (p->splitmux == NULL) {
+        gst_object_unref(gst_object_ref_sink(mux));
+        gst_object_unref(gst_object_ref_sink(sink));
         return FALSE;
     }
+    guint segment = p->cfg.segment_seconds > 0 ? p->cfg.segment_seconds : 3600;
+    /* Parts start at a keyframe; the encoder is asked for one at each split point. */
+    g_object_set(p->splitmux, "muxer", mux, "sink", sink, "max-size-time",
+                 (guint64)segment * GST_SECOND, "send-keyframe-requests", TRUE, "async-handling",
+                 FALSE, NULL);
+    g_signal_connect(p->splitmux, "format-location", G_CALLBACK(on_format_location), p);
+    gst_bin_add(bin, p->splitmux);
     GstElement *vq = add_queue(bin, vtee, error);
-    if (vq == NULL || !str_gst_link_to_request(vq, mux, "video_%u", error)) {
+    if (vq == NULL || !str_gst_link_to_request(vq, p->splitmux, "video", error)) {
         return FALSE;
     }
     GstElement *aq = add_queue(bin, atee, error);
-    return aq != NULL && str_gst_link_to_request(aq, mux, "audio_%u", error);
+    p->rec_queue[0] = vq;
+    p->rec_queue[1] = aq;
+    return aq != NULL && str_gst_link_to_request(aq, p->splitmux, "audio_%u", error);
 }
 
 static gboolean build(StrPipeline *p, GError **error)
 {
-    GstElement *input = str_input_new(p->cfg.input_uri, p->cfg.profile, error);
-    if (input == NULL) {
+    p->input = str_input_new(p->cfg.input_uri, p->cfg.profile, error);
+    if (p->input == NULL) {
         return FALSE;
     }
-    gst_bin_add(GST_BIN(p->pipeline), input);
-    GstElement *vtee = build_video(p, input, error);
+    GstElement *vmix = NULL;
+    GstElement *amix = NULL;
+    GstElement *vtee = build_video(p, &vmix, error);
     if (vtee == NULL) {
         return FALSE;
     }
-    GstElement *atee = build_audio(p, input, error);
+    GstElement *atee = build_audio(p, &amix, error);
     if (atee == NULL) {
+        return FALSE;
+    }
+    if (!str_slate_add(GST_BIN(p->pipeline), p->cfg.profile, vmix, amix, &p->slate_pad, error) ||
+        !str_input_attach(p->input, p->pipeline, vmix, amix, error)) {
         return FALSE;
     }
     if (p->record_dir != NULL && !build_recording(p, vtee, atee, error)) {
@@ -207,6 +341,62 @@ static gboolean build(StrPipeline *p, GError **error)
 
 static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
 
+static GstPadProbeReturn drop_all(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    return GST_PAD_PROBE_DROP;
+}
+
+/* Main thread: ends the recording branch alone and finalises its file. The tee's pads into the
+ * branch drop everything from now on: a tee pad that returned EOS would end the program. */
+static void stop_recording(StrPipeline *p)
+{
+    for (guint i = 0; i < 2; i++) {
+        GstPad *sink = gst_element_get_static_pad(p->rec_queue[i], "sink");
+        GstPad *tee = gst_pad_get_peer(sink);
+        gst_pad_add_probe(tee,
+                          GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+                              GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                          drop_all, NULL, NULL);
+        gst_pad_send_event(sink, gst_event_new_eos());
+        gst_object_unref(tee);
+        gst_object_unref(sink);
+    }
+}
+
+static void apply_retention(StrPipeline *p)
+{
+    if (p->cfg.keep_days == 0 && p->cfg.keep_mb == 0) {
+        return;
+    }
+    pthread_mutex_lock(&p->rec_lock);
+    g_autofree char *current = g_strdup(p->current_path);
+    pthread_mutex_unlock(&p->rec_lock);
+    str_retention_apply(p->record_dir, current != NULL ? current : p->recording_path,
+                        (gint64)p->cfg.keep_days * 24 * 3600,
+                        (guint64)p->cfg.keep_mb * 1024 * 1024);
+}
+
+/* Main thread, every DISK_CHECK_MS while recording: stop before the disk is full; retention. */
+static gboolean on_disk_check(gpointer data)
+{
+    StrPipeline *p = data;
+    guint64 min_free = p->cfg.min_free_mb > 0 ? p->cfg.min_free_mb : DEFAULT_MIN_FREE_MB;
+    guint64 free_bytes = str_disk_free(p->record_dir);
+    if (free_bytes < min_free * 1024 * 1024) {
+        g_warning("recording stopped: %" G_GUINT64_FORMAT " MB free in %s (below %" G_GUINT64_FORMAT
+                  " MB); the show goes on",
+                  free_bytes / (1024 * 1024), p->record_dir, min_free);
+        p->disk_full = TRUE;
+        p->disk_id = 0;
+        stop_recording(p);
+        return G_SOURCE_REMOVE;
+    }
+    if (++p->disk_ticks % RETENTION_EVERY == 0) {
+        apply_retention(p);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
 StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
 {
     g_return_val_if_fail(cfg != NULL, NULL);
@@ -215,6 +405,8 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
         return NULL;
     }
     StrPipeline *p = g_new0(StrPipeline, 1);
+    pthread_mutex_init(&p->preview_lock, NULL);
+    pthread_mutex_init(&p->rec_lock, NULL);
     p->cfg = *cfg;
     p->input_uri = g_strdup(cfg->input_uri);
     p->record_dir = g_strdup(cfg->record_dir);
@@ -281,12 +473,12 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error)
         g_set_error(error, JC_ERROR, JC_ERROR_CONFLICT, "the program was already started");
         return FALSE;
     }
-    if (p->filesink != NULL) {
+    if (p->splitmux != NULL) {
+        /* Set before PLAYING and never changed after: on_format_location reads it. */
         p->recording_path = recording_name(p->record_dir, error);
         if (p->recording_path == NULL) {
             return FALSE;
         }
-        g_object_set(p->filesink, "location", p->recording_path, NULL);
     }
     if (gst_element_set_state(p->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         g_autofree char *why = pop_error(p);
@@ -296,6 +488,10 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error)
         return FALSE;
     }
     p->phase = P_STARTING;
+    if (p->splitmux != NULL) {
+        apply_retention(p);
+        p->disk_id = g_timeout_add(DISK_CHECK_MS, on_disk_check, p);
+    }
     for (guint i = 0; i < p->outs->len; i++) {
         str_output_start(g_ptr_array_index(p->outs, i));
     }
@@ -305,11 +501,18 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error)
 /* Main loop: everything to NULL, then STOPPED. */
 static void finish_stop(StrPipeline *p)
 {
+    if (p->disk_id != 0) {
+        g_source_remove(p->disk_id);
+        p->disk_id = 0;
+    }
     if (p->stop_timeout_id != 0) {
         g_source_remove(p->stop_timeout_id);
         p->stop_timeout_id = 0;
     }
     gst_element_set_state(p->pipeline, GST_STATE_NULL);
+    if (p->input != NULL) {
+        str_input_stop(p->input);
+    }
     for (guint i = 0; i < p->outs->len; i++) {
         str_output_stop(g_ptr_array_index(p->outs, i));
     }
@@ -370,7 +573,11 @@ void str_pipeline_stop(StrPipeline *p, guint timeout_ms)
         }
     }
     p->stop_timeout_id = g_timeout_add(timeout_ms, on_stop_timeout, p);
-    /* Sent to the sources; it flows through the encoders, so the recording gets every frame. */
+    /* The input first, so nothing more is pushed after the end of stream. */
+    str_input_stop(p->input);
+    /* Sent to the sources; it flows through the encoders, so the recording gets every frame.
+     * The slate's imagefreeze repeats through an EOS from upstream: end its compositor pad. */
+    gst_pad_send_event(p->slate_pad, gst_event_new_eos());
     gst_element_send_event(p->pipeline, gst_event_new_eos());
 }
 
@@ -410,6 +617,7 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
             gst_message_parse_state_changed(msg, NULL, &state, NULL);
             if (state == GST_STATE_PLAYING) {
                 p->phase = P_PLAYING;
+                str_input_start(p->input);
                 report(p, STR_STATE_PLAYING, NULL);
             }
         }
@@ -440,6 +648,77 @@ GstClockTime str_pipeline_running_time(StrPipeline *p)
     return now > base ? now - base : 0;
 }
 
+static void output_status_free(gpointer data)
+{
+    StrOutputStatus *o = data;
+    g_free(o->uri);
+    g_free(o->error);
+    g_free(o);
+}
+
+StrStatus *str_pipeline_status(StrPipeline *p)
+{
+    static const char *const phases[] = {"built",    "starting", "playing",
+                                         "stopping", "stopped",  "error"};
+    StrStatus *s = g_new0(StrStatus, 1);
+    s->program = phases[p->phase];
+    GstClockTime rt = str_pipeline_running_time(p);
+    s->running = GST_CLOCK_TIME_IS_VALID(rt) ? (double)rt / GST_SECOND : 0.0;
+    str_input_fill_status(p->input, s);
+    pthread_mutex_lock(&p->rec_lock);
+    s->recording.path = g_strdup(p->current_path != NULL ? p->current_path : p->recording_path);
+    pthread_mutex_unlock(&p->rec_lock);
+    if (p->splitmux == NULL) {
+        s->recording.state = "off";
+    } else if (p->disk_full) {
+        s->recording.state = "disk-full";
+    } else if (p->phase == P_PLAYING || p->phase == P_STARTING || p->phase == P_STOPPING) {
+        s->recording.state = "recording";
+    } else {
+        s->recording.state = "stopped";
+    }
+    if (p->splitmux != NULL) {
+        guint64 free_bytes = str_disk_free(p->record_dir);
+        s->recording.free_mb = free_bytes == G_MAXUINT64 ? 0 : free_bytes / (1024 * 1024);
+    }
+    GStatBuf st;
+    if (s->recording.path != NULL && g_stat(s->recording.path, &st) == 0) {
+        s->recording.bytes = (guint64)st.st_size;
+    }
+    s->outputs = g_ptr_array_new_with_free_func(output_status_free);
+    for (guint i = 0; i < p->outs->len; i++) {
+        StrOutputStatus *o = g_new0(StrOutputStatus, 1);
+        str_output_fill_status(g_ptr_array_index(p->outs, i), o);
+        g_ptr_array_add(s->outputs, o);
+    }
+    return s;
+}
+
+void str_status_free(StrStatus *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    g_free(s->input.uri);
+    g_free(s->input.error);
+    g_free(s->recording.path);
+    if (s->outputs != NULL) {
+        g_ptr_array_unref(s->outputs);
+    }
+    g_free(s);
+}
+
+GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq)
+{
+    pthread_mutex_lock(&p->preview_lock);
+    GBytes *jpeg = p->preview != NULL ? g_bytes_ref(p->preview) : NULL;
+    if (seq != NULL) {
+        *seq = p->preview_seq;
+    }
+    pthread_mutex_unlock(&p->preview_lock);
+    return jpeg;
+}
+
 void str_pipeline_free(StrPipeline *p)
 {
     if (p == NULL) {
@@ -447,6 +726,9 @@ void str_pipeline_free(StrPipeline *p)
     }
     if (p->stop_timeout_id != 0) {
         g_source_remove(p->stop_timeout_id);
+    }
+    if (p->disk_id != 0) {
+        g_source_remove(p->disk_id);
     }
     if (p->report_id != 0) {
         g_source_remove(p->report_id);
@@ -459,7 +741,14 @@ void str_pipeline_free(StrPipeline *p)
     /* The program's appsinks call into the outputs: stop them before the outputs go. */
     gst_element_set_state(p->pipeline, GST_STATE_NULL);
     g_ptr_array_unref(p->outs);
+    str_input_free(p->input);
     gst_object_unref(p->pipeline);
+    if (p->preview != NULL) {
+        g_bytes_unref(p->preview);
+    }
+    pthread_mutex_destroy(&p->preview_lock);
+    pthread_mutex_destroy(&p->rec_lock);
+    g_free(p->current_path);
     g_free(p->recording_path);
     g_strfreev(p->outputs);
     g_free(p->record_dir);

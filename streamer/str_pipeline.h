@@ -45,6 +45,10 @@ typedef struct {
     gpointer overlay_data;
     StrStateFunc on_state; /* may be NULL */
     gpointer state_data;
+    guint segment_seconds; /* recording split into parts this long (at a keyframe); 0 = 3600 */
+    guint keep_days;       /* recordings older than this are deleted; 0 = kept for ever */
+    guint keep_mb;         /* oldest recordings deleted beyond this total; 0 = no limit */
+    guint min_free_mb;     /* recording stops (the show goes on) below this free space; 0 = 1024 */
 } StrConfig;
 
 typedef struct StrPipeline StrPipeline;
@@ -60,11 +64,69 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error);
  * still reports STOPPED. Safe to call twice. */
 void str_pipeline_stop(StrPipeline *p, guint timeout_ms);
 
-/* Path of the current recording file, or NULL when not recording. (transfer none) */
+/* Path of the recording's first part, or NULL when not recording. (transfer none) Later parts
+ * (one every segment_seconds) are named like it with -002, -003... before ".mp4";
+ * str_pipeline_status() names the part being written. */
 const char *str_pipeline_recording_path(StrPipeline *p);
 
 /* Running time (ns) of the program since it started playing, GST_CLOCK_TIME_NONE before. */
 GstClockTime str_pipeline_running_time(StrPipeline *p);
+
+/* A snapshot of one output for the control page. Strings are owned by the snapshot; no stream
+ * key appears in any of them. */
+typedef struct {
+    char *uri;         /* owned: redacted, the stream key shown as three stars */
+    const char *state; /* static: "connecting", "live", "reconnecting", "failed", "stopped" */
+    double retry_in;   /* seconds until the next attempt ("reconnecting"), else 0 */
+    double kbps;       /* kbit/s actually sent over the last second or so */
+    guint64 bytes;     /* bytes sent since the show started (all connections) */
+    guint64 dropped;   /* encoded buffers dropped because the destination was too slow */
+    double uptime;     /* seconds since the current connection went live, else 0 */
+    guint attempts;    /* failed attempts since the last healthy run */
+    char *error;       /* owned: last failure (stream key scrubbed), NULL if none */
+} StrOutputStatus;
+
+/* A snapshot of the whole program. Take it with str_pipeline_status(), free it with
+ * str_status_free(). Plain values: the caller may keep it on any thread. */
+typedef struct {
+    const char *program; /* static: "built", "starting", "playing", "stopping", "stopped",
+                            "error" */
+    double running;      /* seconds the program has been playing */
+    struct {
+        char *uri;         /* owned: redacted like outputs */
+        const char *state; /* static: "connecting" (opening, slate on air), "live", "slate"
+                              (input stalled: slate on air), "failed" (reopening after
+                              retry_in s), "stopped" */
+        double retry_in;   /* seconds until the input is reopened ("failed"), else 0 */
+        double fps;        /* frames per second received over the last second or so */
+        guint64 frames;    /* frames received from the input since the show started */
+        guint64 dropped;   /* input frames dropped (too late for the program) */
+        double uptime;     /* seconds since the input went live, 0 when not live */
+        guint attempts;    /* consecutive failed openings */
+        char *error;       /* owned: last failure, NULL if none */
+    } input;
+    struct {
+        char *path;        /* owned: the part being written, NULL when not recording */
+        guint64 bytes;     /* bytes written to that part */
+        const char *state; /* static: "off", "recording", "stopped", "disk-full" (stopped
+                              before the disk filled up; the show goes on unrecorded) */
+        guint64 free_mb;   /* free space left where recordings go (0 when not recording) */
+    } recording;
+    GPtrArray *outputs; /* owned: StrOutputStatus *, in --output order; frees its elements */
+} StrStatus;
+
+/* Takes a snapshot of the program, its input, recording and outputs. (transfer full) Main thread
+ * only. Never NULL for a valid p. */
+StrStatus *str_pipeline_status(StrPipeline *p);
+
+/* Frees a snapshot. NULL is allowed. */
+void str_status_free(StrStatus *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StrStatus, str_status_free)
+
+/* The newest preview JPEG of the program output (after the overlay), about 4 frames a second,
+ * 480 pixels wide. (transfer full) NULL before the first frame. If seq is not NULL it receives
+ * the frame's sequence number (1 for the first frame, +1 for each). Any thread. */
+GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq);
 
 /* Sets the pipeline to NULL and frees it. NULL is allowed. */
 void str_pipeline_free(StrPipeline *p);
