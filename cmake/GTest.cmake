@@ -10,7 +10,9 @@ set(JC_TEST_ENV
     "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_odr_violation=0:fast_unwind_on_malloc=0"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
     "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0"
-    "GST_REGISTRY_FORK=no")
+    "GST_REGISTRY_FORK=no"
+    # jobcastoverlay for test programs that do not register it themselves (the streamer's).
+    "GST_PLUGIN_PATH=${PROJECT_BINARY_DIR}/plugins")
 
 function(jc_add_gtest target)
     cmake_parse_arguments(ARG "" "TIMEOUT" "LABELS" ${ARGN})

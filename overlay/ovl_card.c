@@ -24,25 +24,12 @@
 #include <qrencode.h>
 
 #include "jc_error.h"
+#include "ovl_theme.h"
 
-#define FONT_FAMILY "Noto Sans CJK SC"
+#define FONT_FAMILY OVL_FONT_FAMILY
 #define QUIET_MODULES 4
 #define TAB_TEXT "正在招聘"
 #define CTA_TEXT "扫码报名"
-
-/* Palette: a dark navy panel with white words and one warm accent, readable over any picture. */
-typedef struct {
-    double r, g, b;
-} Rgb;
-
-static const Rgb PANEL_TOP = {0.09, 0.15, 0.26};
-static const Rgb PANEL_BOTTOM = {0.04, 0.07, 0.14};
-static const double PANEL_ALPHA = 0.90;
-static const Rgb ACCENT = {1.0, 0.42, 0.10};
-static const Rgb WHITE = {1.0, 1.0, 1.0};
-static const Rgb MUTED = {0.78, 0.83, 0.91};
-static const Rgb GOLD = {1.0, 0.78, 0.24};
-static const Rgb QR_DARK = {0.0, 0.0, 0.0};
 
 /* Sizes in pixels for a 720-line frame; scaled by the frame's shorter side / 720. */
 enum {
@@ -326,6 +313,25 @@ static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, i
     return TRUE;
 }
 
+/* A Pango context that only measures (the rectangles get their own surfaces later), with the
+ * card's font options and zh-cn shapes. (transfer full) */
+static PangoContext *measure_context(void)
+{
+    cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(scratch);
+    PangoContext *pc = pango_cairo_create_context(cr); /* keeps no reference to cr */
+    cairo_destroy(cr);
+    cairo_surface_destroy(scratch);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(pc, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_language(pc, pango_language_from_string("zh-cn"));
+    return pc;
+}
+
 static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int height, GError **error)
 {
     c->s = MIN(width, height) / 720.0;
@@ -342,17 +348,7 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
         }
     }
 
-    /* A scratch context only measures; the rectangles get their own surfaces later. */
-    cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t *cr = cairo_create(scratch);
-    PangoContext *pc = pango_cairo_create_context(cr);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    pango_cairo_context_set_font_options(pc, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_language(pc, pango_language_from_string("zh-cn"));
+    PangoContext *pc = measure_context();
 
     gboolean ok = FALSE;
     int min_px = ovl_card_min_module_px(width, height);
@@ -368,8 +364,6 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
         }
     }
     g_object_unref(pc);
-    cairo_destroy(cr);
-    cairo_surface_destroy(scratch);
 
     if (!ok)
         g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "a %dx%d frame is too small for the card%s",
@@ -421,8 +415,9 @@ static void draw_pin(cairo_t *cr, const Card *c)
     cairo_fill(cr);
 }
 
-static void draw_card(cairo_t *cr, const Card *c)
+static void draw_card(cairo_t *cr, const void *data)
 {
+    const Card *c = data;
     double w = c->card.width;
     double h = c->card.height;
     double r = px(c, RADIUS);
@@ -497,8 +492,9 @@ static void draw_card(cairo_t *cr, const Card *c)
 }
 
 /* Dark modules on white, whole pixels, no anti-aliasing, so a phone's scanner sees hard edges. */
-static void draw_qr(cairo_t *cr, const Card *c)
+static void draw_qr(cairo_t *cr, const void *data)
 {
+    const Card *c = data;
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
     set_rgb(cr, WHITE, 1.0);
     cairo_paint(cr);
@@ -516,21 +512,21 @@ static void draw_qr(cairo_t *cr, const Card *c)
 
 /* A premultiplied ARGB32 (BGRA in memory on little-endian) buffer of w x h, drawn by draw and
  * wrapped as an overlay rectangle at (x, y). */
-static GstVideoOverlayRectangle *new_rectangle(const Card *c, int x, int y, int w, int h,
-                                               void (*draw)(cairo_t *, const Card *))
+static GstVideoOverlayRectangle *
+draw_rectangle(int x, int y, int w, int h, void (*draw)(cairo_t *, const void *), const void *data)
 {
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
     gsize size = (gsize)stride * (gsize)h;
-    guint8 *data = g_malloc0(size);
+    guint8 *pixels = g_malloc0(size);
     cairo_surface_t *surface =
-        cairo_image_surface_create_for_data(data, CAIRO_FORMAT_ARGB32, w, h, stride);
+        cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32, w, h, stride);
     cairo_t *cr = cairo_create(surface);
-    draw(cr, c);
+    draw(cr, data);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
     cairo_surface_destroy(surface);
 
-    GstBuffer *buf = gst_buffer_new_wrapped(data, size);
+    GstBuffer *buf = gst_buffer_new_wrapped(pixels, size);
     gsize offset[GST_VIDEO_MAX_PLANES] = {0};
     gint strides[GST_VIDEO_MAX_PLANES] = {stride};
     gst_buffer_add_video_meta_full(buf, GST_VIDEO_FRAME_FLAG_NONE,
@@ -563,6 +559,60 @@ static void fill_layout(const Card *c, OvlCardLayout *out)
         out->text[i].n_chars = pango_layout_get_character_count(t->layout);
         out->text[i].ellipsized = pango_layout_is_ellipsized(t->layout);
     }
+    int gap = px(c, GAP);
+    out->counter_slot = (OvlRect){c->card.x + c->tab_w + gap, c->card.y,
+                                  MAX(0, c->card.width - c->tab_w - gap), c->panel_y};
+}
+
+/* The sign-up counter: a second tab on the card's top edge, dark like the panel, white words
+ * and a gold number. */
+typedef struct {
+    double s;
+    int w, h;
+    PangoLayout *layout;
+} Counter;
+
+static void draw_counter(cairo_t *cr, const void *data)
+{
+    const Counter *k = data;
+    double r = RADIUS * k->s * 0.6;
+    rounded_rect(cr, 0, 0, k->w, k->h + 1, r, r, 0, 0);
+    set_rgb(cr, PANEL_TOP, PANEL_ALPHA);
+    cairo_fill(cr);
+    Text t = {k->layout, (int)lround(TAB_PAD_X * k->s), (k->h - text_height(k->layout)) / 2};
+    show_text(cr, &t, WHITE);
+}
+
+GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, int count, int width,
+                                                  int height)
+{
+    g_return_val_if_fail(layout != NULL, NULL);
+    const OvlRect *slot = &layout->counter_slot;
+    if (count <= 0 || slot->width <= 0 || slot->height <= 0)
+        return NULL;
+    Card scale = {.s = MIN(width, height) / 720.0};
+    g_autofree char *number = g_strdup_printf("%d", count);
+    g_autofree char *text = g_strdup_printf("已有 %s 人报名", number);
+    PangoContext *pc = measure_context();
+    Counter k = {.s = scale.s, .h = slot->height};
+    k.layout = new_text(pc, text, px(&scale, TAB_FONT), TRUE, 0, 1);
+    g_object_unref(pc);
+    /* The number in gold: its bytes follow "已有 " (7 bytes of UTF-8). */
+    PangoAttrList *attrs = pango_attr_list_new();
+    PangoAttribute *gold = pango_attr_foreground_new(
+        (guint16)(GOLD.r * 65535), (guint16)(GOLD.g * 65535), (guint16)(GOLD.b * 65535));
+    gold->start_index = (guint)strlen("已有 ");
+    gold->end_index = gold->start_index + (guint)strlen(number);
+    pango_attr_list_insert(attrs, gold);
+    pango_layout_set_attributes(k.layout, attrs);
+    pango_attr_list_unref(attrs);
+
+    k.w = text_width(k.layout) + 2 * px(&scale, TAB_PAD_X);
+    GstVideoOverlayRectangle *rect = NULL;
+    if (k.w <= slot->width)
+        rect = draw_rectangle(slot->x + slot->width - k.w, slot->y, k.w, k.h, draw_counter, &k);
+    g_object_unref(k.layout);
+    return rect;
 }
 
 GstVideoOverlayComposition *ovl_card_render(const OvlCardSpec *spec, int width, int height,
@@ -581,17 +631,112 @@ GstVideoOverlayComposition *ovl_card_render(const OvlCardSpec *spec, int width, 
     }
 
     GstVideoOverlayRectangle *card =
-        new_rectangle(&c, c.card.x, c.card.y, c.card.width, c.card.height, draw_card);
+        draw_rectangle(c.card.x, c.card.y, c.card.width, c.card.height, draw_card, &c);
     GstVideoOverlayComposition *comp = gst_video_overlay_composition_new(card);
     gst_video_overlay_rectangle_unref(card);
     if (c.qr != NULL) {
         GstVideoOverlayRectangle *qr =
-            new_rectangle(&c, c.card.x + c.qr_x, c.card.y + c.qr_y, c.qr_side, c.qr_side, draw_qr);
+            draw_rectangle(c.card.x + c.qr_x, c.card.y + c.qr_y, c.qr_side, c.qr_side, draw_qr, &c);
         gst_video_overlay_composition_add_rectangle(comp, qr);
         gst_video_overlay_rectangle_unref(qr);
     }
-    if (layout != NULL)
-        fill_layout(&c, layout);
+    OvlCardLayout local;
+    OvlCardLayout *out = layout != NULL ? layout : &local;
+    fill_layout(&c, out);
+    GstVideoOverlayRectangle *counter = ovl_card_render_counter(out, spec->signups, width, height);
+    if (counter != NULL) {
+        gst_video_overlay_rectangle_get_render_rectangle(counter, &out->counter.x, &out->counter.y,
+                                                         (guint *)&out->counter.width,
+                                                         (guint *)&out->counter.height);
+        gst_video_overlay_composition_add_rectangle(comp, counter);
+        gst_video_overlay_rectangle_unref(counter);
+    }
     card_clear(&c);
     return comp;
+}
+
+/* The characters of text the fonts lack, each once, or NULL when none. (transfer full) */
+static char *missing_glyphs(PangoContext *pc, const char *text)
+{
+    GString *missing = NULL;
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (g_unichar_isspace(ch))
+            continue;
+        char one[8] = {0};
+        g_unichar_to_utf8(ch, one);
+        if (missing != NULL && strstr(missing->str, one) != NULL)
+            continue;
+        PangoLayout *layout = new_text(pc, one, 24, FALSE, 0, 1);
+        int unknown = pango_layout_get_unknown_glyphs_count(layout);
+        g_object_unref(layout);
+        if (unknown > 0) {
+            if (missing == NULL)
+                missing = g_string_new(NULL);
+            g_string_append(missing, one);
+        }
+    }
+    return missing != NULL ? g_string_free(missing, FALSE) : NULL;
+}
+
+gboolean ovl_card_check_glyphs(const OvlCardSpec *spec, GError **error)
+{
+    g_return_val_if_fail(spec != NULL, FALSE);
+    const struct {
+        const char *name, *text;
+    } fields[] = {
+        {"title", spec->title},
+        {"employer", spec->employer},
+        {"pay", spec->pay},
+        {"place", spec->place},
+    };
+    PangoContext *pc = measure_context();
+    GString *report = NULL;
+    for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+        if (empty(fields[i].text))
+            continue;
+        g_autofree char *missing = missing_glyphs(pc, fields[i].text);
+        if (missing == NULL)
+            continue;
+        if (report == NULL)
+            report = g_string_new("no glyph in the fonts for");
+        else
+            g_string_append_c(report, ';');
+        g_string_append_printf(report, " %s \"%s\"", fields[i].name, missing);
+    }
+    g_object_unref(pc);
+    if (report == NULL)
+        return TRUE;
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_RENDER, report->str);
+    g_string_free(report, TRUE);
+    return FALSE;
+}
+
+int ovl_card_qr_modules(const char *url)
+{
+    if (empty(url))
+        return 0;
+    QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    int n = qr != NULL ? qr->width : 0;
+    if (qr != NULL)
+        QRcode_free(qr);
+    return n;
+}
+
+GstVideoOverlayRectangle *ovl_card_render_qr(const char *url, int module_px, int x, int y,
+                                             int *side, GError **error)
+{
+    Card c = {.module_px = module_px};
+    if (!empty(url))
+        c.qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (c.qr == NULL || module_px < 1) {
+        g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "cannot draw a QR code of that link");
+        card_clear(&c);
+        return NULL;
+    }
+    c.qr_side = (c.qr->width + 2 * QUIET_MODULES) * module_px;
+    GstVideoOverlayRectangle *rect = draw_rectangle(x, y, c.qr_side, c.qr_side, draw_qr, &c);
+    *side = c.qr_side;
+    card_clear(&c);
+    return rect;
 }

@@ -45,6 +45,9 @@ typedef struct {
     int qr_module_px; /* pixels per QR module (a whole number); 0 when there is no QR */
     int qr_modules;   /* modules across the symbol, quiet zone not counted */
     OvlCardTextInfo text[OVL_CARD_N_TEXTS];
+    OvlRect counter_slot; /* where the sign-up counter may go: the card's top edge, right of the
+                             "正在招聘" tab */
+    OvlRect counter;      /* the counter drawn by ovl_card_render(); 0x0 when there is none */
 } OvlCardLayout;
 
 /* Smallest whole-pixel QR module allowed for a frame: 8 px from 1080p-class frames up
@@ -56,8 +59,33 @@ int ovl_card_min_module_px(int width, int height);
  * top with the room's header, so those are left out. */
 void ovl_card_safe_area(int width, int height, OvlRect *safe);
 
+/* Draws the live sign-up counter (已有 N 人报名) of a card laid out as layout, as its own small
+ * rectangle, right-aligned in layout->counter_slot, so that a new count redraws a few thousand
+ * pixels and not the card. Returns NULL when count <= 0 or the counter does not fit the slot
+ * (then it is not drawn at all rather than over the tab). (transfer full) */
+GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, int count, int width,
+                                                  int height);
+
+/* Modules across the QR code of url (error correction M; quiet zone not counted), or 0 when url
+ * cannot be encoded. */
+int ovl_card_qr_modules(const char *url);
+
+/* url's QR code alone, as the card draws it (whole-pixel modules of module_px, the 4-module white
+ * quiet zone), its top-left at (x, y); *side receives its width and height. NULL with
+ * JC_ERROR_RENDER when url cannot be encoded or module_px < 1. Whether module_px is big enough
+ * for the frame (ovl_card_min_module_px) is the caller's check. (transfer full) */
+GstVideoOverlayRectangle *ovl_card_render_qr(const char *url, int module_px, int x, int y,
+                                             int *side, GError **error);
+
+/* Checks that the fonts hold a glyph for every character of card's words (title, employer, pay,
+ * place), which would otherwise show as boxes on air. Returns FALSE with JC_ERROR_RENDER naming
+ * the field and the characters when some are missing. For the producer's editor and tests;
+ * ovl_card_render() draws regardless. */
+gboolean ovl_card_check_glyphs(const OvlCardSpec *card, GError **error);
+
 /* Draws card for frames of width x height. Returns a composition of the card rectangle and,
- * when card->apply_url is not empty, the QR rectangle after it (transfer full). layout, if not
+ * when card->apply_url is not empty, the QR rectangle after it, then the sign-up counter when
+ * card->signups > 0 and it fits (transfer full). layout, if not
  * NULL, receives the geometry. On error (JC_ERROR_RENDER: the frame is too small for readable
  * text or whole-pixel QR modules of ovl_card_min_module_px(); JC_ERROR_INVALID: bad arguments)
  * NULL is returned with error set. */

@@ -10,18 +10,56 @@
  * Invariant: published only grows, and current is the rendering of scene number published (NULL
  * for an empty scene or one that failed to render).
  *
+ * The worker also converts each composition for an I420 stream of the frame size (ovl_blend.h),
+ * the program's format, so that jobcastoverlay blends it without converting on its thread.
+ *
  * The worker renders a probe card before ovl_renderer_new() returns: that both refuses a frame
  * too small for a scannable card and pays Pango's first-layout cost (10-20 ms) up front. */
 #include "ovl_renderer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 #include "jc_error.h"
+#include "ovl_blend.h"
 #include "ovl_card.h"
+#include "ovl_chrome.h"
+#include "ovl_slate.h"
+#include "ovl_ticker.h"
+#include "ovl_transition.h"
+
+/* Worker thread only (no lock): the last card drawn, so that a scene differing from it only in
+ * the sign-up count redraws the counter alone and reuses the card and QR rectangles. Reused
+ * rectangles keep their pixels and sequence numbers, so jobcastoverlay blends them from its
+ * cache without converting anything. */
+typedef struct {
+    OvlScene *scene;                    /* a ref, or NULL: the scene whose card `base` shows */
+    GstVideoOverlayComposition *base;   /* a ref: card and QR, prepared for the blend */
+    OvlCardLayout layout;               /* base's geometry */
+    GstVideoOverlayRectangle *counter;  /* a ref, or NULL (hidden, or no room) */
+    int counter_value;                  /* the count `counter` shows; 0 for none */
+    char *ticker_text;                  /* owned, or NULL: what `ticker` shows */
+    GstVideoOverlayComposition *ticker; /* a ref, or NULL: label + strip, prepared */
+    OvlRect ticker_band;
+    char *brand_key;                 /* owned, or NULL: words and position of `brand` */
+    GstVideoOverlayRectangle *brand; /* a ref, or NULL */
+    OvlRect brand_box;
+    char *slate_key;                   /* owned, or NULL: words and link of `slate` */
+    GstVideoOverlayComposition *slate; /* a ref, or NULL: panel + QR, prepared */
+    OvlRect slate_box;
+    char *lower_key;                 /* owned, or NULL: words and position of `lower` */
+    GstVideoOverlayRectangle *lower; /* a ref, or NULL: the lower third */
+    OvlRect lower_box;
+} CardCache;
 
 struct OvlRenderer {
-    int width, height; /* frame size; fixed */
+    int width, height;       /* frame size; fixed */
+    GstVideoInfo blend_info; /* fixed: I420 at the frame size, what the program pipeline blends */
+    CardCache cache;         /* worker thread only */
+    atomic_uint fade_ms;     /* fade-in of a new card; set from any thread */
     pthread_t thread;
 
     pthread_mutex_t queue_lock;
@@ -64,17 +102,255 @@ static void publish(OvlRenderer *r, guint64 seq, GstVideoOverlayComposition *com
         gst_video_overlay_composition_unref(old);
 }
 
-static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
+static void cache_clear(CardCache *k)
+{
+    ovl_scene_unref(k->scene);
+    if (k->base != NULL)
+        gst_video_overlay_composition_unref(k->base);
+    if (k->counter != NULL)
+        gst_video_overlay_rectangle_unref(k->counter);
+    memset(k, 0, offsetof(CardCache, ticker_text));
+}
+
+static void cache_clear_all(CardCache *k)
+{
+    cache_clear(k);
+    g_free(k->brand_key);
+    g_free(k->lower_key);
+    g_free(k->slate_key);
+    if (k->slate != NULL)
+        gst_video_overlay_composition_unref(k->slate);
+    if (k->brand != NULL)
+        gst_video_overlay_rectangle_unref(k->brand);
+    if (k->lower != NULL)
+        gst_video_overlay_rectangle_unref(k->lower);
+    g_free(k->ticker_text);
+    if (k->ticker != NULL)
+        gst_video_overlay_composition_unref(k->ticker);
+    memset(k, 0, sizeof(*k));
+}
+
+/* The ticker's label and strip for text (NULL for none), drawn only when the text changed.
+ * (transfer none) Owned by the cache. */
+static GstVideoOverlayComposition *render_ticker(OvlRenderer *r, const char *text)
+{
+    CardCache *k = &r->cache;
+    if (g_strcmp0(text, k->ticker_text) != 0) {
+        g_free(k->ticker_text);
+        k->ticker_text = g_strdup(text);
+        if (k->ticker != NULL)
+            gst_video_overlay_composition_unref(k->ticker);
+        k->ticker = ovl_ticker_render(text, r->width, r->height, &k->ticker_band);
+        if (k->ticker != NULL)
+            ovl_blend_prepare(k->ticker, &r->blend_info);
+    }
+    return k->ticker;
+}
+
+static gboolean overlap(const OvlRect *a, const OvlRect *b)
+{
+    return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
+           b->y < a->y + a->height;
+}
+
+/* Redraws *rect (a ref, or NULL) only when key changed: the words and their position. */
+static gboolean chrome_changed(char **cached_key, GstVideoOverlayRectangle **rect, char *key)
+{
+    if (g_strcmp0(*cached_key, key) == 0) {
+        g_free(key);
+        return FALSE;
+    }
+    g_free(*cached_key);
+    *cached_key = key;
+    if (*rect != NULL)
+        gst_video_overlay_rectangle_unref(*rect);
+    *rect = NULL;
+    return TRUE;
+}
+
+/* Brand bug and lower third for scene, placed around the card and ticker; NULL when absent or
+ * when they would collide with the card or the ticker (the card always wins). (transfer none) */
+static void render_chrome(OvlRenderer *r, OvlScene *scene, const OvlRect *card, gboolean ticker,
+                          GstVideoOverlayRectangle **brand, GstVideoOverlayRectangle **lower)
+{
+    CardCache *k = &r->cache;
+    const OvlSceneExtras *x = ovl_scene_extras(scene);
+    OvlRect safe;
+    ovl_card_safe_area(r->width, r->height, &safe);
+    int gap = MAX(2, MIN(r->width, r->height) / 90);
+    int top = ticker ? k->ticker_band.y + k->ticker_band.height + gap : safe.y;
+    int bottom = card != NULL ? card->y - gap : safe.y + safe.height;
+
+    if (chrome_changed(&k->brand_key, &k->brand, g_strdup_printf("%s|%d", x->brand, top)) &&
+        x->brand != NULL) {
+        k->brand = ovl_chrome_brand(x->brand, r->width, r->height, top, &k->brand_box);
+        if (k->brand != NULL)
+            ovl_blend_prepare_rectangle(k->brand, &r->blend_info);
+    }
+    if (chrome_changed(&k->lower_key, &k->lower,
+                       g_strdup_printf("%s|%s|%d", x->host_name, x->host_title, bottom)) &&
+        x->host_name != NULL) {
+        k->lower = ovl_chrome_lower_third(x->host_name, x->host_title, r->width, r->height, bottom,
+                                          &k->lower_box);
+        if (k->lower != NULL)
+            ovl_blend_prepare_rectangle(k->lower, &r->blend_info);
+    }
+    *brand = k->brand;
+    if (*brand != NULL && card != NULL && overlap(&k->brand_box, card))
+        *brand = NULL;
+    *lower = k->lower;
+    if (*lower != NULL &&
+        (k->lower_box.y < safe.y || (ticker && overlap(&k->lower_box, &k->ticker_band)) ||
+         (*brand != NULL && overlap(&k->lower_box, &k->brand_box))))
+        *lower = NULL;
+}
+
+/* Appends every rectangle of from to *to (created when NULL), the same rectangle objects. */
+static void append_rectangle(GstVideoOverlayComposition **to, GstVideoOverlayRectangle *rect)
+{
+    if (rect == NULL)
+        return;
+    if (*to == NULL)
+        *to = gst_video_overlay_composition_new(rect);
+    else
+        gst_video_overlay_composition_add_rectangle(*to, rect);
+}
+
+static void append_rectangles(GstVideoOverlayComposition **to, GstVideoOverlayComposition *from)
+{
+    guint n = from != NULL ? gst_video_overlay_composition_n_rectangles(from) : 0;
+    for (guint i = 0; i < n; i++) {
+        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(from, i);
+        if (*to == NULL)
+            *to = gst_video_overlay_composition_new(rect);
+        else
+            gst_video_overlay_composition_add_rectangle(*to, rect);
+    }
+}
+
+/* Everything but the count. */
+static gboolean same_card(const OvlCardSpec *a, const OvlCardSpec *b)
+{
+    return g_strcmp0(a->title, b->title) == 0 && g_strcmp0(a->employer, b->employer) == 0 &&
+           g_strcmp0(a->pay, b->pay) == 0 && g_strcmp0(a->place, b->place) == 0 &&
+           g_strcmp0(a->apply_url, b->apply_url) == 0 && a->headcount == b->headcount;
+}
+
+/* The composition for scene's card: card, QR, counter, redrawing only what changed since the last
+ * card. Every rectangle is prepared for the blend, so the streaming thread then only blends.
+ * (transfer full) NULL with err set when the card cannot be drawn. */
+static GstVideoOverlayComposition *render_card(OvlRenderer *r, OvlScene *scene, GError **err)
 {
     const OvlCardSpec *card = ovl_scene_card(scene);
-    GstVideoOverlayComposition *comp = NULL;
-    GError *err = NULL;
-    if (card != NULL) {
-        comp = ovl_card_render(card, r->width, r->height, NULL, &err);
-        if (comp == NULL)
-            g_message("overlay: scene %" G_GUINT64_FORMAT " not drawn: %s", seq, err->message);
+    CardCache *k = &r->cache;
+    gboolean new_card = k->scene == NULL || !same_card(card, ovl_scene_card(k->scene));
+    if (new_card) {
+        cache_clear(k);
+        OvlCardSpec base = *card;
+        base.signups = 0; /* the counter is a layer of its own */
+        k->base = ovl_card_render(&base, r->width, r->height, &k->layout, err);
+        if (k->base == NULL)
+            return NULL;
+        ovl_blend_prepare(k->base, &r->blend_info);
+        guint fade = atomic_load_explicit(&r->fade_ms, memory_order_relaxed);
+        for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(k->base); i++)
+            ovl_transition_set_fade_in(gst_video_overlay_composition_get_rectangle(k->base, i),
+                                       fade);
+        k->scene = ovl_scene_ref(scene);
+        k->counter_value = -1; /* a new card: its counter is drawn (and fades) with it */
     }
-    /* A failed card clears the screen: an old card would advertise the wrong job. */
+    int count = MAX(card->signups, 0);
+    if (count != k->counter_value) {
+        if (k->counter != NULL)
+            gst_video_overlay_rectangle_unref(k->counter);
+        k->counter = ovl_card_render_counter(&k->layout, count, r->width, r->height);
+        k->counter_value = count;
+        if (k->counter != NULL) {
+            ovl_blend_prepare_rectangle(k->counter, &r->blend_info);
+            /* With its card on a take; alone, a new count just replaces the old one. */
+            if (new_card)
+                ovl_transition_set_fade_in(k->counter,
+                                           atomic_load_explicit(&r->fade_ms, memory_order_relaxed));
+        }
+    }
+
+    /* A new composition holding the same rectangle objects (a copy would make new ones). */
+    GstVideoOverlayComposition *comp = NULL;
+    guint n = gst_video_overlay_composition_n_rectangles(k->base);
+    for (guint i = 0; i <= n; i++) {
+        GstVideoOverlayRectangle *rect =
+            i < n ? gst_video_overlay_composition_get_rectangle(k->base, i) : k->counter;
+        if (rect == NULL)
+            continue;
+        if (comp == NULL)
+            comp = gst_video_overlay_composition_new(rect);
+        else
+            gst_video_overlay_composition_add_rectangle(comp, rect);
+    }
+    return comp;
+}
+
+/* The break slate for text and the on-air link (may be NULL), drawn when either changed.
+ * (transfer full) NULL with err set when it cannot be drawn. */
+static GstVideoOverlayComposition *render_slate(OvlRenderer *r, const char *text, const char *url,
+                                                GError **err)
+{
+    CardCache *k = &r->cache;
+    char *key = g_strdup_printf("%s|%s", text, url);
+    if (g_strcmp0(key, k->slate_key) != 0) {
+        g_free(k->slate_key);
+        k->slate_key = key;
+        if (k->slate != NULL)
+            gst_video_overlay_composition_unref(k->slate);
+        k->slate = ovl_slate_render(text, url, r->width, r->height, &k->slate_box, err);
+        if (k->slate == NULL) {
+            g_clear_pointer(&k->slate_key, g_free); /* try again next time */
+            return NULL;
+        }
+        ovl_blend_prepare(k->slate, &r->blend_info);
+        guint fade = atomic_load_explicit(&r->fade_ms, memory_order_relaxed);
+        for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(k->slate); i++)
+            ovl_transition_set_fade_in(gst_video_overlay_composition_get_rectangle(k->slate, i),
+                                       fade);
+    } else {
+        g_free(key);
+    }
+    return gst_video_overlay_composition_ref(k->slate);
+}
+
+static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
+{
+    GstVideoOverlayComposition *card = NULL; /* the card, or the slate in its place */
+    const OvlRect *card_box = NULL;
+    GError *err = NULL;
+    const OvlSceneExtras *x = ovl_scene_extras(scene);
+    const OvlCardSpec *spec = ovl_scene_card(scene);
+    if (x->slate != NULL) {
+        card = render_slate(r, x->slate, spec != NULL ? spec->apply_url : NULL, &err);
+        card_box = card != NULL ? &r->cache.slate_box : NULL;
+    } else if (spec != NULL) {
+        card = render_card(r, scene, &err);
+        card_box = card != NULL ? &r->cache.layout.card : NULL;
+    }
+    if (err != NULL)
+        g_message("overlay: scene %" G_GUINT64_FORMAT " not drawn: %s", seq, err->message);
+    GstVideoOverlayComposition *ticker = render_ticker(r, ovl_scene_ticker(scene));
+    if (ticker != NULL && card_box != NULL && overlap(card_box, &r->cache.ticker_band)) {
+        /* A card as tall as the safe area: the card matters more than the ticker. */
+        g_message("overlay: scene %" G_GUINT64_FORMAT ": no room for the ticker above the card",
+                  seq);
+        ticker = NULL;
+    }
+    GstVideoOverlayRectangle *brand = NULL, *lower = NULL;
+    render_chrome(r, scene, card_box, ticker != NULL, &brand, &lower);
+    /* A failed card clears the card from the screen: an old one would advertise the wrong job. */
+    GstVideoOverlayComposition *comp = NULL;
+    append_rectangles(&comp, card);
+    append_rectangles(&comp, ticker);
+    append_rectangle(&comp, brand);
+    append_rectangle(&comp, lower);
+    if (card != NULL)
+        gst_video_overlay_composition_unref(card);
     publish(r, seq, comp, err);
 }
 
@@ -123,6 +399,7 @@ static void init_cond_monotonic(pthread_cond_t *cond)
 
 static void renderer_destroy(OvlRenderer *r)
 {
+    cache_clear_all(&r->cache);
     ovl_scene_unref(r->pending);
     if (r->current != NULL)
         gst_video_overlay_composition_unref(r->current);
@@ -153,6 +430,7 @@ OvlRenderer *ovl_renderer_new(int width, int height, GError **error)
     OvlRenderer *r = g_new0(OvlRenderer, 1);
     r->width = width;
     r->height = height;
+    gst_video_info_set_format(&r->blend_info, GST_VIDEO_FORMAT_I420, (guint)width, (guint)height);
     pthread_mutex_init(&r->queue_lock, NULL);
     pthread_mutex_init(&r->slot_lock, NULL);
     pthread_cond_init(&r->wake, NULL);
@@ -251,4 +529,10 @@ void ovl_renderer_free(OvlRenderer *r)
         return;
     stop_and_join(r);
     renderer_destroy(r);
+}
+
+void ovl_renderer_set_fade_ms(OvlRenderer *r, guint ms)
+{
+    g_return_if_fail(r != NULL);
+    atomic_store_explicit(&r->fade_ms, ms, memory_order_relaxed);
 }

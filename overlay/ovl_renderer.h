@@ -38,6 +38,11 @@ gboolean ovl_renderer_wait(OvlRenderer *r, guint64 seq, guint timeout_ms);
  * from the screen), or NULL when it was. (transfer full) For the control page and logs. */
 char *ovl_renderer_last_error(OvlRenderer *r);
 
+/* Makes the card of every later take fade in over ms milliseconds (0, the default: appear at
+ * once). The fade is alpha only (jobcastoverlay ramps it per frame); the first frame after the
+ * take already carries the new card. Any thread. */
+void ovl_renderer_set_fade_ms(OvlRenderer *r, guint ms);
+
 /* Stops the worker (finishing nothing queued) and frees everything. NULL is allowed. */
 void ovl_renderer_free(OvlRenderer *r);
 

@@ -10,12 +10,18 @@
 struct OvlScene {
     atomic_int refcount;
     gboolean has_card;
-    OvlCardSpec card; /* its strings point into the owned copies below (or are NULL) */
-    char *title;      /* owned */
-    char *employer;   /* owned */
-    char *pay;        /* owned */
-    char *place;      /* owned */
-    char *apply_url;  /* owned */
+    OvlCardSpec card;      /* its strings point into the owned copies below (or are NULL) */
+    char *title;           /* owned */
+    char *employer;        /* owned */
+    char *pay;             /* owned */
+    char *place;           /* owned */
+    char *apply_url;       /* owned */
+    char *ticker;          /* owned, or NULL */
+    char *brand;           /* owned, or NULL */
+    char *host_name;       /* owned, or NULL */
+    char *host_title;      /* owned, or NULL */
+    char *slate;           /* owned, or NULL */
+    OvlSceneExtras extras; /* points into the four above */
 };
 
 static OvlScene *scene_alloc(void)
@@ -25,24 +31,51 @@ static OvlScene *scene_alloc(void)
     return scene;
 }
 
+/* A copy of s, or NULL for NULL or "". (transfer full) */
+static char *non_empty(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? g_strdup(s) : NULL;
+}
+
+OvlScene *ovl_scene_new(const OvlCardSpec *spec, const OvlSceneExtras *extras)
+{
+    OvlScene *scene = scene_alloc();
+    if (spec != NULL) {
+        scene->has_card = TRUE;
+        scene->title = g_strdup(spec->title);
+        scene->employer = g_strdup(spec->employer);
+        scene->pay = g_strdup(spec->pay);
+        scene->place = g_strdup(spec->place);
+        scene->apply_url = g_strdup(spec->apply_url);
+        scene->card.title = scene->title;
+        scene->card.employer = scene->employer;
+        scene->card.pay = scene->pay;
+        scene->card.place = scene->place;
+        scene->card.headcount = spec->headcount;
+        scene->card.apply_url = scene->apply_url;
+        scene->card.signups = spec->signups;
+    }
+    if (extras != NULL) {
+        scene->ticker = non_empty(extras->ticker);
+        scene->brand = non_empty(extras->brand);
+        scene->host_name = non_empty(extras->host_name);
+        scene->host_title = non_empty(extras->host_title);
+        scene->slate = non_empty(extras->slate);
+    }
+    scene->extras = (OvlSceneExtras){
+        .ticker = scene->ticker,
+        .brand = scene->brand,
+        .host_name = scene->host_name,
+        .host_title = scene->host_title,
+        .slate = scene->slate,
+    };
+    return scene;
+}
+
 OvlScene *ovl_scene_new_card(const OvlCardSpec *spec)
 {
     g_return_val_if_fail(spec != NULL, NULL);
-
-    OvlScene *scene = scene_alloc();
-    scene->has_card = TRUE;
-    scene->title = g_strdup(spec->title);
-    scene->employer = g_strdup(spec->employer);
-    scene->pay = g_strdup(spec->pay);
-    scene->place = g_strdup(spec->place);
-    scene->apply_url = g_strdup(spec->apply_url);
-    scene->card.title = scene->title;
-    scene->card.employer = scene->employer;
-    scene->card.pay = scene->pay;
-    scene->card.place = scene->place;
-    scene->card.headcount = spec->headcount;
-    scene->card.apply_url = scene->apply_url;
-    return scene;
+    return ovl_scene_new(spec, NULL);
 }
 
 OvlScene *ovl_scene_new_empty(void)
@@ -69,6 +102,11 @@ void ovl_scene_unref(OvlScene *scene)
     g_free(scene->pay);
     g_free(scene->place);
     g_free(scene->apply_url);
+    g_free(scene->ticker);
+    g_free(scene->brand);
+    g_free(scene->host_name);
+    g_free(scene->host_title);
+    g_free(scene->slate);
     g_free(scene);
 }
 
@@ -76,4 +114,16 @@ const OvlCardSpec *ovl_scene_card(const OvlScene *scene)
 {
     g_return_val_if_fail(scene != NULL, NULL);
     return scene->has_card ? &scene->card : NULL;
+}
+
+const char *ovl_scene_ticker(const OvlScene *scene)
+{
+    g_return_val_if_fail(scene != NULL, NULL);
+    return scene->ticker;
+}
+
+const OvlSceneExtras *ovl_scene_extras(const OvlScene *scene)
+{
+    g_return_val_if_fail(scene != NULL, NULL);
+    return &scene->extras;
 }

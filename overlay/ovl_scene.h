@@ -19,7 +19,21 @@ typedef struct {
     const char *place;     /* 地点 */
     gint headcount;        /* 招聘人数; <= 0 hides the line */
     const char *apply_url; /* what the QR code encodes; NULL or "" draws no QR */
+    gint signups;          /* 已有 N 人报名, its own small layer; <= 0 hides it */
 } OvlCardSpec;
+
+/* What is on screen besides the card. Strings are copied; NULL or "" means none. */
+typedef struct {
+    const char *ticker;     /* 滚动字幕: one line scrolling right to left at a steady speed */
+    const char *brand;      /* the live room's name (brand bug, top right) */
+    const char *host_name;  /* lower third, just above the card */
+    const char *host_title; /* under the host's name */
+    const char *slate;      /* a break: these words (e.g. 休息中) and the card's QR code in a
+                               panel replace the card until the next scene without it */
+} OvlSceneExtras;
+
+/* A scene with card (NULL: none) and extras (NULL: none). (transfer full) */
+OvlScene *ovl_scene_new(const OvlCardSpec *card, const OvlSceneExtras *extras);
 
 /* A scene showing one card. (transfer full) */
 OvlScene *ovl_scene_new_card(const OvlCardSpec *spec);
@@ -32,6 +46,13 @@ void ovl_scene_unref(OvlScene *scene);
 
 /* (transfer none) NULL for an empty scene. Valid as long as the scene is. */
 const OvlCardSpec *ovl_scene_card(const OvlScene *scene);
+
+/* (transfer none) The ticker's text, or NULL for none. Valid as long as the scene is. */
+const char *ovl_scene_ticker(const OvlScene *scene);
+
+/* (transfer none) The extras' other words (brand, host_name, host_title, slate: NULL for none); the
+ * ticker field is the same as ovl_scene_ticker(). Valid as long as the scene is. */
+const OvlSceneExtras *ovl_scene_extras(const OvlScene *scene);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OvlScene, ovl_scene_unref)
 

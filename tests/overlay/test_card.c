@@ -43,7 +43,7 @@ static void posting_free(gpointer data)
 
 static OvlCardSpec posting_spec(const Posting *p)
 {
-    return (OvlCardSpec){p->title, p->employer, p->pay, p->place, p->headcount, p->apply_url};
+    return (OvlCardSpec){p->title, p->employer, p->pay, p->place, p->headcount, p->apply_url, 0};
 }
 
 /* The sample postings, with apply links as control words them (PUBLIC_URL/a/ID). */
@@ -160,6 +160,87 @@ static void test_texts_never_overlap(void)
             }
         }
     }
+}
+
+/* The sign-up counter is a small rectangle of its own, on the card's top edge right of the tab,
+ * inside the safe area, clear of every word and of the QR code, for every posting and size. */
+static void test_counter_own_layer(void)
+{
+    g_autoptr(GPtrArray) postings = load_postings();
+    for (guint i = 0; i < postings->len; i++) {
+        OvlCardSpec spec = posting_spec(postings->pdata[i]);
+        spec.signups = 123456;
+        for (guint s = 0; s < G_N_ELEMENTS(SIZES); s++) {
+            OvlCardLayout l;
+            GstVideoOverlayComposition *comp =
+                render_ok(&spec, SIZES[s].width, SIZES[s].height, &l);
+            g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(comp), ==, 3);
+            gint x, y;
+            guint w, h;
+            gst_video_overlay_rectangle_get_render_rectangle(
+                gst_video_overlay_composition_get_rectangle(comp, 2), &x, &y, &w, &h);
+            gst_video_overlay_composition_unref(comp);
+            g_assert_cmpint(x, ==, l.counter.x);
+            g_assert_cmpint((int)w, ==, l.counter.width);
+            g_assert_true(inside(&l.counter_slot, x, y, (int)w, (int)h));
+            g_assert_true(inside(&l.safe, x, y, (int)w, (int)h));
+            g_assert_cmpint(x + (int)w, ==, l.card.x + l.card.width); /* right-aligned */
+            g_assert_cmpuint((guint64)w * h * 20, <, (guint64)l.card.width * l.card.height);
+            g_assert_false(intersect(&l.counter, &l.qr));
+            for (int t = 0; t < OVL_CARD_N_TEXTS; t++)
+                g_assert_false(intersect(&l.counter, &l.text[t].box));
+        }
+    }
+}
+
+static void test_counter_hidden(void)
+{
+    OvlCardSpec spec = {.title = "仓库装卸工", .apply_url = "http://127.0.0.1:8080/a/1"};
+    for (int n = -1; n <= 0; n++) {
+        spec.signups = n;
+        OvlCardLayout l;
+        GstVideoOverlayComposition *comp = render_ok(&spec, 1280, 720, &l);
+        g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(comp), ==, 2);
+        g_assert_true(is_empty(&l.counter));
+        g_assert_false(is_empty(&l.counter_slot));
+        g_assert_null(ovl_card_render_counter(&l, n, 1280, 720));
+        gst_video_overlay_composition_unref(comp);
+    }
+}
+
+/* A count too wide for the room beside the tab is left out rather than drawn over it. */
+static void test_counter_no_room(void)
+{
+    OvlCardSpec spec = {.title = "仓库装卸工", .apply_url = "http://127.0.0.1:8080/a/1"};
+    OvlCardLayout l;
+    GstVideoOverlayComposition *comp = render_ok(&spec, 1280, 720, &l);
+    gst_video_overlay_composition_unref(comp);
+    l.counter_slot.width = 40;
+    g_assert_null(ovl_card_render_counter(&l, 7, 1280, 720));
+}
+
+/* Every sample posting can be drawn without a single box for a missing glyph. */
+static void test_no_missing_glyphs(void)
+{
+    g_autoptr(GPtrArray) postings = load_postings();
+    for (guint i = 0; i < postings->len; i++) {
+        OvlCardSpec spec = posting_spec(postings->pdata[i]);
+        g_autoptr(GError) error = NULL;
+        if (!ovl_card_check_glyphs(&spec, &error))
+            g_error("posting %u: %s", i + 1, error->message);
+    }
+}
+
+/* A character no installed font has is reported with the field it is in. */
+static void test_missing_glyph_reported(void)
+{
+    /* U+10FFFD: a private-use character no font here covers. */
+    OvlCardSpec spec = {.title = "仓库装卸工", .place = "德州\U0010FFFD市"};
+    g_autoptr(GError) error = NULL;
+    g_assert_false(ovl_card_check_glyphs(&spec, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_RENDER);
+    g_assert_nonnull(strstr(error->message, "place"));
+    g_assert_null(strstr(error->message, "title"));
 }
 
 static void test_long_text_ellipsized(void)
@@ -338,12 +419,9 @@ static void test_markup_literal(void)
 {
     const char *title = "临时搬家工 <b>急招</b> & \"当天结\"";
     const char *employer = "O'Brien & 李氏搬家 <script>alert(1)</script>";
-    OvlCardSpec spec = {title,
-                        employer,
-                        "300-400 元/天",
-                        "济南市槐荫区 &amp; <i>",
-                        4,
-                        "http://127.0.0.1:8080/a/15"};
+    OvlCardSpec spec = {
+        title, employer, "300-400 元/天", "济南市槐荫区 &amp; <i>", 4, "http://127.0.0.1:8080/a/15",
+        0};
     OvlCardLayout l;
     GstVideoOverlayComposition *comp = render_ok(&spec, 1280, 720, &l);
     gst_video_overlay_composition_unref(comp);
@@ -457,6 +535,11 @@ int main(int argc, char **argv)
     add_test("/overlay/card/huge-url-refused", test_huge_url_refused);
     add_test("/overlay/card/no-url-no-qr", test_no_url_no_qr);
     add_test("/overlay/card/screenshots", test_screenshots);
+    add_test("/overlay/card/counter/own-layer-clear-of-everything", test_counter_own_layer);
+    add_test("/overlay/card/counter/hidden-without-signups", test_counter_hidden);
+    add_test("/overlay/card/counter/left-out-without-room", test_counter_no_room);
+    add_test("/overlay/card/glyphs/none-missing-in-samples", test_no_missing_glyphs);
+    add_test("/overlay/card/glyphs/missing-reported", test_missing_glyph_reported);
     int rc = g_test_run();
 
     /* Release the font map and GStreamer so LeakSanitizer sees only what the tests leaked.

@@ -9,6 +9,7 @@
 #include "gst_test.h"
 #include "ovl_card.h"
 #include "ovl_renderer.h"
+#include "ovl_ticker.h"
 
 #define WAIT_MS 10000
 
@@ -16,7 +17,7 @@ static OvlScene *card_scene(int n)
 {
     g_autofree char *title = g_strdup_printf("岗位 %d", n);
     g_autofree char *url = g_strdup_printf("http://127.0.0.1:8080/a/%d", n);
-    OvlCardSpec spec = {title, "德州顺达物流有限公司", "180-220 元/天", "德州市德城区", n, url};
+    OvlCardSpec spec = {title, "德州顺达物流有限公司", "180-220 元/天", "德州市德城区", n, url, 0};
     return ovl_scene_new_card(&spec);
 }
 
@@ -220,6 +221,156 @@ static void test_get_from_many_threads(void)
     ovl_renderer_free(rd.r);
 }
 
+static OvlScene *counted_scene(const char *title, int signups)
+{
+    OvlCardSpec spec = {.title = title,
+                        .employer = "德州顺达物流有限公司",
+                        .pay = "180-220 元/天",
+                        .apply_url = "http://127.0.0.1:8080/a/1",
+                        .signups = signups};
+    return ovl_scene_new_card(&spec);
+}
+
+static GstVideoOverlayComposition *render_scene(OvlRenderer *r, OvlScene *scene)
+{
+    g_assert_true(ovl_renderer_wait(r, ovl_renderer_submit(r, scene), WAIT_MS));
+    ovl_scene_unref(scene);
+    GstVideoOverlayComposition *comp = ovl_renderer_get(r);
+    g_assert_nonnull(comp);
+    return comp;
+}
+
+/* A new count redraws the counter alone: the card and QR rectangles are the very same objects
+ * (same pixels, same sequence numbers, so the element converts nothing); a new card redraws all. */
+static void test_count_redraws_counter_only(void)
+{
+    OvlRenderer *r = renderer_ok(1280, 720);
+    GstVideoOverlayComposition *a = render_scene(r, counted_scene("仓库装卸工", 7));
+    GstVideoOverlayComposition *b = render_scene(r, counted_scene("仓库装卸工", 8));
+    GstVideoOverlayComposition *c = render_scene(r, counted_scene("家政保洁员", 8));
+    GstVideoOverlayComposition *d = render_scene(r, counted_scene("家政保洁员", 0));
+    g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(a), ==, 3);
+    g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(b), ==, 3);
+    g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(d), ==, 2);
+    for (guint i = 0; i < 2; i++) {
+        g_assert_true(gst_video_overlay_composition_get_rectangle(a, i) ==
+                      gst_video_overlay_composition_get_rectangle(b, i));
+        g_assert_true(gst_video_overlay_composition_get_rectangle(b, i) !=
+                      gst_video_overlay_composition_get_rectangle(c, i));
+        g_assert_true(gst_video_overlay_composition_get_rectangle(c, i) ==
+                      gst_video_overlay_composition_get_rectangle(d, i));
+    }
+    g_assert_true(gst_video_overlay_composition_get_rectangle(a, 2) !=
+                  gst_video_overlay_composition_get_rectangle(b, 2));
+
+    /* And what is on screen equals a full rendering of the same card. */
+    g_autoptr(GBytes) got = card_pixels(b);
+    OvlScene *want_scene = counted_scene("仓库装卸工", 8);
+    GstVideoOverlayComposition *want =
+        ovl_card_render(ovl_scene_card(want_scene), 1280, 720, NULL, NULL);
+    ovl_scene_unref(want_scene);
+    g_autoptr(GBytes) want_px = card_pixels(want);
+    g_assert_true(g_bytes_equal(got, want_px));
+    gst_video_overlay_composition_unref(want);
+
+    gst_video_overlay_composition_unref(a);
+    gst_video_overlay_composition_unref(b);
+    gst_video_overlay_composition_unref(c);
+    gst_video_overlay_composition_unref(d);
+    ovl_renderer_free(r);
+}
+
+static gboolean rects_overlap(const OvlRect *a, const OvlRect *b)
+{
+    return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
+           b->y < a->y + a->height;
+}
+
+/* Card, QR, counter, ticker, brand bug and lower third all on screen in every layout, none over
+ * another (the QR and counter belong to the card's rectangle), all inside the safe area. */
+static void test_chrome_clear_of_each_other(void)
+{
+    static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {720, 1280}, {1080, 1920}};
+    for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        OvlRenderer *r = renderer_ok(w, h);
+        OvlCardSpec spec = {.title = "仓库装卸工",
+                            .employer = "德州顺达物流有限公司",
+                            .pay = "180-220 元/天",
+                            .place = "德州市德城区",
+                            .headcount = 12,
+                            .apply_url = "http://127.0.0.1:8080/a/1",
+                            .signups = 37};
+        OvlSceneExtras extras = {.ticker = "家政保洁员 35-45 元/时",
+                                 .brand = "德州零工直播间",
+                                 .host_name = "主播 小王",
+                                 .host_title = "德州市公益零工市场"};
+        GstVideoOverlayComposition *comp = render_scene(r, ovl_scene_new(&spec, &extras));
+        guint n = gst_video_overlay_composition_n_rectangles(comp);
+        g_assert_cmpuint(n, ==, 7); /* card, QR, counter, label, strip, brand, lower third */
+        OvlRect safe, boxes[7];
+        ovl_card_safe_area(w, h, &safe);
+        for (guint j = 0; j < n; j++) {
+            GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(comp, j);
+            guint rw, rh;
+            gst_video_overlay_rectangle_get_render_rectangle(rect, &boxes[j].x, &boxes[j].y, &rw,
+                                                             &rh);
+            boxes[j].width = (int)rw;
+            boxes[j].height = (int)rh;
+            const OvlTicker *t = ovl_ticker_of(rect);
+            if (t != NULL)
+                boxes[j] = t->band; /* what the strip shows */
+            g_assert_true(boxes[j].x >= safe.x && boxes[j].y >= safe.y &&
+                          boxes[j].x + boxes[j].width <= safe.x + safe.width &&
+                          boxes[j].y + boxes[j].height <= safe.y + safe.height);
+        }
+        for (guint a = 0; a < n; a++) {
+            for (guint b = a + 1; b < n; b++) {
+                if (a == 0 && b <= 2)
+                    continue; /* the QR sits on its card, the counter in its top row */
+                if (rects_overlap(&boxes[a], &boxes[b]))
+                    g_error("%dx%d: rectangle %u overlaps rectangle %u", w, h, a, b);
+            }
+        }
+        gst_video_overlay_composition_unref(comp);
+        ovl_renderer_free(r);
+    }
+}
+
+/* A break: the slate (panel + the card's QR code) replaces card and counter, inside the safe area;
+ * the scene after the break brings the very same card rectangles back. */
+static void test_slate_replaces_card(void)
+{
+    OvlRenderer *r = renderer_ok(1280, 720);
+    OvlCardSpec spec = {
+        .title = "仓库装卸工", .apply_url = "http://127.0.0.1:8080/a/1", .signups = 3};
+    OvlSceneExtras brk = {.slate = "休息中"};
+    GstVideoOverlayComposition *before = render_scene(r, ovl_scene_new(&spec, NULL));
+    GstVideoOverlayComposition *during = render_scene(r, ovl_scene_new(&spec, &brk));
+    GstVideoOverlayComposition *after = render_scene(r, ovl_scene_new(&spec, NULL));
+    g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(before), ==, 3);
+    g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(during), ==, 2);
+    OvlRect safe;
+    ovl_card_safe_area(1280, 720, &safe);
+    for (guint i = 0; i < 2; i++) {
+        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(during, i);
+        g_assert_true(rect != gst_video_overlay_composition_get_rectangle(before, i));
+        gint x, y;
+        guint w, h;
+        gst_video_overlay_rectangle_get_render_rectangle(rect, &x, &y, &w, &h);
+        g_assert_true(x >= safe.x && y >= safe.y && x + (int)w <= safe.x + safe.width &&
+                      y + (int)h <= safe.y + safe.height);
+    }
+    for (guint i = 0; i < 3; i++) {
+        g_assert_true(gst_video_overlay_composition_get_rectangle(before, i) ==
+                      gst_video_overlay_composition_get_rectangle(after, i));
+    }
+    gst_video_overlay_composition_unref(before);
+    gst_video_overlay_composition_unref(during);
+    gst_video_overlay_composition_unref(after);
+    ovl_renderer_free(r);
+}
+
 static void test_free_null(void)
 {
     ovl_renderer_free(NULL);
@@ -237,6 +388,9 @@ int main(int argc, char **argv)
     add_test("/overlay/renderer/too-small-refused", test_too_small_refused);
     add_test("/overlay/renderer/get-from-many-threads", test_get_from_many_threads);
     add_test("/overlay/renderer/free-null", test_free_null);
+    add_test("/overlay/renderer/count-redraws-counter-only", test_count_redraws_counter_only);
+    add_test("/overlay/renderer/layers-clear-of-each-other", test_chrome_clear_of_each_other);
+    add_test("/overlay/renderer/slate-replaces-card", test_slate_replaces_card);
     add_test("/overlay/scene/copies-strings", test_scene_copies_strings);
     int rc = g_test_run();
 

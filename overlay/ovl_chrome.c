@@ -1,0 +1,117 @@
+/* ovl_chrome: brand bug and lower third (see ovl_chrome.h). Sizes are for a 720-line frame,
+ * scaled by the shorter side / 720; positions are even so 4:2:0 chroma stays aligned. */
+#include "ovl_chrome.h"
+
+#include <math.h>
+
+#include "ovl_theme.h"
+
+enum {
+    BRAND_H = 40,
+    BRAND_FONT = 22,
+    BRAND_PAD_X = 16,
+    DOT = 10, /* the accent dot before the room's name: "live" */
+    LT_NAME_FONT = 28,
+    LT_TITLE_FONT = 20,
+    LT_PAD_X = 18,
+    LT_PAD_Y = 10,
+    ACCENT_W = 6,
+};
+
+static int scaled(double s, double v)
+{
+    return (int)lround(v * s);
+}
+
+static int even_up(int v)
+{
+    return (v + 1) & ~1;
+}
+
+GstVideoOverlayRectangle *ovl_chrome_brand(const char *text, int width, int height, int top,
+                                           OvlRect *box)
+{
+    if (text == NULL || text[0] == '\0')
+        return NULL;
+    double s = MIN(width, height) / 720.0;
+    OvlRect safe;
+    ovl_card_safe_area(width, height, &safe);
+    PangoContext *pc = ovl_theme_context();
+    PangoLayout *layout = ovl_theme_line(pc, text, scaled(s, BRAND_FONT), TRUE);
+    g_object_unref(pc);
+    int th = 0;
+    int tw = ovl_theme_extent(layout, &th);
+    int dot = scaled(s, DOT), pad = scaled(s, BRAND_PAD_X);
+    int w = even_up(MIN(pad + dot + pad / 2 + tw + pad, safe.width));
+    int h = even_up(scaled(s, BRAND_H));
+
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(surface);
+    double r = h / 2.0;
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, w - r, r, r, -G_PI / 2, G_PI / 2);
+    cairo_arc(cr, r, r, r, G_PI / 2, 3 * G_PI / 2);
+    cairo_close_path(cr);
+    cairo_set_source_rgba(cr, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
+    cairo_fill(cr);
+    cairo_arc(cr, pad + dot / 2.0, h / 2.0, dot / 2.0, 0, 2 * G_PI);
+    cairo_set_source_rgba(cr, ACCENT.r, ACCENT.g, ACCENT.b, 1.0);
+    cairo_fill(cr);
+    ovl_theme_show(cr, layout, pad + dot + pad / 2, (h - th) / 2.0, WHITE);
+    cairo_destroy(cr);
+    g_object_unref(layout);
+
+    int x = (safe.x + safe.width - w) & ~1;
+    int y = even_up(top);
+    if (x < safe.x)
+        x += 2;
+    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
+    cairo_surface_destroy(surface);
+    *box = (OvlRect){x, y, w, h};
+    return rect;
+}
+
+GstVideoOverlayRectangle *ovl_chrome_lower_third(const char *name, const char *title, int width,
+                                                 int height, int bottom, OvlRect *box)
+{
+    if (name == NULL || name[0] == '\0')
+        return NULL;
+    double s = MIN(width, height) / 720.0;
+    OvlRect safe;
+    ovl_card_safe_area(width, height, &safe);
+    PangoContext *pc = ovl_theme_context();
+    PangoLayout *nl = ovl_theme_line(pc, name, scaled(s, LT_NAME_FONT), TRUE);
+    PangoLayout *tl = title != NULL && title[0] != '\0'
+                          ? ovl_theme_line(pc, title, scaled(s, LT_TITLE_FONT), FALSE)
+                          : NULL;
+    g_object_unref(pc);
+    int nh = 0, th = 0;
+    int nw = ovl_theme_extent(nl, &nh);
+    int tw = tl != NULL ? ovl_theme_extent(tl, &th) : 0;
+    int pad_x = scaled(s, LT_PAD_X), pad_y = scaled(s, LT_PAD_Y), bar = scaled(s, ACCENT_W);
+    int w = even_up(MIN(bar + pad_x + MAX(nw, tw) + pad_x, safe.width));
+    int h = even_up(pad_y + nh + th + pad_y);
+
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(surface);
+    cairo_rectangle(cr, 0, 0, w, h);
+    cairo_set_source_rgba(cr, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
+    cairo_fill(cr);
+    cairo_rectangle(cr, 0, 0, bar, h);
+    cairo_set_source_rgba(cr, ACCENT.r, ACCENT.g, ACCENT.b, 1.0);
+    cairo_fill(cr);
+    ovl_theme_show(cr, nl, bar + pad_x, pad_y, WHITE);
+    if (tl != NULL)
+        ovl_theme_show(cr, tl, bar + pad_x, pad_y + nh, MUTED);
+    cairo_destroy(cr);
+    g_object_unref(nl);
+    if (tl != NULL)
+        g_object_unref(tl);
+
+    int x = even_up(safe.x);
+    int y = (bottom - h) & ~1;
+    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
+    cairo_surface_destroy(surface);
+    *box = (OvlRect){x, y, w, h};
+    return rect;
+}

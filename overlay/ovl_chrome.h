@@ -1,0 +1,27 @@
+/* ovl_chrome: the live room's chrome around the card: the brand bug (the room's name, top right
+ * of the safe area) and the lower third (the host's name and title, just above the card, or at
+ * the bottom of the safe area when no card is on). Each is one small rectangle, drawn when its
+ * words change, never per frame.
+ *
+ * Threads: the render worker (any thread may call; nothing is shared). */
+#pragma once
+
+#include <glib.h>
+#include <gst/video/video.h>
+
+#include "ovl_card.h"
+
+G_BEGIN_DECLS
+
+/* The brand bug for frames of width x height, right-aligned in the safe area with its top at
+ * top (below the ticker band, if any). NULL for empty text. *box receives where it went.
+ * (transfer full) */
+GstVideoOverlayRectangle *ovl_chrome_brand(const char *text, int width, int height, int top,
+                                           OvlRect *box);
+
+/* The lower third: name (bold) over title (may be NULL), left-aligned in the safe area, its
+ * bottom at bottom. NULL when name is empty. *box receives where it went. (transfer full) */
+GstVideoOverlayRectangle *ovl_chrome_lower_third(const char *name, const char *title, int width,
+                                                 int height, int bottom, OvlRect *box);
+
+G_END_DECLS

@@ -1,0 +1,203 @@
+/* Golden images: every sample posting's card (with its QR code) in each of the four layouts,
+ * composed on a transparent frame, compared with tests/data/golden/LAYOUT-NN.png within a
+ * tolerance (anti-aliasing may move a little between font library builds; a moved or resized
+ * element does not pass).
+ *
+ * Regenerate after an intended change of the design:
+ *     JOBCAST_UPDATE_GOLDEN=1 ctest --test-dir build -R /overlay/golden/
+ * A mismatching picture is written next to the build as screenshots/golden-LAYOUT-NN.png. */
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gst_test.h"
+#include "jc_text.h"
+#include "ovl_card.h"
+
+/* A pixel differs when a channel moves more than this; at most MAX_DIFF_PPM of them may. */
+#define CHANNEL_TOLERANCE 24
+#define MAX_DIFF_PPM 2000
+
+static const char *source_dir(void)
+{
+    const char *src = g_getenv("JOBCAST_SOURCE_DIR");
+    return src != NULL ? src : OVL_TEST_SOURCE_DIR;
+}
+
+static const char *build_dir(void)
+{
+    const char *build = g_getenv("JOBCAST_BUILD_DIR");
+    return build != NULL ? build : OVL_TEST_BUILD_DIR;
+}
+
+/* A card and the strings it points to that the parser does not own. */
+typedef struct {
+    OvlCardSpec spec;
+    char *pay; /* owned */
+    char *url; /* owned */
+} Sample;
+
+static void sample_free(gpointer data)
+{
+    Sample *s = data;
+    g_free(s->pay);
+    g_free(s->url);
+    g_free(s);
+}
+
+/* The card of every sample posting, with stable apply links; strings borrowed from *keep. */
+static GPtrArray *sample_specs(JsonParser **keep)
+{
+    g_autofree char *path = g_build_filename(source_dir(), "data", "postings.json", NULL);
+    *keep = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    g_assert_true(json_parser_load_from_file(*keep, path, &error));
+    JsonArray *list =
+        json_object_get_array_member(json_node_get_object(json_parser_get_root(*keep)), "postings");
+    GPtrArray *out = g_ptr_array_new_with_free_func(sample_free);
+    for (guint i = 0; i < json_array_get_length(list); i++) {
+        JsonObject *o = json_array_get_object_element(list, i);
+        Sample *s = g_new0(Sample, 1);
+        s->pay = jc_format_pay(json_object_get_double_member(o, "pay_min"),
+                               json_object_get_double_member(o, "pay_max"),
+                               json_object_get_string_member(o, "pay_unit"));
+        s->url = g_strdup_printf("http://127.0.0.1:8080/a/%u", i + 1);
+        s->spec = (OvlCardSpec){
+            .title = json_object_get_string_member(o, "title"),
+            .employer = json_object_get_string_member(o, "company"),
+            .pay = s->pay,
+            .place = json_object_get_string_member(o, "location"),
+            .headcount = (int)json_object_get_int_member(o, "headcount"),
+            .apply_url = s->url,
+        };
+        g_ptr_array_add(out, s);
+    }
+    return out;
+}
+
+/* The composition's rectangles painted in order on a transparent w x h surface. */
+static cairo_surface_t *compose(GstVideoOverlayComposition *comp, int w, int h)
+{
+    cairo_surface_t *frame = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(frame);
+    for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(comp); i++) {
+        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(comp, i);
+        gint x, y;
+        gst_video_overlay_rectangle_get_render_rectangle(rect, &x, &y, NULL, NULL);
+        GstBuffer *buf = gst_video_overlay_rectangle_get_pixels_unscaled_argb(
+            rect, GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
+        GstVideoMeta *meta = gst_buffer_get_video_meta(buf);
+        GstMapInfo map;
+        g_assert_true(gst_buffer_map(buf, &map, GST_MAP_READ));
+        cairo_surface_t *s = cairo_image_surface_create_for_data(
+            map.data + meta->offset[0], CAIRO_FORMAT_ARGB32, (int)meta->width, (int)meta->height,
+            meta->stride[0]);
+        cairo_set_source_surface(cr, s, x, y);
+        cairo_paint(cr);
+        cairo_surface_destroy(s);
+        gst_buffer_unmap(buf, &map);
+    }
+    cairo_destroy(cr);
+    cairo_surface_flush(frame);
+    return frame;
+}
+
+/* Pixels (per million) of a and b that differ beyond the tolerance; -1 on a size mismatch. */
+static long diff_ppm(cairo_surface_t *a, cairo_surface_t *b)
+{
+    int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+    if (w != cairo_image_surface_get_width(b) || h != cairo_image_surface_get_height(b))
+        return -1;
+    long bad = 0;
+    for (int y = 0; y < h; y++) {
+        const guint8 *pa = cairo_image_surface_get_data(a) + y * cairo_image_surface_get_stride(a);
+        const guint8 *pb = cairo_image_surface_get_data(b) + y * cairo_image_surface_get_stride(b);
+        for (int x = 0; x < 4 * w; x += 4) {
+            for (int c = 0; c < 4; c++) {
+                if (abs(pa[x + c] - pb[x + c]) > CHANNEL_TOLERANCE) {
+                    bad++;
+                    break;
+                }
+            }
+        }
+    }
+    return (long)(bad * 1000000 / ((long)w * h));
+}
+
+static void check_layout(int w, int h)
+{
+    JsonParser *parser = NULL;
+    g_autoptr(GPtrArray) specs = sample_specs(&parser);
+    gboolean update = g_getenv("JOBCAST_UPDATE_GOLDEN") != NULL;
+    g_autofree char *dir = g_build_filename(source_dir(), "tests", "data", "golden", NULL);
+    g_autofree char *shots = g_build_filename(build_dir(), "screenshots", NULL);
+    int failures = 0;
+    for (guint i = 0; i < specs->len; i++) {
+        g_autoptr(GError) error = NULL;
+        GstVideoOverlayComposition *comp =
+            ovl_card_render(&((Sample *)specs->pdata[i])->spec, w, h, NULL, &error);
+        g_assert_no_error(error);
+        cairo_surface_t *got = compose(comp, w, h);
+        gst_video_overlay_composition_unref(comp);
+        g_autofree char *name = g_strdup_printf("%dx%d-%02u.png", w, h, i + 1);
+        g_autofree char *golden = g_build_filename(dir, name, NULL);
+        if (update) {
+            g_mkdir_with_parents(dir, 0755);
+            g_assert_cmpint(cairo_surface_write_to_png(got, golden), ==, CAIRO_STATUS_SUCCESS);
+        } else {
+            cairo_surface_t *want = cairo_image_surface_create_from_png(golden);
+            g_assert_cmpint(cairo_surface_status(want), ==, CAIRO_STATUS_SUCCESS);
+            long ppm = diff_ppm(got, want);
+            if (ppm < 0 || ppm > MAX_DIFF_PPM) {
+                g_autofree char *shot_name = g_strdup_printf("golden-%s", name);
+                g_autofree char *shot = g_build_filename(shots, shot_name, NULL);
+                g_mkdir_with_parents(shots, 0755);
+                cairo_surface_write_to_png(got, shot);
+                g_printerr("%s: %ld ppm differ (see %s)\n", name, ppm, shot);
+                failures++;
+            }
+            cairo_surface_destroy(want);
+        }
+        cairo_surface_destroy(got);
+    }
+    g_object_unref(parser);
+    g_assert_cmpint(failures, ==, 0);
+}
+
+static void test_720p(void)
+{
+    check_layout(1280, 720);
+}
+
+static void test_1080p(void)
+{
+    check_layout(1920, 1080);
+}
+
+static void test_720x1280(void)
+{
+    check_layout(720, 1280);
+}
+
+static void test_1080x1920(void)
+{
+    check_layout(1080, 1920);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    add_test("/overlay/golden/1280x720", test_720p);
+    add_test("/overlay/golden/1920x1080", test_1080p);
+    add_test("/overlay/golden/720x1280", test_720x1280);
+    add_test("/overlay/golden/1080x1920", test_1080x1920);
+    int rc = g_test_run();
+    pango_cairo_font_map_set_default(NULL);
+    if (gst_is_initialized())
+        gst_deinit();
+    return rc;
+}
