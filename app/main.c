@@ -37,6 +37,10 @@ typedef struct {
     char *token;               /* owned: the producers' bearer token for this run */
     char *on_air_url;          /* owned: apply URL of what is on air, NULL when nothing */
     guint seeded;              /* sample postings inserted into an empty database */
+    guint scene_timer;         /* GSource id: a throttled counter update is waiting */
+    OvlScene *pending_scene;   /* owned: the newest scene not yet submitted, or NULL */
+    char *scene_sig;           /* owned: scene_signature() of the newest scene */
+    gint64 scene_sent_us;      /* monotonic time of the last submit */
     guint status_timer;        /* GSource id: publishes the streamer's status once a second */
     gboolean stopping;
     int exit_code;
@@ -50,27 +54,83 @@ static GstVideoOverlayComposition *overlay_for_frame(gpointer data)
 }
 
 /* Main thread: control says what is on air; the render worker turns it into pixels. */
+/* Main thread: control says what is on air (the banner's apply URL); the picture follows from
+ * on_scene, which control calls right after. */
 static void on_air(const CtlPosting *posting, const char *apply_url, gpointer data)
 {
     App *app = data;
     g_free(app->on_air_url);
     app->on_air_url = g_strdup(apply_url);
-    g_autoptr(OvlScene) scene = NULL;
-    if (posting == NULL) {
-        scene = ovl_scene_new_empty();
-    } else {
-        g_autofree char *pay = jc_format_pay(posting->pay_min, posting->pay_max, posting->pay_unit);
-        OvlCardSpec spec = {
-            .title = posting->title,
-            .employer = posting->company,
-            .pay = pay,
-            .place = posting->location,
-            .headcount = posting->headcount,
-            .apply_url = apply_url,
-        };
-        scene = ovl_scene_new_card(&spec);
+}
+
+/* Everything in a CtlScene but the sign-up count: when only the count moved, the new scene may
+ * wait a little (the counter must not flicker); anything else goes to air at once. */
+static char *scene_signature(const CtlScene *sc)
+{
+    return g_strdup_printf("%" G_GINT64_FORMAT "|%s|%s|%s|%s|%s|%d|%s",
+                           sc->posting ? sc->posting->id : 0, sc->apply_url ? sc->apply_url : "",
+                           sc->ticker, sc->host_name, sc->host_title, sc->brand, sc->slate,
+                           sc->slate_text);
+}
+
+static OvlScene *build_scene(const CtlScene *sc)
+{
+    OvlSceneExtras extras = {
+        .ticker = sc->ticker,
+        .brand = sc->brand,
+        .host_name = sc->host_name,
+        .host_title = sc->host_title,
+        .slate = sc->slate ? sc->slate_text : NULL,
+    };
+    if (sc->posting == NULL)
+        return ovl_scene_new(NULL, &extras);
+    const CtlPosting *p = sc->posting;
+    g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
+    OvlCardSpec card = {
+        .title = p->title,
+        .employer = p->company,
+        .pay = pay,
+        .place = p->location,
+        .headcount = p->headcount,
+        .apply_url = sc->apply_url,
+        .signups = (gint)MIN(sc->signups, G_MAXINT),
+    };
+    return ovl_scene_new(&card, &extras);
+}
+
+static gboolean submit_pending_scene(gpointer data)
+{
+    App *app = data;
+    app->scene_timer = 0;
+    if (app->pending_scene != NULL) {
+        ovl_renderer_submit(app->renderer, app->pending_scene);
+        g_clear_pointer(&app->pending_scene, ovl_scene_unref);
+        app->scene_sent_us = g_get_monotonic_time();
     }
-    ovl_renderer_submit(app->renderer, scene);
+    return G_SOURCE_REMOVE;
+}
+
+/* Main thread: anything on screen changed. Takes and graphics changes render at once; a burst
+ * of sign-ups updates the counter at most every COUNTER_INTERVAL_MS. */
+#define COUNTER_INTERVAL_MS 500
+static void on_scene(const CtlScene *sc, gpointer data)
+{
+    App *app = data;
+    g_autofree char *sig = scene_signature(sc);
+    gboolean count_only = g_strcmp0(sig, app->scene_sig) == 0;
+    g_free(app->scene_sig);
+    app->scene_sig = g_steal_pointer(&sig);
+    g_clear_pointer(&app->pending_scene, ovl_scene_unref);
+    app->pending_scene = build_scene(sc);
+    gint64 since_ms = (g_get_monotonic_time() - app->scene_sent_us) / 1000;
+    if (!count_only || since_ms >= COUNTER_INTERVAL_MS) {
+        if (app->scene_timer != 0)
+            g_clear_handle_id(&app->scene_timer, g_source_remove);
+        submit_pending_scene(app);
+    } else if (app->scene_timer == 0) {
+        app->scene_timer =
+            g_timeout_add((guint)(COUNTER_INTERVAL_MS - since_ms), submit_pending_scene, app);
+    }
 }
 
 static void begin_stop(App *app, const char *why)
@@ -163,6 +223,8 @@ static gboolean start_control(App *app, GError **error)
         .store = app->store,
         .on_air = on_air,
         .on_air_data = app,
+        .on_scene = on_scene,
+        .on_scene_data = app,
         .admin_host = app->cfg->admin_host,
         .admin_port = app->cfg->admin_port,
         .trusted_proxies = (const char *const *)app->cfg->trusted_proxies,
@@ -284,6 +346,10 @@ static void app_clear(App *app)
 {
     if (app->status_timer != 0)
         g_source_remove(app->status_timer);
+    if (app->scene_timer != 0)
+        g_source_remove(app->scene_timer);
+    g_clear_pointer(&app->pending_scene, ovl_scene_unref);
+    g_free(app->scene_sig);
     if (app->control != NULL)
         ctl_control_set_preview_func(app->control, NULL, NULL);
     str_pipeline_free(app->pipeline);
