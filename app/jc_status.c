@@ -76,6 +76,8 @@ static void add_recording(JsonBuilder *b, const StrStatus *s)
         json_builder_add_null_value(b);
     json_builder_set_member_name(b, "bytes");
     json_builder_add_int_value(b, (gint64)s->recording.bytes);
+    json_builder_set_member_name(b, "free_mb");
+    json_builder_add_int_value(b, (gint64)s->recording.free_mb);
     json_builder_end_object(b);
 }
 

@@ -24,7 +24,10 @@ function(jc_add_gtest target)
 execute_process(COMMAND \"${CMAKE_COMMAND}\" -E env ${JC_TEST_ENV} \"$<TARGET_FILE:${target}>\" -l
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
+    # Listing failed (e.g. a leak under ASan): a failing test in its place, never silence.
     add_test(\"${target}-cannot-list-tests\" \"$<TARGET_FILE:${target}>\" -l)
+    set_tests_properties(\"${target}-cannot-list-tests\" PROPERTIES
+        LABELS \"${ARG_LABELS}\" ENVIRONMENT \"${JC_TEST_ENV}\")
 else()
     string(REPLACE \"\\n\" \";\" lines \"\${out}\")
     foreach(path IN LISTS lines)

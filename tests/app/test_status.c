@@ -13,6 +13,7 @@ static StrStatus *sample(void)
     s->recording.path = g_strdup("/data/recordings/show.mp4");
     s->recording.state = "recording";
     s->recording.bytes = 1000;
+    s->recording.free_mb = 51200;
     s->outputs = g_ptr_array_new();
     StrOutputStatus *o = g_new0(StrOutputStatus, 1);
     o->uri = g_strdup("rtmp://push.example.com/live/***");
@@ -48,6 +49,7 @@ static void test_fields(void)
     g_assert_true(json_object_get_null_member(in, "error"));
     JsonObject *rec = json_object_get_object_member(o, "recording");
     g_assert_cmpstr(json_object_get_string_member(rec, "path"), ==, "/data/recordings/show.mp4");
+    g_assert_cmpint(json_object_get_int_member(rec, "free_mb"), ==, 51200);
     JsonArray *outs = json_object_get_array_member(o, "outputs");
     g_assert_cmpuint(json_array_get_length(outs), ==, 1);
     JsonObject *out = json_array_get_object_element(outs, 0);

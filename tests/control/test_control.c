@@ -9,10 +9,10 @@
 
 #include "ctl_control.h"
 #include "ctl_store.h"
+#include "ctl_test.h"
 #include "jc_error.h"
 
 #define TOKEN "test-producer-token"
-#define WAIT_MS 10000
 
 typedef struct {
     char *dir;           /* owned: temp dir */
@@ -58,14 +58,7 @@ static void setup(Fixture *f, gconstpointer data)
     f->store = ctl_store_open(f->db_path, &error);
     g_assert_no_error(error);
 
-    g_autofree char *seed_path =
-        g_build_filename(g_getenv("JOBCAST_SOURCE_DIR"), "data", "postings.json", NULL);
-    g_autofree char *seed = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(seed_path, &seed, &len, &error));
-    guint inserted = 0;
-    g_assert_true(ctl_store_seed(f->store, seed, len, &inserted, &error));
-    g_assert_cmpuint(inserted, >, 2);
+    g_assert_cmpuint(ctl_test_seed(f->store), >, 2);
 
     f->control = start_control(f, 0, &error);
     g_assert_no_error(error);
@@ -80,116 +73,24 @@ static void teardown(Fixture *f, gconstpointer data)
     g_clear_object(&f->soup);
     ctl_control_free(f->control);
     ctl_store_close(f->store);
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-        g_autofree char *p = g_strconcat(f->db_path, suffixes[i], NULL);
-        g_unlink(p);
-    }
-    g_rmdir(f->dir);
+    ctl_test_remove_dir(f->dir);
     g_free(f->db_path);
     g_free(f->dir);
     g_free(f->on_air_url);
 }
 
-/* ---- running the loop ---- */
-
-static gboolean timed_out(gpointer data)
-{
-    *(gboolean *)data = TRUE;
-    return G_SOURCE_REMOVE;
-}
-
-/* Iterates the default context until *flag is TRUE; fails the test after WAIT_MS. */
-static void spin_until(const gboolean *flag)
-{
-    gboolean expired = FALSE;
-    guint id = g_timeout_add(WAIT_MS, timed_out, &expired);
-    while (!*flag && !expired)
-        g_main_context_iteration(NULL, TRUE);
-    if (!expired)
-        g_source_remove(id);
-    g_assert_false(expired);
-}
-
-/* Lets the loop run for ms (to show that something does NOT happen). */
-static void spin_for(guint ms)
-{
-    gboolean expired = FALSE;
-    g_timeout_add(ms, timed_out, &expired);
-    while (!expired)
-        g_main_context_iteration(NULL, TRUE);
-}
-
 /* ---- HTTP helpers ---- */
-
-typedef struct {
-    gboolean done;
-    GBytes *body;
-    GError *error;
-} Pending;
-
-static void read_done(GObject *src, GAsyncResult *res, gpointer data)
-{
-    Pending *p = data;
-    p->body = soup_session_send_and_read_finish(SOUP_SESSION(src), res, &p->error);
-    p->done = TRUE;
-}
-
-static char *url_for(Fixture *f, const char *path)
-{
-    return g_strdup_printf("http://127.0.0.1:%d%s", f->port, path);
-}
-
-/* Sends msg (redirects not followed) and returns the body as a string. (transfer full) */
-static char *send(Fixture *f, SoupMessage *msg)
-{
-    soup_message_add_flags(msg, SOUP_MESSAGE_NO_REDIRECT);
-    Pending p = {0};
-    soup_session_send_and_read_async(f->soup, msg, G_PRIORITY_DEFAULT, NULL, read_done, &p);
-    spin_until(&p.done);
-    g_assert_no_error(p.error);
-    gsize len = 0;
-    const char *data = g_bytes_get_data(p.body, &len);
-    char *text = g_strndup(data, len);
-    g_bytes_unref(p.body);
-    return text;
-}
-
-static SoupMessage *get_msg(Fixture *f, const char *path)
-{
-    g_autofree char *url = url_for(f, path);
-    return soup_message_new("GET", url);
-}
-
-static SoupMessage *post_msg(Fixture *f, const char *path, const char *type, const char *body,
-                             gsize len)
-{
-    g_autofree char *url = url_for(f, path);
-    SoupMessage *msg = soup_message_new("POST", url);
-    g_autoptr(GBytes) bytes = g_bytes_new(body, len);
-    soup_message_set_request_body_from_bytes(msg, type, bytes);
-    return msg;
-}
-
-static JsonObject *parse_object(const char *text, JsonParser *parser)
-{
-    g_autoptr(GError) error = NULL;
-    g_assert_true(json_parser_load_from_data(parser, text, -1, &error));
-    g_assert_no_error(error);
-    JsonNode *root = json_parser_get_root(parser);
-    g_assert_true(JSON_NODE_HOLDS_OBJECT(root));
-    return json_node_get_object(root);
-}
 
 /* POSTs a JSON apply body; returns the status and the parsed reply in parser. */
 static guint apply_json(Fixture *f, const char *body, JsonParser *parser, JsonObject **reply)
 {
-    g_autoptr(SoupMessage) msg = post_msg(f, "/api/apply", "application/json", body, strlen(body));
-    g_autofree char *text = send(f, msg);
+    g_autoptr(SoupMessage) msg =
+        ctl_test_post(f->port, "/api/apply", "application/json", body, strlen(body));
+    g_autofree char *text = ctl_test_http_text(f->soup, msg);
     const char *type =
         soup_message_headers_get_content_type(soup_message_get_response_headers(msg), NULL);
     g_assert_cmpstr(type, ==, "application/json");
-    *reply = parse_object(text, parser);
+    *reply = ctl_test_parse_object(text, parser);
     return soup_message_get_status(msg);
 }
 
@@ -211,28 +112,29 @@ static gint64 count_rows(Fixture *f, const char *where)
 
 static void test_healthz_before_ready(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) msg = get_msg(f, "/healthz");
-    g_autofree char *body = send(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/healthz", NULL);
+    g_autofree char *body = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 503);
     g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_cmpstr(json_object_get_string_member(parse_object(body, parser), "status"), ==,
-                    "starting");
+    g_assert_cmpstr(json_object_get_string_member(ctl_test_parse_object(body, parser), "status"),
+                    ==, "starting");
 }
 
 static void test_healthz_ready(Fixture *f, gconstpointer data)
 {
     ctl_control_set_pipeline_ready(f->control, TRUE);
-    g_autoptr(SoupMessage) msg = get_msg(f, "/healthz");
-    g_autofree char *body = send(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/healthz", NULL);
+    g_autofree char *body = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_cmpstr(json_object_get_string_member(parse_object(body, parser), "status"), ==, "ok");
+    g_assert_cmpstr(json_object_get_string_member(ctl_test_parse_object(body, parser), "status"),
+                    ==, "ok");
 }
 
 static void test_static_and_not_found(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) css = get_msg(f, "/static/apply.css");
-    g_autofree char *body = send(f, css);
+    g_autoptr(SoupMessage) css = ctl_test_get(f->port, "/static/apply.css", NULL);
+    g_autofree char *body = ctl_test_http_text(f->soup, css);
     g_assert_cmpuint(soup_message_get_status(css), ==, 200);
     g_assert_cmpstr(
         soup_message_headers_get_content_type(soup_message_get_response_headers(css), NULL), ==,
@@ -248,8 +150,8 @@ static void test_static_and_not_found(Fixture *f, gconstpointer data)
                              "/a/abc",
                              "/a/1/other"};
     for (gsize i = 0; i < G_N_ELEMENTS(missing); i++) {
-        g_autoptr(SoupMessage) msg = get_msg(f, missing[i]);
-        g_autofree char *page = send(f, msg);
+        g_autoptr(SoupMessage) msg = ctl_test_get(f->port, missing[i], NULL);
+        g_autofree char *page = ctl_test_http_text(f->soup, msg);
         g_assert_cmpuint(soup_message_get_status(msg), ==, 404);
         g_assert_null(strstr(page, "\"postings\""));
     }
@@ -350,9 +252,9 @@ static void test_apply_unknown_posting(Fixture *f, gconstpointer data)
 static void test_apply_form_303(Fixture *f, gconstpointer data)
 {
     const char body[] = "posting_id=3&name=%E7%8E%8B%E4%BA%94&phone=138+0000+2222&consent=on";
-    g_autoptr(SoupMessage) msg =
-        post_msg(f, "/api/apply", "application/x-www-form-urlencoded", body, strlen(body));
-    g_autofree char *text = send(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_post(
+        f->port, "/api/apply", "application/x-www-form-urlencoded", body, strlen(body));
+    g_autofree char *text = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 303);
     const char *location =
         soup_message_headers_get_one(soup_message_get_response_headers(msg), "Location");
@@ -360,21 +262,21 @@ static void test_apply_form_303(Fixture *f, gconstpointer data)
     g_assert_true(g_str_has_prefix(location, "/a/3/thanks?s="));
     g_assert_cmpint(count_rows(f, "posting_id = 3 AND phone = '13800002222'"), ==, 1);
 
-    g_autoptr(SoupMessage) thanks = get_msg(f, location);
-    g_autofree char *page = send(f, thanks);
+    g_autoptr(SoupMessage) thanks = ctl_test_get(f->port, location, NULL);
+    g_autofree char *page = ctl_test_http_text(f->soup, thanks);
     g_assert_cmpuint(soup_message_get_status(thanks), ==, 200);
     g_assert_nonnull(strstr(page, "报名成功"));
     g_assert_nonnull(strstr(page, "一个工作日内"));
 
     /* Again: a duplicate, and the page says it was already received. */
-    g_autoptr(SoupMessage) again =
-        post_msg(f, "/api/apply", "application/x-www-form-urlencoded", body, strlen(body));
-    g_autofree char *text2 = send(f, again);
+    g_autoptr(SoupMessage) again = ctl_test_post(
+        f->port, "/api/apply", "application/x-www-form-urlencoded", body, strlen(body));
+    g_autofree char *text2 = ctl_test_http_text(f->soup, again);
     g_assert_cmpuint(soup_message_get_status(again), ==, 303);
     const char *loc2 =
         soup_message_headers_get_one(soup_message_get_response_headers(again), "Location");
-    g_autoptr(SoupMessage) thanks2 = get_msg(f, loc2);
-    g_autofree char *page2 = send(f, thanks2);
+    g_autoptr(SoupMessage) thanks2 = ctl_test_get(f->port, loc2, NULL);
+    g_autofree char *page2 = ctl_test_http_text(f->soup, thanks2);
     g_assert_nonnull(strstr(page2, "已经"));
     g_assert_null(strstr(page2, "报名成功"));
 }
@@ -382,9 +284,9 @@ static void test_apply_form_303(Fixture *f, gconstpointer data)
 static void test_apply_form_invalid_keeps_values(Fixture *f, gconstpointer data)
 {
     const char body[] = "posting_id=3&name=%3Cb%3E%E7%8E%8B&phone=123&consent=on";
-    g_autoptr(SoupMessage) msg =
-        post_msg(f, "/api/apply", "application/x-www-form-urlencoded", body, strlen(body));
-    g_autofree char *page = send(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_post(
+        f->port, "/api/apply", "application/x-www-form-urlencoded", body, strlen(body));
+    g_autofree char *page = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 400);
     g_assert_nonnull(strstr(page, "value=\"&lt;b&gt;王\""));
     g_assert_nonnull(strstr(page, "value=\"123\""));
@@ -396,8 +298,9 @@ static void test_apply_form_invalid_keeps_values(Fixture *f, gconstpointer data)
 static void test_apply_unsupported_type_415(Fixture *f, gconstpointer data)
 {
     const char body[] = "posting_id=3";
-    g_autoptr(SoupMessage) msg = post_msg(f, "/api/apply", "text/plain", body, strlen(body));
-    g_autofree char *text = send(f, msg);
+    g_autoptr(SoupMessage) msg =
+        ctl_test_post(f->port, "/api/apply", "text/plain", body, strlen(body));
+    g_autofree char *text = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 415);
 }
 
@@ -408,15 +311,15 @@ static void test_apply_oversized_413(Fixture *f, gconstpointer data)
         g_string_append_c(body, 'x');
     g_string_append(body, "\",\"phone\":\"13812345678\",\"consent\":true}");
     g_autoptr(SoupMessage) msg =
-        post_msg(f, "/api/apply", "application/json", body->str, body->len);
-    g_autofree char *text = send(f, msg);
+        ctl_test_post(f->port, "/api/apply", "application/json", body->str, body->len);
+    g_autofree char *text = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 413);
     g_string_free(body, TRUE);
     g_assert_cmpint(count_rows(f, "1"), ==, 0);
 
     /* The server is still fine afterwards. */
-    g_autoptr(SoupMessage) health = get_msg(f, "/healthz");
-    g_autofree char *h = send(f, health);
+    g_autoptr(SoupMessage) health = ctl_test_get(f->port, "/healthz", NULL);
+    g_autofree char *h = ctl_test_http_text(f->soup, health);
     g_assert_cmpuint(soup_message_get_status(health), ==, 503);
 }
 
@@ -434,8 +337,8 @@ static gint64 markup_posting_id(Fixture *f)
 static void test_page_escapes_markup(Fixture *f, gconstpointer data)
 {
     g_autofree char *path = g_strdup_printf("/a/%" G_GINT64_FORMAT, markup_posting_id(f));
-    g_autoptr(SoupMessage) msg = get_msg(f, path);
-    g_autofree char *page = send(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, path, NULL);
+    g_autofree char *page = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     SoupMessageHeaders *h = soup_message_get_response_headers(msg);
     g_assert_cmpstr(soup_message_headers_get_one(h, "Content-Type"), ==,
@@ -463,8 +366,8 @@ static void test_page_escapes_markup(Fixture *f, gconstpointer data)
 
 static void test_page_unknown_404(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) msg = get_msg(f, "/a/424242");
-    g_autofree char *page = send(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/a/424242", NULL);
+    g_autofree char *page = ctl_test_http_text(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 404);
     g_assert_nonnull(strstr(page, "<html lang=\"zh-CN\">"));
 }
@@ -489,135 +392,66 @@ static void test_apply_client_gone(Fixture *f, gconstpointer data)
     g_assert_no_error(error);
     g_assert_true(g_io_stream_close(G_IO_STREAM(conn), NULL, &error));
     for (int i = 0; i < 50 && count_rows(f, "posting_id = 4") == 0; i++)
-        spin_for(20);
+        ctl_test_spin_for(20);
     g_assert_cmpint(count_rows(f, "posting_id = 4"), ==, 1);
-    spin_for(50);
+    ctl_test_spin_for(50);
 
-    g_autoptr(SoupMessage) health = get_msg(f, "/healthz");
-    g_autofree char *h = send(f, health);
+    g_autoptr(SoupMessage) health = ctl_test_get(f->port, "/healthz", NULL);
+    g_autofree char *h = ctl_test_http_text(f->soup, health);
     g_assert_cmpuint(soup_message_get_status(health), ==, 503);
 }
 
 /* ---- WebSocket ---- */
 
-typedef struct {
-    gboolean done;
-    SoupWebsocketConnection *ws; /* owned */
-    GError *error;               /* owned */
-    GQueue messages;             /* owned char* */
-} Ws;
-
-static void ws_message(SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+/* The next message of w; *node holds it (transfer full). */
+static JsonObject *ws_next(CtlTestWs *w, JsonNode **node)
 {
-    Ws *w = data;
-    gsize len = 0;
-    const char *text = g_bytes_get_data(message, &len);
-    g_queue_push_tail(&w->messages, g_strndup(text, len));
-}
-
-static void ws_connected(GObject *src, GAsyncResult *res, gpointer data)
-{
-    Ws *w = data;
-    w->ws = soup_session_websocket_connect_finish(SOUP_SESSION(src), res, &w->error);
-    if (w->ws != NULL)
-        g_signal_connect(w->ws, "message", G_CALLBACK(ws_message), w);
-    w->done = TRUE;
+    *node = ctl_test_ws_next(w);
+    return json_node_get_object(*node);
 }
 
 /* Opens /api/control with the given Authorization / Cookie / Origin (each may be NULL);
- * returns the HTTP status of the handshake (101 on success, w->ws set). */
-static guint ws_open(Fixture *f, Ws *w, const char *authorization, const char *cookie,
+ * returns the HTTP status of the handshake (101 on success, (*w)->ws set). */
+static guint ws_open(Fixture *f, CtlTestWs **w, const char *authorization, const char *cookie,
                      const char *origin)
 {
-    memset(w, 0, sizeof *w);
-    g_queue_init(&w->messages);
-    g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d/api/control", f->port);
-    g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
-    SoupMessageHeaders *h = soup_message_get_request_headers(msg);
-    if (authorization != NULL)
-        soup_message_headers_replace(h, "Authorization", authorization);
-    if (cookie != NULL)
-        soup_message_headers_replace(h, "Cookie", cookie);
-    soup_session_websocket_connect_async(f->soup, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL,
-                                         ws_connected, w);
-    spin_until(&w->done);
-    return soup_message_get_status(msg);
+    *w = ctl_test_ws_connect(f->soup, f->port, authorization, cookie, origin);
+    return (*w)->status;
 }
 
-static void ws_close(Ws *w)
+static CtlTestWs *ws_producer(Fixture *f)
 {
-    if (w->ws != NULL) {
-        g_signal_handlers_disconnect_by_data(w->ws, w);
-        if (soup_websocket_connection_get_state(w->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-            soup_websocket_connection_close(w->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-        g_clear_object(&w->ws);
-    }
-    g_clear_error(&w->error);
-    g_queue_clear_full(&w->messages, g_free);
-}
-
-static gboolean has_message(gpointer data)
-{
-    return !g_queue_is_empty(&((Ws *)data)->messages);
-}
-
-/* The next message, parsed into parser. */
-static JsonObject *ws_next(Ws *w, JsonParser *parser)
-{
-    gboolean expired = FALSE;
-    guint id = g_timeout_add(WAIT_MS, timed_out, &expired);
-    while (!has_message(w) && !expired)
-        g_main_context_iteration(NULL, TRUE);
-    if (!expired)
-        g_source_remove(id);
-    g_assert_false(expired);
-    g_autofree char *text = g_queue_pop_head(&w->messages);
-    return parse_object(text, parser);
-}
-
-static Ws *ws_producer(Fixture *f)
-{
-    Ws *w = g_new0(Ws, 1);
-    g_assert_cmpuint(ws_open(f, w, "Bearer " TOKEN, NULL, NULL), ==, 101);
-    g_assert_no_error(w->error);
-    g_assert_nonnull(w->ws);
-    return w;
-}
-
-static void ws_free(Ws *w)
-{
-    ws_close(w);
-    g_free(w);
+    return ctl_test_ws_producer(f->soup, f->port, "Bearer " TOKEN);
 }
 
 static void test_ws_no_token(Fixture *f, gconstpointer data)
 {
-    Ws w;
+    CtlTestWs *w = NULL;
     g_assert_cmpuint(ws_open(f, &w, NULL, NULL, NULL), ==, 401);
-    g_assert_null(w.ws);
-    g_assert_nonnull(w.error);
-    ws_close(&w);
+    g_assert_null(w->ws);
+    g_assert_nonnull(w->error);
+    ctl_test_ws_free(w);
 }
 
 static void test_ws_wrong_token(Fixture *f, gconstpointer data)
 {
-    Ws w;
+    CtlTestWs *w = NULL;
     g_assert_cmpuint(ws_open(f, &w, "Bearer not-the-token", NULL, NULL), ==, 401);
-    g_assert_null(w.ws);
-    ws_close(&w);
+    g_assert_null(w->ws);
+    ctl_test_ws_free(w);
     /* Almost right is still wrong. */
     g_assert_cmpuint(ws_open(f, &w, "Bearer " TOKEN "x", NULL, NULL), ==, 401);
-    ws_close(&w);
+    ctl_test_ws_free(w);
     g_assert_cmpuint(ws_open(f, &w, "Basic " TOKEN, NULL, NULL), ==, 401);
-    ws_close(&w);
+    ctl_test_ws_free(w);
 }
 
 static void test_ws_take_broadcasts(Fixture *f, gconstpointer data)
 {
     g_assert_cmpint(f->on_air_calls, ==, 1); /* at start-up: the first posting */
     g_assert_cmpint(f->on_air_id, ==, 1);
-    Ws *a = ws_producer(f);
-    Ws *b = ws_producer(f);
+    CtlTestWs *a = ws_producer(f);
+    CtlTestWs *b = ws_producer(f);
     soup_websocket_connection_send_text(
         a->ws,
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"show.take\",\"params\":{\"posting_id\":3}}");
@@ -626,8 +460,8 @@ static void test_ws_take_broadcasts(Fixture *f, gconstpointer data)
     gboolean got_result = FALSE;
     gboolean got_note = FALSE;
     for (int i = 0; i < 2; i++) {
-        g_autoptr(JsonParser) parser = json_parser_new();
-        JsonObject *m = ws_next(a, parser);
+        g_autoptr(JsonNode) node = NULL;
+        JsonObject *m = ws_next(a, &node);
         JsonObject *holder = NULL;
         if (json_object_has_member(m, "result")) {
             g_assert_cmpint(json_object_get_int_member(m, "id"), ==, 1);
@@ -643,8 +477,8 @@ static void test_ws_take_broadcasts(Fixture *f, gconstpointer data)
     }
     g_assert_true(got_result && got_note);
 
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *note = ws_next(b, parser);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *note = ws_next(b, &node);
     g_assert_cmpstr(json_object_get_string_member(note, "method"), ==, "on_air.changed");
     g_assert_false(json_object_has_member(note, "id"));
     JsonObject *posting =
@@ -666,20 +500,20 @@ static void test_ws_take_broadcasts(Fixture *f, gconstpointer data)
     soup_websocket_connection_send_text(
         a->ws,
         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"show.take\",\"params\":{\"posting_id\":999}}");
-    g_autoptr(JsonParser) p2 = json_parser_new();
-    JsonObject *err = json_object_get_object_member(ws_next(a, p2), "error");
+    g_autoptr(JsonNode) n2 = NULL;
+    JsonObject *err = json_object_get_object_member(ws_next(a, &n2), "error");
     g_assert_cmpint(json_object_get_int_member(err, "code"), ==, -32004);
     g_assert_cmpint(f->on_air_id, ==, 3);
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
 }
 
 static void test_ws_malformed_message(Fixture *f, gconstpointer data)
 {
-    Ws *a = ws_producer(f);
+    CtlTestWs *a = ws_producer(f);
     soup_websocket_connection_send_text(a->ws, "{oops");
-    g_autoptr(JsonParser) p1 = json_parser_new();
-    JsonObject *m = ws_next(a, p1);
+    g_autoptr(JsonNode) n1 = NULL;
+    JsonObject *m = ws_next(a, &n1);
     g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(m, "error"), "code"),
                     ==, -32700);
     g_assert_true(json_object_get_null_member(m, "id"));
@@ -691,30 +525,30 @@ static void test_ws_malformed_message(Fixture *f, gconstpointer data)
     g_string_append(big, "\"}");
     soup_websocket_connection_send_text(a->ws, big->str);
     g_string_free(big, TRUE);
-    g_autoptr(JsonParser) p2 = json_parser_new();
-    m = ws_next(a, p2);
+    g_autoptr(JsonNode) n2 = NULL;
+    m = ws_next(a, &n2);
     g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(m, "error"), "code"),
                     ==, -32600);
 
     soup_websocket_connection_send_text(
         a->ws, "{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"state.get\"}");
-    g_autoptr(JsonParser) p3 = json_parser_new();
-    m = ws_next(a, p3);
+    g_autoptr(JsonNode) n3 = NULL;
+    m = ws_next(a, &n3);
     g_assert_cmpstr(json_object_get_string_member(m, "id"), ==, "s");
     JsonObject *result = json_object_get_object_member(m, "result");
     g_assert_cmpint(
         json_object_get_int_member(json_object_get_object_member(result, "on_air"), "id"), ==, 1);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(result, "postings")), >, 2);
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 static void test_ws_unknown_method(Fixture *f, gconstpointer data)
 {
-    Ws *a = ws_producer(f);
+    CtlTestWs *a = ws_producer(f);
     soup_websocket_connection_send_text(a->ws,
                                         "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"show.fly\"}");
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *m = ws_next(a, parser);
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *m = ws_next(a, &node);
     g_assert_cmpint(json_object_get_int_member(m, "id"), ==, 4);
     g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(m, "error"), "code"),
                     ==, -32601);
@@ -722,16 +556,16 @@ static void test_ws_unknown_method(Fixture *f, gconstpointer data)
     soup_websocket_connection_send_text(a->ws, "{\"jsonrpc\":\"2.0\",\"method\":\"show.fly\"}");
     soup_websocket_connection_send_text(
         a->ws, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"postings.list\"}");
-    g_autoptr(JsonParser) p2 = json_parser_new();
-    m = ws_next(a, p2);
+    g_autoptr(JsonNode) n2 = NULL;
+    m = ws_next(a, &n2);
     g_assert_cmpint(json_object_get_int_member(m, "id"), ==, 5);
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 static void test_ws_signup_broadcast(Fixture *f, gconstpointer data)
 {
-    Ws *a = ws_producer(f);
-    spin_for(20);
+    CtlTestWs *a = ws_producer(f);
+    ctl_test_spin_for(20);
     g_autoptr(JsonParser) parser = json_parser_new();
     JsonObject *reply = NULL;
     g_assert_cmpuint(apply_json(f,
@@ -739,8 +573,8 @@ static void test_ws_signup_broadcast(Fixture *f, gconstpointer data)
                                 "\"consent\":true}",
                                 parser, &reply),
                      ==, 201);
-    g_autoptr(JsonParser) p2 = json_parser_new();
-    JsonObject *note = ws_next(a, p2);
+    g_autoptr(JsonNode) n2 = NULL;
+    JsonObject *note = ws_next(a, &n2);
     g_assert_cmpstr(json_object_get_string_member(note, "method"), ==, "signup.created");
     JsonObject *params = json_object_get_object_member(note, "params");
     g_assert_cmpint(json_object_get_int_member(params, "posting_id"), ==, 5);
@@ -757,27 +591,27 @@ static void test_ws_signup_broadcast(Fixture *f, gconstpointer data)
                                 "\"consent\":true}",
                                 p3, &reply),
                      ==, 200);
-    spin_for(100);
+    ctl_test_spin_for(100);
     g_assert_true(g_queue_is_empty(&a->messages));
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 /* ---- login, cookie, origin ---- */
 
 static void test_login_cookie_and_origin(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) bad = get_msg(f, "/login?token=nope");
-    g_autofree char *bad_page = send(f, bad);
+    g_autoptr(SoupMessage) bad = ctl_test_get(f->port, "/login?token=nope", NULL);
+    g_autofree char *bad_page = ctl_test_http_text(f->soup, bad);
     g_assert_cmpuint(soup_message_get_status(bad), ==, 401);
     g_assert_null(
         soup_message_headers_get_one(soup_message_get_response_headers(bad), "Set-Cookie"));
 
-    g_autoptr(SoupMessage) anon = get_msg(f, "/control");
-    g_autofree char *anon_page = send(f, anon);
+    g_autoptr(SoupMessage) anon = ctl_test_get(f->port, "/control", NULL);
+    g_autofree char *anon_page = ctl_test_http_text(f->soup, anon);
     g_assert_cmpuint(soup_message_get_status(anon), ==, 303);
 
-    g_autoptr(SoupMessage) login = get_msg(f, "/login?token=" TOKEN);
-    g_autofree char *login_page = send(f, login);
+    g_autoptr(SoupMessage) login = ctl_test_get(f->port, "/login?token=" TOKEN, NULL);
+    g_autofree char *login_page = ctl_test_http_text(f->soup, login);
     g_assert_cmpuint(soup_message_get_status(login), ==, 303);
     SoupMessageHeaders *h = soup_message_get_response_headers(login);
     g_assert_cmpstr(soup_message_headers_get_one(h, "Location"), ==, "/control");
@@ -789,36 +623,36 @@ static void test_login_cookie_and_origin(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(set_cookie, "Max-Age=43200"));
     g_autofree char *cookie = g_strndup(set_cookie, strcspn(set_cookie, ";"));
 
-    g_autoptr(SoupMessage) page = get_msg(f, "/control");
+    g_autoptr(SoupMessage) page = ctl_test_get(f->port, "/control", NULL);
     soup_message_headers_replace(soup_message_get_request_headers(page), "Cookie", cookie);
-    g_autofree char *html = send(f, page);
+    g_autofree char *html = ctl_test_http_text(f->soup, page);
     g_assert_cmpuint(soup_message_get_status(page), ==, 200);
 
-    g_autoptr(SoupMessage) forged = get_msg(f, "/control");
+    g_autoptr(SoupMessage) forged = ctl_test_get(f->port, "/control", NULL);
     soup_message_headers_replace(soup_message_get_request_headers(forged), "Cookie",
                                  "jobcast_session=0000");
-    g_autofree char *forged_page = send(f, forged);
+    g_autofree char *forged_page = ctl_test_http_text(f->soup, forged);
     g_assert_cmpuint(soup_message_get_status(forged), ==, 303);
 
     /* The browser's WebSocket: cookie plus its own origin works... */
     g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
-    Ws w;
+    CtlTestWs *w = NULL;
     g_assert_cmpuint(ws_open(f, &w, NULL, cookie, origin), ==, 101);
-    g_assert_nonnull(w.ws);
-    soup_websocket_connection_send_text(w.ws,
+    g_assert_nonnull(w->ws);
+    soup_websocket_connection_send_text(w->ws,
                                         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"state.get\"}");
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_true(json_object_has_member(ws_next(&w, parser), "result"));
-    ws_close(&w);
+    g_autoptr(JsonNode) node = NULL;
+    g_assert_true(json_object_has_member(ws_next(w, &node), "result"));
+    ctl_test_ws_free(w);
     /* ...another site's page riding the cookie does not, nor one without an Origin... */
     g_assert_cmpuint(ws_open(f, &w, NULL, cookie, "http://evil.example"), ==, 403);
-    g_assert_null(w.ws);
-    ws_close(&w);
+    g_assert_null(w->ws);
+    ctl_test_ws_free(w);
     g_assert_cmpuint(ws_open(f, &w, NULL, cookie, NULL), ==, 403);
-    ws_close(&w);
+    ctl_test_ws_free(w);
     /* ...and a forged cookie is no credential. */
     g_assert_cmpuint(ws_open(f, &w, NULL, "jobcast_session=0000", origin), ==, 401);
-    ws_close(&w);
+    ctl_test_ws_free(w);
 }
 
 /* ---- start-up ---- */
@@ -853,8 +687,8 @@ static void test_start_port_in_use(Fixture *f, gconstpointer data)
     g_assert_null(second);
     g_assert_error(error, JC_ERROR, JC_ERROR_IO);
     /* The first one still serves. */
-    g_autoptr(SoupMessage) health = get_msg(f, "/healthz");
-    g_autofree char *h = send(f, health);
+    g_autoptr(SoupMessage) health = ctl_test_get(f->port, "/healthz", NULL);
+    g_autofree char *h = ctl_test_http_text(f->soup, health);
     g_assert_cmpuint(soup_message_get_status(health), ==, 503);
 }
 

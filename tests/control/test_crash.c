@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ctl_test.h"
+
 #define ITERATIONS 3
 #define BURST 400
 
@@ -38,14 +40,6 @@ static gboolean flag_set(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static void sleep_loop(guint ms)
-{
-    gboolean done = FALSE;
-    g_timeout_add(ms, flag_set, &done);
-    while (!done)
-        g_main_context_iteration(NULL, TRUE);
-}
-
 /* Starts jobcast on the server's folder and waits until /healthz answers. */
 static void server_start(Server *sv, SoupSession *soup)
 {
@@ -63,7 +57,7 @@ static void server_start(Server *sv, SoupSession *soup)
         g_autoptr(GBytes) body = soup_session_send_and_read(soup, msg, NULL, NULL);
         if (body != NULL && soup_message_get_status(msg) == 200)
             return;
-        sleep_loop(50);
+        ctl_test_spin_for(50);
     }
     g_error("jobcast did not come up on port %d", sv->port);
 }

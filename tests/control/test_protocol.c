@@ -13,10 +13,10 @@
 #include "ctl_control.h"
 #include "ctl_server.h"
 #include "ctl_store.h"
+#include "ctl_test.h"
 #include "jc_error.h"
 
 #define TOKEN "proto-producer-token"
-#define WAIT_MS 10000
 
 typedef struct {
     char *dir;
@@ -83,12 +83,7 @@ static void setup_with(Fixture *f, gboolean admin)
     f->db_path = g_build_filename(f->dir, "jobcast.db", NULL);
     f->store = ctl_store_open(f->db_path, &error);
     g_assert_no_error(error);
-    g_autofree char *seed_path =
-        g_build_filename(g_getenv("JOBCAST_SOURCE_DIR"), "data", "postings.json", NULL);
-    g_autofree char *seed = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(seed_path, &seed, &len, &error));
-    g_assert_true(ctl_store_seed(f->store, seed, len, NULL, &error));
+    ctl_test_seed(f->store);
     f->control = start(f, admin, &error);
     g_assert_no_error(error);
     f->port = ctl_control_port(f->control);
@@ -106,13 +101,7 @@ static void teardown(Fixture *f, gconstpointer data)
     g_clear_object(&f->soup);
     ctl_control_free(f->control);
     ctl_store_close(f->store);
-    g_autoptr(GDir) dir = g_dir_open(f->dir, 0, NULL);
-    const char *name;
-    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-        g_autofree char *file = g_build_filename(f->dir, name, NULL);
-        g_remove(file);
-    }
-    g_rmdir(f->dir);
+    ctl_test_remove_dir(f->dir);
     g_free(f->db_path);
     g_free(f->dir);
     g_free(f->scene_ticker);
@@ -120,115 +109,17 @@ static void teardown(Fixture *f, gconstpointer data)
     g_free(f->scene_host);
 }
 
-/* ---- loop helpers ---- */
-
-static gboolean timed_out(gpointer data)
-{
-    *(gboolean *)data = TRUE;
-    return G_SOURCE_REMOVE;
-}
-
-static void spin_until(const gboolean *flag)
-{
-    gboolean expired = FALSE;
-    guint id = g_timeout_add(WAIT_MS, timed_out, &expired);
-    while (!*flag && !expired)
-        g_main_context_iteration(NULL, TRUE);
-    if (!expired)
-        g_source_remove(id);
-    g_assert_false(expired);
-}
-
 /* ---- WebSocket client ---- */
 
-typedef struct {
-    gboolean done;
-    SoupWebsocketConnection *ws;
-    GError *error;
-    GQueue messages; /* owned JsonNode* */
-    guint status;
-    int next_id;
-} Ws;
-
-static void ws_message(SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+static CtlTestWs *producer(Fixture *f)
 {
-    Ws *w = data;
-    gsize len = 0;
-    const char *text = g_bytes_get_data(message, &len);
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, text, (gssize)len, NULL));
-    g_queue_push_tail(&w->messages, json_node_copy(json_parser_get_root(parser)));
-}
-
-static void ws_connected(GObject *src, GAsyncResult *res, gpointer data)
-{
-    Ws *w = data;
-    w->ws = soup_session_websocket_connect_finish(SOUP_SESSION(src), res, &w->error);
-    if (w->ws != NULL)
-        g_signal_connect(w->ws, "message", G_CALLBACK(ws_message), w);
-    w->done = TRUE;
-}
-
-static Ws *ws_connect(Fixture *f, int port, const char *authorization, const char *cookie,
-                      const char *origin)
-{
-    Ws *w = g_new0(Ws, 1);
-    g_queue_init(&w->messages);
-    g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d/api/control", port);
-    g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
-    SoupMessageHeaders *h = soup_message_get_request_headers(msg);
-    if (authorization != NULL)
-        soup_message_headers_replace(h, "Authorization", authorization);
-    if (cookie != NULL)
-        soup_message_headers_replace(h, "Cookie", cookie);
-    soup_session_websocket_connect_async(f->soup, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL,
-                                         ws_connected, w);
-    spin_until(&w->done);
-    w->status = soup_message_get_status(msg);
-    return w;
-}
-
-static Ws *producer(Fixture *f)
-{
-    Ws *w = ws_connect(f, f->admin_port > 0 ? f->admin_port : f->port, "Bearer " TOKEN, NULL, NULL);
-    g_assert_cmpuint(w->status, ==, 101);
-    return w;
-}
-
-static void ws_free(Ws *w)
-{
-    if (w->ws != NULL) {
-        g_signal_handlers_disconnect_by_data(w->ws, w);
-        if (soup_websocket_connection_get_state(w->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-            soup_websocket_connection_close(w->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-        g_clear_object(&w->ws);
-    }
-    g_clear_error(&w->error);
-    g_queue_clear_full(&w->messages, (GDestroyNotify)json_node_unref);
-    g_free(w);
-}
-
-static gboolean has_message(Ws *w)
-{
-    return !g_queue_is_empty(&w->messages);
-}
-
-/* The next message. (transfer full) */
-static JsonNode *ws_next(Ws *w)
-{
-    gboolean expired = FALSE;
-    guint id = g_timeout_add(WAIT_MS, timed_out, &expired);
-    while (!has_message(w) && !expired)
-        g_main_context_iteration(NULL, TRUE);
-    if (!expired)
-        g_source_remove(id);
-    g_assert_false(expired);
-    return g_queue_pop_head(&w->messages);
+    return ctl_test_ws_producer(f->soup, f->admin_port > 0 ? f->admin_port : f->port,
+                                "Bearer " TOKEN);
 }
 
 /* Sends a request and returns its reply (transfer full); notifications that arrive first stay
  * queued, in order, for notification(). */
-static JsonNode *call(Ws *w, const char *method, const char *params_json)
+static JsonNode *call(CtlTestWs *w, const char *method, const char *params_json)
 {
     int id = ++w->next_id;
     g_autofree char *msg =
@@ -238,7 +129,7 @@ static JsonNode *call(Ws *w, const char *method, const char *params_json)
     GQueue held = G_QUEUE_INIT;
     JsonNode *reply = NULL;
     while (reply == NULL) {
-        JsonNode *m = ws_next(w);
+        JsonNode *m = ctl_test_ws_next(w);
         JsonObject *o = json_node_get_object(m);
         if (json_object_has_member(o, "id") && json_object_get_int_member(o, "id") == id)
             reply = m;
@@ -270,10 +161,10 @@ static gint64 error_code(JsonNode *reply, const char **message)
 }
 
 /* Waits for the notification named method (others before it are dropped). (transfer full) */
-static JsonNode *notification(Ws *w, const char *method)
+static JsonNode *notification(CtlTestWs *w, const char *method)
 {
     for (;;) {
-        JsonNode *m = ws_next(w);
+        JsonNode *m = ctl_test_ws_next(w);
         JsonObject *o = json_node_get_object(m);
         if (!json_object_has_member(o, "id") &&
             g_strcmp0(json_object_get_string_member(o, "method"), method) == 0)
@@ -289,49 +180,13 @@ static JsonObject *params_of(JsonNode *note)
 
 /* ---- HTTP ---- */
 
-typedef struct {
-    gboolean done;
-    GBytes *body;
-    GError *error;
-} Pending;
-
-static void read_done(GObject *src, GAsyncResult *res, gpointer data)
-{
-    Pending *p = data;
-    p->body = soup_session_send_and_read_finish(SOUP_SESSION(src), res, &p->error);
-    p->done = TRUE;
-}
-
-/* (transfer full) body; msg keeps status and headers. */
-static GBytes *http(Fixture *f, SoupMessage *msg)
-{
-    soup_message_add_flags(msg, SOUP_MESSAGE_NO_REDIRECT);
-    Pending p = {0};
-    soup_session_send_and_read_async(f->soup, msg, G_PRIORITY_DEFAULT, NULL, read_done, &p);
-    spin_until(&p.done);
-    g_assert_no_error(p.error);
-    return p.body;
-}
-
-static SoupMessage *get(int port, const char *path, const char *authorization)
-{
-    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%d%s", port, path);
-    SoupMessage *msg = soup_message_new("GET", url);
-    if (authorization != NULL)
-        soup_message_headers_replace(soup_message_get_request_headers(msg), "Authorization",
-                                     authorization);
-    return msg;
-}
-
 static guint apply(Fixture *f, const char *body, const char *xff)
 {
-    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%d/api/apply", f->port);
-    g_autoptr(SoupMessage) msg = soup_message_new("POST", url);
-    g_autoptr(GBytes) bytes = g_bytes_new(body, strlen(body));
-    soup_message_set_request_body_from_bytes(msg, "application/json", bytes);
+    g_autoptr(SoupMessage) msg =
+        ctl_test_post(f->port, "/api/apply", "application/json", body, strlen(body));
     if (xff != NULL)
         soup_message_headers_replace(soup_message_get_request_headers(msg), "X-Forwarded-For", xff);
-    g_autoptr(GBytes) reply = http(f, msg);
+    g_autoptr(GBytes) reply = ctl_test_http(f->soup, msg);
     return soup_message_get_status(msg);
 }
 
@@ -339,7 +194,7 @@ static guint apply(Fixture *f, const char *body, const char *xff)
 
 static void test_state_get_everything(Fixture *f, gconstpointer data)
 {
-    Ws *w = producer(f);
+    CtlTestWs *w = producer(f);
     g_autoptr(JsonNode) r = call(w, "state.get", NULL);
     JsonObject *s = result_of(r);
     static const char *const members[] = {"role",    "on_air",   "postings", "preview", "show",
@@ -354,13 +209,13 @@ static void test_state_get_everything(Fixture *f, gconstpointer data)
     g_assert_cmpint(json_object_get_int_member(first, "version"), ==, 1);
     g_assert_true(json_object_get_null_member(s, "stream"));
     g_assert_cmpint(f->scenes, >=, 1); /* on_scene ran at start-up */
-    ws_free(w);
+    ctl_test_ws_free(w);
 }
 
 static void test_postings_create_validates(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
-    Ws *b = producer(f);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
     struct {
         const char *params;
         const char *field;
@@ -399,7 +254,7 @@ static void test_postings_create_validates(Fixture *f, gconstpointer data)
         g_string_append_c(big, 'x');
     g_string_append(big, "\"}}");
     soup_websocket_connection_send_text(a->ws, big->str);
-    g_autoptr(JsonNode) rb = ws_next(a);
+    g_autoptr(JsonNode) rb = ctl_test_ws_next(a);
     g_assert_true(json_object_get_null_member(json_node_get_object(rb), "id"));
     g_assert_cmpint(error_code(rb, NULL), ==, -32600);
 
@@ -415,14 +270,14 @@ static void test_postings_create_validates(Fixture *f, gconstpointer data)
     g_autoptr(JsonNode) note = notification(b, "posting.changed");
     JsonObject *np = json_object_get_object_member(params_of(note), "posting");
     g_assert_cmpint(json_object_get_int_member(np, "id"), ==, json_object_get_int_member(p, "id"));
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
 }
 
 static void test_postings_update_conflict(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
-    Ws *b = producer(f);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
     g_autoptr(JsonNode) r1 =
         call(a, "postings.update", "{\"posting_id\":2,\"version\":1,\"headcount\":9}");
     JsonObject *p = json_object_get_object_member(result_of(r1), "posting");
@@ -449,14 +304,14 @@ static void test_postings_update_conflict(Fixture *f, gconstpointer data)
         call(a, "postings.search", "{\"query\":\"%\",\"include_archived\":true}");
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(result_of(r6), "postings")),
                      ==, 0);
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
 }
 
 static void test_cue_take_next_clear(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
-    Ws *b = producer(f);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
     g_autoptr(JsonNode) r1 = call(a, "show.cue", "{\"posting_id\":4}");
     g_autoptr(JsonNode) n1 = notification(b, "preview.changed");
     g_assert_cmpint(
@@ -486,14 +341,14 @@ static void test_cue_take_next_clear(Fixture *f, gconstpointer data)
 
     /* Every take is in the as-aired log: 4, 5, 4. */
     g_assert_cmpint(ctl_store_count_as_aired(f->store, NULL), ==, 3);
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
 }
 
 static void test_shows_and_rundown(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
-    Ws *b = producer(f);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
     g_autoptr(JsonNode) r0 = call(a, "rundown.add", "{\"posting_id\":1}");
     g_assert_cmpint(error_code(r0, NULL), ==, -32602); /* no show yet */
     g_autoptr(JsonNode) r1 = call(a, "shows.create", "{\"title\":\"周五夜场\"}");
@@ -529,14 +384,14 @@ static void test_shows_and_rundown(Fixture *f, gconstpointer data)
         json_object_get_object_member(result_of(s2), "show"), "live"));
     g_autoptr(JsonNode) s3 = call(a, "shows.start", NULL);
     g_assert_cmpint(error_code(s3, NULL), ==, -32009);
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
 }
 
 static void test_graphics_and_scene(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
-    Ws *b = producer(f);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
     g_autoptr(JsonNode) r1 = call(a, "graphics.ticker", "{\"text\":\"今日岗位：普工、焊工\"}");
     g_autoptr(JsonNode) n1 = notification(b, "graphics.changed");
     g_assert_cmpstr(json_object_get_string_member(
@@ -558,8 +413,8 @@ static void test_graphics_and_scene(Fixture *f, gconstpointer data)
     g_assert_cmpint(error_code(r8, NULL), ==, -32602);
 
     /* Everything survives a restart of the control. */
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
     ctl_control_free(f->control);
     g_autoptr(GError) error = NULL;
     f->control = start(f, FALSE, &error);
@@ -567,18 +422,18 @@ static void test_graphics_and_scene(Fixture *f, gconstpointer data)
     f->port = ctl_control_port(f->control);
     g_assert_cmpstr(f->scene_layout, ==, "9:16");
     g_assert_true(f->scene_slate);
-    Ws *c = producer(f);
+    CtlTestWs *c = producer(f);
     g_autoptr(JsonNode) st = call(c, "state.get", NULL);
     JsonObject *g = json_object_get_object_member(result_of(st), "graphics");
     g_assert_cmpstr(json_object_get_string_member(g, "brand"), ==, "河东零工直播间");
     g_assert_cmpstr(json_object_get_string_member(g, "theme"), ==, "high-contrast");
-    ws_free(c);
+    ctl_test_ws_free(c);
 }
 
 static void test_rotation_controls(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
-    Ws *b = producer(f);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
     g_autoptr(JsonNode) r0 = call(a, "rotation.start", "{\"dwell_s\":1}");
     g_assert_cmpint(error_code(r0, NULL), ==, -32602); /* below the 5 s minimum */
     g_autoptr(JsonNode) r1 = call(a, "rotation.start", "{\"dwell_s\":5}");
@@ -591,14 +446,14 @@ static void test_rotation_controls(Fixture *f, gconstpointer data)
     g_autoptr(JsonNode) r3 = call(a, "rotation.stop", NULL);
     g_assert_false(json_object_get_boolean_member(
         json_object_get_object_member(result_of(r3), "rotation"), "on"));
-    ws_free(a);
-    ws_free(b);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
 }
 
 /* Rotation moves on by itself and passes over postings whose headcount is filled. */
 static void test_rotation_skips_filled(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
+    CtlTestWs *a = producer(f);
     /* Posting 2 wants one person and gets one. */
     g_autoptr(JsonNode) u = call(a, "postings.update",
                                  "{\"posting_id\":2,\"version\":1,"
@@ -616,17 +471,17 @@ static void test_rotation_skips_filled(Fixture *f, gconstpointer data)
     g_autoptr(JsonNode) n = notification(a, "on_air.changed"); /* after about 5 s */
     JsonObject *on_air = json_object_get_object_member(params_of(n), "on_air");
     g_assert_cmpint(json_object_get_int_member(on_air, "id"), ==, 3);
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 static void test_host_read_only(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
+    CtlTestWs *a = producer(f);
     g_autoptr(JsonNode) r = call(a, "accounts.add", "{\"name\":\"anchor\",\"role\":\"host\"}");
     const char *token = json_object_get_string_member(result_of(r), "token");
     g_assert_cmpuint(strlen(token), ==, 32);
     g_autofree char *authz = g_strconcat("Bearer ", token, NULL);
-    Ws *h = ws_connect(f, f->port, authz, NULL, NULL);
+    CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, authz, NULL, NULL);
     g_assert_cmpuint(h->status, ==, 101);
     g_autoptr(JsonNode) st = call(h, "state.get", NULL);
     g_assert_cmpstr(json_object_get_string_member(result_of(st), "role"), ==, "host");
@@ -640,19 +495,19 @@ static void test_host_read_only(Fixture *f, gconstpointer data)
     /* The host still hears every change. */
     g_autoptr(JsonNode) t = call(a, "show.take", "{\"posting_id\":2}");
     g_autoptr(JsonNode) n = notification(h, "on_air.changed");
-    ws_free(h);
+    ctl_test_ws_free(h);
 
     /* Revoked: the token no longer opens the socket. */
     g_autoptr(JsonNode) rv = call(a, "accounts.revoke", "{\"name\":\"anchor\"}");
-    Ws *h2 = ws_connect(f, f->port, authz, NULL, NULL);
+    CtlTestWs *h2 = ctl_test_ws_connect(f->soup, f->port, authz, NULL, NULL);
     g_assert_cmpuint(h2->status, ==, 401);
-    ws_free(h2);
-    ws_free(a);
+    ctl_test_ws_free(h2);
+    ctl_test_ws_free(a);
 }
 
 static void test_signups_list_export(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
+    CtlTestWs *a = producer(f);
     g_autoptr(CtlPosting) p1 = ctl_store_get_posting(f->store, 1, NULL);
     const char *bodies[] = {
         "{\"posting_id\":1,\"name\":\"=HYPERLINK(\\\"x\\\")\",\"phone\":\"13800000001\","
@@ -680,11 +535,11 @@ static void test_signups_list_export(Fixture *f, gconstpointer data)
     /* CSV for posting 1's employer: BOM, Chinese intact, formula neutralised. */
     g_autofree char *esc = g_uri_escape_string(p1->company, NULL, FALSE);
     g_autofree char *path = g_strdup_printf("/api/export.csv?employer=%s", esc);
-    g_autoptr(SoupMessage) none = get(f->port, path, NULL);
-    g_autoptr(GBytes) b0 = http(f, none);
+    g_autoptr(SoupMessage) none = ctl_test_get(f->port, path, NULL);
+    g_autoptr(GBytes) b0 = ctl_test_http(f->soup, none);
     g_assert_cmpuint(soup_message_get_status(none), ==, 401);
-    g_autoptr(SoupMessage) msg = get(f->port, path, "Bearer " TOKEN);
-    g_autoptr(GBytes) body = http(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, path, "Bearer " TOKEN);
+    g_autoptr(GBytes) body = ctl_test_http(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     gsize len = 0;
     const char *csv = g_bytes_get_data(body, &len);
@@ -702,7 +557,7 @@ static void test_signups_list_export(Fixture *f, gconstpointer data)
     g_assert_cmpstr((const char *)sqlite3_column_text(st, 0), ==, p1->company);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 /* A sign-up counts for the show that was live when the page was opened (the signed ref in the
@@ -710,7 +565,7 @@ static void test_signups_list_export(Fixture *f, gconstpointer data)
  * none counts for what is live now. The same phone signs up once per posting and show. */
 static void test_signup_attributed_to_show(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
+    CtlTestWs *a = producer(f);
     g_autoptr(JsonNode) c = call(a, "shows.create", "{\"title\":\"早场\"}");
     gint64 show =
         json_object_get_int_member(json_object_get_object_member(result_of(c), "show"), "id");
@@ -740,7 +595,7 @@ static void test_signup_attributed_to_show(Fixture *f, gconstpointer data)
     g_assert_cmpint(g_array_index(in_show, gint64, 1), ==, 1);
     g_autoptr(GArray) outside = ctl_store_count_signups_by_posting(f->store, 0, NULL);
     g_assert_cmpint(g_array_index(outside, gint64, 1), ==, 2);
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 static void test_signup_rate_limited(Fixture *f, gconstpointer data)
@@ -761,7 +616,7 @@ static void test_signup_rate_limited(Fixture *f, gconstpointer data)
 
 static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
+    CtlTestWs *a = producer(f);
     g_autoptr(JsonParser) parser = json_parser_new();
     g_assert_true(json_parser_load_from_data(
         parser,
@@ -776,8 +631,8 @@ static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
     g_autoptr(JsonNode) st = call(a, "state.get", NULL);
     g_assert_true(JSON_NODE_HOLDS_OBJECT(json_object_get_member(result_of(st), "stream")));
 
-    g_autoptr(SoupMessage) msg = get(f->port, "/metrics", NULL);
-    g_autoptr(GBytes) body = http(f, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/metrics", NULL);
+    g_autoptr(GBytes) body = ctl_test_http(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     g_autofree char *text = g_strndup(g_bytes_get_data(body, NULL), g_bytes_get_size(body));
     g_assert_nonnull(strstr(text, "jobcast_stream_fps 29.97"));
@@ -785,21 +640,21 @@ static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(text, "jobcast_output_bytes{output=\"rtmp://live.example\"} 1234"));
     g_assert_nonnull(strstr(text, "jobcast_signups_total 0"));
     g_assert_null(strstr(text, "SECRETKEY"));
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 static void test_preview_endpoint(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) m0 = get(f->port, "/api/preview.jpg", "Bearer " TOKEN);
-    g_autoptr(GBytes) b0 = http(f, m0);
+    g_autoptr(SoupMessage) m0 = ctl_test_get(f->port, "/api/preview.jpg", "Bearer " TOKEN);
+    g_autoptr(GBytes) b0 = ctl_test_http(f->soup, m0);
     g_assert_cmpuint(soup_message_get_status(m0), ==, 404); /* no frames yet */
     int calls = 0;
     ctl_control_set_preview_func(f->control, preview_frame, &calls);
-    g_autoptr(SoupMessage) m1 = get(f->port, "/api/preview.jpg", NULL);
-    g_autoptr(GBytes) b1 = http(f, m1);
+    g_autoptr(SoupMessage) m1 = ctl_test_get(f->port, "/api/preview.jpg", NULL);
+    g_autoptr(GBytes) b1 = ctl_test_http(f->soup, m1);
     g_assert_cmpuint(soup_message_get_status(m1), ==, 401);
-    g_autoptr(SoupMessage) m2 = get(f->port, "/api/preview.jpg", "Bearer " TOKEN);
-    g_autoptr(GBytes) b2 = http(f, m2);
+    g_autoptr(SoupMessage) m2 = ctl_test_get(f->port, "/api/preview.jpg", "Bearer " TOKEN);
+    g_autoptr(GBytes) b2 = ctl_test_http(f->soup, m2);
     g_assert_cmpuint(soup_message_get_status(m2), ==, 200);
     SoupMessageHeaders *h = soup_message_get_response_headers(m2);
     g_assert_cmpstr(soup_message_headers_get_content_type(h, NULL), ==, "image/jpeg");
@@ -813,26 +668,26 @@ static void test_admin_listener_split(Fixture *f, gconstpointer data)
 {
     g_assert_cmpint(f->admin_port, >, 0);
     g_assert_cmpint(f->admin_port, !=, f->port);
-    Ws *pub = ws_connect(f, f->port, "Bearer " TOKEN, NULL, NULL);
+    CtlTestWs *pub = ctl_test_ws_connect(f->soup, f->port, "Bearer " TOKEN, NULL, NULL);
     g_assert_cmpuint(pub->status, ==, 404);
-    ws_free(pub);
-    Ws *adm = producer(f); /* on the admin port */
-    ws_free(adm);
+    ctl_test_ws_free(pub);
+    CtlTestWs *adm = producer(f); /* on the admin port */
+    ctl_test_ws_free(adm);
     static const char *const admin_only[] = {"/metrics", "/control", "/login?token=" TOKEN,
                                              "/api/preview.jpg"};
     for (gsize i = 0; i < G_N_ELEMENTS(admin_only); i++) {
-        g_autoptr(SoupMessage) m = get(f->port, admin_only[i], NULL);
-        g_autoptr(GBytes) b = http(f, m);
+        g_autoptr(SoupMessage) m = ctl_test_get(f->port, admin_only[i], NULL);
+        g_autoptr(GBytes) b = ctl_test_http(f->soup, m);
         g_assert_cmpuint(soup_message_get_status(m), ==, 404);
     }
-    g_autoptr(SoupMessage) apply_page = get(f->port, "/a/1", NULL);
-    g_autoptr(GBytes) b1 = http(f, apply_page);
+    g_autoptr(SoupMessage) apply_page = ctl_test_get(f->port, "/a/1", NULL);
+    g_autoptr(GBytes) b1 = ctl_test_http(f->soup, apply_page);
     g_assert_cmpuint(soup_message_get_status(apply_page), ==, 200);
-    g_autoptr(SoupMessage) health = get(f->port, "/healthz", NULL);
-    g_autoptr(GBytes) b2 = http(f, health);
+    g_autoptr(SoupMessage) health = ctl_test_get(f->port, "/healthz", NULL);
+    g_autoptr(GBytes) b2 = ctl_test_http(f->soup, health);
     g_assert_cmpuint(soup_message_get_status(health), ==, 503);
-    g_autoptr(SoupMessage) metrics = get(f->admin_port, "/metrics", NULL);
-    g_autoptr(GBytes) b3 = http(f, metrics);
+    g_autoptr(SoupMessage) metrics = ctl_test_get(f->admin_port, "/metrics", NULL);
+    g_autoptr(GBytes) b3 = ctl_test_http(f->soup, metrics);
     g_assert_cmpuint(soup_message_get_status(metrics), ==, 200);
 }
 
@@ -840,8 +695,8 @@ static void test_login_rate_limited(Fixture *f, gconstpointer data)
 {
     guint last = 0;
     for (int i = 0; i < 11; i++) {
-        g_autoptr(SoupMessage) m = get(f->port, "/login?token=wrong", NULL);
-        g_autoptr(GBytes) b = http(f, m);
+        g_autoptr(SoupMessage) m = ctl_test_get(f->port, "/login?token=wrong", NULL);
+        g_autoptr(GBytes) b = ctl_test_http(f->soup, m);
         last = soup_message_get_status(m);
         if (i < 10)
             g_assert_cmpuint(last, ==, 401);
@@ -851,11 +706,9 @@ static void test_login_rate_limited(Fixture *f, gconstpointer data)
 
 static guint post_login(Fixture *f, const char *body, char **cookie, char **location)
 {
-    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%d/login", f->port);
-    g_autoptr(SoupMessage) msg = soup_message_new("POST", url);
-    g_autoptr(GBytes) bytes = g_bytes_new(body, strlen(body));
-    soup_message_set_request_body_from_bytes(msg, "application/x-www-form-urlencoded", bytes);
-    g_autoptr(GBytes) reply = http(f, msg);
+    g_autoptr(SoupMessage) msg =
+        ctl_test_post(f->port, "/login", "application/x-www-form-urlencoded", body, strlen(body));
+    g_autoptr(GBytes) reply = ctl_test_http(f->soup, msg);
     SoupMessageHeaders *h = soup_message_get_response_headers(msg);
     *cookie = g_strdup(soup_message_headers_get_one(h, "Set-Cookie"));
     *location = g_strdup(soup_message_headers_get_one(h, "Location"));
@@ -883,11 +736,11 @@ static void test_password_login(Fixture *f, gconstpointer data)
     /* The cookie opens the WebSocket as a host. */
     g_autofree char *pair = g_strndup(cookie, strcspn(cookie, ";"));
     g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
-    Ws *h = ws_connect(f, f->port, NULL, pair, origin);
+    CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, NULL, pair, origin);
     g_assert_cmpuint(h->status, ==, 101);
     g_autoptr(JsonNode) st = call(h, "state.get", NULL);
     g_assert_cmpstr(json_object_get_string_member(result_of(st), "role"), ==, "host");
-    ws_free(h);
+    ctl_test_ws_free(h);
 
     g_clear_pointer(&cookie, g_free);
     g_clear_pointer(&location, g_free);
@@ -901,10 +754,10 @@ static void test_password_login(Fixture *f, gconstpointer data)
 
 static void test_stats_and_privacy(Fixture *f, gconstpointer data)
 {
-    Ws *a = producer(f);
+    CtlTestWs *a = producer(f);
     for (int i = 0; i < 2; i++) {
-        g_autoptr(SoupMessage) page = get(f->port, "/a/2", NULL);
-        g_autoptr(GBytes) html = http(f, page);
+        g_autoptr(SoupMessage) page = ctl_test_get(f->port, "/a/2", NULL);
+        g_autoptr(GBytes) html = ctl_test_http(f->soup, page);
         g_assert_cmpuint(soup_message_get_status(page), ==, 200);
     }
     g_assert_cmpuint(apply(f,
@@ -930,7 +783,7 @@ static void test_stats_and_privacy(Fixture *f, gconstpointer data)
     g_assert_cmpint(ctl_store_count_signups(f->store, 2, NULL), ==, 0);
     g_autoptr(JsonNode) pg = call(a, "privacy.purge", "{\"older_than_days\":30}");
     g_assert_cmpint(json_object_get_int_member(result_of(pg), "signups_deleted"), ==, 0);
-    ws_free(a);
+    ctl_test_ws_free(a);
 }
 
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)

@@ -3,15 +3,15 @@
  *
  * Screenshots of the cards over a gray frame are written to $JOBCAST_BUILD_DIR/screenshots/ for a
  * person to judge the design. */
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
-#include <pango/pangocairo.h>
-#include <zbar.h>
 
 #include "jc_error.h"
 #include "jc_text.h"
 #include "gst_test.h"
+#include "ovl_test.h"
 #include "ovl_card.h"
 
 typedef struct {
@@ -49,10 +49,7 @@ static OvlCardSpec posting_spec(const Posting *p)
 /* The sample postings, with apply links as control words them (PUBLIC_URL/a/ID). */
 static GPtrArray *load_postings(void)
 {
-    const char *src = g_getenv("JOBCAST_SOURCE_DIR");
-    if (src == NULL)
-        src = OVL_TEST_SOURCE_DIR;
-    g_autofree char *path = g_build_filename(src, "data", "postings.json", NULL);
+    g_autofree char *path = g_build_filename(ovl_test_source_dir(), "data", "postings.json", NULL);
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) error = NULL;
     g_assert_true(json_parser_load_from_file(parser, path, &error));
@@ -278,28 +275,9 @@ static char *scan_y_plane(GstVideoFrame *frame)
     for (int row = 0; row < h; row++)
         memcpy(gray + (gsize)row * w, y + (gsize)row * stride, w);
 
-    zbar_image_scanner_t *scanner = zbar_image_scanner_create();
-    zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_t *image = zbar_image_create();
-    zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(image, (unsigned)w, (unsigned)h);
-    zbar_image_set_data(image, gray, (unsigned long)w * h, NULL);
-    int n = zbar_scan_image(scanner, image);
-
-    GString *out = g_string_new(NULL);
-    if (n > 0) {
-        for (const zbar_symbol_t *sym = zbar_image_first_symbol(image); sym != NULL;
-             sym = zbar_symbol_next(sym)) {
-            if (out->len > 0)
-                g_string_append_c(out, '\n');
-            g_string_append(out, zbar_symbol_get_data(sym));
-        }
-    }
-    zbar_image_destroy(image);
-    zbar_image_scanner_destroy(scanner);
+    char *text = ovl_test_scan_gray(gray, w, h);
     g_free(gray);
-    return g_string_free(out, FALSE);
+    return text;
 }
 
 /* A mid-gray frame of format, with comp blended on it. Caller unmaps and unrefs. */
@@ -493,10 +471,7 @@ static void save_screenshot(const OvlCardSpec *spec, int w, int h, const char *s
     cairo_surface_t *surface = cairo_image_surface_create_for_data(
         GST_VIDEO_FRAME_PLANE_DATA(&frame, 0), CAIRO_FORMAT_RGB24, w, h,
         GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0));
-    const char *build = g_getenv("JOBCAST_BUILD_DIR");
-    if (build == NULL)
-        build = OVL_TEST_BUILD_DIR;
-    g_autofree char *dir = g_build_filename(build, "screenshots", NULL);
+    g_autofree char *dir = g_build_filename(ovl_test_build_dir(), "screenshots", NULL);
     g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
     g_autofree char *name = g_strdup_printf("card-%dx%d%s.png", w, h, suffix);
     g_autofree char *path = g_build_filename(dir, name, NULL);
@@ -540,13 +515,5 @@ int main(int argc, char **argv)
     add_test("/overlay/card/counter/left-out-without-room", test_counter_no_room);
     add_test("/overlay/card/glyphs/none-missing-in-samples", test_no_missing_glyphs);
     add_test("/overlay/card/glyphs/missing-reported", test_missing_glyph_reported);
-    int rc = g_test_run();
-
-    /* Release the font map and GStreamer so LeakSanitizer sees only what the tests leaked.
-     * Not FcFini(): Pango's font-loading thread may still hold fontconfig's caches, and
-     * FcFini() then asserts; tests/lsan.supp names fontconfig's caches instead. */
-    pango_cairo_font_map_set_default(NULL);
-    if (gst_is_initialized())
-        gst_deinit();
-    return rc;
+    return ovl_test_run();
 }

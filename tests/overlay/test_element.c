@@ -12,11 +12,11 @@
 #include <gst/video/video.h>
 #include <glib/gstdio.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gst_test.h"
+#include "ovl_test.h"
 #include "ovl_blend.h"
 #include "ovl_card.h"
 #include "ovl_element.h"
@@ -682,8 +682,7 @@ static gboolean plugin_testable(void)
 
 static char *plugin_dir(void)
 {
-    const char *build = g_getenv("JOBCAST_BUILD_DIR");
-    return g_build_filename(build != NULL ? build : OVL_TEST_BUILD_DIR, "plugins", NULL);
+    return g_build_filename(ovl_test_build_dir(), "plugins", NULL);
 }
 
 /* Runs argv with GST_PLUGIN_PATH at the plugin; returns its stdout. (transfer full) */
@@ -766,10 +765,5 @@ int main(int argc, char **argv)
     add_test("/overlay/element/nothing-outside-safe-area", test_nothing_outside_safe_area);
     add_test("/overlay/plugin/inspect", test_plugin_inspect);
     add_test("/overlay/plugin/launch", test_plugin_launch);
-    int rc = g_test_run();
-
-    pango_cairo_font_map_set_default(NULL);
-    if (gst_is_initialized())
-        gst_deinit();
-    return rc;
+    return ovl_test_run();
 }

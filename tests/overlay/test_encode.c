@@ -5,38 +5,13 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
-#include <pango/pangocairo.h>
 #include <string.h>
-#include <zbar.h>
 
 #include "gst_test.h"
+#include "ovl_test.h"
 #include "ovl_element.h"
 
 #define URL "http://127.0.0.1:8080/a/12"
-
-/* zbar on a grey w x h picture; the QR codes' texts, newline-joined. (transfer full) */
-static char *scan_gray(const guint8 *gray, int w, int h)
-{
-    zbar_image_scanner_t *scanner = zbar_image_scanner_create();
-    zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_t *image = zbar_image_create();
-    zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
-    zbar_image_set_size(image, (unsigned)w, (unsigned)h);
-    zbar_image_set_data(image, gray, (unsigned long)w * (unsigned long)h, NULL);
-    GString *out = g_string_new(NULL);
-    if (zbar_scan_image(scanner, image) > 0) {
-        for (const zbar_symbol_t *sym = zbar_image_first_symbol(image); sym != NULL;
-             sym = zbar_symbol_next(sym)) {
-            if (out->len > 0)
-                g_string_append_c(out, '\n');
-            g_string_append(out, zbar_symbol_get_data(sym));
-        }
-    }
-    zbar_image_destroy(image);
-    zbar_image_scanner_destroy(scanner);
-    return g_string_free(out, FALSE);
-}
 
 static void run(const char *const *argv, GBytes **out)
 {
@@ -60,7 +35,7 @@ static char *scan_file(const char *file, int w, int h)
     g_autoptr(GBytes) gray = NULL;
     run(argv, &gray);
     g_assert_cmpuint(g_bytes_get_size(gray), ==, (gsize)w * (gsize)h);
-    return scan_gray(g_bytes_get_data(gray, NULL), w, h);
+    return ovl_test_scan_gray(g_bytes_get_data(gray, NULL), w, h);
 }
 
 static void check_layout_with(int w, int h, const char *more)
@@ -138,38 +113,11 @@ static void test_slate_720x1280(void)
     check_layout_with(720, 1280, "[slate]\ntext=休息中\n");
 }
 
-static void test_720p(void)
-{
-    check_layout(1280, 720);
-}
-
-static void test_1080p(void)
-{
-    check_layout(1920, 1080);
-}
-
-static void test_720x1280(void)
-{
-    check_layout(720, 1280);
-}
-
-static void test_1080x1920(void)
-{
-    check_layout(1080, 1920);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    add_test("/overlay/qr/survives-h264-and-360p/1280x720", test_720p);
-    add_test("/overlay/qr/survives-h264-and-360p/1920x1080", test_1080p);
-    add_test("/overlay/qr/survives-h264-and-360p/720x1280", test_720x1280);
-    add_test("/overlay/qr/survives-h264-and-360p/1080x1920", test_1080x1920);
+    ovl_test_add_sizes("/overlay/qr/survives-h264-and-360p", check_layout);
     add_test("/overlay/qr/slate-survives-h264-and-360p/1280x720", test_slate_720p);
     add_test("/overlay/qr/slate-survives-h264-and-360p/720x1280", test_slate_720x1280);
-    int rc = g_test_run();
-    pango_cairo_font_map_set_default(NULL);
-    if (gst_is_initialized())
-        gst_deinit();
-    return rc;
+    return ovl_test_run();
 }

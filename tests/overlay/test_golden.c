@@ -10,29 +10,17 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
-#include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gst_test.h"
+#include "ovl_test.h"
 #include "jc_text.h"
 #include "ovl_card.h"
 
 /* A pixel differs when a channel moves more than this; at most MAX_DIFF_PPM of them may. */
 #define CHANNEL_TOLERANCE 24
 #define MAX_DIFF_PPM 2000
-
-static const char *source_dir(void)
-{
-    const char *src = g_getenv("JOBCAST_SOURCE_DIR");
-    return src != NULL ? src : OVL_TEST_SOURCE_DIR;
-}
-
-static const char *build_dir(void)
-{
-    const char *build = g_getenv("JOBCAST_BUILD_DIR");
-    return build != NULL ? build : OVL_TEST_BUILD_DIR;
-}
 
 /* A card and the strings it points to that the parser does not own. */
 typedef struct {
@@ -52,7 +40,7 @@ static void sample_free(gpointer data)
 /* The card of every sample posting, with stable apply links; strings borrowed from *keep. */
 static GPtrArray *sample_specs(JsonParser **keep)
 {
-    g_autofree char *path = g_build_filename(source_dir(), "data", "postings.json", NULL);
+    g_autofree char *path = g_build_filename(ovl_test_source_dir(), "data", "postings.json", NULL);
     *keep = json_parser_new();
     g_autoptr(GError) error = NULL;
     g_assert_true(json_parser_load_from_file(*keep, path, &error));
@@ -133,8 +121,8 @@ static void check_layout(int w, int h)
     JsonParser *parser = NULL;
     g_autoptr(GPtrArray) specs = sample_specs(&parser);
     gboolean update = g_getenv("JOBCAST_UPDATE_GOLDEN") != NULL;
-    g_autofree char *dir = g_build_filename(source_dir(), "tests", "data", "golden", NULL);
-    g_autofree char *shots = g_build_filename(build_dir(), "screenshots", NULL);
+    g_autofree char *dir = g_build_filename(ovl_test_source_dir(), "tests", "data", "golden", NULL);
+    g_autofree char *shots = g_build_filename(ovl_test_build_dir(), "screenshots", NULL);
     int failures = 0;
     for (guint i = 0; i < specs->len; i++) {
         g_autoptr(GError) error = NULL;
@@ -168,36 +156,9 @@ static void check_layout(int w, int h)
     g_assert_cmpint(failures, ==, 0);
 }
 
-static void test_720p(void)
-{
-    check_layout(1280, 720);
-}
-
-static void test_1080p(void)
-{
-    check_layout(1920, 1080);
-}
-
-static void test_720x1280(void)
-{
-    check_layout(720, 1280);
-}
-
-static void test_1080x1920(void)
-{
-    check_layout(1080, 1920);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    add_test("/overlay/golden/1280x720", test_720p);
-    add_test("/overlay/golden/1920x1080", test_1080p);
-    add_test("/overlay/golden/720x1280", test_720x1280);
-    add_test("/overlay/golden/1080x1920", test_1080x1920);
-    int rc = g_test_run();
-    pango_cairo_font_map_set_default(NULL);
-    if (gst_is_initialized())
-        gst_deinit();
-    return rc;
+    ovl_test_add_sizes("/overlay/golden", check_layout);
+    return ovl_test_run();
 }

@@ -1,12 +1,12 @@
 /* Tests of ovl_renderer: the worker publishes the newest scene, an empty scene clears the slot,
  * and readers on many threads can take the composition while scenes keep arriving. */
 #include <gst/gst.h>
-#include <pango/pangocairo.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
 #include "jc_error.h"
 #include "gst_test.h"
+#include "ovl_test.h"
 #include "ovl_card.h"
 #include "ovl_renderer.h"
 #include "ovl_ticker.h"
@@ -392,11 +392,5 @@ int main(int argc, char **argv)
     add_test("/overlay/renderer/layers-clear-of-each-other", test_chrome_clear_of_each_other);
     add_test("/overlay/renderer/slate-replaces-card", test_slate_replaces_card);
     add_test("/overlay/scene/copies-strings", test_scene_copies_strings);
-    int rc = g_test_run();
-
-    /* As in test_card.c: fonts and GStreamer released, fontconfig's caches suppressed. */
-    pango_cairo_font_map_set_default(NULL);
-    if (gst_is_initialized())
-        gst_deinit();
-    return rc;
+    return ovl_test_run();
 }

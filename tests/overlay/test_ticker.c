@@ -3,10 +3,10 @@
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
-#include <pango/pangocairo.h>
 #include <string.h>
 
 #include "gst_test.h"
+#include "ovl_test.h"
 #include "ovl_element.h"
 #include "ovl_renderer.h"
 #include "ovl_ticker.h"
@@ -200,9 +200,5 @@ int main(int argc, char **argv)
     add_test("/overlay/ticker/offset-steady", test_offset_steady);
     add_test("/overlay/ticker/huge-text-bounded", test_huge_text_bounded);
     add_test("/overlay/ticker/kept-across-takes", test_renderer_keeps_ticker);
-    int rc = g_test_run();
-    pango_cairo_font_map_set_default(NULL);
-    if (gst_is_initialized())
-        gst_deinit();
-    return rc;
+    return ovl_test_run();
 }

@@ -103,9 +103,8 @@ static StrConfig config(Run *r, const char *record_dir)
     return cfg;
 }
 
-/* Builds and starts a show, waits for PLAYING, lets it run for ms, stops it (within
- * stop_timeout_ms) and frees it. Returns the recording path (transfer full). */
-static char *run_show(const StrConfig *cfg, Run *r, guint ms, guint stop_timeout_ms)
+/* Builds and starts a pipeline of cfg and waits for PLAYING. (transfer full: str_pipeline_free) */
+static StrPipeline *start_playing(const StrConfig *cfg, Run *r)
 {
     g_autoptr(GError) error = NULL;
     StrPipeline *p = str_pipeline_new(cfg, &error);
@@ -113,6 +112,22 @@ static char *run_show(const StrConfig *cfg, Run *r, guint ms, guint stop_timeout
     g_assert_true(str_pipeline_start(p, &error));
     g_assert_no_error(error);
     g_assert_true(wait_for(r, &r->playing, 10000));
+    return p;
+}
+
+/* Stops p (within 5 s), waits for STOPPED and checks that the program saw no error. */
+static void stop_clean(StrPipeline *p, Run *r)
+{
+    str_pipeline_stop(p, 5000);
+    g_assert_true(wait_for(r, &r->stopped, 7000));
+    g_assert_false(r->error);
+}
+
+/* Builds and starts a show, waits for PLAYING, lets it run for ms, stops it (within
+ * stop_timeout_ms) and frees it. Returns the recording path (transfer full). */
+static char *run_show(const StrConfig *cfg, Run *r, guint ms, guint stop_timeout_ms)
+{
+    StrPipeline *p = start_playing(cfg, r);
     g_assert_false(r->error);
     run_for(r, ms);
     GstClockTime rt = str_pipeline_running_time(p);
@@ -604,11 +619,19 @@ static GPtrArray *received_files(const char *dir)
     return files;
 }
 
-static void test_output_rtmp_reconnects(void)
+static gboolean have_nginx_rtmp(void)
 {
     g_autofree char *nginx_path = g_find_program_in_path("nginx");
     if (!g_file_test(NGINX_RTMP_MODULE, G_FILE_TEST_EXISTS) || nginx_path == NULL) {
         g_test_skip("nginx with libnginx-mod-rtmp is not installed");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void test_output_rtmp_reconnects(void)
+{
+    if (!have_nginx_rtmp()) {
         return;
     }
     Run r;
@@ -621,19 +644,14 @@ static void test_output_rtmp_reconnects(void)
     cfg.outputs = outputs;
     GSubprocess *nginx = start_nginx(dir, port);
     g_autoptr(GError) error = NULL;
-    StrPipeline *p = str_pipeline_new(&cfg, &error);
-    g_assert_no_error(error);
-    g_assert_true(str_pipeline_start(p, &error));
-    g_assert_true(wait_for(&r, &r.playing, 10000));
+    StrPipeline *p = start_playing(&cfg, &r);
     run_for(&r, 2000);
     /* The server goes away and comes back: the output must find it again by itself (first
      * retry after 2 s) and restart at a keyframe. */
     stop_nginx(nginx);
     nginx = start_nginx(dir, port);
     run_for(&r, 4500);
-    str_pipeline_stop(p, 5000);
-    g_assert_true(wait_for(&r, &r.stopped, 7000));
-    g_assert_false(r.error);
+    stop_clean(p, &r);
     g_autofree char *recording = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
     stop_nginx(nginx);
@@ -951,10 +969,7 @@ static void test_input_srt_sender_disconnects(void)
     StrConfig cfg = config(&r, dir);
     cfg.input_uri = uri;
     g_autoptr(GError) error = NULL;
-    StrPipeline *p = str_pipeline_new(&cfg, &error);
-    g_assert_no_error(error);
-    g_assert_true(str_pipeline_start(p, &error));
-    g_assert_true(wait_for(&r, &r.playing, 10000));
+    StrPipeline *p = start_playing(&cfg, &r);
     run_for(&r, 500);
     /* A phone pushes, then hangs up; the listener is reopened and a second push is on air. A
      * sender that found no listener yet (the reopening is asynchronous) is started again. */
@@ -979,9 +994,7 @@ static void test_input_srt_sender_disconnects(void)
         g_assert_true(pushed);
     }
     run_for(&r, 1000);
-    str_pipeline_stop(p, 5000);
-    g_assert_true(wait_for(&r, &r.stopped, 7000));
-    g_assert_false(r.error);
+    stop_clean(p, &r);
     g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
     check_playable(file);
@@ -1275,16 +1288,6 @@ static gboolean wait_output_live(Run *r, StrPipeline *p, guint i, guint timeout_
     return FALSE;
 }
 
-static gboolean have_nginx_rtmp(void)
-{
-    g_autofree char *nginx_path = g_find_program_in_path("nginx");
-    if (!g_file_test(NGINX_RTMP_MODULE, G_FILE_TEST_EXISTS) || nginx_path == NULL) {
-        g_test_skip("nginx with libnginx-mod-rtmp is not installed");
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static void test_output_two_rtmp_apps(void)
 {
     if (!have_nginx_rtmp()) {
@@ -1301,10 +1304,7 @@ static void test_output_two_rtmp_apps(void)
     cfg.outputs = outputs;
     GSubprocess *nginx = start_nginx(dir, port);
     g_autoptr(GError) error = NULL;
-    StrPipeline *p = str_pipeline_new(&cfg, &error);
-    g_assert_no_error(error);
-    g_assert_true(str_pipeline_start(p, &error));
-    g_assert_true(wait_for(&r, &r.playing, 10000));
+    StrPipeline *p = start_playing(&cfg, &r);
     g_assert_true(wait_output_live(&r, p, 0, 10000));
     g_assert_true(wait_output_live(&r, p, 1, 10000));
     Probe a = {.run = &r};
@@ -1324,9 +1324,7 @@ static void test_output_two_rtmp_apps(void)
         g_assert_cmpfloat(o->uptime, >, 2.0);
         g_assert_null(o->error);
     }
-    str_pipeline_stop(p, 5000);
-    g_assert_true(wait_for(&r, &r.stopped, 7000));
-    g_assert_false(r.error);
+    stop_clean(p, &r);
     str_pipeline_free(p);
     stop_nginx(nginx);
     check_pulled(a.out);
@@ -1378,10 +1376,7 @@ static void test_output_rtmp_server_killed(void)
     GSubprocess *nginx_a = start_nginx(dir_a, port_a);
     GSubprocess *nginx_b = start_nginx(dir_b, port_b);
     g_autoptr(GError) error = NULL;
-    StrPipeline *p = str_pipeline_new(&cfg, &error);
-    g_assert_no_error(error);
-    g_assert_true(str_pipeline_start(p, &error));
-    g_assert_true(wait_for(&r, &r.playing, 10000));
+    StrPipeline *p = start_playing(&cfg, &r);
     g_assert_true(wait_output_live(&r, p, 0, 10000));
     g_assert_true(wait_output_live(&r, p, 1, 10000));
     run_for(&r, 1000);
@@ -1412,9 +1407,7 @@ static void test_output_rtmp_server_killed(void)
         g_assert_cmpuint(b->attempts, ==, 0);
     }
     run_for(&r, 1000);
-    str_pipeline_stop(p, 5000);
-    g_assert_true(wait_for(&r, &r.stopped, 7000));
-    g_assert_false(r.error);
+    stop_clean(p, &r);
     g_autofree char *recording = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
     stop_nginx(nginx_a);
@@ -1547,19 +1540,14 @@ static void test_record_stops_before_disk_full(void)
     /* More free space than any disk has: the first check finds the disk "full". */
     cfg.min_free_mb = G_MAXUINT;
     g_autoptr(GError) error = NULL;
-    StrPipeline *p = str_pipeline_new(&cfg, &error);
-    g_assert_no_error(error);
-    g_assert_true(str_pipeline_start(p, &error));
-    g_assert_true(wait_for(&r, &r.playing, 10000));
+    StrPipeline *p = start_playing(&cfg, &r);
     run_for(&r, 4500);
     g_autoptr(StrStatus) s = str_pipeline_status(p);
     g_assert_cmpstr(s->recording.state, ==, "disk-full");
     g_assert_cmpuint(s->recording.free_mb, >, 0);
     g_assert_cmpstr(s->program, ==, "playing");
     g_assert_cmpstr(s->input.state, ==, "live");
-    str_pipeline_stop(p, 5000);
-    g_assert_true(wait_for(&r, &r.stopped, 7000));
-    g_assert_false(r.error);
+    stop_clean(p, &r);
     g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
     /* The recording was finalised after about 2 s; the show itself (the output) went on. */
