@@ -201,6 +201,31 @@ gboolean ctl_sql_exec(sqlite3 *db, const char *sql, const char *what, GError **e
     return TRUE;
 }
 
+sqlite3_stmt *ctl_store_prep(CtlStore *store, const char *sql, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ctl_store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
+        ctl_sql_error(error, ctl_store_db(store), "preparing a statement");
+        return NULL;
+    }
+    return st;
+}
+
+GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *st),
+                           GDestroyNotify free_row, const char *what, GError **error)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(free_row);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(out, row(st));
+    if (rc != SQLITE_DONE) {
+        ctl_sql_error(error, db, what);
+        g_clear_pointer(&out, g_ptr_array_unref);
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
 gboolean ctl_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, GError **error)
 {
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {

@@ -19,16 +19,6 @@ void ctl_account_free(CtlAccount *a)
     g_free(a);
 }
 
-static sqlite3_stmt *prep(CtlStore *store, const char *sql, GError **error)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(ctl_store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
-        ctl_sql_error(error, ctl_store_db(store), "preparing a statement");
-        return NULL;
-    }
-    return st;
-}
-
 static gboolean name_ok(const char *name, GError **error)
 {
     gsize len = name != NULL ? strlen(name) : 0;
@@ -55,8 +45,8 @@ gint64 ctl_store_account_add(CtlStore *store, const char *name, const char *role
         g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "role: must be producer or host");
         return 0;
     }
-    sqlite3_stmt *st =
-        prep(store, "INSERT INTO accounts (name, role, token_hash) VALUES (?1, ?2, ?3)", error);
+    sqlite3_stmt *st = ctl_store_prep(
+        store, "INSERT INTO accounts (name, role, token_hash) VALUES (?1, ?2, ?3)", error);
     if (st == NULL)
         return 0;
     ctl_sql_bind_text(st, 1, name);
@@ -91,10 +81,10 @@ static gboolean update_one(CtlStore *store, sqlite3_stmt *st, const char *name, 
 gboolean ctl_store_account_rotate(CtlStore *store, const char *name, const char *token_hash,
                                   GError **error)
 {
-    sqlite3_stmt *st = prep(store,
-                            "UPDATE accounts SET token_hash = ?2, revoked_at = NULL, "
-                            "updated_at = " CTL_NOW_SQL " WHERE name = ?1",
-                            error);
+    sqlite3_stmt *st = ctl_store_prep(store,
+                                      "UPDATE accounts SET token_hash = ?2, revoked_at = NULL, "
+                                      "updated_at = " CTL_NOW_SQL " WHERE name = ?1",
+                                      error);
     if (st == NULL)
         return FALSE;
     ctl_sql_bind_text(st, 1, name);
@@ -105,10 +95,10 @@ gboolean ctl_store_account_rotate(CtlStore *store, const char *name, const char 
 gboolean ctl_store_account_revoke(CtlStore *store, const char *name, GError **error)
 {
     sqlite3_stmt *st =
-        prep(store,
-             "UPDATE accounts SET token_hash = NULL, password_hash = NULL, "
-             "revoked_at = " CTL_NOW_SQL ", updated_at = " CTL_NOW_SQL " WHERE name = ?1",
-             error);
+        ctl_store_prep(store,
+                       "UPDATE accounts SET token_hash = NULL, password_hash = NULL, "
+                       "revoked_at = " CTL_NOW_SQL ", updated_at = " CTL_NOW_SQL " WHERE name = ?1",
+                       error);
     if (st == NULL)
         return FALSE;
     ctl_sql_bind_text(st, 1, name);
@@ -118,10 +108,11 @@ gboolean ctl_store_account_revoke(CtlStore *store, const char *name, GError **er
 gboolean ctl_store_account_set_password(CtlStore *store, const char *name,
                                         const char *password_hash, GError **error)
 {
-    sqlite3_stmt *st = prep(store,
-                            "UPDATE accounts SET password_hash = ?2, updated_at = " CTL_NOW_SQL
-                            " WHERE name = ?1 AND revoked_at IS NULL",
-                            error);
+    sqlite3_stmt *st =
+        ctl_store_prep(store,
+                       "UPDATE accounts SET password_hash = ?2, updated_at = " CTL_NOW_SQL
+                       " WHERE name = ?1 AND revoked_at IS NULL",
+                       error);
     if (st == NULL)
         return FALSE;
     ctl_sql_bind_text(st, 1, name);
@@ -145,8 +136,8 @@ static CtlAccount *account_from_row(sqlite3_stmt *st)
 
 CtlAccount *ctl_store_account_by_token(CtlStore *store, const char *token_hash, GError **error)
 {
-    sqlite3_stmt *st =
-        prep(store, ACCOUNT_COLUMNS "WHERE token_hash = ?1 AND revoked_at IS NULL", error);
+    sqlite3_stmt *st = ctl_store_prep(
+        store, ACCOUNT_COLUMNS "WHERE token_hash = ?1 AND revoked_at IS NULL", error);
     if (st == NULL)
         return NULL;
     ctl_sql_bind_text(st, 1, token_hash);
@@ -162,29 +153,22 @@ CtlAccount *ctl_store_account_by_token(CtlStore *store, const char *token_hash, 
 
 GPtrArray *ctl_store_list_accounts(CtlStore *store, GError **error)
 {
-    sqlite3_stmt *st = prep(store, ACCOUNT_COLUMNS "ORDER BY name", error);
+    sqlite3_stmt *st = ctl_store_prep(store, ACCOUNT_COLUMNS "ORDER BY name", error);
     if (st == NULL)
         return NULL;
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ctl_account_free);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(out, account_from_row(st));
-    if (rc != SQLITE_DONE) {
-        ctl_sql_error(error, ctl_store_db(store), "listing accounts");
-        g_clear_pointer(&out, g_ptr_array_unref);
-    }
-    sqlite3_finalize(st);
-    return out;
+    return ctl_sql_collect(ctl_store_db(store), st, (gpointer(*)(sqlite3_stmt *))account_from_row,
+                           (GDestroyNotify)ctl_account_free, "listing accounts", error);
 }
 
 CtlAccount *ctl_store_account_by_name(CtlStore *store, const char *name, char **password_hash,
                                       GError **error)
 {
     *password_hash = NULL;
-    sqlite3_stmt *st = prep(store,
-                            "SELECT id, name, role, created_at, revoked_at, password_hash "
-                            "FROM accounts WHERE name = ?1 AND revoked_at IS NULL",
-                            error);
+    sqlite3_stmt *st =
+        ctl_store_prep(store,
+                       "SELECT id, name, role, created_at, revoked_at, password_hash "
+                       "FROM accounts WHERE name = ?1 AND revoked_at IS NULL",
+                       error);
     if (st == NULL)
         return NULL;
     ctl_sql_bind_text(st, 1, name);

@@ -31,6 +31,12 @@ void ctl_sql_reset(sqlite3_stmt *st);
 void ctl_sql_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* The column as a string, "" for NULL. (transfer full) */
 char *ctl_sql_column_dup(sqlite3_stmt *st, int col);
+/* Prepares a one-off statement on the main connection. NULL with error set on failure. */
+sqlite3_stmt *ctl_store_prep(CtlStore *store, const char *sql, GError **error);
+/* Steps st to the end, turning each row into an element with row() (transfer full), and
+ * finalizes it. On a step error, NULL with error set ("what" names the query). */
+GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *st),
+                           GDestroyNotify free_row, const char *what, GError **error);
 /* The current row of a CTL_POSTING_COLUMNS statement. (transfer full) */
 CtlPosting *ctl_store_posting_from_row(sqlite3_stmt *st);
 

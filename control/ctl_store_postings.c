@@ -180,14 +180,6 @@ GPtrArray *ctl_store_search_postings(CtlStore *store, const char *query, gboolea
     sqlite3_bind_int(st, 1, include_archived ? 1 : 0);
     ctl_sql_bind_text(st, 2, pattern);
     sqlite3_bind_int64(st, 3, limit > 0 ? (gint64)limit : -1);
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ctl_posting_free);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(out, ctl_store_posting_from_row(st));
-    if (rc != SQLITE_DONE) {
-        ctl_sql_error(error, db, "searching postings");
-        g_clear_pointer(&out, g_ptr_array_unref);
-    }
-    sqlite3_finalize(st);
-    return out;
+    return ctl_sql_collect(db, st, (gpointer(*)(sqlite3_stmt *))ctl_store_posting_from_row,
+                           (GDestroyNotify)ctl_posting_free, "searching postings", error);
 }

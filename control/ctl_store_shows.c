@@ -8,16 +8,6 @@
 #include "ctl_store_db.h"
 #include "jc_error.h"
 
-static sqlite3_stmt *prep(CtlStore *store, const char *sql, GError **error)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(ctl_store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
-        ctl_sql_error(error, ctl_store_db(store), "preparing a statement");
-        return NULL;
-    }
-    return st;
-}
-
 /* Steps a statement that returns no rows; FALSE with error otherwise. Finalizes it. */
 static gboolean run(CtlStore *store, sqlite3_stmt *st, const char *what, GError **error)
 {
@@ -65,7 +55,7 @@ static CtlShow *show_from_row(sqlite3_stmt *st)
 
 gint64 ctl_store_create_show(CtlStore *store, const char *title, GError **error)
 {
-    sqlite3_stmt *st = prep(store, "INSERT INTO shows (title) VALUES (?1)", error);
+    sqlite3_stmt *st = ctl_store_prep(store, "INSERT INTO shows (title) VALUES (?1)", error);
     if (st == NULL)
         return 0;
     ctl_sql_bind_text(st, 1, title);
@@ -76,7 +66,7 @@ gint64 ctl_store_create_show(CtlStore *store, const char *title, GError **error)
 
 CtlShow *ctl_store_get_show(CtlStore *store, gint64 id, GError **error)
 {
-    sqlite3_stmt *st = prep(store, SHOW_COLUMNS "WHERE id = ?1", error);
+    sqlite3_stmt *st = ctl_store_prep(store, SHOW_COLUMNS "WHERE id = ?1", error);
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
@@ -94,20 +84,12 @@ CtlShow *ctl_store_get_show(CtlStore *store, gint64 id, GError **error)
 
 GPtrArray *ctl_store_list_shows(CtlStore *store, guint limit, GError **error)
 {
-    sqlite3_stmt *st = prep(store, SHOW_COLUMNS "ORDER BY id DESC LIMIT ?1", error);
+    sqlite3_stmt *st = ctl_store_prep(store, SHOW_COLUMNS "ORDER BY id DESC LIMIT ?1", error);
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, limit > 0 ? (gint64)limit : -1);
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ctl_show_free);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        g_ptr_array_add(out, show_from_row(st));
-    if (rc != SQLITE_DONE) {
-        ctl_sql_error(error, ctl_store_db(store), "listing shows");
-        g_clear_pointer(&out, g_ptr_array_unref);
-    }
-    sqlite3_finalize(st);
-    return out;
+    return ctl_sql_collect(ctl_store_db(store), st, (gpointer(*)(sqlite3_stmt *))show_from_row,
+                           (GDestroyNotify)ctl_show_free, "listing shows", error);
 }
 
 gboolean ctl_store_start_show(CtlStore *store, gint64 id, GError **error)
@@ -123,7 +105,7 @@ gboolean ctl_store_start_show(CtlStore *store, gint64 id, GError **error)
     if (show->started_at != NULL)
         return TRUE;
     sqlite3_stmt *st =
-        prep(store, "UPDATE shows SET started_at = " CTL_NOW_SQL " WHERE id = ?1", error);
+        ctl_store_prep(store, "UPDATE shows SET started_at = " CTL_NOW_SQL " WHERE id = ?1", error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int64(st, 1, id);
@@ -137,10 +119,11 @@ gboolean ctl_store_stop_show(CtlStore *store, gint64 id, GError **error)
         return FALSE;
     if (show->ended_at != NULL)
         return TRUE;
-    sqlite3_stmt *st = prep(store,
-                            "UPDATE shows SET ended_at = " CTL_NOW_SQL
-                            ", started_at = coalesce(started_at, " CTL_NOW_SQL ") WHERE id = ?1",
-                            error);
+    sqlite3_stmt *st =
+        ctl_store_prep(store,
+                       "UPDATE shows SET ended_at = " CTL_NOW_SQL
+                       ", started_at = coalesce(started_at, " CTL_NOW_SQL ") WHERE id = ?1",
+                       error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int64(st, 1, id);
@@ -149,8 +132,8 @@ gboolean ctl_store_stop_show(CtlStore *store, gint64 id, GError **error)
 
 GArray *ctl_store_get_rundown(CtlStore *store, gint64 show_id, GError **error)
 {
-    sqlite3_stmt *st =
-        prep(store, "SELECT posting_id FROM rundown WHERE show_id = ?1 ORDER BY position", error);
+    sqlite3_stmt *st = ctl_store_prep(
+        store, "SELECT posting_id FROM rundown WHERE show_id = ?1 ORDER BY position", error);
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, show_id);
@@ -184,15 +167,16 @@ gboolean ctl_store_set_rundown(CtlStore *store, gint64 show_id, const gint64 *po
     }
     if (!ctl_sql_exec(db, "SAVEPOINT rundown", "starting a rundown change", error))
         return FALSE;
-    sqlite3_stmt *del = prep(store, "DELETE FROM rundown WHERE show_id = ?1", error);
+    sqlite3_stmt *del = ctl_store_prep(store, "DELETE FROM rundown WHERE show_id = ?1", error);
     gboolean ok = del != NULL;
     if (ok) {
         sqlite3_bind_int64(del, 1, show_id);
         ok = run(store, del, "clearing a rundown", error);
     }
     sqlite3_stmt *ins =
-        ok ? prep(store, "INSERT INTO rundown (show_id, position, posting_id) VALUES (?1, ?2, ?3)",
-                  error)
+        ok ? ctl_store_prep(
+                 store, "INSERT INTO rundown (show_id, position, posting_id) VALUES (?1, ?2, ?3)",
+                 error)
            : NULL;
     ok = ok && ins != NULL;
     for (guint i = 0; ok && i < n; i++) {
@@ -221,10 +205,11 @@ gboolean ctl_store_set_rundown(CtlStore *store, gint64 show_id, const gint64 *po
 gboolean ctl_store_log_take(CtlStore *store, gint64 show_id, const CtlPosting *p,
                             const char *fields_json, const char *actor, GError **error)
 {
-    sqlite3_stmt *st = prep(store,
-                            "INSERT INTO as_aired (show_id, posting_id, posting_version, fields, "
-                            "actor) VALUES (?1, ?2, ?3, ?4, ?5)",
-                            error);
+    sqlite3_stmt *st =
+        ctl_store_prep(store,
+                       "INSERT INTO as_aired (show_id, posting_id, posting_version, fields, "
+                       "actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+                       error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int64(st, 1, show_id);
@@ -237,7 +222,7 @@ gboolean ctl_store_log_take(CtlStore *store, gint64 show_id, const CtlPosting *p
 
 static gint64 count_query(CtlStore *store, const char *sql, GError **error)
 {
-    sqlite3_stmt *st = prep(store, sql, error);
+    sqlite3_stmt *st = ctl_store_prep(store, sql, error);
     if (st == NULL)
         return -1;
     gint64 n = -1;
@@ -257,10 +242,10 @@ gint64 ctl_store_count_as_aired(CtlStore *store, GError **error)
 gboolean ctl_store_log_export(CtlStore *store, const char *actor, const char *employer,
                               gint64 show_id, gint64 rows, GError **error)
 {
-    sqlite3_stmt *st = prep(store,
-                            "INSERT INTO exports (actor, employer, show_id, row_count) "
-                            "VALUES (?1, ?2, ?3, ?4)",
-                            error);
+    sqlite3_stmt *st = ctl_store_prep(store,
+                                      "INSERT INTO exports (actor, employer, show_id, row_count) "
+                                      "VALUES (?1, ?2, ?3, ?4)",
+                                      error);
     if (st == NULL)
         return FALSE;
     ctl_sql_bind_text(st, 1, actor != NULL ? actor : "");
@@ -283,6 +268,22 @@ void ctl_signup_row_free(CtlSignupRow *row)
     g_free(row);
 }
 
+/* A row of the sign-up listing query. (transfer full) */
+static gpointer signup_from_row(sqlite3_stmt *st)
+{
+    CtlSignupRow *r = g_new0(CtlSignupRow, 1);
+    r->id = sqlite3_column_int64(st, 0);
+    r->posting_id = sqlite3_column_int64(st, 1);
+    r->show_id = sqlite3_column_int64(st, 2);
+    r->name = ctl_sql_column_dup(st, 3);
+    r->phone = ctl_sql_column_dup(st, 4);
+    r->created_at = ctl_sql_column_dup(st, 5);
+    r->consent_at = column_or_null(st, 6);
+    r->title = ctl_sql_column_dup(st, 7);
+    r->company = ctl_sql_column_dup(st, 8);
+    return r;
+}
+
 GPtrArray *ctl_store_list_signups(CtlStore *store, gint64 posting_id, gint64 show_id,
                                   const char *company, gint64 before_id, guint limit,
                                   gboolean oldest_first, GError **error)
@@ -294,7 +295,7 @@ GPtrArray *ctl_store_list_signups(CtlStore *store, gint64 posting_id, gint64 sho
         "AND (?3 IS NULL OR p.company = ?3) AND (?4 = 0 OR s.id < ?4) "
         "ORDER BY s.id %s LIMIT ?5",
         oldest_first ? "ASC" : "DESC");
-    sqlite3_stmt *st = prep(store, sql, error);
+    sqlite3_stmt *st = ctl_store_prep(store, sql, error);
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, posting_id);
@@ -302,35 +303,17 @@ GPtrArray *ctl_store_list_signups(CtlStore *store, gint64 posting_id, gint64 sho
     ctl_sql_bind_text(st, 3, company);
     sqlite3_bind_int64(st, 4, before_id);
     sqlite3_bind_int64(st, 5, limit > 0 ? (gint64)limit : -1);
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ctl_signup_row_free);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        CtlSignupRow *r = g_new0(CtlSignupRow, 1);
-        r->id = sqlite3_column_int64(st, 0);
-        r->posting_id = sqlite3_column_int64(st, 1);
-        r->show_id = sqlite3_column_int64(st, 2);
-        r->name = ctl_sql_column_dup(st, 3);
-        r->phone = ctl_sql_column_dup(st, 4);
-        r->created_at = ctl_sql_column_dup(st, 5);
-        r->consent_at = column_or_null(st, 6);
-        r->title = ctl_sql_column_dup(st, 7);
-        r->company = ctl_sql_column_dup(st, 8);
-        g_ptr_array_add(out, r);
-    }
-    if (rc != SQLITE_DONE) {
-        ctl_sql_error(error, ctl_store_db(store), "listing sign-ups");
-        g_clear_pointer(&out, g_ptr_array_unref);
-    }
-    sqlite3_finalize(st);
-    return out;
+    return ctl_sql_collect(ctl_store_db(store), st, signup_from_row,
+                           (GDestroyNotify)ctl_signup_row_free, "listing sign-ups", error);
 }
 
 GArray *ctl_store_count_signups_by_posting(CtlStore *store, gint64 show_id, GError **error)
 {
-    sqlite3_stmt *st = prep(store,
-                            "SELECT posting_id, count(*) FROM signups WHERE ?1 < 0 OR show_id = ?1 "
-                            "GROUP BY posting_id ORDER BY posting_id",
-                            error);
+    sqlite3_stmt *st =
+        ctl_store_prep(store,
+                       "SELECT posting_id, count(*) FROM signups WHERE ?1 < 0 OR show_id = ?1 "
+                       "GROUP BY posting_id ORDER BY posting_id",
+                       error);
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, show_id);
@@ -350,7 +333,7 @@ GArray *ctl_store_count_signups_by_posting(CtlStore *store, gint64 show_id, GErr
 
 gint64 ctl_store_forget_phone(CtlStore *store, const char *phone, GError **error)
 {
-    sqlite3_stmt *st = prep(store, "DELETE FROM signups WHERE phone = ?1", error);
+    sqlite3_stmt *st = ctl_store_prep(store, "DELETE FROM signups WHERE phone = ?1", error);
     if (st == NULL)
         return -1;
     ctl_sql_bind_text(st, 1, phone);
