@@ -815,6 +815,25 @@ static gint index_of(GArray *ids, gint64 id)
     return -1;
 }
 
+/* The current rundown, params' posting_id (*id) and where it stands in it (*at). (transfer full)
+ * NULL with error set when the id is invalid or not in the rundown. */
+static GArray *rundown_with_param(CtlCall *call, JsonObject *params, gint64 *id, gint *at,
+                                  GError **error)
+{
+    if (!ctl_param_id(params, "posting_id", FALSE, id, error))
+        return NULL;
+    g_autoptr(GArray) ids = current_rundown(call, error);
+    if (ids == NULL)
+        return NULL;
+    *at = index_of(ids, *id);
+    if (*at < 0) {
+        g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND,
+                    "posting %" G_GINT64_FORMAT " is not in the rundown", *id);
+        return NULL;
+    }
+    return g_steal_pointer(&ids);
+}
+
 /* position: absent = the end; clamped to the list. */
 static gboolean read_position(JsonObject *params, guint len, guint *out, GError **error)
 {
@@ -854,17 +873,10 @@ static JsonNode *method_rundown_remove(JsonObject *params, gpointer data, GError
 {
     CtlCall *call = data;
     gint64 id;
-    if (!ctl_param_id(params, "posting_id", FALSE, &id, error))
-        return NULL;
-    g_autoptr(GArray) ids = current_rundown(call, error);
+    gint at;
+    g_autoptr(GArray) ids = rundown_with_param(call, params, &id, &at, error);
     if (ids == NULL)
         return NULL;
-    gint at = index_of(ids, id);
-    if (at < 0) {
-        g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND,
-                    "posting %" G_GINT64_FORMAT " is not in the rundown", id);
-        return NULL;
-    }
     g_array_remove_index(ids, (guint)at);
     return save_rundown(call, ids, error);
 }
@@ -873,17 +885,10 @@ static JsonNode *method_rundown_move(JsonObject *params, gpointer data, GError *
 {
     CtlCall *call = data;
     gint64 id;
-    if (!ctl_param_id(params, "posting_id", FALSE, &id, error))
-        return NULL;
-    g_autoptr(GArray) ids = current_rundown(call, error);
+    gint at;
+    g_autoptr(GArray) ids = rundown_with_param(call, params, &id, &at, error);
     if (ids == NULL)
         return NULL;
-    gint at = index_of(ids, id);
-    if (at < 0) {
-        g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND,
-                    "posting %" G_GINT64_FORMAT " is not in the rundown", id);
-        return NULL;
-    }
     if (!json_object_has_member(params, "position")) {
         g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "position: required");
         return NULL;

@@ -368,6 +368,10 @@ static void test_shows_and_rundown(Fixture *f, gconstpointer data)
     g_autoptr(JsonNode) n2 = notification(b, "rundown.changed");
     g_autoptr(JsonNode) bad = call(a, "rundown.add", "{\"posting_id\":999}");
     g_assert_cmpint(error_code(bad, NULL), ==, -32004);
+    g_autoptr(JsonNode) bad_remove = call(a, "rundown.remove", "{\"posting_id\":999}");
+    g_assert_cmpint(error_code(bad_remove, NULL), ==, -32004);
+    g_autoptr(JsonNode) bad_move = call(a, "rundown.move", "{\"posting_id\":999,\"position\":0}");
+    g_assert_cmpint(error_code(bad_move, NULL), ==, -32004);
 
     /* next follows the rundown: from nothing in it, its first; then wraps at the end. */
     g_autoptr(JsonNode) t1 = call(a, "show.next", NULL);
