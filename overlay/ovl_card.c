@@ -515,26 +515,12 @@ static void draw_qr(cairo_t *cr, const void *data)
 static GstVideoOverlayRectangle *
 draw_rectangle(int x, int y, int w, int h, void (*draw)(cairo_t *, const void *), const void *data)
 {
-    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
-    gsize size = (gsize)stride * (gsize)h;
-    guint8 *pixels = g_malloc0(size);
-    cairo_surface_t *surface =
-        cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32, w, h, stride);
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t *cr = cairo_create(surface);
     draw(cr, data);
     cairo_destroy(cr);
-    cairo_surface_flush(surface);
+    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
     cairo_surface_destroy(surface);
-
-    GstBuffer *buf = gst_buffer_new_wrapped(pixels, size);
-    gsize offset[GST_VIDEO_MAX_PLANES] = {0};
-    gint strides[GST_VIDEO_MAX_PLANES] = {stride};
-    gst_buffer_add_video_meta_full(buf, GST_VIDEO_FRAME_FLAG_NONE,
-                                   GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, (guint)w, (guint)h, 1,
-                                   offset, strides);
-    GstVideoOverlayRectangle *rect = gst_video_overlay_rectangle_new_raw(
-        buf, x, y, (guint)w, (guint)h, GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
-    gst_buffer_unref(buf);
     return rect;
 }
 

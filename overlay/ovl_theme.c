@@ -51,8 +51,11 @@ GstVideoOverlayRectangle *ovl_theme_rectangle(cairo_surface_t *surface, int x, i
     cairo_surface_flush(surface);
     int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
     int stride = cairo_image_surface_get_stride(surface);
-    GstBuffer *buf =
-        gst_buffer_new_memdup(cairo_image_surface_get_data(surface), (gsize)stride * (gsize)h);
+    /* The buffer shares the surface's pixels and holds a ref on it: no copy. */
+    GstBuffer *buf = gst_buffer_new_wrapped_full(
+        0, cairo_image_surface_get_data(surface), (gsize)stride * (gsize)h, 0,
+        (gsize)stride * (gsize)h, cairo_surface_reference(surface),
+        (GDestroyNotify)cairo_surface_destroy);
     gsize offset[GST_VIDEO_MAX_PLANES] = {0};
     gint strides[GST_VIDEO_MAX_PLANES] = {stride};
     gst_buffer_add_video_meta_full(buf, GST_VIDEO_FRAME_FLAG_NONE,

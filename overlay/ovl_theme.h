@@ -36,5 +36,6 @@ int ovl_theme_extent(PangoLayout *layout, int *height);
 /* Draws layout with its top-left at (x, y) in colour. */
 void ovl_theme_show(cairo_t *cr, PangoLayout *layout, double x, double y, Rgb colour);
 
-/* A cairo ARGB32 surface (premultiplied) as an overlay rectangle at (x, y). (transfer full) */
+/* A cairo ARGB32 surface (premultiplied) as an overlay rectangle at (x, y), sharing the
+ * surface's pixels (it takes its own ref: draw nothing more on it). (transfer full) */
 GstVideoOverlayRectangle *ovl_theme_rectangle(cairo_surface_t *surface, int x, int y);
