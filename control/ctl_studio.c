@@ -146,13 +146,9 @@ static JsonNode *posting_or_null(CtlControl *c, const CtlPosting *p)
     return p != NULL ? ctl_control_posting_json(c, p) : json_node_new(JSON_NODE_NULL);
 }
 
-static JsonNode *show_json(CtlControl *c)
+/* A show's fields as the protocol shows them (times null until they happen). (transfer full) */
+static JsonObject *show_object(const CtlShow *show)
 {
-    if (c->studio.show_id <= 0)
-        return json_node_new(JSON_NODE_NULL);
-    g_autoptr(CtlShow) show = ctl_store_get_show(c->store, c->studio.show_id, NULL);
-    if (show == NULL)
-        return json_node_new(JSON_NODE_NULL);
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "id", show->id);
     json_object_set_string_member(o, "title", show->title);
@@ -165,6 +161,17 @@ static JsonNode *show_json(CtlControl *c)
         json_object_set_string_member(o, "ended_at", show->ended_at);
     else
         json_object_set_null_member(o, "ended_at");
+    return o;
+}
+
+static JsonNode *show_json(CtlControl *c)
+{
+    if (c->studio.show_id <= 0)
+        return json_node_new(JSON_NODE_NULL);
+    g_autoptr(CtlShow) show = ctl_store_get_show(c->store, c->studio.show_id, NULL);
+    if (show == NULL)
+        return json_node_new(JSON_NODE_NULL);
+    JsonObject *o = show_object(show);
     json_object_set_boolean_member(o, "live", show->started_at != NULL && show->ended_at == NULL);
     return ctl_json_object_node(o);
 }
@@ -720,20 +727,7 @@ static JsonNode *method_shows_list(JsonObject *params, gpointer data, GError **e
         return NULL;
     JsonArray *arr = json_array_new();
     for (guint i = 0; i < shows->len; i++) {
-        CtlShow *s = shows->pdata[i];
-        JsonObject *o = json_object_new();
-        json_object_set_int_member(o, "id", s->id);
-        json_object_set_string_member(o, "title", s->title);
-        json_object_set_string_member(o, "created_at", s->created_at);
-        if (s->started_at != NULL)
-            json_object_set_string_member(o, "started_at", s->started_at);
-        else
-            json_object_set_null_member(o, "started_at");
-        if (s->ended_at != NULL)
-            json_object_set_string_member(o, "ended_at", s->ended_at);
-        else
-            json_object_set_null_member(o, "ended_at");
-        json_array_add_object_element(arr, o);
+        json_array_add_object_element(arr, show_object(shows->pdata[i]));
     }
     JsonObject *o = json_object_new();
     json_object_set_array_member(o, "shows", arr);
