@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jc_error.h"
+#include "ovl_theme.h"
 
 #define GROUP "jobcast"
 
@@ -26,10 +27,16 @@ typedef struct {
     char *segment_minutes;
     char *keep_days;
     char *keep_gb;
+    char *audio_device;
     char *producer_token;
     char *admin_listen;
     char **trusted_proxies;
     gboolean commit_each;
+    char *transition;
+    char *transition_ms;
+    char *theme;
+    char *theme_dir;
+    char *safe_area;
     gboolean help;
 } Cli;
 
@@ -46,9 +53,15 @@ static void cli_clear(Cli *cli)
     g_free(cli->segment_minutes);
     g_free(cli->keep_days);
     g_free(cli->keep_gb);
+    g_free(cli->audio_device);
     g_free(cli->producer_token);
     g_free(cli->admin_listen);
     g_strfreev(cli->trusted_proxies);
+    g_free(cli->transition);
+    g_free(cli->transition_ms);
+    g_free(cli->theme);
+    g_free(cli->theme_dir);
+    g_free(cli->safe_area);
 }
 
 static GOptionContext *make_context(Cli *cli)
@@ -67,6 +80,10 @@ static GOptionContext *make_context(Cli *cli)
          "URI"},
         {"output", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &cli->outputs,
          "Add a destination (rtmp://..., rtmps://..., file:///...); repeatable", "URI"},
+        {"audio-device", 0, 0, G_OPTION_ARG_STRING, &cli->audio_device,
+         "Sound when the input has none: pulse:NAME, alsa:NAME or NAME (pulse); if it fails, "
+         "silence (default: silence)",
+         "DEVICE"},
         {"no-record", 0, 0, G_OPTION_ARG_NONE, &cli->no_record,
          "Do not record the show into DATA/recordings/", NULL},
         {"profile", 'p', 0, G_OPTION_ARG_STRING, &cli->profile,
@@ -90,6 +107,18 @@ static GOptionContext *make_context(Cli *cli)
          "HOST:PORT"},
         {"trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->trusted_proxies,
          "A reverse proxy's address whose X-Forwarded-For is believed; repeatable", "ADDR"},
+        {"transition", 0, 0, G_OPTION_ARG_STRING, &cli->transition,
+         "How a take enters: cut (default), fade or slide", "KIND"},
+        {"transition-ms", 0, 0, G_OPTION_ARG_STRING, &cli->transition_ms,
+         "Duration of a fade or slide in milliseconds, 0 to 5000 (default 400)", "MS"},
+        {"theme", 0, 0, G_OPTION_ARG_FILENAME, &cli->theme,
+         "The overlay's colours, fonts, logo and safe areas (see config/theme.example.ini)",
+         "FILE"},
+        {"theme-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli->theme_dir,
+         "Themes a producer may switch to on air: every *.ini there, named by its file name",
+         "DIR"},
+        {"safe-area", 0, 0, G_OPTION_ARG_STRING, &cli->safe_area,
+         "Margins the overlay keeps clear, in % of the frame (default: the theme's)", "T,R,B,L"},
         {"bench-commit-each", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->commit_each,
          "Benchmarks only: commit every sign-up in its own transaction", NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, "Show this help", NULL},
@@ -179,12 +208,15 @@ static gboolean merge_file(Cli *cli, GError **error)
         return FALSE;
     }
     static const char *const known[] = {
-        "listen",        "data-dir",        "input",     "output",         "record",
-        "profile",       "public-url",      "duration",  "producer-token", "admin-listen",
-        "trusted-proxy", "segment-minutes", "keep-days", "keep-gb",        NULL};
+        "listen",         "data-dir",     "input",         "output",
+        "record",         "profile",      "public-url",    "duration",
+        "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
+        "keep-days",      "keep-gb",      "audio-device",  NULL};
+    static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
+                                               "safe-area",  "theme-dir",     NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
     for (char **k = keys; k && *k; k++) {
-        if (!g_strv_contains(known, *k)) {
+        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k)) {
             g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
                         cli->config);
             return FALSE;
@@ -203,8 +235,14 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"segment-minutes", &cli->segment_minutes},
         {"keep-days", &cli->keep_days},
         {"keep-gb", &cli->keep_gb},
+        {"audio-device", &cli->audio_device},
         {"producer-token", &cli->producer_token},
         {"admin-listen", &cli->admin_listen},
+        {"transition", &cli->transition},
+        {"transition-ms", &cli->transition_ms},
+        {"theme", &cli->theme},
+        {"theme-dir", &cli->theme_dir},
+        {"safe-area", &cli->safe_area},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -223,6 +261,51 @@ static gboolean merge_file(Cli *cli, GError **error)
             return FALSE;
         }
         cli->no_record = !record;
+    }
+    return TRUE;
+}
+
+/* The overlay's options: transition, its duration, theme file, safe area. */
+static gboolean overlay_options(const Cli *cli, JcConfig *cfg, GError **error)
+{
+    const char *kind = cli->transition != NULL ? cli->transition : "cut";
+    static const char *const kinds[] = {"cut", "fade", "slide", NULL};
+    if (!g_strv_contains(kinds, kind)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--transition: '%s' is not cut, fade or slide", kind);
+        return FALSE;
+    }
+    cfg->transition = g_strdup(kind);
+    guint64 ms = 400;
+    if (cli->transition_ms != NULL &&
+        !g_ascii_string_to_unsigned(cli->transition_ms, 10, 0, 5000, &ms, NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--transition-ms: '%s' is not a whole number of milliseconds between 0 and "
+                    "5000",
+                    cli->transition_ms);
+        return FALSE;
+    }
+    cfg->transition_ms = (int)ms;
+    if (cli->theme != NULL && cli->theme[0] == '\0') {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--theme: must not be empty");
+        return FALSE;
+    }
+    cfg->theme = g_strdup(cli->theme);
+    if (cli->theme_dir != NULL && cli->theme_dir[0] == '\0') {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--theme-dir: must not be empty");
+        return FALSE;
+    }
+    cfg->theme_dir = g_strdup(cli->theme_dir);
+    cfg->has_safe_area = cli->safe_area != NULL;
+    OvlSafeArea safe;
+    if (cli->safe_area != NULL &&
+        !ovl_theme_parse_safe_area(cli->safe_area, "--safe-area", &safe, error))
+        return FALSE;
+    if (cli->safe_area != NULL) {
+        cfg->safe_area[0] = safe.top;
+        cfg->safe_area[1] = safe.right;
+        cfg->safe_area[2] = safe.bottom;
+        cfg->safe_area[3] = safe.left;
     }
     return TRUE;
 }
@@ -288,6 +371,8 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->input = g_strdup(cli->input ? cli->input : "test:");
     cfg->outputs = cli->outputs ? g_strdupv(cli->outputs) : g_new0(char *, 1);
     cfg->record = !cli->no_record;
+    cfg->audio_device =
+        cli->audio_device && *cli->audio_device ? g_strdup(cli->audio_device) : NULL;
     cfg->profile = g_strdup(cli->profile ? cli->profile : "720p30");
     if (cli->admin_listen != NULL) {
         g_autoptr(GError) err = NULL;
@@ -300,6 +385,8 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->trusted_proxies =
         cli->trusted_proxies ? g_strdupv(cli->trusted_proxies) : g_new0(char *, 1);
     cfg->commit_each = cli->commit_each;
+    if (!overlay_options(cli, cfg, error))
+        return NULL;
     return g_steal_pointer(&cfg);
 }
 
@@ -344,5 +431,9 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->producer_token);
     g_free(cfg->admin_host);
     g_strfreev(cfg->trusted_proxies);
+    g_free(cfg->transition);
+    g_free(cfg->theme);
+    g_free(cfg->theme_dir);
+    g_free(cfg->audio_device);
     g_free(cfg);
 }

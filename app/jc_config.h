@@ -23,9 +23,16 @@ typedef struct {
     int admin_port;         /* with admin_host */
     char **trusted_proxies; /* owned, NULL-terminated, never NULL (--trusted-proxy) */
     gboolean commit_each;   /* hidden --bench-commit-each: one transaction per sign-up */
+    char *transition;       /* owned; how a take enters: "cut" (default), "fade" or "slide" */
+    int transition_ms;      /* duration of a fade or slide; 400 */
+    char *theme;            /* owned; the overlay's theme file (--theme), NULL = built-in */
+    char *theme_dir;        /* owned; themes to switch to on air (--theme-dir), NULL = none */
+    gboolean has_safe_area; /* --safe-area given: safe_area overrides the theme's */
+    double safe_area[4];    /* top, right, bottom, left margins in % of the frame */
     int segment_minutes;    /* a new recording file every this many minutes; 60 */
     int keep_days;          /* recordings older than this are deleted; 0 = kept */
     int keep_gb;            /* oldest recordings deleted beyond this total; 0 = no limit */
+    char *audio_device;     /* owned; sound when the input has none; NULL = silence */
 } JcConfig;
 
 /* Parses argv (which it does not modify) into a new config. Returns NULL with error set

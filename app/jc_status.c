@@ -81,6 +81,36 @@ static void add_recording(JsonBuilder *b, const StrStatus *s)
     json_builder_end_object(b);
 }
 
+static void add_nullable(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value != NULL)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void add_audio(JsonBuilder *b, const StrStatus *s)
+{
+    json_builder_set_member_name(b, "audio");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "muted");
+    json_builder_add_boolean_value(b, s->audio.muted);
+    json_builder_set_member_name(b, "source");
+    json_builder_add_string_value(b, s->audio.source);
+    json_builder_set_member_name(b, "level_dbfs");
+    json_builder_add_double_value(b, tenth(s->audio.level_dbfs));
+    json_builder_set_member_name(b, "peak_dbfs");
+    json_builder_add_double_value(b, tenth(s->audio.peak_dbfs));
+    add_nullable(b, "device", s->audio.device);
+    json_builder_set_member_name(b, "device_state");
+    json_builder_add_string_value(b, s->audio.device_state);
+    json_builder_set_member_name(b, "device_retry_in");
+    json_builder_add_double_value(b, tenth(s->audio.device_retry_in));
+    add_nullable(b, "device_error", s->audio.device_error);
+    json_builder_end_object(b);
+}
+
 JsonNode *jc_status_to_json(const StrStatus *s)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -91,6 +121,7 @@ JsonNode *jc_status_to_json(const StrStatus *s)
     json_builder_add_double_value(b, tenth(s->running));
     add_input(b, s);
     add_recording(b, s);
+    add_audio(b, s);
     json_builder_set_member_name(b, "outputs");
     json_builder_begin_array(b);
     for (guint i = 0; s->outputs != NULL && i < s->outputs->len; i++)

@@ -18,12 +18,14 @@
 
 #include "ctl_control.h"
 #include "ctl_store.h"
+#include "jc_card_preview.h"
 #include "jc_config.h"
 #include "jc_error.h"
 #include "jc_status.h"
 #include "jc_text.h"
 #include "ovl_element.h"
 #include "ovl_renderer.h"
+#include "ovl_themes.h"
 #include "str_pipeline.h"
 
 typedef struct {
@@ -42,8 +44,24 @@ typedef struct {
     char *scene_sig;           /* owned: scene_signature() of the newest scene */
     gint64 scene_sent_us;      /* monotonic time of the last submit */
     guint status_timer;        /* GSource id: publishes the streamer's status once a second */
+    gboolean muted;            /* control's audio.set, applied to the pipeline when it exists */
+    OvlThemes *themes;         /* owned, made before control starts and freed after it: card
+                                  previews read its current theme (and profile) on worker
+                                  threads; on_scene switches it on main */
     gboolean stopping;
     int exit_code;
+    /* Layout switching (main thread only). app->profile stays what --profile said (card
+     * previews read it on worker threads); the program runs at program_profile, --profile
+     * turned to the studio's layout. A switch stops the program (its recording is finalised),
+     * frees it, replaces the renderer for the new frame size and builds a new program: the
+     * renderer is only ever replaced while no program exists, so overlay_for_frame never sees
+     * a renderer go away under it. */
+    const StrProfile *program_profile; /* static */
+    char *layout;                      /* owned: the studio's layout from on_scene, or NULL */
+    OvlScene *scene_on_air;            /* owned: the scene last submitted, redrawn by a new
+                                          renderer; NULL before the first */
+    gboolean switching;                /* the program is stopping for a layout switch */
+    guint switch_id;                   /* GSource id: the rebuild is queued */
 } App;
 
 /* Streaming thread, every frame: one mutex-guarded ref, nothing else. */
@@ -104,11 +122,14 @@ static gboolean submit_pending_scene(gpointer data)
     app->scene_timer = 0;
     if (app->pending_scene != NULL) {
         ovl_renderer_submit(app->renderer, app->pending_scene);
-        g_clear_pointer(&app->pending_scene, ovl_scene_unref);
+        g_clear_pointer(&app->scene_on_air, ovl_scene_unref);
+        app->scene_on_air = g_steal_pointer(&app->pending_scene);
         app->scene_sent_us = g_get_monotonic_time();
     }
     return G_SOURCE_REMOVE;
 }
+
+static void switch_layout(App *app);
 
 /* Main thread: anything on screen changed. Takes and graphics changes render at once; a burst
  * of sign-ups updates the counter at most every COUNTER_INTERVAL_MS. */
@@ -116,6 +137,21 @@ static gboolean submit_pending_scene(gpointer data)
 static void on_scene(const CtlScene *sc, gpointer data)
 {
     App *app = data;
+    if (g_strcmp0(app->layout, sc->layout) != 0) {
+        g_free(app->layout);
+        app->layout = g_strdup(sc->layout);
+        switch_layout(app);
+    }
+    /* A theme switch redraws what is on air on the render worker; control only accepts names
+     * of app->themes (a restored one that vanished falls back to "default" there). */
+    g_autofree char *theme = ovl_themes_current_name(app->themes);
+    if (g_strcmp0(theme, sc->theme) != 0 && ovl_themes_select(app->themes, sc->theme)) {
+        g_autoptr(OvlTheme) now = ovl_themes_current(app->themes);
+        ovl_renderer_set_theme(app->renderer, now);
+    }
+    app->muted = sc->muted;
+    if (app->pipeline != NULL)
+        str_pipeline_set_muted(app->pipeline, sc->muted);
     g_autofree char *sig = scene_signature(sc);
     gboolean count_only = g_strcmp0(sig, app->scene_sig) == 0;
     g_free(app->scene_sig);
@@ -145,6 +181,8 @@ static void begin_stop(App *app, const char *why)
         g_main_loop_quit(app->loop);
 }
 
+static gboolean rebuild_program(gpointer data);
+
 static void on_pipeline_state(StrState state, const char *message, gpointer data)
 {
     App *app = data;
@@ -155,6 +193,11 @@ static void on_pipeline_state(StrState state, const char *message, gpointer data
         ctl_control_set_pipeline_ready(app->control, TRUE);
         break;
     case STR_STATE_STOPPED:
+        if (app->switching && !app->stopping) {
+            /* From the main loop, not from inside the pipeline's own callback. */
+            app->switch_id = g_idle_add(rebuild_program, app);
+            break;
+        }
         ctl_control_set_pipeline_ready(app->control, FALSE);
         g_main_loop_quit(app->loop);
         break;
@@ -213,6 +256,33 @@ static gboolean open_store(App *app, GError **error)
     return ctl_store_seed(app->store, json, len, &app->seeded, error);
 }
 
+/* A WORKER thread, per GET/POST /api/card.png: the card drawn by the overlay's own code in the
+ * program's current theme, at the profile's size turned to the studio's layout. Reads only
+ * app->profile and app->themes (whose current theme ovl_themes_current() hands over under its
+ * lock), which live as long as control. */
+static GBytes *card_preview(const CtlCardRequest *req, gpointer data, GError **error)
+{
+    const App *app = data;
+    const CtlPosting *p = req->posting;
+    g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
+    OvlCardSpec card = {
+        .title = p->title,
+        .employer = p->company,
+        .pay = pay,
+        .place = p->location,
+        .headcount = p->headcount,
+        .apply_url = req->apply_url,
+        .signups = (gint)MIN(req->signups, G_MAXINT),
+    };
+    int width = 0, height = 0;
+    jc_card_preview_size(app->profile->width, app->profile->height, req->layout, &width, &height);
+    g_autoptr(OvlTheme) theme = ovl_themes_current(app->themes);
+    /* A draft (id 0) has no apply URL yet: no QR code that would open /a/0. */
+    if (p->id <= 0)
+        return jc_card_preview_draft_png(&card, theme, width, height, error);
+    return jc_card_preview_png(&card, theme, width, height, error);
+}
+
 static gboolean start_control(App *app, GError **error)
 {
     CtlControlConfig cc = {
@@ -228,10 +298,14 @@ static gboolean start_control(App *app, GError **error)
         .admin_host = app->cfg->admin_host,
         .admin_port = app->cfg->admin_port,
         .trusted_proxies = (const char *const *)app->cfg->trusted_proxies,
+        .themes = ovl_themes_names(app->themes),
+        .layout = str_profile_layout(app->profile), /* a fresh studio's; a saved one wins */
     };
     if (app->cfg->commit_each)
         ctl_store_set_batch_max(app->store, 1);
     app->control = ctl_control_new(&cc, error);
+    if (app->control != NULL)
+        ctl_control_set_card_func(app->control, card_preview, app);
     return app->control != NULL;
 }
 
@@ -252,6 +326,89 @@ static GBytes *preview_frame(gpointer data, gint64 *seq)
     return str_pipeline_preview_jpeg(app->pipeline, seq);
 }
 
+/* Main thread, while no program exists (overlay_for_frame is the renderer's only other user):
+ * a renderer for profile's frame size in the current theme and transition replaces the old
+ * one, and redraws the scene on air before returning (the new program's first frame carries
+ * it). On failure (the theme does not fit that size), FALSE with error set and nothing
+ * changed. */
+static gboolean make_renderer(App *app, const StrProfile *profile, GError **error)
+{
+    g_autoptr(OvlTheme) theme = ovl_themes_current(app->themes);
+    OvlRenderer *r = ovl_renderer_new_themed(profile->width, profile->height, theme, error);
+    if (r == NULL)
+        return FALSE;
+    OvlTransitionKind transition = OVL_TRANSITION_CUT;
+    ovl_transition_kind_from_string(app->cfg->transition, &transition); /* checked by jc_config */
+    ovl_renderer_set_transition(r, transition, (guint)app->cfg->transition_ms);
+    if (app->scene_on_air != NULL)
+        ovl_renderer_wait(r, ovl_renderer_submit(r, app->scene_on_air), 3000);
+    ovl_renderer_free(app->renderer);
+    app->renderer = r;
+    app->program_profile = profile;
+    return TRUE;
+}
+
+static gboolean start_pipeline(App *app, GError **error);
+
+/* Main thread: the studio's layout changed; when the program runs at the other orientation,
+ * it is stopped (recording finalised, outputs drained) and rebuilt at the turned profile by
+ * rebuild_program. A switch asked for while one is under way is picked up by that rebuild. */
+#define SWITCH_STOP_MS 2000
+static void switch_layout(App *app)
+{
+    if (app->pipeline == NULL || app->stopping || app->switching)
+        return;
+    const StrProfile *turned = str_profile_for_layout(app->profile, app->layout);
+    if (turned == app->program_profile)
+        return;
+    g_autoptr(OvlTheme) theme = ovl_themes_current(app->themes);
+    g_autoptr(GError) error = NULL;
+    if (!ovl_renderer_check_theme(turned->width, turned->height, theme, &error)) {
+        g_warning("layout %s: the theme does not fit %s (%s); staying at %s", app->layout,
+                  turned->name, error->message, app->program_profile->name);
+        return;
+    }
+    g_message("layout %s: switching the program from %s to %s", app->layout,
+              app->program_profile->name, turned->name);
+    app->switching = TRUE;
+    str_pipeline_stop(app->pipeline, SWITCH_STOP_MS);
+}
+
+/* Main loop, after the old program reported STOPPED: a new program at the layout's profile. */
+static gboolean rebuild_program(gpointer data)
+{
+    App *app = data;
+    app->switch_id = 0;
+    app->switching = FALSE;
+    if (app->stopping) { /* a signal came while the old program was stopping */
+        ctl_control_set_pipeline_ready(app->control, FALSE);
+        g_main_loop_quit(app->loop);
+        return G_SOURCE_REMOVE;
+    }
+    ctl_control_set_preview_func(app->control, NULL, NULL);
+    g_clear_handle_id(&app->status_timer, g_source_remove);
+    g_clear_pointer(&app->pipeline, str_pipeline_free);
+    const StrProfile *turned = str_profile_for_layout(app->profile, app->layout);
+    g_autoptr(GError) error = NULL;
+    if (turned != app->program_profile && !make_renderer(app, turned, &error)) {
+        g_warning("layout %s: %s; staying at %s", app->layout, error->message,
+                  app->program_profile->name);
+        g_clear_error(&error);
+    }
+    if (!start_pipeline(app, &error)) {
+        g_printerr("jobcast: cannot restart the program at %s: %s\n", app->program_profile->name,
+                   error->message);
+        ctl_control_set_pipeline_ready(app->control, FALSE);
+        app->exit_code = 1;
+        g_main_loop_quit(app->loop);
+        return G_SOURCE_REMOVE;
+    }
+    if (app->pipeline != NULL && str_pipeline_recording_path(app->pipeline) != NULL)
+        g_message("recording: %s", str_pipeline_recording_path(app->pipeline));
+    switch_layout(app); /* the layout may have changed again meanwhile */
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean start_pipeline(App *app, GError **error)
 {
     g_autofree char *record_dir = NULL;
@@ -265,7 +422,7 @@ static gboolean start_pipeline(App *app, GError **error)
     }
     StrConfig sc = {
         .input_uri = app->cfg->input,
-        .profile = app->profile,
+        .profile = app->program_profile,
         .record_dir = record_dir,
         .outputs = (const char *const *)app->cfg->outputs,
         .overlay = overlay_for_frame,
@@ -275,6 +432,8 @@ static gboolean start_pipeline(App *app, GError **error)
         .segment_seconds = (guint)app->cfg->segment_minutes * 60,
         .keep_days = (guint)app->cfg->keep_days,
         .keep_mb = (guint)app->cfg->keep_gb * 1024,
+        .audio_device = app->cfg->audio_device,
+        .muted = app->muted,
     };
     app->pipeline = str_pipeline_new(&sc, error);
     if (app->pipeline == NULL)
@@ -321,11 +480,38 @@ static int run(App *app, GError **error)
         return 1;
     if (!open_store(app, error))
         return 1;
-    app->renderer = ovl_renderer_new(app->profile->width, app->profile->height, error);
-    if (app->renderer == NULL)
+    /* --theme, --theme-dir and --safe-area are the user's to fix (exit 2), including a theme
+     * whose safe area leaves no room for a card and a scannable QR code: every theme is checked
+     * now, so that switching on air cannot fail. */
+    const double *m = app->cfg->safe_area;
+    OvlSafeArea safe = {m[0], m[1], m[2], m[3]};
+    app->themes = ovl_themes_new(app->cfg->theme, app->cfg->theme_dir,
+                                 app->cfg->has_safe_area ? &safe : NULL, error);
+    if (app->themes == NULL)
+        return 2;
+    if (!ovl_themes_check(app->themes, app->profile->width, app->profile->height, error))
+        return app->cfg->theme != NULL || app->cfg->theme_dir != NULL || app->cfg->has_safe_area
+                   ? 2
+                   : 1;
+    app->program_profile = app->profile;
+    if (!make_renderer(app, app->profile, error))
         return 1;
     if (!start_control(app, error))
         return 1;
+    /* Start-up rule: the studio's saved layout (control called on_scene once by now) wins over
+     * --profile's orientation, keeping --profile's size class; a studio with none saved yet
+     * starts in --profile's orientation (CtlControlConfig.layout). */
+    const StrProfile *turned = str_profile_for_layout(app->profile, app->layout);
+    if (turned != app->profile) {
+        g_autoptr(GError) why = NULL;
+        if (make_renderer(app, turned, &why))
+            g_message("layout %s (stored in the studio) wins over --profile %s: the program "
+                      "runs at %s",
+                      app->layout, app->profile->name, turned->name);
+        else
+            g_warning("layout %s: the theme does not fit %s (%s); the program runs at %s",
+                      app->layout, turned->name, why->message, app->profile->name);
+    }
     /* The first frame should already carry the card: give the worker its first render. */
     ovl_renderer_wait(app->renderer, 1, 3000);
     if (!start_pipeline(app, error)) {
@@ -348,12 +534,17 @@ static void app_clear(App *app)
         g_source_remove(app->status_timer);
     if (app->scene_timer != 0)
         g_source_remove(app->scene_timer);
+    if (app->switch_id != 0)
+        g_source_remove(app->switch_id);
     g_clear_pointer(&app->pending_scene, ovl_scene_unref);
+    g_clear_pointer(&app->scene_on_air, ovl_scene_unref);
+    g_free(app->layout);
     g_free(app->scene_sig);
     if (app->control != NULL)
         ctl_control_set_preview_func(app->control, NULL, NULL);
     str_pipeline_free(app->pipeline);
     ctl_control_free(app->control);
+    g_clear_pointer(&app->themes, ovl_themes_free); /* after control: no preview is drawing */
     ovl_renderer_free(app->renderer);
     ctl_store_close(app->store);
     g_free(app->token);

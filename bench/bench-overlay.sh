@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench-overlay: what each way of drawing the job card adds per frame, at 1080p and 720p, and how
-# many frames a take needs to reach the picture.
+# many frames a take needs to reach the picture (cut, and with a 400 ms slide and fade).
 #
 # The scene: the first sample posting's card (data/postings.json) at the default landscape layout
 # with its QR code and sign-up counter, and a ticker of five other postings (scrolling: ours
@@ -13,7 +13,7 @@
 # - FFmpeg: the CLI's overlay filter with the same rectangles (PNGs) over a raw yuv420p
 #   source, single-threaded; process CPU (user + sys) minus the same command without the overlay.
 #   Median of RUNS runs each.
-# Environment: BUILD (default build), FRAMES (300), TAKES (60), RUNS (3).
+# Environment: BUILD (default build), FRAMES (300), TAKES (60: also theme switches), RUNS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -112,3 +112,20 @@ echo "metric: take_latency_frames_p99 $(value take_p99 "$take") frames"
 echo "metric: take_latency_frames_max $(value take_max "$take") frames"
 echo "metric: take_render_ms_1080p $(value render_ms "$take") ms"
 echo "metric: take_convert_ms_1080p $(value convert_ms "$take") ms"
+
+# The same with a 400 ms slide (the new card slides in while the old one slides out; counted
+# from the first frame carrying it at any position) and a 400 ms fade (at any alpha).
+for kind in slide fade; do
+    "$BIN" take 1920 1080 "$TAKES" "$kind" >"$take"
+    echo "metric: take_latency_${kind}_frames_p50 $(value take_p50 "$take") frames"
+    echo "metric: take_latency_${kind}_frames_p99 $(value take_p99 "$take") frames"
+    echo "metric: take_latency_${kind}_frames_max $(value take_max "$take") frames"
+done
+
+# A theme switch (graphics.theme) on the card on air: card, QR, counter, ticker and chrome are
+# all redrawn by the worker; counted like a take, to the first frame in the new theme.
+"$BIN" theme 1920 1080 "$TAKES" config/theme.example.ini >"$take"
+echo "metric: theme_switch_frames_p50 $(value take_p50 "$take") frames"
+echo "metric: theme_switch_frames_p99 $(value take_p99 "$take") frames"
+echo "metric: theme_switch_frames_max $(value take_max "$take") frames"
+echo "metric: theme_switch_render_ms_1080p $(value switch_ms "$take") ms"

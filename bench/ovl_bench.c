@@ -9,10 +9,14 @@
  *       the element's sink pad and leaving its source pad (CLOCK_THREAD_CPUTIME_ID), after
  *       WARMUP frames. Also prints the overlay's pixel area and writes each rectangle as a PNG
  *       to PNG_DIR (`rect X Y W H FILE` lines) for the FFmpeg comparison.
- *   ovl-bench take WIDTH HEIGHT TAKES
+ *   ovl-bench take WIDTH HEIGHT TAKES [cut|fade|slide]
  *       A live 30 fps pipeline with jobcastoverlay fed by the render worker; the main thread takes
- *       a new card every ~420 ms and the draw handler notes the first frame carrying it. Prints
- *       `take_p50`, `take_p99`, `take_max` in frames (1 = the very next frame).
+ *       a new card every ~420 ms and the draw handler notes the first frame carrying it (with a
+ *       400 ms fade or slide: at any alpha or position). Prints `take_p50`, `take_p99`,
+ *       `take_max` in frames (1 = the very next frame).
+ *   ovl-bench theme WIDTH HEIGHT SWITCHES THEME_FILE
+ *       The same, but each step switches the theme (built-in <-> THEME_FILE) of the card on
+ *       air, which redraws card, QR, counter, ticker and chrome: the same figures for a switch.
  *
  * The bench scene is the first sample posting's card (data/postings.json) at the default
  * landscape layout with its QR code. */
@@ -347,14 +351,23 @@ static int compare_int(const void *a, const void *b)
     return *(const int *)a - *(const int *)b;
 }
 
-static int bench_take(int w, int h, int takes, const char *postings)
+/* With themes (two of them), each "take" switches the theme instead (ovl_renderer_set_theme):
+ * the card on air, its ticker and chrome are all redrawn. */
+static int bench_take(int w, int h, int takes, const char *postings, const char *transition,
+                      OvlTheme *const *themes)
 {
     g_autoptr(GError) error = NULL;
+    OvlTransitionKind kind = OVL_TRANSITION_CUT;
+    if (!ovl_transition_kind_from_string(transition, &kind)) {
+        g_printerr("ovl-bench: transition '%s' is not cut, fade or slide\n", transition);
+        return 2;
+    }
     Take t = {.r = ovl_renderer_new(w, h, &error)};
     if (t.r == NULL) {
         g_printerr("ovl-bench: %s\n", error->message);
         return 1;
     }
+    ovl_renderer_set_transition(t.r, kind, 400);
     /* How long the worker takes for a card (render + conversion), alone on its thread. */
     double render_ms = 0;
     for (guint i = 0; i < 10; i++) {
@@ -365,6 +378,16 @@ static int bench_take(int w, int h, int takes, const char *postings)
         ovl_scene_unref(scene);
     }
     printf("render_ms %.2f\n", render_ms);
+    if (themes != NULL) {
+        /* How long the worker takes for a theme switch of the card on air: everything redrawn. */
+        double switch_ms = 0;
+        for (guint i = 0; i < 10; i++) {
+            gint64 t0 = g_get_monotonic_time();
+            ovl_renderer_wait(t.r, ovl_renderer_set_theme(t.r, themes[(i + 1) % 2]), 10000);
+            switch_ms += (double)(g_get_monotonic_time() - t0) / 1e3 / 10;
+        }
+        printf("switch_ms %.2f\n", switch_ms);
+    }
     /* Of which the conversion for the blend (ovl_blend_prepare's share). */
     GstVideoOverlayComposition *comp = ovl_renderer_get(t.r);
     GstVideoInfo info;
@@ -397,7 +420,10 @@ static int bench_take(int w, int h, int takes, const char *postings)
         atomic_store(&t.result, 0);
         /* The frame count first: a frame drawn in between only makes the figure larger. */
         atomic_store(&t.take_frame, atomic_load(&t.frames));
-        atomic_store(&t.wanted, ovl_renderer_submit(t.r, scene));
+        if (themes != NULL)
+            atomic_store(&t.wanted, ovl_renderer_set_theme(t.r, themes[(i + 1) % 2]));
+        else
+            atomic_store(&t.wanted, ovl_renderer_submit(t.r, scene));
         ovl_scene_unref(scene);
         /* Takes at a random phase of the frame clock, far enough apart that each is seen. */
         g_usleep(400000 + (gulong)g_random_int_range(0, 40000));
@@ -426,9 +452,19 @@ int main(int argc, char **argv)
     int rc = 2;
     if (argc == 6 && g_str_equal(argv[1], "blend"))
         rc = bench_blend(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5], postings);
-    else if (argc == 5 && g_str_equal(argv[1], "take"))
-        rc = bench_take(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), postings);
-    else
-        g_printerr("usage: ovl-bench blend W H FRAMES PNG_DIR | take W H TAKES\n");
+    else if ((argc == 5 || argc == 6) && g_str_equal(argv[1], "take"))
+        rc = bench_take(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), postings,
+                        argc == 6 ? argv[5] : "cut", NULL);
+    else if (argc == 6 && g_str_equal(argv[1], "theme")) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(OvlTheme) other = ovl_theme_load(argv[5], &error);
+        OvlTheme *themes[] = {(OvlTheme *)ovl_theme_default(), other};
+        if (other == NULL)
+            g_printerr("ovl-bench: %s\n", error->message);
+        else
+            rc = bench_take(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), postings, "cut", themes);
+    } else
+        g_printerr("usage: ovl-bench blend W H FRAMES PNG_DIR | take W H TAKES [cut|fade|slide] | "
+                   "theme W H SWITCHES THEME_FILE\n");
     return rc;
 }

@@ -33,6 +33,7 @@ typedef struct {
     const char *slate_text;    /* what the slate says */
     const char *layout;        /* "16:9" or "9:16" */
     const char *theme;         /* a theme name; "default" */
+    gboolean muted;            /* the program's sound is muted (audio.set) */
 } CtlScene;
 
 /* Called on the main thread whenever anything in CtlScene changes (after on_air on a take,
@@ -43,6 +44,20 @@ typedef void (*CtlOnSceneFunc)(const CtlScene *scene, gpointer data);
 /* Returns the newest preview frame as JPEG (transfer full) and its sequence number in *seq,
  * or NULL before the first frame. Called on the main thread. */
 typedef GBytes *(*CtlPreviewFunc)(gpointer data, gint64 *seq);
+
+/* What GET/POST /api/card.png asks to be drawn: one posting's card as it would go on air.
+ * Everything is borrowed for the duration of the call. */
+typedef struct {
+    const CtlPosting *posting; /* a saved posting or the producer's unsaved draft */
+    const char *apply_url;     /* its QR link */
+    gint64 signups;            /* the counter on the card (0: hidden) */
+    const char *layout;        /* "16:9" or "9:16": the studio's current layout */
+} CtlCardRequest;
+
+/* Draws req as a PNG (transfer full), or NULL with error set. Called on a WORKER thread, never
+ * on main, possibly several at once: it may read only req and data, and data must stay valid
+ * and unchanged for as long as the control lives (main passes static data). */
+typedef GBytes *(*CtlCardFunc)(const CtlCardRequest *req, gpointer data, GError **error);
 
 typedef struct {
     const char *listen_host;    /* e.g. "127.0.0.1" */
@@ -63,6 +78,11 @@ typedef struct {
                                            believed; NULL = none */
     const char *time_zone;              /* exports; NULL = "Asia/Shanghai" */
     guint signup_rate_per_minute;       /* per client address; 0 = CTL_SIGNUP_RATE_DEFAULT */
+    const char *const *themes;          /* NULL-terminated: the names graphics.theme accepts
+                                           ("default" first); NULL = any well-formed name */
+    const char *layout; /* "9:16" or "16:9": the layout of a studio that has none saved yet
+                           (main passes --profile's orientation); NULL = "16:9". A saved one
+                           always wins. */
 } CtlControlConfig;
 
 /* Sign-ups accepted per client address per minute by default: generous, since a whole carrier
@@ -92,6 +112,9 @@ void ctl_control_set_stream_status(CtlControl *c, JsonNode *status);
 
 /* Where GET /api/preview.jpg gets its frames from (fn NULL: 404). Main thread. */
 void ctl_control_set_preview_func(CtlControl *c, CtlPreviewFunc fn, gpointer data);
+
+/* How GET/POST /api/card.png draws cards (fn NULL: 404). Main thread. */
+void ctl_control_set_card_func(CtlControl *c, CtlCardFunc fn, gpointer data);
 
 /* `jobcast accounts ...`: argv[0] is "accounts". Prints to stdout/stderr; returns the exit
  * status (0 ok, 1 failed, 2 bad usage). Opens the store in --data-dir itself. */

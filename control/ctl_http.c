@@ -1,5 +1,5 @@
 /* ctl_http: the HTTP side of the control server: routing, request bodies, viewer sign-ups,
- * producer login and the static files, answered through libwebsockets.
+ * producer login, card previews and the static files, answered through libwebsockets.
  *
  * Main thread only (lws on the GLib loop). Each connection's CtlHttpSession holds one request
  * at a time; a response is composed whole into the session and written only from
@@ -9,7 +9,9 @@
  * waits, holding a CtlApplyTicket that is shared with the store's callback. The ticket outlives
  * whichever side goes first: a connection that closes clears ticket->session, a control that
  * is freed clears ticket->control, and the store's callback (which always runs exactly once)
- * drops the last ref. So neither a wsi nor the control is touched after it is gone. */
+ * drops the last ref. So neither a wsi nor the control is touched after it is gone. Password
+ * checks (CtlLoginTicket) and card previews (CtlCardTicket) wait for a GTask worker the same
+ * way. */
 #include "ctl_server.h"
 
 #include <string.h>
@@ -19,6 +21,7 @@
 
 #define HEADER_BUF 2048
 #define CHUNK 4096
+#define SMALL_BODY 1024 /* bytes: sent together with the headers */
 #define PATH_MAX_LEN 512
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
 #define HTML_TYPE "text/html; charset=utf-8"
@@ -102,6 +105,51 @@ void ctl_http_login_orphan(CtlLoginTicket *t)
     login_detach_session(t);
 }
 
+/* A card preview being drawn (GET/POST /api/card.png). Like a password check, the work runs
+ * on a GTask worker (a PNG takes tens of milliseconds: bench/bench-card.sh): main fills
+ * everything but png/error before g_task_run_in_thread; the worker reads those and writes only
+ * png and error; main reads them only in the completion callback. */
+struct CtlCardTicket {
+    int ref;             /* main only: the session's (until closed/answered), the task's */
+    CtlControl *control; /* borrowed, NULL once freed (then not in control->cards) */
+    CtlSession *session; /* borrowed, NULL once the connection closed */
+    CtlCardFunc fn;      /* with fn_data: copied from the control (immutable, static data) */
+    gpointer fn_data;
+    CtlPosting *posting; /* owned */
+    char *apply_url;     /* owned */
+    char *layout;        /* owned */
+    gint64 signups;
+    GBytes *png;   /* worker's result (owned), or NULL with error */
+    GError *error; /* worker's result (owned) */
+};
+
+static void card_unref(CtlCardTicket *t)
+{
+    if (--t->ref > 0)
+        return;
+    ctl_posting_free(t->posting);
+    g_free(t->apply_url);
+    g_free(t->layout);
+    g_clear_pointer(&t->png, g_bytes_unref);
+    g_clear_error(&t->error);
+    g_free(t);
+}
+
+static void card_detach_session(CtlCardTicket *t)
+{
+    if (t->session == NULL)
+        return;
+    t->session->http.card = NULL;
+    t->session = NULL;
+    card_unref(t);
+}
+
+void ctl_http_card_orphan(CtlCardTicket *t)
+{
+    t->control = NULL;
+    card_detach_session(t);
+}
+
 /* Forgets the current request and response; the connection may carry another. */
 static void session_reset(CtlSession *s)
 {
@@ -110,6 +158,8 @@ static void session_reset(CtlSession *s)
         ticket_detach_session(h->ticket); /* the client went away before the store answered */
     if (h->login != NULL)
         login_detach_session(h->login);
+    if (h->card != NULL)
+        card_detach_session(h->card);
     g_clear_pointer(&h->path, g_free);
     if (h->body != NULL)
         g_string_free(h->body, TRUE);
@@ -213,11 +263,12 @@ static int finish(CtlSession *s)
 static int write_headers(CtlSession *s)
 {
     CtlHttpSession *h = &s->http;
-    guint8 buf[LWS_PRE + HEADER_BUF];
+    guint8 buf[LWS_PRE + HEADER_BUF + SMALL_BODY];
     guint8 *start = buf + LWS_PRE;
     guint8 *p = start;
-    guint8 *end = buf + sizeof buf - 1;
-    gsize total = g_bytes_get_size(h->out);
+    guint8 *end = buf + LWS_PRE + HEADER_BUF - 1;
+    gsize total = 0;
+    const guint8 *body = g_bytes_get_data(h->out, &total);
 
     if (lws_add_http_common_headers(s->wsi, h->status, h->content_type, total, &p, end))
         return -1;
@@ -227,6 +278,21 @@ static int write_headers(CtlSession *s)
         if (lws_add_http_header_by_name(s->wsi, (const guchar *)name, (const guchar *)value,
                                         (int)strlen(value), &p, end))
             return -1;
+    }
+    if (total > 0 && total <= SMALL_BODY) {
+        /* A small answer (a sign-up's JSON, a redirect) goes out with its headers in one send:
+         * one syscall and one TCP segment instead of two, and no second writeable round trip.
+         * HTTP/1.1 only (jobcast serves no h2): the bytes are written raw, as headers are. */
+        if (lws_finalize_http_header(s->wsi, &p, end))
+            return -1;
+        memcpy(p, body, total);
+        p += total;
+        int n = (int)(p - start);
+        if (lws_write(s->wsi, start, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
+            return -1;
+        h->headers_sent = TRUE;
+        h->out_sent = total;
+        return finish(s);
     }
     if (lws_finalize_write_http_header(s->wsi, start, &p, end))
         return -1;
@@ -347,9 +413,17 @@ static char *client_address(CtlControl *c, struct lws *wsi)
 }
 
 static void respond_session(CtlControl *c, CtlSession *s, CtlRole role);
+static void serve_resource(CtlSession *s, const char *name);
 
 static void get_login(CtlControl *c, CtlSession *s)
 {
+    /* No token at all: the name + password form (POST /login); showing it costs no attempt. */
+    char probe[512];
+    if (lws_get_urlarg_by_name(s->wsi, "token=", probe, sizeof probe) == NULL &&
+        lws_hdr_total_length(s->wsi, WSI_TOKEN_HTTP_URI_ARGS) <= 0) {
+        serve_resource(s, "login.html");
+        return;
+    }
     g_autofree char *client = client_address(c, s->wsi);
     if (!ctl_rate_limit_take(c->login_limit, client, g_get_monotonic_time())) {
         respond_message(s, 429, "尝试次数太多", "Too many login attempts; wait a minute.");
@@ -412,6 +486,20 @@ static CtlRole request_role(CtlControl *c, struct lws *wsi)
         return CTL_ROLE_NONE;
     }
     return ctl_http_session_role(c, wsi);
+}
+
+gboolean ctl_http_same_origin(struct lws *wsi)
+{
+    char origin[256];
+    char host[256];
+    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+        return FALSE;
+    if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+        return FALSE;
+    /* https too: behind a TLS-terminating proxy the page is https://HOST (docs/deploy.md). */
+    g_autofree char *plain = g_strconcat("http://", host, NULL);
+    g_autofree char *tls = g_strconcat("https://", host, NULL);
+    return g_ascii_strcasecmp(origin, plain) == 0 || g_ascii_strcasecmp(origin, tls) == 0;
 }
 
 static const struct {
@@ -504,6 +592,166 @@ static void get_preview(CtlControl *c, CtlSession *s)
     respond(s, 200, "image/jpeg", jpeg);
 }
 
+/* ---- GET/POST /api/card.png: a card as it would go on air ---- */
+
+#define CARDS_IN_FLIGHT_MAX 4 /* more at once: 503 (an editor sends one at a time) */
+
+static void card_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CtlCardTicket *t = data;
+    CtlCardRequest req = {
+        .posting = t->posting,
+        .apply_url = t->apply_url,
+        .signups = t->signups,
+        .layout = t->layout,
+    };
+    t->png = t->fn(&req, t->fn_data, &t->error);
+    if (t->png == NULL && t->error == NULL)
+        g_set_error_literal(&t->error, JC_ERROR, JC_ERROR_RENDER, "the card was not drawn");
+    g_task_return_boolean(task, TRUE);
+}
+
+static void card_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+    CtlCardTicket *t = data;
+    CtlControl *c = t->control;
+    if (c != NULL)
+        g_hash_table_remove(c->cards, t);
+    CtlSession *s = t->session;
+    if (c != NULL && s != NULL) {
+        card_detach_session(t);
+        if (t->png != NULL) {
+            add_header(s, "cache-control:", "no-store");
+            respond(s, 200, "image/png", g_bytes_ref(t->png));
+        } else {
+            /* The overlay refused the words (e.g. a frame too small to read): the editor shows
+             * the message. */
+            respond_json(s, 422, error_json("render", NULL, t->error->message));
+        }
+    }
+    card_unref(t); /* the task's */
+}
+
+/* Starts drawing posting (transfer full) for s; answers 503 when too many are in flight. */
+static void card_start(CtlControl *c, CtlSession *s, CtlPosting *posting, gint64 signups)
+{
+    if (g_hash_table_size(c->cards) >= CARDS_IN_FLIGHT_MAX) {
+        ctl_posting_free(posting);
+        add_header(s, "retry-after:", "1");
+        respond_json(s, 503, error_json("busy", NULL, "too many card previews at once"));
+        return;
+    }
+    CtlCardTicket *t = g_new0(CtlCardTicket, 1);
+    t->ref = 2; /* the session's and the task's */
+    t->control = c;
+    t->session = s;
+    t->fn = c->card_fn;
+    t->fn_data = c->card_data;
+    t->posting = posting;
+    t->apply_url = ctl_control_apply_url(c, posting->id);
+    t->layout = g_strdup(c->studio.layout != NULL ? c->studio.layout : "16:9");
+    t->signups = signups;
+    s->http.card = t;
+    g_hash_table_add(c->cards, t);
+    GTask *task = g_task_new(NULL, NULL, card_done, t);
+    g_task_set_task_data(task, t, NULL);
+    g_task_run_in_thread(task, card_worker);
+    g_object_unref(task);
+}
+
+/* GET /api/card.png?posting_id=N: a saved posting's card, for producers and hosts. */
+static void get_card(CtlControl *c, CtlSession *s)
+{
+    CtlRole role = request_role(c, s->wsi);
+    if (role == CTL_ROLE_NONE) {
+        respond_auth_needed(s, role);
+        return;
+    }
+    if (c->card_fn == NULL) {
+        respond_json(s, 404, error_json("not_found", NULL, "no card renderer"));
+        return;
+    }
+    char buf[32];
+    const char *arg = lws_get_urlarg_by_name(s->wsi, "posting_id=", buf, sizeof buf);
+    guint64 id = 0;
+    if (arg == NULL || !g_ascii_string_to_unsigned(arg, 10, 1, G_MAXINT64, &id, NULL)) {
+        respond_json(s, 400, error_json("invalid", "posting_id", "posting_id: a positive integer"));
+        return;
+    }
+    CtlPosting *p = lookup_posting(c, s, (gint64)id, TRUE);
+    if (p != NULL)
+        card_start(c, s, p, MAX(ctl_store_count_signups(c->store, p->id, NULL), 0));
+}
+
+/* The field an "invalid params" message names ("pay_max: must be >= pay_min"), or NULL.
+ * (transfer full) */
+static char *field_of(const char *message)
+{
+    const char *colon = strchr(message, ':');
+    if (colon == NULL || colon == message || colon - message > 32)
+        return NULL;
+    for (const char *p = message; p < colon; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '_')
+            return NULL;
+    }
+    return g_strndup(message, (gsize)(colon - message));
+}
+
+/* POST /api/card.png: the producer's unsaved draft (a JSON object of posting fields as
+ * postings.create takes them; with posting_id, over that saved posting). Producers only; a
+ * request riding the session cookie must come from this server's own page (Origin). Invalid
+ * fields: 400 naming the field, exactly as postings.create would. */
+static void post_card(CtlControl *c, CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    char authz[8];
+    gboolean bearer = lws_hdr_copy(s->wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION) != 0;
+    CtlRole role = request_role(c, s->wsi);
+    if (role != CTL_ROLE_PRODUCER) {
+        respond_auth_needed(s, role);
+        return;
+    }
+    if (!bearer && !ctl_http_same_origin(s->wsi)) {
+        respond_json(s, 403, error_json("forbidden", NULL, "cross-origin request refused"));
+        return;
+    }
+    if (c->card_fn == NULL) {
+        respond_json(s, 404, error_json("not_found", NULL, "no card renderer"));
+        return;
+    }
+    if (h->too_large) {
+        respond_json(s, 413, error_json("too_large", NULL, "request body over 16384 bytes"));
+        return;
+    }
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    const char *body = h->body != NULL ? h->body->str : "";
+    if (!json_parser_load_from_data(parser, body, h->body != NULL ? (gssize)h->body->len : 0,
+                                    &error) ||
+        json_parser_get_root(parser) == NULL ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+        respond_json(s, 400, error_json("invalid", NULL, "send a JSON object of posting fields"));
+        return;
+    }
+    JsonObject *fields = json_node_get_object(json_parser_get_root(parser));
+    gint64 id = 0;
+    if (!ctl_param_id(fields, "posting_id", TRUE, &id, &error)) {
+        respond_json(s, 400, error_json("invalid", "posting_id", error->message));
+        return;
+    }
+    g_autoptr(CtlPosting) base = NULL;
+    if (id > 0 && (base = lookup_posting(c, s, id, TRUE)) == NULL)
+        return;
+    CtlPosting *draft = ctl_posting_from_params(fields, base, &error);
+    if (draft == NULL) {
+        g_autofree char *field = field_of(error->message);
+        respond_json(s, 400, error_json("invalid", field, error->message));
+        return;
+    }
+    draft->id = id;
+    card_start(c, s, draft, id > 0 ? MAX(ctl_store_count_signups(c->store, id, NULL), 0) : 0);
+}
+
 /* GET /api/export.csv?employer=NAME[&show_id=N]: one employer's applicants, producers only. */
 static void get_export(CtlControl *c, CtlSession *s)
 {
@@ -573,6 +821,8 @@ static void route_get(CtlControl *c, CtlSession *s, const char *path)
         get_preview(c, s);
     else if (strcmp(path, "/api/export.csv") == 0)
         get_export(c, s);
+    else if (strcmp(path, "/api/card.png") == 0)
+        get_card(c, s);
     else if (g_str_has_prefix(path, "/static/"))
         serve_resource(s, path + strlen("/static/"));
     else
@@ -807,10 +1057,12 @@ static void post_login(CtlControl *c, CtlSession *s)
 
 static void route_post(CtlControl *c, CtlSession *s)
 {
-    if (s->http.path == NULL || s->http.responding || s->http.login != NULL)
+    if (s->http.path == NULL || s->http.responding || s->http.login != NULL || s->http.card != NULL)
         return;
     if (strcmp(s->http.path, "/api/apply") == 0)
         post_apply(c, s);
+    else if (strcmp(s->http.path, "/api/card.png") == 0 && ctl_http_admin_allowed(c, s->wsi))
+        post_card(c, s);
     else if (strcmp(s->http.path, "/login") == 0 && ctl_http_admin_allowed(c, s->wsi))
         post_login(c, s);
     else
@@ -891,7 +1143,7 @@ int ctl_http_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons 
             route_post(c, s);
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (s->http.ticket == NULL && s->http.login == NULL)
+        if (s->http.ticket == NULL && s->http.login == NULL && s->http.card == NULL)
             route_post(c, s);
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:

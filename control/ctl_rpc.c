@@ -175,9 +175,22 @@ static const CtlRpcMethod *find_method(const CtlRpcMethod *methods, gsize n, con
     return NULL;
 }
 
-/* Runs a well-formed request; returns the reply or NULL for a notification. */
+JsonNode *ctl_rpc_later(void)
+{
+    /* Only its address matters; a handler never builds a result at it. */
+    static JsonNode *marker;
+    static gsize done = 0;
+    if (g_once_init_enter(&done)) {
+        marker = json_node_new(JSON_NODE_NULL);
+        g_once_init_leave(&done, 1);
+    }
+    return marker;
+}
+
+/* Runs a well-formed request; returns the reply or NULL for a notification (or a reply the
+ * handler will send later). */
 static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *req,
-                      gboolean may_change, gpointer user_data)
+                      gboolean may_change, JsonNode **current_id, gpointer user_data)
 {
     JsonNode *id = json_object_get_member(req, "id"); /* NULL: notification */
     const char *name = json_object_get_string_member(req, "method");
@@ -208,7 +221,13 @@ static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *
     }
 
     g_autoptr(GError) error = NULL;
+    if (current_id != NULL)
+        *current_id = id;
     JsonNode *result = m->handler(params, user_data, &error);
+    if (current_id != NULL)
+        *current_id = NULL;
+    if (result == ctl_rpc_later())
+        return NULL;
     if (id == NULL) {
         if (result != NULL)
             json_node_unref(result);
@@ -230,6 +249,12 @@ char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *m
 
 char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                         gboolean may_change, gpointer user_data)
+{
+    return ctl_rpc_handle_full(methods, n_methods, msg, len, may_change, NULL, user_data);
+}
+
+char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                          gboolean may_change, JsonNode **current_id, gpointer user_data)
 {
     if (len > CTL_RPC_MAX_MESSAGE) {
         return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
@@ -283,5 +308,5 @@ char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char
         return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
                                    "Invalid Request: params must be an object", NULL);
     }
-    return dispatch(methods, n_methods, req, may_change, user_data);
+    return dispatch(methods, n_methods, req, may_change, current_id, user_data);
 }

@@ -59,6 +59,17 @@ char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *m
 char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                         gboolean may_change, gpointer user_data);
 
+/* What a handler that answers later returns instead of a result (transfer none: a marker,
+ * never unref'ed): no reply is built now. The caller that dispatched the request keeps its id
+ * (see ctl_rpc_handle_full) and sends the reply itself when the work is done. */
+JsonNode *ctl_rpc_later(void);
+
+/* Like ctl_rpc_handle_as; while the handler runs, *current_id holds the request's id
+ * (borrowed, valid during the call only; NULL for a notification), so that a handler returning
+ * ctl_rpc_later() can copy it. */
+char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                          gboolean may_change, JsonNode **current_id, gpointer user_data);
+
 /* Reply builders. id is borrowed (NULL is sent as null); result/params are (transfer full).
  * reason, if not NULL, goes into error.data.reason. All return (transfer full) text. */
 char *ctl_rpc_build_result(JsonNode *id, JsonNode *result);

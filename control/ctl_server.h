@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 
 typedef struct CtlApplyTicket CtlApplyTicket;
 typedef struct CtlLoginTicket CtlLoginTicket;
+typedef struct CtlCardTicket CtlCardTicket;
 
 /* One HTTP request/response on a connection; reset for each request of a keep-alive one. */
 typedef struct {
@@ -44,6 +45,7 @@ typedef struct {
     gboolean close_after;   /* close instead of keeping alive (unread body left) */
     CtlApplyTicket *ticket; /* a ref while a sign-up waits for the store, else NULL */
     CtlLoginTicket *login;  /* a ref while a password is being checked, else NULL */
+    CtlCardTicket *card;    /* a ref while a card preview is being drawn, else NULL */
 } CtlHttpSession;
 
 /* What a connection may do: hosts read, producers also change things. */
@@ -61,7 +63,8 @@ typedef struct {
     gboolean rx_dropped; /* the current message went over the cap: drop the rest of it */
     GQueue out;          /* owned GBytes*: messages waiting for SERVER_WRITEABLE */
     gsize out_bytes;
-    gboolean kick; /* the queue overflowed: close at the next writeable */
+    gboolean kick;  /* the queue overflowed: close at the next writeable */
+    guint64 serial; /* unique per connection: how work that answers later finds it again */
 } CtlWsSession;
 
 /* libwebsockets' per-session data (zeroed by lws, freed by lws after the CLOSED callbacks). */
@@ -71,10 +74,14 @@ typedef struct {
     CtlWsSession ws;
 } CtlSession;
 
-/* Per-posting funnel since start: apply-page opens, submissions that reached the store. */
+/* Per-posting funnel (all time): apply-page opens, submissions that reached the store; the
+ * unsaved_* part has not been written to the store yet (ctl_control.c saves it every few
+ * seconds and at exit). */
 typedef struct {
     gint64 opens;
     gint64 submits;
+    gint64 unsaved_opens;
+    gint64 unsaved_submits;
 } CtlFunnel;
 
 /* What a JSON-RPC handler receives as user_data. */
@@ -82,6 +89,7 @@ typedef struct {
     CtlControl *c;
     CtlSession *s; /* borrowed, may be NULL (calls from inside the control) */
     CtlRole role;
+    JsonNode *id; /* borrowed during the call: the request's id (for ctl_rpc_later) */
 } CtlCall;
 
 /* The studio: everything a producer sets besides postings (ctl_studio.c). Persisted as the
@@ -102,6 +110,7 @@ typedef struct {
     gboolean pinned;      /* rotation holds the current posting */
     guint rotation_timer; /* GSource id while rotating, else 0 */
     gboolean show_live;   /* the current show has started and not ended */
+    gboolean muted;       /* the program's sound is muted (audio.set) */
 } CtlStudio;
 
 struct CtlControl {
@@ -118,6 +127,8 @@ struct CtlControl {
     gboolean closing;           /* in ctl_control_free: no new work, no broadcasts */
     CtlPosting *on_air_posting; /* owned, NULL when nothing is on air */
     GList *producers;           /* CtlSession* borrowed (lws owns them): open WebSockets */
+    guint64 ws_serials;         /* the last CtlWsSession.serial handed out */
+    guint jobs;                 /* methods answering later whose worker has not finished */
     GHashTable *tickets; /* CtlApplyTicket* (borrowed): sign-ups the store has not answered */
     CtlStudio studio;
     CtlOnSceneFunc on_scene;
@@ -130,16 +141,22 @@ struct CtlControl {
     gpointer preview_data;
     struct lws_vhost *admin_vhost; /* owned by lws; NULL without --admin-listen */
     int admin_port;
-    GArray *methods;      /* owned: CtlRpcMethod, every method of every file */
-    GHashTable *funnel;   /* owned: gint64* posting id (owned) -> CtlFunnel* (owned); since start */
-    gint64 minute_of[60]; /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
-    guint per_minute[60]; /* ... and how many sign-ups were committed in it */
-    GTimeZone *tz;        /* owned: exports' time zone */
-    GHashTable *logins;   /* CtlLoginTicket* (borrowed): password checks not yet finished */
-    char **trusted_proxies;     /* owned, NULL-terminated, may be NULL */
+    GArray *methods;        /* owned: CtlRpcMethod, every method of every file */
+    GHashTable *funnel;     /* owned: gint64* posting id (owned) -> CtlFunnel* (owned) */
+    guint funnel_timer;     /* GSource id: saves the funnel's increments */
+    gint64 minute_of[60];   /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
+    guint per_minute[60];   /* ... and how many sign-ups were committed in it */
+    GTimeZone *tz;          /* owned: exports' time zone */
+    GHashTable *logins;     /* CtlLoginTicket* (borrowed): password checks not yet finished */
+    char **trusted_proxies; /* owned, NULL-terminated, may be NULL */
     CtlRateLimit *signup_limit; /* owned: sign-ups per client address */
     CtlRateLimit *login_limit;  /* owned: login attempts per client address */
     guint8 ref_key[32];         /* HMAC key of apply-page references (state "ref_key") */
+    CtlCardFunc card_fn;        /* may be NULL: /api/card.png is then 404 */
+    gpointer card_data;         /* immutable, outlives the control (read on worker threads) */
+    GHashTable *cards;          /* CtlCardTicket* (borrowed): card previews being drawn */
+    char **themes;              /* owned, NULL-terminated, or NULL: CtlControlConfig.themes */
+    gboolean portrait_default;  /* CtlControlConfig.layout is "9:16" */
 };
 
 /* ctl_http.c */
@@ -160,12 +177,19 @@ void ctl_http_respond_text(CtlSession *s, guint status, const char *type, char *
 void ctl_http_ticket_orphan(CtlApplyTicket *t);
 /* The same for a password check in progress (the worker still finishes). */
 void ctl_http_login_orphan(CtlLoginTicket *t);
+/* The same for a card preview being drawn. */
+void ctl_http_card_orphan(CtlCardTicket *t);
+/* TRUE when the request's Origin is this server (http:// or https:// + its Host header): what
+ * a browser request riding the session cookie must show (no cross-site use of the cookie). */
+gboolean ctl_http_same_origin(struct lws *wsi);
 
 /* ctl_ws.c */
 int ctl_ws_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons reason, CtlSession *s,
                     void *in, size_t len);
 /* Queues text for one producer / for every open producer. */
 void ctl_ws_send(CtlSession *s, const char *text);
+/* The open WebSocket with this serial, or NULL once it has closed. (transfer none) */
+CtlSession *ctl_ws_find(CtlControl *c, guint64 serial);
 void ctl_ws_broadcast(CtlControl *c, const char *text);
 
 /* ctl_control.c */

@@ -194,6 +194,104 @@ static JsonNode *method_accounts_revoke(JsonObject *params, gpointer data, GErro
     return ctl_json_object_node(o);
 }
 
+/* accounts.set_password answers later: argon2id takes ~0.1 s and 64 MiB, which must not stall
+ * the main loop (every sign-up and page waits on it). The worker reads only password and writes
+ * only hash/error; main reads them in the completion callback, after GTask handed the result
+ * back. The reply goes to the connection by serial: it may have closed meanwhile. */
+typedef struct {
+    CtlControl *c;  /* borrowed: ctl_control_free waits for c->jobs to drain */
+    guint64 serial; /* the caller's WebSocket */
+    JsonNode *id;   /* owned: the request's id */
+    char *name;     /* owned */
+    char *password; /* owned, wiped once hashed */
+    char *hash;     /* worker's result, owned */
+    GError *error;  /* worker's result, owned */
+} PasswordJob;
+
+static void password_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    PasswordJob *j = data;
+    j->hash = ctl_auth_password_hash(j->password, &j->error);
+    memset(j->password, 0, strlen(j->password));
+    g_task_return_boolean(task, TRUE);
+}
+
+static void password_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+    PasswordJob *j = data;
+    CtlControl *c = j->c;
+    c->jobs--;
+    g_autoptr(GError) error = j->error;
+    char *reply;
+    if (j->hash != NULL && ctl_store_account_set_password(c->store, j->name, j->hash, &error)) {
+        g_message("control: password set for %s", j->name);
+        JsonObject *o = json_object_new();
+        json_object_set_string_member(o, "name", j->name);
+        json_object_set_boolean_member(o, "password_set", TRUE);
+        reply = ctl_rpc_build_result(j->id, ctl_json_object_node(o));
+    } else {
+        reply = ctl_rpc_build_error(j->id, ctl_rpc_code_for_error(error), error->message,
+                                    ctl_rpc_reason_for_error(error));
+    }
+    CtlSession *s = c->closing ? NULL : ctl_ws_find(c, j->serial);
+    if (s != NULL)
+        ctl_ws_send(s, reply);
+    g_free(reply);
+    json_node_unref(j->id);
+    g_free(j->name);
+    g_free(j->password);
+    g_free(j->hash);
+    g_free(j);
+}
+
+static JsonNode *method_accounts_set_password(JsonObject *params, gpointer data, GError **error)
+{
+    CtlCall *call = data;
+    const char *name;
+    if (!read_name(params, &name, error))
+        return NULL;
+    JsonNode *pw = json_object_get_member(params, "password");
+    if (pw == NULL || !JSON_NODE_HOLDS_VALUE(pw) || json_node_get_value_type(pw) != G_TYPE_STRING) {
+        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "password: required, a string");
+        return NULL;
+    }
+    const char *password = json_node_get_string(pw);
+    glong len = g_utf8_strlen(password, -1);
+    if (len < CTL_AUTH_PASSWORD_MIN || len > CTL_AUTH_PASSWORD_MAX) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "password: %d to %d characters",
+                    CTL_AUTH_PASSWORD_MIN, CTL_AUTH_PASSWORD_MAX);
+        return NULL;
+    }
+    /* An unknown or revoked name fails now, not after the hashing. */
+    g_autofree char *old_hash = NULL;
+    GError *lookup = NULL;
+    CtlAccount *a = ctl_store_account_by_name(call->c->store, name, &old_hash, &lookup);
+    if (a == NULL) {
+        if (lookup == NULL)
+            g_set_error(&lookup, JC_ERROR, JC_ERROR_NOT_FOUND, "no active account named %s", name);
+        g_propagate_error(error, lookup);
+        return NULL;
+    }
+    ctl_account_free(a);
+    if (call->s == NULL || call->id == NULL) {
+        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
+                            "accounts.set_password needs a request id (its reply comes later)");
+        return NULL;
+    }
+    PasswordJob *j = g_new0(PasswordJob, 1);
+    j->c = call->c;
+    j->serial = call->s->ws.serial;
+    j->id = json_node_copy(call->id);
+    j->name = g_strdup(name);
+    j->password = g_strdup(password);
+    call->c->jobs++;
+    GTask *task = g_task_new(NULL, NULL, password_done, j);
+    g_task_set_task_data(task, j, NULL);
+    g_task_run_in_thread(task, password_worker);
+    g_object_unref(task);
+    return ctl_rpc_later();
+}
+
 static JsonNode *method_accounts_list(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
@@ -265,6 +363,7 @@ const CtlRpcMethod ctl_signups_methods[] = {
     {"accounts.add", method_accounts_add, CTL_RPC_PRODUCER},
     {"accounts.rotate", method_accounts_rotate, CTL_RPC_PRODUCER},
     {"accounts.revoke", method_accounts_revoke, CTL_RPC_PRODUCER},
+    {"accounts.set_password", method_accounts_set_password, CTL_RPC_PRODUCER},
     {"accounts.list", method_accounts_list, CTL_RPC_PRODUCER},
 };
 const gsize ctl_signups_n_methods = G_N_ELEMENTS(ctl_signups_methods);

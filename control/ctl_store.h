@@ -188,6 +188,24 @@ GPtrArray *ctl_store_list_signups(CtlStore *store, gint64 posting_id, gint64 sho
  * (posting_id, count). (transfer full) */
 GArray *ctl_store_count_signups_by_posting(CtlStore *store, gint64 show_id, GError **error);
 
+/* ---- stats (ctl_store_stats.c; main thread) ---- */
+
+/* One posting's apply-page funnel: page opens and sign-ups handed to the store. */
+typedef struct {
+    gint64 posting_id;
+    gint64 opens;
+    gint64 submits;
+} CtlFunnelRow;
+
+/* Every posting's funnel. (transfer full) GArray of CtlFunnelRow. */
+GArray *ctl_store_funnel_load(CtlStore *store, GError **error);
+/* Adds the deltas (a GArray of CtlFunnelRow holding increments) in one transaction. */
+gboolean ctl_store_funnel_add(CtlStore *store, GArray *deltas, GError **error);
+/* Committed sign-ups per minute for the `minutes` minutes ending with the current one, oldest
+ * first: counts[0..minutes-1]; *now_minute gets the current minute (minutes since the epoch). */
+gboolean ctl_store_signups_per_minute(CtlStore *store, guint minutes, gint64 *counts,
+                                      gint64 *now_minute, GError **error);
+
 /* ---- personal data (ctl_store_shows.c; main thread) ---- */
 
 /* Deletes every sign-up with this (normalised) phone number, on request of the person (PIPL).

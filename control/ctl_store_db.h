@@ -37,6 +37,8 @@ sqlite3_stmt *ctl_store_prep(CtlStore *store, const char *sql, GError **error);
  * finalizes it. On a step error, NULL with error set ("what" names the query). */
 GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *st),
                            GDestroyNotify free_row, const char *what, GError **error);
+/* Postings were written: forget the decoded copies ctl_store_get_posting keeps. */
+void ctl_store_postings_changed(CtlStore *store);
 /* The current row of a CTL_POSTING_COLUMNS statement. (transfer full) */
 CtlPosting *ctl_store_posting_from_row(sqlite3_stmt *st);
 

@@ -48,6 +48,7 @@ static void step_error(GError **error, sqlite3 *db, int rc, const char *what)
 
 gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
 {
+    ctl_store_postings_changed(store);
     sqlite3 *db = ctl_store_db(store);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
@@ -93,6 +94,7 @@ static void explain_no_change(sqlite3 *db, gint64 id, gint64 version, GError **e
 
 gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error)
 {
+    ctl_store_postings_changed(store);
     sqlite3 *db = ctl_store_db(store);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
@@ -122,6 +124,7 @@ gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError *
 gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
                                    GError **error)
 {
+    ctl_store_postings_changed(store);
     sqlite3 *db = ctl_store_db(store);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,

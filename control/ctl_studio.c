@@ -1,12 +1,13 @@
 /* ctl_studio: what the producer runs besides postings: the current show and its rundown,
  * preview (cue) and program (take), next/previous/clear, the graphics around the card (ticker,
- * lower third, brand, break slate, layout, theme) and auto-rotation.
+ * lower third, brand, break slate, layout, theme), the program's mute and auto-rotation.
  *
  * Main thread only; rotation is a GLib timeout on the main context. Invariants:
  *   1. Every change is persisted (state keys "studio" and "on_air_posting") before it is
  *      broadcast, so a restart comes back to what every page last saw.
  *   2. Every change broadcasts exactly one notification naming what changed (show.changed,
- *      rundown.changed, preview.changed, on_air.changed, graphics.changed, rotation.changed)
+ *      rundown.changed, preview.changed, on_air.changed, graphics.changed, rotation.changed,
+ *      audio.changed)
  *      and then calls on_scene, so the overlay and every page agree.
  *   3. Every take is appended to the as-aired log with the posting's fields as shown.
  *   4. rotation_timer != 0 iff rotating. */
@@ -48,6 +49,7 @@ static void persist(CtlControl *c)
     json_object_set_boolean_member(o, "rotating", st->rotating);
     json_object_set_int_member(o, "dwell_s", st->dwell_s);
     json_object_set_boolean_member(o, "pinned", st->pinned);
+    json_object_set_boolean_member(o, "muted", st->muted);
     g_autoptr(JsonNode) node = ctl_json_object_node(o);
     g_autofree char *text = ctl_json_to_string(node);
     g_autoptr(GError) error = NULL;
@@ -110,12 +112,17 @@ void ctl_studio_init(CtlControl *c)
     set_str(&st->brand, member_str(o, "brand", ""));
     st->slate = member_bool(o, "slate", FALSE);
     set_str(&st->slate_text, member_str(o, "slate_text", "稍后回来"));
-    const char *layout = member_str(o, "layout", "16:9");
+    const char *layout = member_str(o, "layout", c->portrait_default ? "9:16" : "16:9");
     set_str(&st->layout, strcmp(layout, "9:16") == 0 ? "9:16" : "16:9");
     set_str(&st->theme, member_str(o, "theme", "default"));
+    if (c->themes != NULL && !g_strv_contains((const char *const *)c->themes, st->theme)) {
+        g_message("control: theme '%s' is no longer available; using 'default'", st->theme);
+        set_str(&st->theme, "default");
+    }
     st->dwell_s = (guint)CLAMP(member_int(o, "dwell_s", DWELL_DEFAULT), DWELL_MIN, DWELL_MAX);
     st->pinned = member_bool(o, "pinned", FALSE);
     st->rotating = member_bool(o, "rotating", FALSE);
+    st->muted = member_bool(o, "muted", FALSE);
     rotation_arm(c);
     g_autoptr(CtlShow) show =
         st->show_id > 0 ? ctl_store_get_show(c->store, st->show_id, NULL) : NULL;
@@ -217,6 +224,14 @@ static JsonNode *rotation_json(CtlControl *c)
     return ctl_json_object_node(o);
 }
 
+/* The producer's audio settings (the measured level is in the stream status). */
+static JsonNode *audio_json(CtlControl *c)
+{
+    JsonObject *o = json_object_new();
+    json_object_set_boolean_member(o, "muted", c->studio.muted);
+    return ctl_json_object_node(o);
+}
+
 void ctl_studio_add_state(CtlControl *c, JsonObject *o)
 {
     json_object_set_member(o, "preview", posting_or_null(c, c->studio.preview));
@@ -224,6 +239,7 @@ void ctl_studio_add_state(CtlControl *c, JsonObject *o)
     json_object_set_member(o, "rundown", rundown_json(c));
     json_object_set_member(o, "graphics", graphics_json(c));
     json_object_set_member(o, "rotation", rotation_json(c));
+    json_object_set_member(o, "audio", audio_json(c));
 }
 
 /* {"KEY": VALUE} as a node (value: transfer full). */
@@ -254,6 +270,7 @@ void ctl_studio_emit_scene(CtlControl *c)
         .slate_text = st->slate_text,
         .layout = st->layout,
         .theme = st->theme,
+        .muted = st->muted,
     };
     c->on_scene(&scene, c->on_scene_data);
 }
@@ -628,8 +645,50 @@ static JsonNode *method_theme(JsonObject *params, gpointer data, GError **error)
         g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "theme: must not be empty");
         return NULL;
     }
+    char **known = call->c->themes;
+    if (known != NULL && !g_strv_contains((const char *const *)known, theme)) {
+        g_autofree char *list = g_strjoinv(", ", known);
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "theme: '%s' is not one of: %s", theme,
+                    list);
+        return NULL;
+    }
     set_str(&call->c->studio.theme, theme);
     return graphics_result(call->c);
+}
+
+/* graphics.themes: the themes graphics.theme accepts, and the current one. */
+static JsonNode *method_themes(JsonObject *params, gpointer data, GError **error)
+{
+    CtlCall *call = data;
+    CtlControl *c = call->c;
+    JsonArray *names = json_array_new();
+    if (c->themes != NULL) {
+        for (char **n = c->themes; *n != NULL; n++)
+            json_array_add_string_element(names, *n);
+    } else {
+        json_array_add_string_element(names, "default");
+        if (strcmp(c->studio.theme, "default") != 0)
+            json_array_add_string_element(names, c->studio.theme);
+    }
+    JsonObject *o = json_object_new();
+    json_object_set_array_member(o, "themes", names);
+    json_object_set_string_member(o, "theme", c->studio.theme);
+    return ctl_json_object_node(o);
+}
+
+/* audio.set {"muted": bool}: mutes or unmutes the program's sound (recording and outputs). */
+static JsonNode *method_audio_set(JsonObject *params, gpointer data, GError **error)
+{
+    CtlCall *call = data;
+    CtlControl *c = call->c;
+    gboolean muted;
+    if (!read_bool(params, "muted", &muted, error))
+        return NULL;
+    c->studio.muted = muted;
+    persist(c);
+    ctl_control_notify(c, "audio.changed", wrap("audio", audio_json(c)));
+    ctl_studio_emit_scene(c);
+    return wrap("audio", audio_json(c));
 }
 
 /* ---- shows and rundown ---- */
@@ -916,6 +975,8 @@ const CtlRpcMethod ctl_studio_methods[] = {
     {"graphics.slate", method_slate, CTL_RPC_PRODUCER},
     {"graphics.layout", method_layout, CTL_RPC_PRODUCER},
     {"graphics.theme", method_theme, CTL_RPC_PRODUCER},
+    {"graphics.themes", method_themes, 0},
+    {"audio.set", method_audio_set, CTL_RPC_PRODUCER},
     {"rotation.start", method_rotation_start, CTL_RPC_PRODUCER},
     {"rotation.stop", method_rotation_stop, CTL_RPC_PRODUCER},
     {"rotation.pin", method_rotation_pin, CTL_RPC_PRODUCER},

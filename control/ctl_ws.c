@@ -19,22 +19,6 @@ static int refuse(struct lws *wsi, guint status)
     return -1;
 }
 
-/* Browsers cannot send Authorization on a WebSocket: they come with the session cookie, and
- * then the Origin must be this server (so another site's page cannot ride the cookie). */
-static gboolean origin_matches_host(struct lws *wsi)
-{
-    char origin[256];
-    char host[256];
-    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
-        return FALSE;
-    if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
-        return FALSE;
-    /* https too: behind a TLS-terminating proxy the page is https://HOST (docs/deploy.md). */
-    g_autofree char *plain = g_strconcat("http://", host, NULL);
-    g_autofree char *tls = g_strconcat("https://", host, NULL);
-    return g_ascii_strcasecmp(origin, plain) == 0 || g_ascii_strcasecmp(origin, tls) == 0;
-}
-
 static int filter_connection(CtlControl *c, struct lws *wsi, CtlSession *s)
 {
     if (s == NULL)
@@ -61,7 +45,9 @@ static int filter_connection(CtlControl *c, struct lws *wsi, CtlSession *s)
     CtlRole role = ctl_http_session_role(c, wsi);
     if (role == CTL_ROLE_NONE)
         return refuse(wsi, 401);
-    if (!origin_matches_host(wsi))
+    /* Browsers cannot send Authorization on a WebSocket: with the cookie, the Origin must be
+     * this server (so another site's page cannot ride the cookie). */
+    if (!ctl_http_same_origin(wsi))
         return refuse(wsi, 403);
     s->ws.role = role;
     return 0;
@@ -82,6 +68,16 @@ void ctl_ws_send(CtlSession *s, const char *text)
         w->out_bytes += n;
     }
     lws_callback_on_writable(s->wsi);
+}
+
+CtlSession *ctl_ws_find(CtlControl *c, guint64 serial)
+{
+    for (GList *l = c->producers; l != NULL; l = l->next) {
+        CtlSession *s = l->data;
+        if (s->ws.serial == serial)
+            return s;
+    }
+    return NULL;
 }
 
 void ctl_ws_broadcast(CtlControl *c, const char *text)
@@ -118,8 +114,8 @@ static void on_receive(CtlControl *c, struct lws *wsi, CtlSession *s, const void
         gsize n = 0;
         const CtlRpcMethod *methods = ctl_control_methods(c, &n);
         CtlCall call = {.c = c, .s = s, .role = w->role};
-        reply = ctl_rpc_handle_as(methods, n, w->rx->str, w->rx->len, w->role == CTL_ROLE_PRODUCER,
-                                  &call);
+        reply = ctl_rpc_handle_full(methods, n, w->rx->str, w->rx->len,
+                                    w->role == CTL_ROLE_PRODUCER, &call.id, &call);
     }
     w->rx_dropped = FALSE;
     if (w->rx != NULL) {
@@ -181,6 +177,7 @@ int ctl_ws_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons re
     case LWS_CALLBACK_ESTABLISHED:
         s->wsi = wsi;
         s->ws.open = TRUE;
+        s->ws.serial = ++c->ws_serials;
         g_queue_init(&s->ws.out);
         c->producers = g_list_prepend(c->producers, s);
         return 0;

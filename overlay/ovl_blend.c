@@ -404,3 +404,12 @@ OvlBlendLayer *ovl_blend_layer_attached(GstVideoOverlayRectangle *rect, const Gs
         return NULL;
     return ovl_blend_layer_ref(layer);
 }
+
+void ovl_blend_share(GstVideoOverlayRectangle *from, GstVideoOverlayRectangle *to)
+{
+    g_return_if_fail(from != NULL && to != NULL);
+    OvlBlendLayer *layer = gst_mini_object_get_qdata(GST_MINI_OBJECT(from), layer_quark());
+    if (layer != NULL)
+        gst_mini_object_set_qdata(GST_MINI_OBJECT(to), layer_quark(), ovl_blend_layer_ref(layer),
+                                  (GDestroyNotify)ovl_blend_layer_unref);
+}

@@ -54,6 +54,10 @@ void ovl_blend_prepare(GstVideoOverlayComposition *comp, const GstVideoInfo *inf
 /* The same for one rectangle (one not yet shared with other threads). */
 void ovl_blend_prepare_rectangle(GstVideoOverlayRectangle *rect, const GstVideoInfo *info);
 
+/* Attaches the layer prepared for from (if any) to to, a copy of from (same pixels, size and
+ * position parity) not yet shared with other threads: the copy is blended without converting. */
+void ovl_blend_share(GstVideoOverlayRectangle *from, GstVideoOverlayRectangle *to);
+
 /* The layer ovl_blend_prepare() attached to rect, if it fits info. (transfer full) or NULL. */
 OvlBlendLayer *ovl_blend_layer_attached(GstVideoOverlayRectangle *rect, const GstVideoInfo *info);
 

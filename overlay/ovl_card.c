@@ -5,8 +5,8 @@
  * cairo font map is per thread, so calls on different threads share nothing.
  *
  * Layout rules, in this order:
- * 1. Everything stays inside the safe area (ovl_card_safe_area): the card is anchored to the
- *    safe area's bottom-left corner and grows upwards.
+ * 1. Everything stays inside the safe area (the theme's, ovl_theme_safe_area): the card is anchored
+ * to the safe area's bottom-left corner and grows upwards.
  * 2. The QR code is drawn with whole-pixel modules of at least ovl_card_min_module_px(), a
  *    4-module white quiet zone and no anti-aliasing. When even the minimum does not fit, the card
  *    is refused (JC_ERROR_RENDER) rather than drawn unscannable.
@@ -26,14 +26,12 @@
 #include "jc_error.h"
 #include "ovl_theme.h"
 
-#define FONT_FAMILY OVL_FONT_FAMILY
 #define QUIET_MODULES 4
 #define TAB_TEXT "正在招聘"
 #define CTA_TEXT "扫码报名"
 
 /* Sizes in pixels for a 720-line frame; scaled by the frame's shorter side / 720. */
 enum {
-    RADIUS = 14,
     PAD_X = 24,
     PAD_Y = 18,
     ACCENT_W = 8,
@@ -66,8 +64,9 @@ typedef struct {
 
 /* Everything decided about one card before any pixel is drawn. */
 typedef struct {
-    double s;       /* scale: the frame's shorter side / 720 */
-    gboolean below; /* QR under the words (portrait) instead of beside them */
+    const OvlTheme *t; /* borrowed: colours, fonts, radius, safe area */
+    double s;          /* scale: the frame's shorter side / 720 */
+    gboolean below;    /* QR under the words (portrait) instead of beside them */
     OvlRect safe;
     OvlRect card;   /* frame coordinates */
     int tab_w;      /* the "正在招聘" tab on the panel's top-left */
@@ -113,27 +112,17 @@ int ovl_card_min_module_px(int width, int height)
 
 void ovl_card_safe_area(int width, int height, OvlRect *safe)
 {
-    if (height > width) {
-        int left = (int)lround(width * 0.04);
-        int right = width - (int)ceil(width * 0.15);
-        int top = (int)lround(height * 0.08);
-        int bottom = height - (int)ceil(height / 3.0);
-        *safe = (OvlRect){left, top, right - left, bottom - top};
-    } else {
-        int mx = (int)lround(width * 0.05);
-        int my = (int)lround(height * 0.05);
-        *safe = (OvlRect){mx, my, width - 2 * mx, height - 2 * my};
-    }
+    ovl_theme_safe_area(NULL, width, height, safe);
 }
 
 /* A layout in the card's font, size px pixels, wrapped into width (or unbounded when width
  * <= 0) and cut to max_lines with an ellipsis. Text goes in as plain text, never markup. */
-static PangoLayout *new_text(PangoContext *pc, const char *text, int size, gboolean bold, int width,
-                             int max_lines)
+static PangoLayout *new_text(PangoContext *pc, const char *family, const char *text, int size,
+                             gboolean bold, int width, int max_lines)
 {
     PangoLayout *layout = pango_layout_new(pc);
     PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, FONT_FAMILY);
+    pango_font_description_set_family(fd, family);
     pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_font_description_set_absolute_size(fd, (double)size * PANGO_SCALE);
     pango_layout_set_font_description(layout, fd);
@@ -174,12 +163,13 @@ static int layout_words(Card *c, PangoContext *pc, const OvlCardSpec *spec, int 
 
     if (!empty(spec->title)) {
         t[OVL_CARD_TITLE] =
-            (Text){new_text(pc, spec->title, px(c, TITLE_FONT), TRUE, w, 2), x, y - px(c, 2)};
+            (Text){new_text(pc, c->t->title_font, spec->title, px(c, TITLE_FONT), TRUE, w, 2), x,
+                   y - px(c, 2)};
         y += text_height(t[OVL_CARD_TITLE].layout) - px(c, 2);
     }
     if (!empty(spec->employer)) {
-        t[OVL_CARD_EMPLOYER] =
-            (Text){new_text(pc, spec->employer, px(c, EMPLOYER_FONT), FALSE, w, 1), x, y};
+        t[OVL_CARD_EMPLOYER] = (Text){
+            new_text(pc, c->t->font, spec->employer, px(c, EMPLOYER_FONT), FALSE, w, 1), x, y};
         y += text_height(t[OVL_CARD_EMPLOYER].layout) + px(c, GAP / 2);
     }
 
@@ -188,7 +178,7 @@ static int layout_words(Card *c, PangoContext *pc, const OvlCardSpec *spec, int 
     int badge_w = 0;
     if (spec->headcount > 0) {
         g_autofree char *words = g_strdup_printf("招聘 %d 人", spec->headcount);
-        PangoLayout *badge = new_text(pc, words, px(c, BADGE_FONT), TRUE, 0, 1);
+        PangoLayout *badge = new_text(pc, c->t->font, words, px(c, BADGE_FONT), TRUE, 0, 1);
         badge_w = text_width(badge) + 2 * px(c, BADGE_PAD_X);
         if (badge_w > w) {
             pango_layout_set_width(badge, (w - 2 * px(c, BADGE_PAD_X)) * PANGO_SCALE);
@@ -201,7 +191,7 @@ static int layout_words(Card *c, PangoContext *pc, const OvlCardSpec *spec, int 
     if (!empty(spec->pay)) {
         int pay_w = badge_w > 0 ? w - badge_w - px(c, 16) : w;
         if (pay_w > px(c, 60)) {
-            PangoLayout *pay = new_text(pc, spec->pay, px(c, PAY_FONT), TRUE, pay_w, 1);
+            PangoLayout *pay = new_text(pc, c->t->font, spec->pay, px(c, PAY_FONT), TRUE, pay_w, 1);
             t[OVL_CARD_PAY] = (Text){pay, x, y};
             row_h = MAX(row_h, text_height(pay));
         }
@@ -222,8 +212,8 @@ static int layout_words(Card *c, PangoContext *pc, const OvlCardSpec *spec, int 
 
     if (!empty(spec->place)) {
         int indent = px(c, PIN_W) + px(c, 8);
-        PangoLayout *place =
-            new_text(pc, spec->place, px(c, PLACE_FONT), FALSE, w - indent, c->below ? 2 : 1);
+        PangoLayout *place = new_text(pc, c->t->font, spec->place, px(c, PLACE_FONT), FALSE,
+                                      w - indent, c->below ? 2 : 1);
         t[OVL_CARD_PLACE] = (Text){place, x + indent, y};
         PangoLayoutIter *iter = pango_layout_get_iter(place);
         PangoRectangle line;
@@ -250,7 +240,7 @@ static void shift_words(Card *c, int dy)
 static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, int module_px)
 {
     card_clear_texts(c);
-    c->tab = (Text){new_text(pc, TAB_TEXT, px(c, TAB_FONT), TRUE, 0, 1), 0, 0};
+    c->tab = (Text){new_text(pc, c->t->font, TAB_TEXT, px(c, TAB_FONT), TRUE, 0, 1), 0, 0};
     c->tab_w = text_width(c->tab.layout) + 2 * px(c, TAB_PAD_X);
     c->tab.x = px(c, TAB_PAD_X);
     c->tab.y = (px(c, TAB_H) - text_height(c->tab.layout)) / 2;
@@ -273,7 +263,8 @@ static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, i
     int inner_h = words_h;
     c->rule_y = 0;
     if (c->qr != NULL) {
-        c->text[OVL_CARD_CTA].layout = new_text(pc, CTA_TEXT, px(c, CTA_FONT), TRUE, 0, 1);
+        c->text[OVL_CARD_CTA].layout =
+            new_text(pc, c->t->font, CTA_TEXT, px(c, CTA_FONT), TRUE, 0, 1);
         int cta_text_w = text_width(c->text[OVL_CARD_CTA].layout);
         c->cta_h = px(c, CTA_H);
         if (c->below) {
@@ -336,7 +327,7 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
 {
     c->s = MIN(width, height) / 720.0;
     c->below = height > width;
-    ovl_card_safe_area(width, height, &c->safe);
+    ovl_theme_safe_area(c->t, width, height, &c->safe);
 
     if (!empty(spec->apply_url)) {
         c->qr = QRcode_encodeString(spec->apply_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
@@ -365,9 +356,15 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
     }
     g_object_unref(pc);
 
-    if (!ok)
-        g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "a %dx%d frame is too small for the card%s",
-                    width, height, c->qr != NULL ? " and a scannable QR code" : "");
+    if (!ok && c->qr != NULL)
+        g_set_error(error, JC_ERROR, JC_ERROR_RENDER,
+                    "a %dx%d frame is too small for the card and a scannable QR code: its safe "
+                    "area (%dx%d px) has no room for QR modules of %d px",
+                    width, height, c->safe.width, c->safe.height, min_px);
+    else if (!ok)
+        g_set_error(error, JC_ERROR, JC_ERROR_RENDER,
+                    "a %dx%d frame is too small for the card (safe area %dx%d px)", width, height,
+                    c->safe.width, c->safe.height);
     return ok;
 }
 
@@ -411,7 +408,7 @@ static void draw_pin(cairo_t *cr, const Card *c)
     cairo_new_sub_path(cr);
     cairo_arc_negative(cr, cx, cy, r * 0.42, 2 * G_PI, 0);
     cairo_close_path(cr);
-    set_rgb(cr, ACCENT, 1.0);
+    set_rgb(cr, c->t->accent, 1.0);
     cairo_fill(cr);
 }
 
@@ -420,14 +417,16 @@ static void draw_card(cairo_t *cr, const void *data)
     const Card *c = data;
     double w = c->card.width;
     double h = c->card.height;
-    double r = px(c, RADIUS);
+    const OvlTheme *t = c->t;
+    double r = (double)lround(t->radius * c->s);
     double py = c->panel_y;
 
     /* The panel, square at the top-left where the tab continues it. */
     cairo_pattern_t *grad = cairo_pattern_create_linear(0, py, 0, h);
-    cairo_pattern_add_color_stop_rgba(grad, 0, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
-    cairo_pattern_add_color_stop_rgba(grad, 1, PANEL_BOTTOM.r, PANEL_BOTTOM.g, PANEL_BOTTOM.b,
-                                      PANEL_ALPHA);
+    cairo_pattern_add_color_stop_rgba(grad, 0, t->panel_top.r, t->panel_top.g, t->panel_top.b,
+                                      t->panel_alpha);
+    cairo_pattern_add_color_stop_rgba(grad, 1, t->panel_bottom.r, t->panel_bottom.g,
+                                      t->panel_bottom.b, t->panel_alpha);
     rounded_rect(cr, 0, py, w, h - py, 0, r, r, r);
     cairo_set_source(cr, grad);
     cairo_fill(cr);
@@ -436,13 +435,13 @@ static void draw_card(cairo_t *cr, const void *data)
     /* The accent: a tab on top and a bar down the left edge, one L-shaped stroke of colour. */
     rounded_rect(cr, 0, 0, c->tab_w, py + 1, r * 0.6, r * 0.6, 0, 0);
     rounded_rect(cr, 0, py, px(c, ACCENT_W), h - py, 0, 0, 0, r);
-    set_rgb(cr, ACCENT, 1.0);
+    set_rgb(cr, t->accent, 1.0);
     cairo_fill(cr);
-    show_text(cr, &c->tab, WHITE);
+    show_text(cr, &c->tab, t->text);
 
-    show_text(cr, &c->text[OVL_CARD_TITLE], WHITE);
-    show_text(cr, &c->text[OVL_CARD_EMPLOYER], MUTED);
-    show_text(cr, &c->text[OVL_CARD_PAY], GOLD);
+    show_text(cr, &c->text[OVL_CARD_TITLE], t->text);
+    show_text(cr, &c->text[OVL_CARD_EMPLOYER], t->muted);
+    show_text(cr, &c->text[OVL_CARD_PAY], t->pay);
 
     const Text *badge = &c->text[OVL_CARD_HEADCOUNT];
     if (badge->layout != NULL) {
@@ -452,24 +451,24 @@ static void draw_card(cairo_t *cr, const void *data)
         double lw = MAX(1.0, round(2 * c->s));
         rounded_rect(cr, badge->x - px(c, BADGE_PAD_X) + lw / 2, by + lw / 2, bw - lw, bh - lw,
                      bh / 2, bh / 2, bh / 2, bh / 2);
-        set_rgb(cr, ACCENT, 0.22);
+        set_rgb(cr, t->chip, 0.22);
         cairo_fill_preserve(cr);
-        set_rgb(cr, ACCENT, 1.0);
+        set_rgb(cr, t->chip, 1.0);
         cairo_set_line_width(cr, lw);
         cairo_stroke(cr);
-        show_text(cr, badge, WHITE);
+        show_text(cr, badge, t->text);
     }
 
     if (c->text[OVL_CARD_PLACE].layout != NULL) {
         draw_pin(cr, c);
-        show_text(cr, &c->text[OVL_CARD_PLACE], WHITE);
+        show_text(cr, &c->text[OVL_CARD_PLACE], t->text);
     }
 
     if (c->rule_y > 0) {
         double lw = MAX(1.0, round(c->s));
         cairo_rectangle(cr, px(c, ACCENT_W) + px(c, PAD_X), c->rule_y,
                         w - px(c, ACCENT_W) - 2 * px(c, PAD_X), lw);
-        set_rgb(cr, WHITE, 0.18);
+        set_rgb(cr, t->text, 0.18);
         cairo_fill(cr);
     }
 
@@ -485,9 +484,9 @@ static void draw_card(cairo_t *cr, const void *data)
             cairo_close_path(cr);
         }
         rounded_rect(cr, c->cta_x, c->cta_y, c->cta_w, c->cta_h, cr_r, cr_r, cr_r, cr_r);
-        set_rgb(cr, ACCENT, 1.0);
+        set_rgb(cr, t->cta, 1.0);
         cairo_fill(cr);
-        show_text(cr, &c->text[OVL_CARD_CTA], WHITE);
+        show_text(cr, &c->text[OVL_CARD_CTA], t->text);
     }
 }
 
@@ -496,9 +495,9 @@ static void draw_qr(cairo_t *cr, const void *data)
 {
     const Card *c = data;
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    set_rgb(cr, WHITE, 1.0);
+    set_rgb(cr, (Rgb){1, 1, 1}, 1.0); /* never themed: scanners want black on white */
     cairo_paint(cr);
-    set_rgb(cr, QR_DARK, 1.0);
+    set_rgb(cr, (Rgb){0, 0, 0}, 1.0);
     int n = c->qr->width;
     int m = c->module_px;
     for (int y = 0; y < n; y++) {
@@ -553,6 +552,7 @@ static void fill_layout(const Card *c, OvlCardLayout *out)
 /* The sign-up counter: a second tab on the card's top edge, dark like the panel, white words
  * and a gold number. */
 typedef struct {
+    const OvlTheme *t;
     double s;
     int w, h;
     PangoLayout *layout;
@@ -561,18 +561,27 @@ typedef struct {
 static void draw_counter(cairo_t *cr, const void *data)
 {
     const Counter *k = data;
-    double r = RADIUS * k->s * 0.6;
+    double r = k->t->radius * k->s * 0.6;
     rounded_rect(cr, 0, 0, k->w, k->h + 1, r, r, 0, 0);
-    set_rgb(cr, PANEL_TOP, PANEL_ALPHA);
+    set_rgb(cr, k->t->panel_top, k->t->panel_alpha);
     cairo_fill(cr);
     Text t = {k->layout, (int)lround(TAB_PAD_X * k->s), (k->h - text_height(k->layout)) / 2};
-    show_text(cr, &t, WHITE);
+    show_text(cr, &t, k->t->text);
 }
 
 GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, int count, int width,
                                                   int height)
 {
+    return ovl_card_render_counter_themed(layout, NULL, count, width, height);
+}
+
+GstVideoOverlayRectangle *ovl_card_render_counter_themed(const OvlCardLayout *layout,
+                                                         const OvlTheme *theme, int count,
+                                                         int width, int height)
+{
     g_return_val_if_fail(layout != NULL, NULL);
+    if (theme == NULL)
+        theme = ovl_theme_default();
     const OvlRect *slot = &layout->counter_slot;
     if (count <= 0 || slot->width <= 0 || slot->height <= 0)
         return NULL;
@@ -580,13 +589,14 @@ GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, i
     g_autofree char *number = g_strdup_printf("%d", count);
     g_autofree char *text = g_strdup_printf("已有 %s 人报名", number);
     PangoContext *pc = measure_context();
-    Counter k = {.s = scale.s, .h = slot->height};
-    k.layout = new_text(pc, text, px(&scale, TAB_FONT), TRUE, 0, 1);
+    Counter k = {.t = theme, .s = scale.s, .h = slot->height};
+    k.layout = new_text(pc, theme->font, text, px(&scale, TAB_FONT), TRUE, 0, 1);
     g_object_unref(pc);
     /* The number in gold: its bytes follow "已有 " (7 bytes of UTF-8). */
     PangoAttrList *attrs = pango_attr_list_new();
-    PangoAttribute *gold = pango_attr_foreground_new(
-        (guint16)(GOLD.r * 65535), (guint16)(GOLD.g * 65535), (guint16)(GOLD.b * 65535));
+    PangoAttribute *gold =
+        pango_attr_foreground_new((guint16)(theme->pay.r * 65535), (guint16)(theme->pay.g * 65535),
+                                  (guint16)(theme->pay.b * 65535));
     gold->start_index = (guint)strlen("已有 ");
     gold->end_index = gold->start_index + (guint)strlen(number);
     pango_attr_list_insert(attrs, gold);
@@ -604,13 +614,20 @@ GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, i
 GstVideoOverlayComposition *ovl_card_render(const OvlCardSpec *spec, int width, int height,
                                             OvlCardLayout *layout, GError **error)
 {
+    return ovl_card_render_themed(spec, NULL, width, height, layout, error);
+}
+
+GstVideoOverlayComposition *ovl_card_render_themed(const OvlCardSpec *spec, const OvlTheme *theme,
+                                                   int width, int height, OvlCardLayout *layout,
+                                                   GError **error)
+{
     if (spec == NULL || width <= 0 || height <= 0 || width > 16384 || height > 16384) {
         g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "no card or a bad frame size %dx%d", width,
                     height);
         return NULL;
     }
 
-    Card c = {0};
+    Card c = {.t = theme != NULL ? theme : ovl_theme_default()};
     if (!layout_card(&c, spec, width, height, error)) {
         card_clear(&c);
         return NULL;
@@ -629,7 +646,8 @@ GstVideoOverlayComposition *ovl_card_render(const OvlCardSpec *spec, int width, 
     OvlCardLayout local;
     OvlCardLayout *out = layout != NULL ? layout : &local;
     fill_layout(&c, out);
-    GstVideoOverlayRectangle *counter = ovl_card_render_counter(out, spec->signups, width, height);
+    GstVideoOverlayRectangle *counter =
+        ovl_card_render_counter_themed(out, c.t, spec->signups, width, height);
     if (counter != NULL) {
         gst_video_overlay_rectangle_get_render_rectangle(counter, &out->counter.x, &out->counter.y,
                                                          (guint *)&out->counter.width,
@@ -653,7 +671,7 @@ static char *missing_glyphs(PangoContext *pc, const char *text)
         g_unichar_to_utf8(ch, one);
         if (missing != NULL && strstr(missing->str, one) != NULL)
             continue;
-        PangoLayout *layout = new_text(pc, one, 24, FALSE, 0, 1);
+        PangoLayout *layout = new_text(pc, OVL_FONT_FAMILY, one, 24, FALSE, 0, 1);
         int unknown = pango_layout_get_unknown_glyphs_count(layout);
         g_object_unref(layout);
         if (unknown > 0) {

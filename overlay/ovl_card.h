@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct OvlTheme OvlTheme; /* ovl_theme.h */
+
 /* A rectangle in frame pixels. */
 typedef struct {
     int x, y, width, height;
@@ -54,9 +56,10 @@ typedef struct {
  * (shorter side >= 1080), else 5 px. */
 int ovl_card_min_module_px(int width, int height);
 
-/* The safe area of a frame. Landscape: a 5% margin all round. Portrait (height > width): the
- * platforms' apps cover the bottom third and the right 15% with comments and buttons, and the
- * top with the room's header, so those are left out. */
+/* The built-in theme's safe area of a frame (ovl_theme_safe_area() for another theme).
+ * Landscape: a 5% margin all round. Portrait (height > width): the platforms' apps cover the
+ * bottom third and the right 15% with comments and buttons, and the top 8% with the room's
+ * header, so those are left out, and 4% on the left. */
 void ovl_card_safe_area(int width, int height, OvlRect *safe);
 
 /* Draws the live sign-up counter (已有 N 人报名) of a card laid out as layout, as its own small
@@ -65,6 +68,11 @@ void ovl_card_safe_area(int width, int height, OvlRect *safe);
  * (then it is not drawn at all rather than over the tab). (transfer full) */
 GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, int count, int width,
                                                   int height);
+
+/* The same in theme's colours and font (NULL: built-in). (transfer full) */
+GstVideoOverlayRectangle *ovl_card_render_counter_themed(const OvlCardLayout *layout,
+                                                         const OvlTheme *theme, int count,
+                                                         int width, int height);
 
 /* Modules across the QR code of url (error correction M; quiet zone not counted), or 0 when url
  * cannot be encoded. */
@@ -91,5 +99,12 @@ gboolean ovl_card_check_glyphs(const OvlCardSpec *card, GError **error);
  * NULL is returned with error set. */
 GstVideoOverlayComposition *ovl_card_render(const OvlCardSpec *card, int width, int height,
                                             OvlCardLayout *layout, GError **error);
+
+/* The same in theme's colours, fonts and safe area (NULL: built-in): the card stays inside the
+ * theme's safe area, and a safe area with no room for the card and whole-pixel QR modules of
+ * ovl_card_min_module_px() is refused (JC_ERROR_RENDER). (transfer full) */
+GstVideoOverlayComposition *ovl_card_render_themed(const OvlCardSpec *card, const OvlTheme *theme,
+                                                   int width, int height, OvlCardLayout *layout,
+                                                   GError **error);
 
 G_END_DECLS

@@ -28,22 +28,29 @@ static int even_up(int v)
     return (v + 1) & ~1;
 }
 
-GstVideoOverlayRectangle *ovl_chrome_brand(const char *text, int width, int height, int top,
-                                           OvlRect *box)
+GstVideoOverlayRectangle *ovl_chrome_brand(const OvlTheme *t, const char *text, int width,
+                                           int height, int top, OvlRect *box)
 {
     if (text == NULL || text[0] == '\0')
         return NULL;
     double s = MIN(width, height) / 720.0;
     OvlRect safe;
-    ovl_card_safe_area(width, height, &safe);
+    ovl_theme_safe_area(t, width, height, &safe);
     PangoContext *pc = ovl_theme_context();
-    PangoLayout *layout = ovl_theme_line(pc, text, scaled(s, BRAND_FONT), TRUE);
+    PangoLayout *layout = ovl_theme_line(pc, t->font, text, scaled(s, BRAND_FONT), TRUE);
     g_object_unref(pc);
     int th = 0;
     int tw = ovl_theme_extent(layout, &th);
     int dot = scaled(s, DOT), pad = scaled(s, BRAND_PAD_X);
-    int w = even_up(MIN(pad + dot + pad / 2 + tw + pad, safe.width));
     int h = even_up(scaled(s, BRAND_H));
+    /* A logo takes the dot's place, as high as the bug less a small inset, its aspect kept. */
+    double logo_scale = 0;
+    if (t->logo != NULL) {
+        int lh = h - 2 * scaled(s, 4);
+        logo_scale = (double)lh / cairo_image_surface_get_height(t->logo);
+        dot = (int)ceil(cairo_image_surface_get_width(t->logo) * logo_scale);
+    }
+    int w = even_up(MIN(pad + dot + pad / 2 + tw + pad, safe.width));
 
     cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t *cr = cairo_create(surface);
@@ -52,12 +59,22 @@ GstVideoOverlayRectangle *ovl_chrome_brand(const char *text, int width, int heig
     cairo_arc(cr, w - r, r, r, -G_PI / 2, G_PI / 2);
     cairo_arc(cr, r, r, r, G_PI / 2, 3 * G_PI / 2);
     cairo_close_path(cr);
-    cairo_set_source_rgba(cr, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
+    ovl_theme_source(cr, t->brand_bg, t->panel_alpha);
     cairo_fill(cr);
-    cairo_arc(cr, pad + dot / 2.0, h / 2.0, dot / 2.0, 0, 2 * G_PI);
-    cairo_set_source_rgba(cr, ACCENT.r, ACCENT.g, ACCENT.b, 1.0);
-    cairo_fill(cr);
-    ovl_theme_show(cr, layout, pad + dot + pad / 2, (h - th) / 2.0, WHITE);
+    if (t->logo != NULL) {
+        cairo_save(cr);
+        cairo_translate(cr, pad, scaled(s, 4));
+        cairo_scale(cr, logo_scale, logo_scale);
+        cairo_set_source_surface(cr, t->logo, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+        cairo_paint(cr);
+        cairo_restore(cr);
+    } else {
+        cairo_arc(cr, pad + dot / 2.0, h / 2.0, dot / 2.0, 0, 2 * G_PI);
+        ovl_theme_source(cr, t->accent, 1.0);
+        cairo_fill(cr);
+    }
+    ovl_theme_show(cr, layout, pad + dot + pad / 2, (h - th) / 2.0, t->brand_text);
     cairo_destroy(cr);
     g_object_unref(layout);
 
@@ -71,18 +88,19 @@ GstVideoOverlayRectangle *ovl_chrome_brand(const char *text, int width, int heig
     return rect;
 }
 
-GstVideoOverlayRectangle *ovl_chrome_lower_third(const char *name, const char *title, int width,
-                                                 int height, int bottom, OvlRect *box)
+GstVideoOverlayRectangle *ovl_chrome_lower_third(const OvlTheme *t, const char *name,
+                                                 const char *title, int width, int height,
+                                                 int bottom, OvlRect *box)
 {
     if (name == NULL || name[0] == '\0')
         return NULL;
     double s = MIN(width, height) / 720.0;
     OvlRect safe;
-    ovl_card_safe_area(width, height, &safe);
+    ovl_theme_safe_area(t, width, height, &safe);
     PangoContext *pc = ovl_theme_context();
-    PangoLayout *nl = ovl_theme_line(pc, name, scaled(s, LT_NAME_FONT), TRUE);
+    PangoLayout *nl = ovl_theme_line(pc, t->font, name, scaled(s, LT_NAME_FONT), TRUE);
     PangoLayout *tl = title != NULL && title[0] != '\0'
-                          ? ovl_theme_line(pc, title, scaled(s, LT_TITLE_FONT), FALSE)
+                          ? ovl_theme_line(pc, t->font, title, scaled(s, LT_TITLE_FONT), FALSE)
                           : NULL;
     g_object_unref(pc);
     int nh = 0, th = 0;
@@ -95,14 +113,14 @@ GstVideoOverlayRectangle *ovl_chrome_lower_third(const char *name, const char *t
     cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t *cr = cairo_create(surface);
     cairo_rectangle(cr, 0, 0, w, h);
-    cairo_set_source_rgba(cr, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
+    ovl_theme_source(cr, t->lower_bg, t->panel_alpha);
     cairo_fill(cr);
     cairo_rectangle(cr, 0, 0, bar, h);
-    cairo_set_source_rgba(cr, ACCENT.r, ACCENT.g, ACCENT.b, 1.0);
+    ovl_theme_source(cr, t->accent, 1.0);
     cairo_fill(cr);
-    ovl_theme_show(cr, nl, bar + pad_x, pad_y, WHITE);
+    ovl_theme_show(cr, nl, bar + pad_x, pad_y, t->lower_text);
     if (tl != NULL)
-        ovl_theme_show(cr, tl, bar + pad_x, pad_y + nh, MUTED);
+        ovl_theme_show(cr, tl, bar + pad_x, pad_y + nh, t->muted);
     cairo_destroy(cr);
     g_object_unref(nl);
     if (tl != NULL)

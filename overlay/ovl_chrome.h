@@ -10,18 +10,20 @@
 #include <gst/video/video.h>
 
 #include "ovl_card.h"
+#include "ovl_theme.h"
 
 G_BEGIN_DECLS
 
-/* The brand bug for frames of width x height, right-aligned in the safe area with its top at
- * top (below the ticker band, if any). NULL for empty text. *box receives where it went.
- * (transfer full) */
-GstVideoOverlayRectangle *ovl_chrome_brand(const char *text, int width, int height, int top,
-                                           OvlRect *box);
+/* The brand bug for frames of width x height in theme's look, right-aligned in theme's safe area
+ * with its top at top (below the ticker band, if any): the theme's logo (if any), then text. NULL
+ * for empty text. *box receives where it went. (transfer full) */
+GstVideoOverlayRectangle *ovl_chrome_brand(const OvlTheme *theme, const char *text, int width,
+                                           int height, int top, OvlRect *box);
 
 /* The lower third: name (bold) over title (may be NULL), left-aligned in the safe area, its
  * bottom at bottom. NULL when name is empty. *box receives where it went. (transfer full) */
-GstVideoOverlayRectangle *ovl_chrome_lower_third(const char *name, const char *title, int width,
-                                                 int height, int bottom, OvlRect *box);
+GstVideoOverlayRectangle *ovl_chrome_lower_third(const OvlTheme *theme, const char *name,
+                                                 const char *title, int width, int height,
+                                                 int bottom, OvlRect *box);
 
 G_END_DECLS

@@ -11,9 +11,14 @@
  * rectangle whose global alpha changed (a fade) has a new sequence number but the same pixels: it
  * reuses its layer. Nothing is allocated on a frame that shows what the previous one did. Two
  * things move without any redraw, both from the frame's running time: a ticker strip's window
- * (ovl_ticker.h) and a take's fade-in (ovl_transition.h).
+ * (ovl_ticker.h) and a take's transition (ovl_transition.h: fade or slide; the layers of one take
+ * start on the same frame, the first that carries any of them).
  *
- * Threads: scene_file is guarded by the object lock; every other field belongs to the streaming
+ * With a scene file, theme-file and safe-area choose the look (read at start, like the scene),
+ * transition and transition-ms how the card enters when the renderer starts.
+ *
+ * Threads: the properties (scene_file, theme_file, safe_area, transition, transition_ms) are
+ * guarded by the object lock; every other field belongs to the streaming
  * thread (set_info, transform_ip) or to state changes, which GStreamer never runs concurrently
  * with streaming for these fields (start/stop happen with the pads deactivated). */
 #include "ovl_element.h"
@@ -23,6 +28,7 @@
 #include "ovl_blend.h"
 #include "ovl_renderer.h"
 #include "ovl_scene_file.h"
+#include "ovl_theme.h"
 #include "ovl_ticker.h"
 #include "ovl_transition.h"
 
@@ -34,7 +40,16 @@
 GST_DEBUG_CATEGORY_STATIC(ovl_element_debug);
 #define GST_CAT_DEFAULT ovl_element_debug
 
-enum { PROP_0, PROP_SCENE_FILE };
+#define TRANSITION_MS_DEFAULT 400
+
+enum {
+    PROP_0,
+    PROP_SCENE_FILE,
+    PROP_THEME_FILE,
+    PROP_SAFE_AREA,
+    PROP_TRANSITION,
+    PROP_TRANSITION_MS
+};
 enum { SIGNAL_DRAW, SIGNAL_CAPS_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
@@ -48,21 +63,29 @@ typedef struct {
     gboolean scrolls;     /* a ticker strip: blend the window given by `ticker` */
     OvlTicker ticker;     /* copied from the rectangle once (its qdata takes a lock) */
     gboolean owned;       /* not in the cache (it was full): the user unrefs layer */
-    guint fade_ms;        /* its fade-in (ovl_transition.h), 0 for none */
-    GstClockTime first;   /* running time of the first frame that carried it */
+    gboolean moves;       /* has a transition mark, copied into `tr` */
+    OvlTransition tr;     /* its part in a take (ovl_transition.h) */
+    GstClockTime first;   /* running time of the first frame of its take (or of its own) */
 } CacheEntry;
 
 struct _OvlElement {
     GstVideoFilter parent;
 
-    char *scene_file; /* owned, or NULL; object lock */
+    char *scene_file;             /* owned, or NULL; object lock */
+    char *theme_file;             /* owned, or NULL (built-in); object lock */
+    char *safe_area;              /* owned, or NULL (the theme's); object lock */
+    OvlTransitionKind transition; /* object lock */
+    guint transition_ms;          /* object lock */
+    OvlTheme *theme;              /* a ref while started with a scene file, else NULL */
 
     OvlScene *scene;       /* a ref while started with a scene file, else NULL */
     OvlRenderer *renderer; /* owned; only with a scene file, once the frame size is known */
     GstSample *sample;     /* a ref, or NULL: reused for "draw" while nobody else holds it */
     CacheEntry cache[CACHE_MAX];
     guint n_cache;
-    guint64 frames; /* frames seen, for the ticker when buffers carry no timestamps */
+    guint64 frames;          /* frames seen, for the ticker when buffers carry no timestamps */
+    guint64 take;            /* the newest take seen (ovl_transition.h), 0 before any */
+    GstClockTime take_first; /* running time of the first frame that carried it */
 };
 
 static GstElementClass *parent_class;
@@ -136,18 +159,25 @@ static CacheEntry *entry_for(OvlElement *self, GstVideoOverlayRectangle *rect,
         layer = ovl_blend_layer_new(rect, info);
     }
     CacheEntry *e = self->n_cache < CACHE_MAX ? &self->cache[self->n_cache++] : spare;
-    *e = (CacheEntry){seqnum,
-                      x & 1,
-                      y & 1,
-                      w,
-                      h,
-                      layer,
-                      TRUE,
-                      FALSE,
-                      {{0}, 0, 0},
-                      e == spare,
-                      ovl_transition_fade_in(rect),
-                      now};
+    *e = (CacheEntry){.seqnum = seqnum,
+                      .x_odd = x & 1,
+                      .y_odd = y & 1,
+                      .width = w,
+                      .height = h,
+                      .layer = layer,
+                      .used = TRUE,
+                      .owned = e == spare,
+                      .first = now};
+    e->moves = ovl_transition_of(rect, &e->tr);
+    if (e->moves && e->tr.take != 0) {
+        /* Every layer of a take starts with the first frame that carried any of them; a layer
+         * of an older take than the newest seen has finished its transition. */
+        if (e->tr.take > self->take) {
+            self->take = e->tr.take;
+            self->take_first = now;
+        }
+        e->first = e->tr.take == self->take ? self->take_first : 0;
+    }
     const OvlTicker *ticker = ovl_ticker_of(rect);
     if (ticker != NULL) {
         e->scrolls = TRUE;
@@ -169,12 +199,23 @@ static void blend_composition(OvlElement *self, GstVideoOverlayComposition *comp
         guint8 alpha = (guint8)lroundf(CLAMP(g, 0.0f, 1.0f) * 255.0f);
         CacheEntry spare;
         CacheEntry *e = entry_for(self, rect, info, running_time, &spare);
-        if (e->fade_ms != 0) {
+        if (e->moves) {
             GstClockTime since = running_time > e->first ? running_time - e->first : 0;
+            /* Variable frame rate (0/1): count a 30 fps frame. */
             GstClockTime frame_dur =
-                gst_util_uint64_scale(GST_SECOND, MAX(info->fps_d, 1), MAX(info->fps_n, 1));
-            alpha =
-                (guint8)((alpha * ovl_transition_alpha(e->fade_ms, since, frame_dur) + 127) / 255);
+                info->fps_n > 0
+                    ? gst_util_uint64_scale(GST_SECOND, MAX(info->fps_d, 1), (guint64)info->fps_n)
+                    : GST_SECOND / 30;
+            int dx = 0, dy = 0;
+            guint8 a = 255;
+            if (!ovl_transition_at(&e->tr, since, frame_dur, &dx, &dy, &a)) {
+                if (e->owned)
+                    ovl_blend_layer_unref(e->layer);
+                continue; /* gone: a leaving layer after its slide */
+            }
+            x += dx;
+            y += dy;
+            alpha = (guint8)((alpha * a + 127) / 255);
         }
         if (e->scrolls) {
             /* A ticker strip: the band-wide window at this frame's offset, column 0 moved left
@@ -265,12 +306,17 @@ static gboolean start_renderer(OvlElement *self, const GstVideoInfo *info)
     ovl_renderer_free(self->renderer);
     self->renderer = NULL;
     g_autoptr(GError) error = NULL;
-    self->renderer = ovl_renderer_new(w, h, &error);
+    self->renderer = ovl_renderer_new_themed(w, h, self->theme, &error);
     if (self->renderer == NULL) {
         GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("cannot draw a card on %dx%d frames", w, h),
                           ("%s", error->message));
         return FALSE;
     }
+    GST_OBJECT_LOCK(self);
+    OvlTransitionKind kind = self->transition;
+    guint ms = self->transition_ms;
+    GST_OBJECT_UNLOCK(self);
+    ovl_renderer_set_transition(self->renderer, kind, ms);
     guint64 seq = ovl_renderer_submit(self->renderer, self->scene);
     if (!ovl_renderer_wait(self->renderer, seq, FIRST_RENDER_WAIT_MS))
         GST_WARNING_OBJECT(self, "the scene's first render is late; frames start without it");
@@ -301,6 +347,29 @@ static gboolean set_info(GstVideoFilter *vf, GstCaps *incaps, GstVideoInfo *in_i
     return TRUE;
 }
 
+/* The theme-file and safe-area properties as a theme (a ref), or NULL with an element error. */
+static OvlTheme *load_theme(OvlElement *self)
+{
+    GST_OBJECT_LOCK(self);
+    g_autofree char *file = g_strdup(self->theme_file);
+    g_autofree char *safe_text = g_strdup(self->safe_area);
+    GST_OBJECT_UNLOCK(self);
+    g_autoptr(GError) error = NULL;
+    OvlSafeArea safe;
+    if (safe_text != NULL && safe_text[0] != '\0' &&
+        !ovl_theme_parse_safe_area(safe_text, "safe-area", &safe, &error)) {
+        GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("bad safe-area"), ("%s", error->message));
+        return NULL;
+    }
+    OvlTheme *theme =
+        ovl_theme_configure(file != NULL && file[0] != '\0' ? file : NULL,
+                            safe_text != NULL && safe_text[0] != '\0' ? &safe : NULL, &error);
+    if (theme == NULL)
+        GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ, ("cannot load the theme file"),
+                          ("%s", error->message));
+    return theme;
+}
+
 static gboolean start(GstBaseTransform *bt)
 {
     OvlElement *self = OVL_ELEMENT(bt);
@@ -310,6 +379,11 @@ static gboolean start(GstBaseTransform *bt)
     if (path == NULL || path[0] == '\0') {
         g_free(path);
         return TRUE;
+    }
+    self->theme = load_theme(self);
+    if (self->theme == NULL) {
+        g_free(path);
+        return FALSE;
     }
     g_autoptr(GError) error = NULL;
     self->scene = ovl_scene_file_load(path, &error);
@@ -329,6 +403,8 @@ static gboolean stop(GstBaseTransform *bt)
     self->renderer = NULL;
     ovl_scene_unref(self->scene);
     self->scene = NULL;
+    ovl_theme_unref(self->theme);
+    self->theme = NULL;
     cache_clear(self);
     clear_sample(self);
     return TRUE;
@@ -342,6 +418,28 @@ static void set_property(GObject *object, guint id, const GValue *value, GParamS
         GST_OBJECT_LOCK(self);
         g_free(self->scene_file);
         self->scene_file = g_value_dup_string(value);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_THEME_FILE:
+        GST_OBJECT_LOCK(self);
+        g_free(self->theme_file);
+        self->theme_file = g_value_dup_string(value);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_SAFE_AREA:
+        GST_OBJECT_LOCK(self);
+        g_free(self->safe_area);
+        self->safe_area = g_value_dup_string(value);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_TRANSITION:
+        GST_OBJECT_LOCK(self);
+        self->transition = (OvlTransitionKind)g_value_get_enum(value);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_TRANSITION_MS:
+        GST_OBJECT_LOCK(self);
+        self->transition_ms = g_value_get_uint(value);
         GST_OBJECT_UNLOCK(self);
         break;
     default:
@@ -358,6 +456,26 @@ static void get_property(GObject *object, guint id, GValue *value, GParamSpec *p
         g_value_set_string(value, self->scene_file);
         GST_OBJECT_UNLOCK(self);
         break;
+    case PROP_THEME_FILE:
+        GST_OBJECT_LOCK(self);
+        g_value_set_string(value, self->theme_file);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_SAFE_AREA:
+        GST_OBJECT_LOCK(self);
+        g_value_set_string(value, self->safe_area);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_TRANSITION:
+        GST_OBJECT_LOCK(self);
+        g_value_set_enum(value, (gint)self->transition);
+        GST_OBJECT_UNLOCK(self);
+        break;
+    case PROP_TRANSITION_MS:
+        GST_OBJECT_LOCK(self);
+        g_value_set_uint(value, self->transition_ms);
+        GST_OBJECT_UNLOCK(self);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     }
@@ -368,7 +486,29 @@ static void finalize(GObject *object)
     OvlElement *self = OVL_ELEMENT(object);
     stop(GST_BASE_TRANSFORM(self));
     g_free(self->scene_file);
+    g_free(self->theme_file);
+    g_free(self->safe_area);
     G_OBJECT_CLASS(parent_class)->finalize(object);
+}
+
+/* The transition property's type, registered once per process (like the element's type: the
+ * binary's and the plugin's copies may meet). */
+static GType transition_type(void)
+{
+    static gsize type_id = 0;
+    if (g_once_init_enter(&type_id)) {
+        static const GEnumValue values[] = {
+            {OVL_TRANSITION_CUT, "The new card replaces the old on one frame", "cut"},
+            {OVL_TRANSITION_FADE, "The new card fades in", "fade"},
+            {OVL_TRANSITION_SLIDE, "The new card slides in while the old one slides out", "slide"},
+            {0, NULL, NULL},
+        };
+        GType type = g_type_from_name("GstJobcastOverlayTransition");
+        if (type == 0)
+            type = g_enum_register_static("GstJobcastOverlayTransition", values);
+        g_once_init_leave(&type_id, type);
+    }
+    return type_id;
 }
 
 static void class_init(gpointer klass, gpointer data)
@@ -391,6 +531,33 @@ static void class_init(gpointer klass, gpointer data)
                             "read when the element starts",
                             NULL,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+    g_object_class_install_property(
+        gobject_class, PROP_THEME_FILE,
+        g_param_spec_string("theme-file", "Theme file",
+                            "With scene-file: the card's colours, fonts, logo and safe areas from "
+                            "a theme file (jobcast's --theme format); a bad file fails the start. "
+                            "NULL: the built-in theme",
+                            NULL,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+    g_object_class_install_property(
+        gobject_class, PROP_SAFE_AREA,
+        g_param_spec_string("safe-area", "Safe area",
+                            "With scene-file: margins kept clear, \"T,R,B,L\" in % of the frame "
+                            "(each 0-45), overriding the theme's. NULL: the theme's",
+                            NULL,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+    g_object_class_install_property(
+        gobject_class, PROP_TRANSITION,
+        g_param_spec_enum("transition", "Transition",
+                          "With scene-file: how the card enters when the element starts",
+                          transition_type(), OVL_TRANSITION_CUT,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+    g_object_class_install_property(
+        gobject_class, PROP_TRANSITION_MS,
+        g_param_spec_uint("transition-ms", "Transition duration",
+                          "With scene-file: duration of a fade or slide in milliseconds (0: a cut)",
+                          0, OVL_TRANSITION_MAX_MS, TRANSITION_MS_DEFAULT,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
 
     /* The same contract as overlaycomposition's signals, so either element can be used. */
     signals[SIGNAL_DRAW] =
@@ -419,6 +586,7 @@ static void class_init(gpointer klass, gpointer data)
 static void instance_init(GTypeInstance *instance, gpointer klass)
 {
     gst_base_transform_set_in_place(GST_BASE_TRANSFORM(instance), TRUE);
+    OVL_ELEMENT(instance)->transition_ms = TRANSITION_MS_DEFAULT;
 }
 
 /* Registered by hand rather than with G_DEFINE_TYPE: the static library's copy (in the jobcast

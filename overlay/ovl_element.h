@@ -4,7 +4,8 @@
  * Like overlaycomposition, it emits "draw" (GstSample *frame -> GstVideoOverlayComposition *,
  * transfer full, NULL draws nothing) on the streaming thread once a frame, and "caps-changed"
  * (GstCaps *, guint width, guint height) when the format is set. With no "draw" handler and the
- * "scene-file" property set, it runs its own render worker showing that scene (ovl_scene_file.h).
+ * "scene-file" property set, it runs its own render worker showing that scene (ovl_scene_file.h),
+ * in the look of "theme-file" and "safe-area", entering with "transition" over "transition-ms".
  * It blends I420, YV12 and NV12 in place (ovl_blend.h).
  *
  * Threads: properties from any thread (object lock); everything else on the streaming thread. */

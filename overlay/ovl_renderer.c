@@ -1,9 +1,12 @@
 /* ovl_renderer: the render worker thread and the one-slot hand-over of its compositions.
  *
  * Threads and locks (never both held at once):
- * - queue_lock guards pending, pending_seq, submitted and stop. ovl_renderer_submit() (any
- *   thread) replaces pending and signals `wake`; the worker takes it. Only the newest queued
- *   scene survives, so a burst of takes renders once.
+ * - queue_lock guards pending, pending_seq, submitted, last, wanted, restyle and stop.
+ *   ovl_renderer_submit() (any thread) replaces pending and signals `wake`; the worker takes it.
+ *   Only the newest queued scene survives, so a burst of takes renders once. A theme switch
+ *   (ovl_renderer_set_theme) sets wanted and queues `last` again; the worker adopts wanted with
+ *   the next scene it takes, so the switch, like a take, reaches the screen as one whole
+ *   composition.
  * - slot_lock guards current, published, last_error and the start-up probe. The worker swaps
  *   current and advances published, then broadcasts `advanced`; ovl_renderer_get() (streaming
  *   threads, every frame) holds it only for one ref.
@@ -53,13 +56,20 @@ typedef struct {
     char *lower_key;                 /* owned, or NULL: words and position of `lower` */
     GstVideoOverlayRectangle *lower; /* a ref, or NULL: the lower third */
     OvlRect lower_box;
+    GstVideoOverlayComposition *shown;   /* a ref, or NULL: the card (or slate) last published */
+    OvlRect shown_box;                   /* its panel's rectangle */
+    char *shown_key;                     /* owned, or NULL: what it shows (content_key()) */
+    OvlTransition take;                  /* the mark its take's layers carry (CUT: none) */
+    GstVideoOverlayComposition *leaving; /* a ref, or NULL: copies of the previous take's layers
+                                            sliding out, kept until the next take */
 } CardCache;
 
 struct OvlRenderer {
     int width, height;       /* frame size; fixed */
+    OvlTheme *theme;         /* a ref; worker thread only (after the probe): the look drawn */
     GstVideoInfo blend_info; /* fixed: I420 at the frame size, what the program pipeline blends */
     CardCache cache;         /* worker thread only */
-    atomic_uint fade_ms;     /* fade-in of a new card; set from any thread */
+    atomic_uint transition;  /* a take's transition: kind << 16 | ms; set from any thread */
     pthread_t thread;
 
     pthread_mutex_t queue_lock;
@@ -67,6 +77,9 @@ struct OvlRenderer {
     OvlScene *pending;   /* a ref, or NULL; the newest queued scene */
     guint64 pending_seq;
     guint64 submitted; /* the last sequence number handed out */
+    OvlScene *last;    /* a ref, or NULL: the newest scene submitted, redrawn on a theme switch */
+    OvlTheme *wanted;  /* a ref: the theme the newest ovl_renderer_set_theme() asked for */
+    gboolean restyle;  /* wanted differs from what the worker last adopted */
     gboolean stop;
 
     pthread_mutex_t slot_lock;
@@ -127,7 +140,36 @@ static void cache_clear_all(CardCache *k)
     g_free(k->ticker_text);
     if (k->ticker != NULL)
         gst_video_overlay_composition_unref(k->ticker);
+    if (k->shown != NULL)
+        gst_video_overlay_composition_unref(k->shown);
+    if (k->leaving != NULL)
+        gst_video_overlay_composition_unref(k->leaving);
+    g_free(k->shown_key);
     memset(k, 0, sizeof(*k));
+}
+
+/* A new theme: forgets every drawn layer but what was on screen (shown, shown_key, the take and
+ * the layers sliding out), so that the next render redraws everything in the new look and can
+ * tell that it shows the same card. */
+static void cache_restyle(CardCache *k)
+{
+    cache_clear(k);
+    g_clear_pointer(&k->brand_key, g_free);
+    g_clear_pointer(&k->lower_key, g_free);
+    g_clear_pointer(&k->slate_key, g_free);
+    g_clear_pointer(&k->ticker_text, g_free);
+    if (k->slate != NULL)
+        gst_video_overlay_composition_unref(k->slate);
+    if (k->brand != NULL)
+        gst_video_overlay_rectangle_unref(k->brand);
+    if (k->lower != NULL)
+        gst_video_overlay_rectangle_unref(k->lower);
+    if (k->ticker != NULL)
+        gst_video_overlay_composition_unref(k->ticker);
+    k->slate = NULL;
+    k->brand = NULL;
+    k->lower = NULL;
+    k->ticker = NULL;
 }
 
 /* The ticker's label and strip for text (NULL for none), drawn only when the text changed.
@@ -140,7 +182,7 @@ static GstVideoOverlayComposition *render_ticker(OvlRenderer *r, const char *tex
         k->ticker_text = g_strdup(text);
         if (k->ticker != NULL)
             gst_video_overlay_composition_unref(k->ticker);
-        k->ticker = ovl_ticker_render(text, r->width, r->height, &k->ticker_band);
+        k->ticker = ovl_ticker_render_themed(r->theme, text, r->width, r->height, &k->ticker_band);
         if (k->ticker != NULL)
             ovl_blend_prepare(k->ticker, &r->blend_info);
     }
@@ -176,22 +218,22 @@ static void render_chrome(OvlRenderer *r, OvlScene *scene, const OvlRect *card, 
     CardCache *k = &r->cache;
     const OvlSceneExtras *x = ovl_scene_extras(scene);
     OvlRect safe;
-    ovl_card_safe_area(r->width, r->height, &safe);
+    ovl_theme_safe_area(r->theme, r->width, r->height, &safe);
     int gap = MAX(2, MIN(r->width, r->height) / 90);
     int top = ticker ? k->ticker_band.y + k->ticker_band.height + gap : safe.y;
     int bottom = card != NULL ? card->y - gap : safe.y + safe.height;
 
     if (chrome_changed(&k->brand_key, &k->brand, g_strdup_printf("%s|%d", x->brand, top)) &&
         x->brand != NULL) {
-        k->brand = ovl_chrome_brand(x->brand, r->width, r->height, top, &k->brand_box);
+        k->brand = ovl_chrome_brand(r->theme, x->brand, r->width, r->height, top, &k->brand_box);
         if (k->brand != NULL)
             ovl_blend_prepare_rectangle(k->brand, &r->blend_info);
     }
     if (chrome_changed(&k->lower_key, &k->lower,
                        g_strdup_printf("%s|%s|%d", x->host_name, x->host_title, bottom)) &&
         x->host_name != NULL) {
-        k->lower = ovl_chrome_lower_third(x->host_name, x->host_title, r->width, r->height, bottom,
-                                          &k->lower_box);
+        k->lower = ovl_chrome_lower_third(r->theme, x->host_name, x->host_title, r->width,
+                                          r->height, bottom, &k->lower_box);
         if (k->lower != NULL)
             ovl_blend_prepare_rectangle(k->lower, &r->blend_info);
     }
@@ -248,14 +290,10 @@ static GstVideoOverlayComposition *render_card(OvlRenderer *r, OvlScene *scene, 
         cache_clear(k);
         OvlCardSpec base = *card;
         base.signups = 0; /* the counter is a layer of its own */
-        k->base = ovl_card_render(&base, r->width, r->height, &k->layout, err);
+        k->base = ovl_card_render_themed(&base, r->theme, r->width, r->height, &k->layout, err);
         if (k->base == NULL)
             return NULL;
         ovl_blend_prepare(k->base, &r->blend_info);
-        guint fade = atomic_load_explicit(&r->fade_ms, memory_order_relaxed);
-        for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(k->base); i++)
-            ovl_transition_set_fade_in(gst_video_overlay_composition_get_rectangle(k->base, i),
-                                       fade);
         k->scene = ovl_scene_ref(scene);
         k->counter_value = -1; /* a new card: its counter is drawn (and fades) with it */
     }
@@ -263,15 +301,11 @@ static GstVideoOverlayComposition *render_card(OvlRenderer *r, OvlScene *scene, 
     if (count != k->counter_value) {
         if (k->counter != NULL)
             gst_video_overlay_rectangle_unref(k->counter);
-        k->counter = ovl_card_render_counter(&k->layout, count, r->width, r->height);
+        k->counter =
+            ovl_card_render_counter_themed(&k->layout, r->theme, count, r->width, r->height);
         k->counter_value = count;
-        if (k->counter != NULL) {
+        if (k->counter != NULL)
             ovl_blend_prepare_rectangle(k->counter, &r->blend_info);
-            /* With its card on a take; alone, a new count just replaces the old one. */
-            if (new_card)
-                ovl_transition_set_fade_in(k->counter,
-                                           atomic_load_explicit(&r->fade_ms, memory_order_relaxed));
-        }
     }
 
     /* A new composition holding the same rectangle objects (a copy would make new ones). */
@@ -302,20 +336,148 @@ static GstVideoOverlayComposition *render_slate(OvlRenderer *r, const char *text
         k->slate_key = key;
         if (k->slate != NULL)
             gst_video_overlay_composition_unref(k->slate);
-        k->slate = ovl_slate_render(text, url, r->width, r->height, &k->slate_box, err);
+        k->slate = ovl_slate_render(r->theme, text, url, r->width, r->height, &k->slate_box, err);
         if (k->slate == NULL) {
             g_clear_pointer(&k->slate_key, g_free); /* try again next time */
             return NULL;
         }
         ovl_blend_prepare(k->slate, &r->blend_info);
-        guint fade = atomic_load_explicit(&r->fade_ms, memory_order_relaxed);
-        for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(k->slate); i++)
-            ovl_transition_set_fade_in(gst_video_overlay_composition_get_rectangle(k->slate, i),
-                                       fade);
     } else {
         g_free(key);
     }
     return gst_video_overlay_composition_ref(k->slate);
+}
+
+static GstVideoOverlayRectangle *first_rectangle(GstVideoOverlayComposition *comp)
+{
+    return comp != NULL && gst_video_overlay_composition_n_rectangles(comp) > 0
+               ? gst_video_overlay_composition_get_rectangle(comp, 0)
+               : NULL;
+}
+
+static int even_up(int v)
+{
+    return (v + 1) & ~1;
+}
+
+/* Where a slide takes a layer whose panel is box: an entering take comes in from the side the
+ * card is anchored to (landscape: the left edge; portrait, where the card spans the width: the
+ * bottom), the leaving one goes the other way, so the two cross rather than collide. */
+static void slide_offset(const OvlRenderer *r, const OvlRect *box, gboolean leaving, int *dx,
+                         int *dy)
+{
+    gboolean portrait = r->height > r->width;
+    gboolean sideways = portrait ? leaving : !leaving;
+    *dx = sideways ? -even_up(box->x + box->width) : 0;
+    *dy = sideways ? 0 : even_up(r->height - box->y);
+}
+
+/* Marks every not yet marked rectangle of comp with mark (entering, offsets from box). */
+static void mark_entering(GstVideoOverlayComposition *comp, const OvlTransition *mark)
+{
+    guint n = comp != NULL ? gst_video_overlay_composition_n_rectangles(comp) : 0;
+    for (guint i = 0; i < n; i++) {
+        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(comp, i);
+        OvlTransition had;
+        if (!ovl_transition_of(rect, &had))
+            ovl_transition_mark(rect, mark);
+    }
+}
+
+/* Copies of from's rectangles (same pixels and blend layers) marked to slide out with take seq.
+ * (transfer full) */
+static GstVideoOverlayComposition *leaving_copies(OvlRenderer *r, GstVideoOverlayComposition *from,
+                                                  const OvlRect *box, const OvlTransition *mark)
+{
+    OvlTransition out = *mark;
+    out.leaving = TRUE;
+    slide_offset(r, box, TRUE, &out.dx, &out.dy);
+    GstVideoOverlayComposition *comp = NULL;
+    for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(from); i++) {
+        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(from, i);
+        GstVideoOverlayRectangle *copy = gst_video_overlay_rectangle_copy(rect);
+        ovl_blend_share(rect, copy);
+        ovl_transition_mark(copy, &out);
+        append_rectangle(&comp, copy);
+        gst_video_overlay_rectangle_unref(copy);
+    }
+    return comp;
+}
+
+/* Takes: when the card (or slate) differs from the last one published, its layers are marked to
+ * enter with the configured transition as take seq, and with a slide the last ones are copied to
+ * leave. A layer added to the same take later (a new count mid-slide) moves with it. Relies on
+ * a take's rectangles being new objects (render_one never reuses them across takes). */
+static void follow_take(OvlRenderer *r, GstVideoOverlayComposition *card, const OvlRect *box,
+                        char *key, guint64 seq)
+{
+    CardCache *k = &r->cache;
+    if (first_rectangle(card) == first_rectangle(k->shown)) {
+        g_free(key);
+        if (card != NULL && k->take.kind != OVL_TRANSITION_CUT)
+            mark_entering(card, &k->take);
+        return;
+    }
+    if (card != NULL && g_strcmp0(key, k->shown_key) == 0) {
+        /* The same card redrawn (a theme switch): not a take. Its new layers replace the old on
+         * one frame and carry on with the take's transition where it is. */
+        g_free(key);
+        gst_video_overlay_composition_unref(k->shown);
+        k->shown = gst_video_overlay_composition_ref(card);
+        k->shown_box = *box;
+        if (k->take.kind == OVL_TRANSITION_SLIDE)
+            slide_offset(r, box, FALSE, &k->take.dx, &k->take.dy);
+        if (k->take.kind != OVL_TRANSITION_CUT)
+            mark_entering(card, &k->take);
+        return;
+    }
+    g_free(k->shown_key);
+    k->shown_key = card != NULL ? key : NULL;
+    if (card == NULL)
+        g_free(key);
+    guint packed = atomic_load_explicit(&r->transition, memory_order_relaxed);
+    OvlTransition mark = {.kind = (OvlTransitionKind)(packed >> 16), .ms = packed & 0xffff};
+    mark.take = seq;
+    if (mark.ms == 0)
+        mark.kind = OVL_TRANSITION_CUT;
+    if (k->leaving != NULL)
+        gst_video_overlay_composition_unref(k->leaving);
+    k->leaving = NULL;
+    if (mark.kind == OVL_TRANSITION_SLIDE && k->shown != NULL)
+        k->leaving = leaving_copies(r, k->shown, &k->shown_box, &mark);
+    if (k->shown != NULL)
+        gst_video_overlay_composition_unref(k->shown);
+    k->shown = card != NULL ? gst_video_overlay_composition_ref(card) : NULL;
+    if (box != NULL)
+        k->shown_box = *box;
+    if (mark.kind == OVL_TRANSITION_SLIDE && box != NULL)
+        slide_offset(r, box, FALSE, &mark.dx, &mark.dy);
+    k->take = mark;
+    if (card != NULL && mark.kind != OVL_TRANSITION_CUT)
+        mark_entering(card, &mark);
+}
+
+/* Forgets the slate, so that the next one is drawn afresh (a take's rectangles are new). */
+static void slate_forget(CardCache *k)
+{
+    g_clear_pointer(&k->slate_key, g_free);
+    if (k->slate != NULL)
+        gst_video_overlay_composition_unref(k->slate);
+    k->slate = NULL;
+}
+
+/* What a card (or slate) composition shows, for telling a redraw from a take. (transfer full) */
+static char *content_key(OvlScene *scene)
+{
+    const OvlCardSpec *c = ovl_scene_card(scene);
+    const OvlSceneExtras *x = ovl_scene_extras(scene);
+    const char *url = c != NULL ? c->apply_url : NULL;
+    if (x->slate != NULL)
+        return g_strdup_printf("slate\x1f%s\x1f%s", x->slate, url);
+    if (c == NULL)
+        return NULL;
+    return g_strdup_printf("card\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", c->title, c->employer,
+                           c->pay, c->place, url, c->headcount);
 }
 
 static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
@@ -325,13 +487,26 @@ static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
     GError *err = NULL;
     const OvlSceneExtras *x = ovl_scene_extras(scene);
     const OvlCardSpec *spec = ovl_scene_card(scene);
+    /* With a transition, whatever is not on screen now is drawn afresh when it returns: a take
+     * never reuses the rectangles (and so the transition marks) of an earlier one. With cuts, a
+     * card back from a break reuses its rectangles. */
+    gboolean fresh =
+        atomic_load_explicit(&r->transition, memory_order_relaxed) >> 16 != OVL_TRANSITION_CUT;
     if (x->slate != NULL) {
+        if (fresh)
+            cache_clear(&r->cache);
         card = render_slate(r, x->slate, spec != NULL ? spec->apply_url : NULL, &err);
         card_box = card != NULL ? &r->cache.slate_box : NULL;
-    } else if (spec != NULL) {
-        card = render_card(r, scene, &err);
+    } else {
+        if (fresh)
+            slate_forget(&r->cache);
+        if (spec != NULL)
+            card = render_card(r, scene, &err);
+        else if (fresh)
+            cache_clear(&r->cache);
         card_box = card != NULL ? &r->cache.layout.card : NULL;
     }
+    follow_take(r, card, card_box, content_key(scene), seq);
     if (err != NULL)
         g_message("overlay: scene %" G_GUINT64_FORMAT " not drawn: %s", seq, err->message);
     GstVideoOverlayComposition *ticker = render_ticker(r, ovl_scene_ticker(scene));
@@ -345,6 +520,7 @@ static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
     render_chrome(r, scene, card_box, ticker != NULL, &brand, &lower);
     /* A failed card clears the card from the screen: an old one would advertise the wrong job. */
     GstVideoOverlayComposition *comp = NULL;
+    append_rectangles(&comp, r->cache.leaving); /* under the new take */
     append_rectangles(&comp, card);
     append_rectangles(&comp, ticker);
     append_rectangle(&comp, brand);
@@ -359,10 +535,7 @@ static void *worker_main(void *data)
     OvlRenderer *r = data;
 
     GError *probe_error = NULL;
-    GstVideoOverlayComposition *probe =
-        ovl_card_render(&PROBE, r->width, r->height, NULL, &probe_error);
-    if (probe != NULL)
-        gst_video_overlay_composition_unref(probe);
+    ovl_renderer_check_theme(r->width, r->height, r->theme, &probe_error);
     pthread_mutex_lock(&r->slot_lock);
     r->probe_done = TRUE;
     r->probe_error = probe_error;
@@ -380,8 +553,16 @@ static void *worker_main(void *data)
         OvlScene *scene = r->pending;
         guint64 seq = r->pending_seq;
         r->pending = NULL;
+        OvlTheme *theme = r->restyle ? ovl_theme_ref(r->wanted) : NULL;
+        r->restyle = FALSE;
         pthread_mutex_unlock(&r->queue_lock);
 
+        if (theme != NULL && theme != r->theme) {
+            cache_restyle(&r->cache);
+            ovl_theme_unref(r->theme);
+            r->theme = g_steal_pointer(&theme);
+        }
+        ovl_theme_unref(theme);
         render_one(r, scene, seq);
         ovl_scene_unref(scene);
     }
@@ -401,10 +582,13 @@ static void renderer_destroy(OvlRenderer *r)
 {
     cache_clear_all(&r->cache);
     ovl_scene_unref(r->pending);
+    ovl_scene_unref(r->last);
+    ovl_theme_unref(r->wanted);
     if (r->current != NULL)
         gst_video_overlay_composition_unref(r->current);
     g_clear_error(&r->last_error);
     g_clear_error(&r->probe_error);
+    ovl_theme_unref(r->theme);
     pthread_cond_destroy(&r->wake);
     pthread_cond_destroy(&r->advanced);
     pthread_mutex_destroy(&r->queue_lock);
@@ -423,6 +607,11 @@ static void stop_and_join(OvlRenderer *r)
 
 OvlRenderer *ovl_renderer_new(int width, int height, GError **error)
 {
+    return ovl_renderer_new_themed(width, height, NULL, error);
+}
+
+OvlRenderer *ovl_renderer_new_themed(int width, int height, OvlTheme *theme, GError **error)
+{
     if (width <= 0 || height <= 0) {
         g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "bad frame size %dx%d", width, height);
         return NULL;
@@ -430,6 +619,8 @@ OvlRenderer *ovl_renderer_new(int width, int height, GError **error)
     OvlRenderer *r = g_new0(OvlRenderer, 1);
     r->width = width;
     r->height = height;
+    r->theme = ovl_theme_ref(theme != NULL ? theme : (OvlTheme *)ovl_theme_default());
+    r->wanted = ovl_theme_ref(r->theme);
     gst_video_info_set_format(&r->blend_info, GST_VIDEO_FORMAT_I420, (guint)width, (guint)height);
     pthread_mutex_init(&r->queue_lock, NULL);
     pthread_mutex_init(&r->slot_lock, NULL);
@@ -462,15 +653,60 @@ guint64 ovl_renderer_submit(OvlRenderer *r, OvlScene *scene)
 {
     g_return_val_if_fail(r != NULL && scene != NULL, 0);
     ovl_scene_ref(scene);
+    ovl_scene_ref(scene);
     pthread_mutex_lock(&r->queue_lock);
     OvlScene *dropped = r->pending;
+    OvlScene *previous = r->last;
     r->pending = scene;
+    r->last = scene;
     r->pending_seq = ++r->submitted;
     guint64 seq = r->pending_seq;
     pthread_cond_signal(&r->wake);
     pthread_mutex_unlock(&r->queue_lock);
     ovl_scene_unref(dropped);
+    ovl_scene_unref(previous);
     return seq;
+}
+
+guint64 ovl_renderer_set_theme(OvlRenderer *r, OvlTheme *theme)
+{
+    g_return_val_if_fail(r != NULL, 0);
+    OvlTheme *t = ovl_theme_ref(theme != NULL ? theme : (OvlTheme *)ovl_theme_default());
+    guint64 seq = 0;
+    OvlScene *dropped = NULL;
+    pthread_mutex_lock(&r->queue_lock);
+    OvlTheme *old = r->wanted;
+    if (t != old) {
+        r->wanted = t;
+        t = NULL;
+        r->restyle = TRUE;
+        if (r->last != NULL) {
+            /* Redraw what is on air in the new look (a newer queued scene would be drawn in it
+             * anyway, and replacing it with `last`, the same scene, changes nothing). */
+            dropped = r->pending;
+            r->pending = ovl_scene_ref(r->last);
+            r->pending_seq = ++r->submitted;
+            seq = r->pending_seq;
+            pthread_cond_signal(&r->wake);
+        }
+    } else {
+        old = NULL;
+    }
+    pthread_mutex_unlock(&r->queue_lock);
+    ovl_scene_unref(dropped);
+    ovl_theme_unref(old);
+    ovl_theme_unref(t);
+    return seq;
+}
+
+gboolean ovl_renderer_check_theme(int width, int height, const OvlTheme *theme, GError **error)
+{
+    GstVideoOverlayComposition *probe =
+        ovl_card_render_themed(&PROBE, theme, width, height, NULL, error);
+    if (probe == NULL)
+        return FALSE;
+    gst_video_overlay_composition_unref(probe);
+    return TRUE;
 }
 
 GstVideoOverlayComposition *ovl_renderer_get(OvlRenderer *r)
@@ -531,8 +767,14 @@ void ovl_renderer_free(OvlRenderer *r)
     renderer_destroy(r);
 }
 
-void ovl_renderer_set_fade_ms(OvlRenderer *r, guint ms)
+void ovl_renderer_set_transition(OvlRenderer *r, OvlTransitionKind kind, guint ms)
 {
     g_return_if_fail(r != NULL);
-    atomic_store_explicit(&r->fade_ms, ms, memory_order_relaxed);
+    ms = MIN(ms, OVL_TRANSITION_MAX_MS);
+    atomic_store_explicit(&r->transition, ((guint)kind << 16) | ms, memory_order_relaxed);
+}
+
+void ovl_renderer_set_fade_ms(OvlRenderer *r, guint ms)
+{
+    ovl_renderer_set_transition(r, ms > 0 ? OVL_TRANSITION_FADE : OVL_TRANSITION_CUT, ms);
 }

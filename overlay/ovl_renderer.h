@@ -11,6 +11,8 @@
 #include <gst/video/video.h>
 
 #include "ovl_scene.h"
+#include "ovl_theme.h"
+#include "ovl_transition.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +20,11 @@ typedef struct OvlRenderer OvlRenderer;
 
 /* Starts the worker for frames of width x height. On error, NULL is returned with error set. */
 OvlRenderer *ovl_renderer_new(int width, int height, GError **error);
+
+/* The same, drawing in theme's look and safe area (NULL: the built-in theme; a ref is taken).
+ * A theme whose safe area leaves no room for a card with a scannable QR code (modules of
+ * ovl_card_min_module_px()) is refused here, with JC_ERROR_RENDER saying so. */
+OvlRenderer *ovl_renderer_new_themed(int width, int height, OvlTheme *theme, GError **error);
 
 /* Queues scene for rendering (takes its own ref; transfer none). Only the newest queued scene
  * is rendered: a burst of takes renders once. Returns the scene's sequence number (1, 2, ...). */
@@ -42,6 +49,29 @@ char *ovl_renderer_last_error(OvlRenderer *r);
  * once). The fade is alpha only (jobcastoverlay ramps it per frame); the first frame after the
  * take already carries the new card. Any thread. */
 void ovl_renderer_set_fade_ms(OvlRenderer *r, guint ms);
+
+/* Sets how every later take enters: OVL_TRANSITION_CUT (the default), _FADE (alpha ramps up
+ * over ms) or _SLIDE (the card, its QR code and counter slide in from the side the card is
+ * anchored to over ms while the previous card slides out). Position and alpha only: the first
+ * frame after a take already carries the new card. ms is capped at OVL_TRANSITION_MAX_MS; 0 is a
+ * cut. Any thread. */
+void ovl_renderer_set_transition(OvlRenderer *r, OvlTransitionKind kind, guint ms);
+
+/* Switches the look to theme (a ref is taken; NULL: the built-in one): the scene submitted last
+ * is drawn again in it on the worker (never on a streaming thread) and published whole, so the
+ * card, ticker and chrome change on one frame without a gap. It is not a take: the card does not
+ * transition again, and one mid-transition carries on. Scenes submitted later are drawn in it too.
+ * Returns the sequence number of that redraw (for ovl_renderer_wait()), 0 when nothing was
+ * submitted yet or theme is already the one asked for. The theme should have passed
+ * ovl_renderer_check_theme() for this frame size; otherwise cards show nothing and
+ * ovl_renderer_last_error() says why. Any thread. */
+guint64 ovl_renderer_set_theme(OvlRenderer *r, OvlTheme *theme);
+
+/* Whether a card with a scannable QR code fits theme's safe area (NULL: built-in) in a width x
+ * height frame: what ovl_renderer_new_themed() checks, for themes to be switched to later. Draws
+ * a card on the calling thread (tens of ms): for start-up, never a streaming thread. FALSE with
+ * error set (JC_ERROR_RENDER) when it does not. */
+gboolean ovl_renderer_check_theme(int width, int height, const OvlTheme *theme, GError **error);
 
 /* Stops the worker (finishing nothing queued) and frees everything. NULL is allowed. */
 void ovl_renderer_free(OvlRenderer *r);

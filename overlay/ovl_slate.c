@@ -16,7 +16,6 @@ enum {
     PAD = 28,
     GAP = 14,
     QR_TARGET = 220,
-    RADIUS = 16,
 };
 
 static int scaled(double s, double v)
@@ -27,40 +26,42 @@ static int scaled(double s, double v)
 typedef struct {
     int w, h, title_y, sub_y, qr_y;
     double s;
+    const OvlTheme *t;        /* borrowed */
     PangoLayout *title, *sub; /* owned */
 } Slate;
 
 static void draw_panel(cairo_t *cr, const Slate *k)
 {
-    double r = RADIUS * k->s;
+    double r = k->t->radius * 16.0 / 14.0 * k->s; /* the card's radius, a little rounder */
     cairo_new_sub_path(cr);
     cairo_arc(cr, k->w - r, r, r, -G_PI / 2, 0);
     cairo_arc(cr, k->w - r, k->h - r, r, 0, G_PI / 2);
     cairo_arc(cr, r, k->h - r, r, G_PI / 2, G_PI);
     cairo_arc(cr, r, r, r, G_PI, 3 * G_PI / 2);
     cairo_close_path(cr);
-    cairo_set_source_rgba(cr, PANEL_BOTTOM.r, PANEL_BOTTOM.g, PANEL_BOTTOM.b, PANEL_ALPHA);
+    ovl_theme_source(cr, k->t->panel_bottom, k->t->panel_alpha);
     cairo_fill(cr);
     cairo_rectangle(cr, 0, 0, k->w, scaled(k->s, 8));
-    cairo_set_source_rgba(cr, ACCENT.r, ACCENT.g, ACCENT.b, 1.0);
+    ovl_theme_source(cr, k->t->accent, 1.0);
     cairo_fill(cr);
     int tw = ovl_theme_extent(k->title, NULL), sw = ovl_theme_extent(k->sub, NULL);
-    ovl_theme_show(cr, k->title, (k->w - tw) / 2.0, k->title_y, WHITE);
-    ovl_theme_show(cr, k->sub, (k->w - sw) / 2.0, k->sub_y, GOLD);
+    ovl_theme_show(cr, k->title, (k->w - tw) / 2.0, k->title_y, k->t->text);
+    ovl_theme_show(cr, k->sub, (k->w - sw) / 2.0, k->sub_y, k->t->pay);
 }
 
-GstVideoOverlayComposition *ovl_slate_render(const char *text, const char *apply_url, int width,
-                                             int height, OvlRect *box, GError **error)
+GstVideoOverlayComposition *ovl_slate_render(const OvlTheme *theme, const char *text,
+                                             const char *apply_url, int width, int height,
+                                             OvlRect *box, GError **error)
 {
     if (text == NULL || text[0] == '\0')
         text = "休息中";
     double s = MIN(width, height) / 720.0;
     OvlRect safe;
-    ovl_card_safe_area(width, height, &safe);
+    ovl_theme_safe_area(theme, width, height, &safe);
     PangoContext *pc = ovl_theme_context();
-    Slate k = {.s = s};
-    k.title = ovl_theme_line(pc, text, scaled(s, TITLE_FONT), TRUE);
-    k.sub = ovl_theme_line(pc, SUBTITLE, scaled(s, SUB_FONT), FALSE);
+    Slate k = {.s = s, .t = theme};
+    k.title = ovl_theme_line(pc, theme->title_font, text, scaled(s, TITLE_FONT), TRUE);
+    k.sub = ovl_theme_line(pc, theme->font, SUBTITLE, scaled(s, SUB_FONT), FALSE);
     g_object_unref(pc);
     int th = 0, sh = 0;
     int tw = ovl_theme_extent(k.title, &th), sw = ovl_theme_extent(k.sub, &sh);
@@ -80,8 +81,9 @@ GstVideoOverlayComposition *ovl_slate_render(const char *text, const char *apply
     k.h = ((qr_side > 0 ? k.qr_y + qr_side : k.sub_y + sh) + pad + 1) & ~1;
     if (k.w > safe.width || k.h > safe.height ||
         (modules == 0 && apply_url != NULL && apply_url[0] != '\0')) {
-        g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "a %dx%d frame is too small for the slate",
-                    width, height);
+        g_set_error(error, JC_ERROR, JC_ERROR_RENDER,
+                    "a %dx%d frame is too small for the slate (safe area %dx%d px)", width, height,
+                    safe.width, safe.height);
         g_object_unref(k.title);
         g_object_unref(k.sub);
         return NULL;

@@ -13,6 +13,7 @@
 
 #define LABEL_TEXT "更多岗位"
 #define MAX_STRIP 16384
+#define MAX_CHARS 1000
 
 enum {
     BAND_H = 44,
@@ -38,18 +39,32 @@ static int scaled(double s, double v)
 GstVideoOverlayComposition *ovl_ticker_render(const char *text, int width, int height,
                                               OvlRect *band_out)
 {
+    return ovl_ticker_render_themed(NULL, text, width, height, band_out);
+}
+
+GstVideoOverlayComposition *ovl_ticker_render_themed(const OvlTheme *t, const char *text, int width,
+                                                     int height, OvlRect *band_out)
+{
+    if (t == NULL)
+        t = ovl_theme_default();
     if (text == NULL || text[0] == '\0' || width <= 0 || height <= 0)
         return NULL;
     double s = MIN(width, height) / 720.0;
     OvlRect safe;
-    ovl_card_safe_area(width, height, &safe);
+    ovl_theme_safe_area(t, width, height, &safe);
     /* Even edges keep the 4:2:0 chroma of both rectangles aligned. */
     int bx = (safe.x + 1) & ~1, by = (safe.y + 1) & ~1; /* rounded inwards */
     OvlRect band = {bx, by, (safe.x + safe.width - bx) & ~1, scaled(s, BAND_H)};
 
+    /* The strip holds at most MAX_STRIP px, a few hundred characters: laying out more only to
+     * ellipsize it costs seconds of the render worker (a take waits behind it). */
+    g_autofree char *bounded = strlen(text) > MAX_CHARS && g_utf8_strlen(text, -1) > MAX_CHARS
+                                   ? g_utf8_substring(text, 0, MAX_CHARS)
+                                   : NULL;
     PangoContext *pc = ovl_theme_context();
-    PangoLayout *label = ovl_theme_line(pc, LABEL_TEXT, scaled(s, FONT), TRUE);
-    PangoLayout *line = ovl_theme_line(pc, text, scaled(s, FONT), FALSE);
+    PangoLayout *label = ovl_theme_line(pc, t->font, LABEL_TEXT, scaled(s, FONT), TRUE);
+    PangoLayout *line =
+        ovl_theme_line(pc, t->font, bounded != NULL ? bounded : text, scaled(s, FONT), FALSE);
     g_object_unref(pc);
 
     int label_h = 0, line_h = 0;
@@ -67,18 +82,19 @@ GstVideoOverlayComposition *ovl_ticker_render(const char *text, int width, int h
     /* The label: accent, words in white. */
     cairo_surface_t *ls = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, label_w, band.height);
     cairo_t *cr = cairo_create(ls);
-    cairo_set_source_rgba(cr, ACCENT.r, ACCENT.g, ACCENT.b, 1.0);
+    ovl_theme_source(cr, t->ticker_label, 1.0);
     cairo_paint(cr);
-    ovl_theme_show(cr, label, scaled(s, LABEL_PAD_X), (band.height - label_h) / 2.0, WHITE);
+    ovl_theme_show(cr, label, scaled(s, LABEL_PAD_X), (band.height - label_h) / 2.0,
+                   t->ticker_text);
     cairo_destroy(cr);
 
     /* The strip: the panel colour, the text at every period. */
     cairo_surface_t *ss = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, strip_w, band.height);
     cr = cairo_create(ss);
-    cairo_set_source_rgba(cr, PANEL_TOP.r, PANEL_TOP.g, PANEL_TOP.b, PANEL_ALPHA);
+    ovl_theme_source(cr, t->ticker_bg, t->panel_alpha);
     cairo_paint(cr);
     for (int x = 0; x < strip_w; x += period)
-        ovl_theme_show(cr, line, x + gap / 2, (band.height - line_h) / 2.0, WHITE);
+        ovl_theme_show(cr, line, x + gap / 2, (band.height - line_h) / 2.0, t->ticker_text);
     cairo_destroy(cr);
     g_object_unref(label);
     g_object_unref(line);
@@ -87,9 +103,9 @@ GstVideoOverlayComposition *ovl_ticker_render(const char *text, int width, int h
     GstVideoOverlayRectangle *sr = ovl_theme_rectangle(ss, band.x + label_w, band.y);
     cairo_surface_destroy(ls);
     cairo_surface_destroy(ss);
-    OvlTicker *t = g_new(OvlTicker, 1);
-    *t = (OvlTicker){{band.x + label_w, band.y, window_w, band.height}, period, SPEED * s};
-    gst_mini_object_set_qdata(GST_MINI_OBJECT(sr), ticker_quark(), t, g_free);
+    OvlTicker *scroll = g_new(OvlTicker, 1);
+    *scroll = (OvlTicker){{band.x + label_w, band.y, window_w, band.height}, period, SPEED * s};
+    gst_mini_object_set_qdata(GST_MINI_OBJECT(sr), ticker_quark(), scroll, g_free);
 
     GstVideoOverlayComposition *comp = gst_video_overlay_composition_new(lr);
     gst_video_overlay_composition_add_rectangle(comp, sr);

@@ -15,6 +15,7 @@
 #include <gst/video/video.h>
 
 #include "ovl_card.h"
+#include "ovl_theme.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,10 @@ typedef struct {
  * included). NULL for empty text. Too long a text is ellipsized to a strip of at most 16384 px. */
 GstVideoOverlayComposition *ovl_ticker_render(const char *text, int width, int height,
                                               OvlRect *band);
+
+/* The same in theme's look and safe area (NULL: built-in). (transfer full) */
+GstVideoOverlayComposition *ovl_ticker_render_themed(const OvlTheme *theme, const char *text,
+                                                     int width, int height, OvlRect *band);
 
 /* The scroll of a strip made by ovl_ticker_render(), or NULL for any other rectangle.
  * (transfer none) Valid as long as rect is. Takes GStreamer's qdata lock: call once per new

@@ -20,6 +20,9 @@ pkgs=(
     fonts-noto-cjk
     # tests: decoders, HTTP/WebSocket client library, RTMP server
     ffmpeg libzbar-dev zbar-tools libsoup-3.0-dev sqlite3 nginx-light libnginx-mod-rtmp
+    # tests: a TLS terminator for RTMPS, an RTSP server for the RTSP pull test (streamer)
+    stunnel4 libgstrtspserver-1.0-dev
+    glib-networking  # TLS for rtmps:// outputs (rtmp2sink uses GIO's TLS backend)
     # benchmarks: HTTP load generator (bench/bench-signup.sh)
     wrk
     # browser tests (tests/browser): Debian's chromium, driven by playwright-core from npm

@@ -38,6 +38,10 @@ void str_input_start(StrInput *in);
 /* Closes the input for good (no retry). */
 void str_input_stop(StrInput *in);
 
+/* TRUE while the input delivers sound (an audio sample within the last half second). Any
+ * thread. */
+gboolean str_input_has_sound(StrInput *in);
+
 /* Fills s->input. Main thread. */
 void str_input_fill_status(StrInput *in, StrStatus *s);
 

@@ -13,13 +13,17 @@
  *  3. When an appsrc holds more than MAX_QUEUED_TIME the output is too slow: buffers are dropped
  *     and video resumes at the next keyframe, so the decoder never sees a broken reference.
  *
- *  4. Bytes are counted where they enter the sink (a probe on its sink pad, an atomic counter);
- *     the main thread's one-second tick turns them into a bit rate and notices the first bytes
- *     of a connection ("live").
+ *  4. Bytes and media buffers are counted where they enter the sink (a probe on its sink pad,
+ *     atomic counters); the main thread's one-second tick turns bytes into a bit rate and
+ *     calls the connection "live" once a second media buffer entered (the sink blocks the
+ *     first until it is connected) and no error waits on the output's bus.
  *
  * States (main thread):  IDLE -start-> RUNNING -error-> BACKOFF -timer-> RUNNING
- *                        BACKOFF after MAX_TRIES failures in a row -> FAILED (gives up, as OBS)
- *                        RUNNING -drain-> DRAINING -EOS or error-> DONE;  any -stop-> DONE */
+ *                        RUNNING -the server refused us (not authorized)-> FAILED (no retry:
+ *                                 a rejected stream key will not become valid by retrying)
+ *                        RUNNING -drain-> DRAINING -EOS or error-> DONE;  any -stop-> DONE
+ * Retry policy: a show must never stop, so an output keeps retrying at the capped interval for
+ * as long as the show runs (OBS retries for ever when told to); the attempt count is reported. */
 #include "str_output.h"
 
 #include <gst/app/app.h>
@@ -34,7 +38,6 @@
 
 #define FIRST_RETRY_MS 2000
 #define MAX_RETRY_MS 60000
-#define MAX_TRIES 20
 #define TICK_MS 1000
 /* An output that ran this long before failing is treated as healthy: back-off starts again. */
 #define HEALTHY_US (30 * G_USEC_PER_SEC)
@@ -44,24 +47,26 @@
 typedef enum { OUT_IDLE, OUT_RUNNING, OUT_BACKOFF, OUT_DRAINING, OUT_DONE, OUT_FAILED } OutState;
 
 struct StrOutput {
-    char *uri;         /* owned */
-    char *safe_uri;    /* owned: redacted, for logs */
-    char *secret;      /* owned: the stream key hidden by safe_uri, NULL if none */
-    GstElement *pipe;  /* owned: the output pipeline, reused across restarts */
-    GstAppSrc *vsrc;   /* borrowed from pipe */
-    GstAppSrc *asrc;   /* borrowed from pipe */
-    GstElement *vsink; /* borrowed: appsink in the program pipeline (NULL before attach) */
-    gboolean watching; /* a watch is installed on pipe's bus */
+    char *uri;             /* owned: as handed to the sink (without our own tls-insecure=1) */
+    gboolean tls_insecure; /* rtmps: do not validate the server's certificate */
+    char *safe_uri;        /* owned: redacted, for logs */
+    char *secret;          /* owned: the stream key hidden by safe_uri, NULL if none */
+    GstElement *pipe;      /* owned: the output pipeline, reused across restarts */
+    GstAppSrc *vsrc;       /* borrowed from pipe */
+    GstAppSrc *asrc;       /* borrowed from pipe */
+    GstElement *vsink;     /* borrowed: appsink in the program pipeline (NULL before attach) */
+    gboolean watching;     /* a watch is installed on pipe's bus */
 
     /* Main thread only. */
     OutState state;
-    guint retry_id;      /* back-off timer, 0 when none */
-    StrBackoff backoff;  /* reconnect delays */
-    gint64 retry_at_us;  /* monotonic time of the next attempt (BACKOFF) */
-    gint64 started_us;   /* monotonic time of the last start */
-    gint64 live_us;      /* monotonic time the current connection's first bytes went out, or 0 */
-    guint64 start_bytes; /* `sent` when the current connection started */
-    guint tick_id;       /* rate tick, 0 when none */
+    guint retry_id;       /* back-off timer, 0 when none */
+    StrBackoff backoff;   /* reconnect delays */
+    gint64 retry_at_us;   /* monotonic time of the next attempt (BACKOFF) */
+    gint64 started_us;    /* monotonic time of the last start */
+    gint64 live_us;       /* monotonic time the current connection's first bytes went out, or 0 */
+    guint64 start_bytes;  /* `sent` when the current connection started */
+    guint64 start_bodies; /* `bodies` when the current connection started */
+    guint tick_id;        /* rate tick, 0 when none */
     gint64 tick_us;
     guint64 tick_bytes;
     double kbps;
@@ -71,6 +76,7 @@ struct StrOutput {
     gpointer drained_data;
 
     _Atomic guint64 sent;    /* invariant 4 */
+    _Atomic guint64 bodies;  /* invariant 4: media (not header) buffers that entered the sink */
     _Atomic guint64 dropped; /* buffers dropped because the output was too slow */
 
     pthread_mutex_t lock; /* guards the fields below */
@@ -84,6 +90,11 @@ struct StrOutput {
 
 char *str_output_redact_uri(const char *uri)
 {
+    if (g_str_has_prefix(uri, "srt://")) {
+        /* The query holds the passphrase and stream id. */
+        const char *query = strchr(uri, '?');
+        return query != NULL ? g_strdup_printf("%.*s?***", (int)(query - uri), uri) : g_strdup(uri);
+    }
     if (!g_str_has_prefix(uri, "rtmp://") && !g_str_has_prefix(uri, "rtmps://")) {
         return g_strdup(uri);
     }
@@ -118,6 +129,10 @@ char *str_output_redact_uri(const char *uri)
 /* The stream key of an rtmp URL (its last path segment and query), or NULL. (transfer full) */
 static char *find_secret(const char *uri)
 {
+    if (g_str_has_prefix(uri, "srt://")) {
+        const char *query = strchr(uri, '?');
+        return query != NULL && query[1] != '\0' ? g_strdup(query + 1) : NULL;
+    }
     if (!g_str_has_prefix(uri, "rtmp://") && !g_str_has_prefix(uri, "rtmps://")) {
         return NULL;
     }
@@ -157,6 +172,18 @@ static gboolean parse_uri(const char *uri, const char **mux, char **path, GError
         *path = NULL;
         return TRUE;
     }
+    if (g_str_has_prefix(uri, "srt://")) {
+        g_autoptr(GUri) parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS, NULL);
+        if (parsed == NULL || g_uri_get_host(parsed) == NULL || *g_uri_get_host(parsed) == '\0' ||
+            g_uri_get_port(parsed) <= 0) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                        "output %s: an SRT URL needs a host and a port (srt://host:port)", safe);
+            return FALSE;
+        }
+        *mux = "mpegtsmux";
+        *path = NULL;
+        return TRUE;
+    }
     if (g_str_has_prefix(uri, "file://")) {
         *path = g_filename_from_uri(uri, NULL, NULL);
         if (*path == NULL) {
@@ -179,12 +206,15 @@ static gboolean parse_uri(const char *uri, const char **mux, char **path, GError
         return TRUE;
     }
     g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                "output %s: unsupported scheme (use rtmp://, rtmps:// or file://)", safe);
+                "output %s: unsupported scheme (use rtmp://, rtmps://, srt:// or file://)", safe);
     return FALSE;
 }
 
+/* Adds an appsrc feeding a new pad of mux made from templ, through a parser converting to
+ * to_format ("byte-stream" for H.264, "adts" for AAC) when to_format is not NULL (MPEG-TS takes
+ * Annex B and ADTS; the program's encoders give AVC and raw AAC). */
 static GstAppSrc *add_appsrc(GstBin *bin, GstElement *mux, const char *name, const char *templ,
-                             GError **error)
+                             const char *to_format, GError **error)
 {
     GstElement *src = str_gst_make("appsrc", name, error);
     if (src == NULL) {
@@ -195,7 +225,25 @@ static GstAppSrc *add_appsrc(GstBin *bin, GstElement *mux, const char *name, con
     g_object_set(src, "format", GST_FORMAT_TIME, "is-live", FALSE, "block", FALSE, "max-bytes",
                  (guint64)0, NULL);
     gst_bin_add(bin, src);
-    if (!str_gst_link_to_request(src, mux, templ, error)) {
+    GstElement *last = src;
+    if (to_format != NULL) {
+        gboolean video = g_strcmp0(to_format, "byte-stream") == 0;
+        const char *const chain[] = {video ? "h264parse" : "aacparse", "capsfilter", NULL};
+        GstElement *e[2];
+        if (!str_gst_add_chain(bin, chain, e, error) || !str_gst_link(src, e[0], error)) {
+            return NULL;
+        }
+        if (video) {
+            /* SPS/PPS before every keyframe: MPEG-TS has no header, a receiver joins anywhere. */
+            g_object_set(e[0], "config-interval", -1, NULL);
+        }
+        GstCaps *caps = gst_caps_new_simple(video ? "video/x-h264" : "audio/mpeg", "stream-format",
+                                            G_TYPE_STRING, to_format, NULL);
+        g_object_set(e[1], "caps", caps, NULL);
+        gst_caps_unref(caps);
+        last = e[1];
+    }
+    if (!str_gst_link_to_request(last, mux, templ, error)) {
         return NULL;
     }
     return GST_APP_SRC(src);
@@ -212,6 +260,13 @@ static GstPadProbeReturn count_bytes(GstPad *pad, GstPadProbeInfo *info, gpointe
         n = gst_buffer_list_calculate_size(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
     }
     atomic_fetch_add(&o->sent, (guint64)n);
+    guint bodies = 0;
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+        bodies = !GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_HEADER);
+    } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+        bodies = gst_buffer_list_length(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    }
+    atomic_fetch_add(&o->bodies, (guint64)bodies);
     return GST_PAD_PROBE_OK;
 }
 
@@ -230,12 +285,26 @@ static gboolean build(StrOutput *o, const char *muxname, const char *path, GErro
             return FALSE;
         }
         g_object_set(sink, "location", path, NULL);
+    } else if (g_str_has_prefix(o->uri, "srt://")) {
+        sink = str_gst_make("srtsink", "sink", error);
+        if (sink == NULL) {
+            return FALSE;
+        }
+        /* Caller unless the URI says otherwise (mode=, passphrase=, streamid=, latency= are
+         * read from it by srtsink). auto-reconnect off: a lost connection must reach our bus, so
+         * the back-off, state and keyframe on reconnect are the same as for RTMP. */
+        g_object_set(sink, "uri", o->uri, "sync", FALSE, "auto-reconnect", FALSE,
+                     "wait-for-connection", FALSE, NULL);
     } else {
         sink = str_gst_make("rtmp2sink", "sink", error);
         if (sink == NULL) {
             return FALSE;
         }
         g_object_set(sink, "location", o->uri, "sync", FALSE, NULL);
+        if (o->tls_insecure) {
+            /* A self-signed TLS relay (stunnel on the LAN): still encrypted, not authenticated. */
+            g_object_set(sink, "tls-validation-flags", 0u, NULL);
+        }
     }
     gst_bin_add(bin, sink);
     if (!str_gst_link(mux, sink, error)) {
@@ -246,20 +315,57 @@ static gboolean build(StrOutput *o, const char *muxname, const char *path, GErro
                       count_bytes, o, NULL);
     gst_object_unref(sinkpad);
     gboolean flv = g_strcmp0(muxname, "flvmux") == 0;
+    gboolean ts = g_strcmp0(muxname, "mpegtsmux") == 0;
     if (flv) {
         g_object_set(mux, "streamable", TRUE, NULL);
+    } else if (ts) {
+        /* 7 TS packets = 1316 bytes, SRT's live payload size: a bigger buffer is cut short by
+         * the receiver (the rest, often the SPS/PPS, is lost). */
+        g_object_set(mux, "alignment", 7, NULL);
     } else if (g_strcmp0(muxname, "mp4mux") == 0) {
         g_object_set(mux, "fragment-duration", 1000u, NULL);
     }
-    o->vsrc = add_appsrc(bin, mux, "video", flv ? "video" : "video_%u", error);
+    o->vsrc = add_appsrc(bin, mux, "video",
+                         flv  ? "video"
+                         : ts ? "sink_%d"
+                              : "video_%u",
+                         ts ? "byte-stream" : NULL, error);
     if (o->vsrc == NULL) {
         return FALSE;
     }
-    o->asrc = add_appsrc(bin, mux, "audio", flv ? "audio" : "audio_%u", error);
+    o->asrc = add_appsrc(bin, mux, "audio",
+                         flv  ? "audio"
+                         : ts ? "sink_%d"
+                              : "audio_%u",
+                         ts ? "adts" : NULL, error);
     return o->asrc != NULL;
 }
 
 static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
+
+/* uri without an rtmps URL's "tls-insecure=1" parameter, which is ours, not the server's (the
+ * rest of the query may be part of the stream key). (transfer full) */
+static char *strip_tls_insecure(const char *uri, gboolean *insecure)
+{
+    *insecure = FALSE;
+    const char *query = strchr(uri, '?');
+    if (!g_str_has_prefix(uri, "rtmps://") || query == NULL) {
+        return g_strdup(uri);
+    }
+    GString *out = g_string_new_len(uri, query - uri);
+    g_auto(GStrv) params = g_strsplit(query + 1, "&", -1);
+    gboolean first = TRUE;
+    for (char **p = params; *p != NULL; p++) {
+        if (g_strcmp0(*p, "tls-insecure=1") == 0) {
+            *insecure = TRUE;
+            continue;
+        }
+        g_string_append_c(out, first ? '?' : '&');
+        g_string_append(out, *p);
+        first = FALSE;
+    }
+    return g_string_free(out, FALSE);
+}
 
 StrOutput *str_output_new(const char *uri, GError **error)
 {
@@ -272,9 +378,9 @@ StrOutput *str_output_new(const char *uri, GError **error)
         return NULL;
     }
     StrOutput *o = g_new0(StrOutput, 1);
-    o->uri = g_strdup(uri);
-    o->safe_uri = str_output_redact_uri(uri);
-    o->secret = find_secret(uri);
+    o->uri = strip_tls_insecure(uri, &o->tls_insecure);
+    o->safe_uri = str_output_redact_uri(o->uri);
+    o->secret = find_secret(o->uri);
     str_backoff_init(&o->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
     pthread_mutex_init(&o->lock, NULL);
     o->pipe = gst_object_ref_sink(gst_pipeline_new("output"));
@@ -450,7 +556,7 @@ static void set_accepting(StrOutput *o, gboolean accepting)
     pthread_mutex_unlock(&o->lock);
 }
 
-static void fail(StrOutput *o, const char *why);
+static void fail(StrOutput *o, const char *why, gboolean permanent);
 
 /* Main thread, once a second while the output runs: bit rate and "live". */
 static gboolean on_tick(gpointer data)
@@ -464,9 +570,24 @@ static gboolean on_tick(gpointer data)
     }
     o->tick_us = now;
     o->tick_bytes = sent;
+    /* A network sink's render blocks until it is connected (rtmp2sink: "Waiting for
+     * connection"; headers are let through before), so a second media buffer entering it means
+     * the first was sent: the connection is up. Bytes entering it do not say that. */
     if ((o->state == OUT_RUNNING || o->state == OUT_DRAINING) && o->live_us == 0 &&
-        sent > o->start_bytes) {
-        o->live_us = now;
+        atomic_load(&o->bodies) - o->start_bodies >= 2) {
+        /* A failed connection lets buffers in too: rtmp2sink posts its error, then wakes the
+         * waiting render, so one more buffer can enter before our bus watch has run (a strict
+         * RTMPS output refused by TLS was once reported "live" on a loaded machine). Such an
+         * error is already on the bus: handle it now, before saying "live". */
+        GstBus *bus = gst_element_get_bus(o->pipe);
+        GstMessage *err = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+        if (err != NULL) {
+            on_bus(bus, err, o);
+            gst_message_unref(err);
+        } else {
+            o->live_us = now;
+        }
+        gst_object_unref(bus);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -476,6 +597,7 @@ static void start_pipeline(StrOutput *o)
     o->started_us = g_get_monotonic_time();
     o->live_us = 0;
     o->start_bytes = atomic_load(&o->sent);
+    o->start_bodies = atomic_load(&o->bodies);
     o->state = OUT_RUNNING;
     if (o->tick_id == 0) {
         o->tick_us = o->started_us;
@@ -483,7 +605,7 @@ static void start_pipeline(StrOutput *o)
         o->tick_id = g_timeout_add(TICK_MS, on_tick, o);
     }
     if (gst_element_set_state(o->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        fail(o, "cannot start");
+        fail(o, "cannot start", FALSE);
         return;
     }
     set_accepting(o, TRUE);
@@ -520,7 +642,7 @@ static void finish_drain(StrOutput *o)
 }
 
 /* Main thread: the output pipeline failed. Logs once per distinct failure, retries later. */
-static void fail(StrOutput *o, const char *why)
+static void fail(StrOutput *o, const char *why, gboolean permanent)
 {
     if (o->state != OUT_RUNNING && o->state != OUT_DRAINING) {
         return; /* a late message from a pipeline already stopped */
@@ -538,9 +660,8 @@ static void fail(StrOutput *o, const char *why)
     g_free(o->error);
     o->error = g_strdup(why);
     o->live_us = 0;
-    if (o->backoff.tries >= MAX_TRIES) {
-        g_warning("output %s failed %u times in a row: %s; giving up", o->safe_uri,
-                  o->backoff.tries, why);
+    if (permanent) {
+        g_warning("output %s: %s; not retrying (check the stream key)", o->safe_uri, why);
         o->state = OUT_FAILED;
         return;
     }
@@ -566,7 +687,7 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
         gst_message_parse_error(msg, &err, NULL);
         /* GStreamer's messages may quote the location: never log the key. */
         g_autofree char *why = scrub(o, err->message);
-        fail(o, why);
+        fail(o, why, g_error_matches(err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED));
         break;
     }
     case GST_MESSAGE_EOS:
@@ -574,7 +695,7 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
             halt(o);
             finish_drain(o);
         } else {
-            fail(o, "destination ended the stream");
+            fail(o, "destination ended the stream", FALSE);
         }
         break;
     default:

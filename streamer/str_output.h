@@ -23,7 +23,8 @@ typedef struct StrOutput StrOutput;
 /* Called once on the main thread when a drain has finished (EOS written or output failed). */
 typedef void (*StrOutputDrainedFunc)(gpointer user_data);
 
-/* Builds the output for uri ("rtmp://", "rtmps://", "file:///....mkv|.mp4|.flv"), not started.
+/* Builds the output for uri ("rtmp://", "rtmps://", "srt://host:port[?...]" (MPEG-TS, caller),
+ * "file:///....mkv|.mp4|.flv"), not started.
  * On an unknown scheme or a malformed URI, NULL with JC_ERROR_INVALID. */
 StrOutput *str_output_new(const char *uri, GError **error);
 
@@ -33,7 +34,8 @@ gboolean str_output_attach(StrOutput *o, GstBin *program, GstElement *video_tee,
                            GstElement *audio_tee, GError **error);
 
 /* Starts the output pipeline; on failure it retries by itself with back-off (2 s, x1.5, at most
- * 60 s, jittered up to 10 %); after 20 failures in a row it gives up ("failed"), as OBS does. */
+ * 60 s, jittered up to 10 %) for as long as the show runs. Only a destination that refuses us
+ * (not authorized: a rejected key) is given up ("failed"). */
 void str_output_start(StrOutput *o);
 
 /* Stops retrying and lets the end of stream through. Returns TRUE when the output is already idle
@@ -50,7 +52,7 @@ void str_output_fill_status(StrOutput *o, StrOutputStatus *s);
 void str_output_free(StrOutput *o);
 
 /* The URI as it may be logged: the last path segment of rtmp URLs (the stream key), any query
- * and any user info are replaced by "***". (transfer full) */
+ * (an SRT passphrase or stream id) and any user info are replaced by "***". (transfer full) */
 char *str_output_redact_uri(const char *uri);
 
 G_END_DECLS

@@ -9,8 +9,9 @@
  *   input appsrc (str_input.c) --> compositor -> I420 caps -> overlay -> tee(program)
  *   tee(program) -> queue -> x264enc -> high-profile caps -> h264parse -> avc caps -> tee(video)
  *                -> leaky queue -> videorate 4 fps -> videoscale -> jpegenc -> appsink (preview)
- *   slate silence, input appsrc -> audiomixer -> 48 kHz stereo caps -> audioconvert -> avenc_aac
- *       -> aacparse -> tee(audio)
+ *   slate silence, input appsrc, device appsrc (str_audio.c) -> audiomixer -> 48 kHz stereo caps
+ *       -> level (meter, before the mute) -> volume (mute) -> audioconvert -> avenc_aac -> aacparse
+ *       -> tee(audio)
  *   each tee -> fakesink (so the program always has a sink to preroll and finish on)
  *            -> queue -> mp4mux (fragmented) -> filesink   (recording, when record_dir is set)
  *            -> leaky queue -> appsink => StrOutput's own pipeline   (one per output)
@@ -32,6 +33,7 @@
 #include <string.h>
 
 #include "jc_error.h"
+#include "str_audio.h"
 #include "str_gst.h"
 #include "str_input.h"
 #include "str_output.h"
@@ -45,6 +47,8 @@
 #define MIX_LATENCY ((guint64)(200 * GST_MSECOND))
 #define RETENTION_EVERY 15 /* disk checks, i.e. every 30 s */
 #define DEFAULT_MIN_FREE_MB 1024
+#define LEVEL_INTERVAL (250 * GST_MSECOND)
+#define LEVEL_FLOOR_DB (-100.0)
 
 typedef enum { P_BUILT, P_STARTING, P_PLAYING, P_STOPPING, P_STOPPED, P_ERROR } Phase;
 
@@ -58,8 +62,14 @@ struct StrPipeline {
     GstElement *rec_queue[2]; /* borrowed: the recording's video and audio queues */
     guint disk_id;            /* disk check timer, 0 when none */
     guint disk_ticks;
-    gboolean disk_full;   /* the recording was stopped for lack of space */
-    StrInput *input;      /* owned, freed after pipeline is NULL */
+    gboolean disk_full; /* the recording was stopped for lack of space */
+    StrInput *input;    /* owned, freed after pipeline is NULL */
+    char *audio_device; /* owned, NULL = none */
+    StrAudio *audio;    /* owned, freed after pipeline is NULL; NULL without audio_device */
+    GstElement *volume; /* borrowed from pipeline: the mute */
+    gboolean muted;
+    double level_rms; /* dBFS from the level element's last message (bus, main thread) */
+    double level_peak;
     GstPad *slate_pad;    /* borrowed: the compositor pad the slate feeds */
     GPtrArray *outs;      /* owned StrOutput *, freed after pipeline is NULL */
     char *recording_path; /* owned, NULL until started with a record_dir */
@@ -213,8 +223,9 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
 static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
 {
     GstBin *bin = GST_BIN(p->pipeline);
-    static const char *const chain[] = {
-        "audiomixer", "capsfilter", "audioconvert", "avenc_aac", "aacparse", "tee", NULL};
+    static const char *const chain[] = {"audiomixer", "capsfilter",   "level",
+                                        "volume",     "audioconvert", "avenc_aac",
+                                        "aacparse",   "tee",          NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
     if (!str_gst_add_chain(bin, chain, e, error)) {
         return NULL;
@@ -225,9 +236,13 @@ static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
     set_caps(e[1], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
                                        G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
                                        G_TYPE_STRING, "interleaved", NULL));
-    g_object_set(e[3], "bitrate", p->cfg.profile->audio_kbps * 1000, NULL);
-    g_object_set(e[5], "allow-not-linked", TRUE, NULL);
-    return add_fakesink(bin, e[5], error) ? e[5] : NULL;
+    /* A few meter readings a second for the control page; posted on the bus (main thread). */
+    g_object_set(e[2], "interval", (guint64)LEVEL_INTERVAL, "post-messages", TRUE, NULL);
+    p->volume = e[3];
+    g_object_set(e[3], "mute", p->muted, NULL);
+    g_object_set(e[5], "bitrate", p->cfg.profile->audio_kbps * 1000, NULL);
+    g_object_set(e[7], "allow-not-linked", TRUE, NULL);
+    return add_fakesink(bin, e[7], error) ? e[7] : NULL;
 }
 
 static GstElement *add_queue(GstBin *bin, GstElement *tee, GError **error)
@@ -323,6 +338,13 @@ static gboolean build(StrPipeline *p, GError **error)
         !str_input_attach(p->input, p->pipeline, vmix, amix, error)) {
         return FALSE;
     }
+    if (p->audio_device != NULL) {
+        p->audio = str_audio_new(p->audio_device, (StrAudioInputHasSound)str_input_has_sound,
+                                 p->input, error);
+        if (p->audio == NULL || !str_audio_attach(p->audio, p->pipeline, amix, error)) {
+            return FALSE;
+        }
+    }
     if (p->record_dir != NULL && !build_recording(p, vtee, atee, error)) {
         return FALSE;
     }
@@ -414,6 +436,11 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
     p->cfg.input_uri = p->input_uri;
     p->cfg.record_dir = p->record_dir;
     p->cfg.outputs = (const char *const *)p->outputs;
+    p->audio_device = g_strdup(cfg->audio_device);
+    p->cfg.audio_device = p->audio_device;
+    p->muted = cfg->muted;
+    p->level_rms = LEVEL_FLOOR_DB;
+    p->level_peak = LEVEL_FLOOR_DB;
     p->outs = g_ptr_array_new_with_free_func((GDestroyNotify)str_output_free);
     p->pipeline = gst_object_ref_sink(gst_pipeline_new("program"));
     if (!build(p, error)) {
@@ -513,6 +540,9 @@ static void finish_stop(StrPipeline *p)
     if (p->input != NULL) {
         str_input_stop(p->input);
     }
+    if (p->audio != NULL) {
+        str_audio_stop(p->audio);
+    }
     for (guint i = 0; i < p->outs->len; i++) {
         str_output_stop(g_ptr_array_index(p->outs, i));
     }
@@ -575,6 +605,9 @@ void str_pipeline_stop(StrPipeline *p, guint timeout_ms)
     p->stop_timeout_id = g_timeout_add(timeout_ms, on_stop_timeout, p);
     /* The input first, so nothing more is pushed after the end of stream. */
     str_input_stop(p->input);
+    if (p->audio != NULL) {
+        str_audio_stop(p->audio);
+    }
     /* Sent to the sources; it flows through the encoders, so the recording gets every frame.
      * The slate's imagefreeze repeats through an EOS from upstream: end its compositor pad. */
     gst_pad_send_event(p->slate_pad, gst_event_new_eos());
@@ -600,12 +633,44 @@ static void on_error(StrPipeline *p, GstMessage *msg)
     }
 }
 
+/* The loudest channel of a level message's array of per-channel dB values, floored. */
+static double loudest(const GstStructure *st, const char *field)
+{
+    double best = LEVEL_FLOOR_DB;
+    const GValue *list = gst_structure_get_value(st, field);
+    if (list == NULL || !G_VALUE_HOLDS_BOXED(list)) {
+        return best;
+    }
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS /* level's fields are GValueArrays */
+        GValueArray *arr = g_value_get_boxed(list);
+    for (guint i = 0; arr != NULL && i < arr->n_values; i++) {
+        double db = g_value_get_double(g_value_array_get_nth(arr, i));
+        best = MAX(best, db);
+    }
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    return MIN(best, 0.0);
+}
+
+/* Main thread: the meter's reading, a few times a second. */
+static void on_level(StrPipeline *p, GstMessage *msg)
+{
+    const GstStructure *st = gst_message_get_structure(msg);
+    if (st == NULL || !gst_structure_has_name(st, "level")) {
+        return;
+    }
+    p->level_rms = loudest(st, "rms");
+    p->level_peak = loudest(st, "peak");
+}
+
 static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
 {
     StrPipeline *p = data;
     switch (GST_MESSAGE_TYPE(msg)) {
     case GST_MESSAGE_ERROR:
         on_error(p, msg);
+        break;
+    case GST_MESSAGE_ELEMENT:
+        on_level(p, msg);
         break;
     case GST_MESSAGE_EOS:
         p->program_eos = TRUE;
@@ -618,6 +683,9 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
             if (state == GST_STATE_PLAYING) {
                 p->phase = P_PLAYING;
                 str_input_start(p->input);
+                if (p->audio != NULL) {
+                    str_audio_start(p->audio);
+                }
                 report(p, STR_STATE_PLAYING, NULL);
             }
         }
@@ -685,6 +753,15 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     if (s->recording.path != NULL && g_stat(s->recording.path, &st) == 0) {
         s->recording.bytes = (guint64)st.st_size;
     }
+    s->audio.muted = p->muted;
+    s->audio.level_dbfs = p->level_rms;
+    s->audio.peak_dbfs = p->level_peak;
+    s->audio.source = str_input_has_sound(p->input) ? "input" : "silence";
+    s->audio.device = g_strdup(p->audio_device);
+    s->audio.device_state = "off";
+    if (p->audio != NULL) {
+        str_audio_fill_status(p->audio, s);
+    }
     s->outputs = g_ptr_array_new_with_free_func(output_status_free);
     for (guint i = 0; i < p->outs->len; i++) {
         StrOutputStatus *o = g_new0(StrOutputStatus, 1);
@@ -702,6 +779,8 @@ void str_status_free(StrStatus *s)
     g_free(s->input.uri);
     g_free(s->input.error);
     g_free(s->recording.path);
+    g_free(s->audio.device);
+    g_free(s->audio.device_error);
     if (s->outputs != NULL) {
         g_ptr_array_unref(s->outputs);
     }
@@ -717,6 +796,14 @@ GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq)
     }
     pthread_mutex_unlock(&p->preview_lock);
     return jpeg;
+}
+
+void str_pipeline_set_muted(StrPipeline *p, gboolean muted)
+{
+    p->muted = muted;
+    if (p->volume != NULL) {
+        g_object_set(p->volume, "mute", muted, NULL);
+    }
 }
 
 void str_pipeline_free(StrPipeline *p)
@@ -742,6 +829,7 @@ void str_pipeline_free(StrPipeline *p)
     gst_element_set_state(p->pipeline, GST_STATE_NULL);
     g_ptr_array_unref(p->outs);
     str_input_free(p->input);
+    str_audio_free(p->audio);
     gst_object_unref(p->pipeline);
     if (p->preview != NULL) {
         g_bytes_unref(p->preview);
@@ -753,5 +841,6 @@ void str_pipeline_free(StrPipeline *p)
     g_strfreev(p->outputs);
     g_free(p->record_dir);
     g_free(p->input_uri);
+    g_free(p->audio_device);
     g_free(p);
 }

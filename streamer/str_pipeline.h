@@ -23,6 +23,14 @@ typedef struct {
  * set (JC_ERROR_INVALID) listing the valid names. */
 const StrProfile *str_profile_lookup(const char *name, GError **error);
 
+/* The profile of profile's size class turned to layout: "9:16" gives the portrait one
+ * (720p30 -> 720x1280, 1080p30 -> 1080x1920), anything else the landscape one; profile itself
+ * when it already has that orientation. (transfer none) */
+const StrProfile *str_profile_for_layout(const StrProfile *profile, const char *layout);
+
+/* "9:16" for a portrait profile, "16:9" for a landscape one. (transfer none) */
+const char *str_profile_layout(const StrProfile *profile);
+
 /* Called on a streaming thread for every frame. (transfer full) NULL draws nothing. */
 typedef GstVideoOverlayComposition *(*StrOverlayFunc)(gpointer user_data);
 
@@ -49,6 +57,10 @@ typedef struct {
     guint keep_days;       /* recordings older than this are deleted; 0 = kept for ever */
     guint keep_mb;         /* oldest recordings deleted beyond this total; 0 = no limit */
     guint min_free_mb;     /* recording stops (the show goes on) below this free space; 0 = 1024 */
+    const char *audio_device; /* sound when the input has none: "pulse:NAME", "alsa:NAME" or NAME
+                                 (pulse); NULL = silence. A failing device means silence, never a
+                                 stop. */
+    gboolean muted;           /* start with the program's sound muted */
 } StrConfig;
 
 typedef struct StrPipeline StrPipeline;
@@ -113,6 +125,18 @@ typedef struct {
         guint64 free_mb;   /* free space left where recordings go (0 when not recording) */
     } recording;
     GPtrArray *outputs; /* owned: StrOutputStatus *, in --output order; frees its elements */
+    struct {
+        gboolean muted;
+        const char *source;       /* static: "input", "device" or "silence": what is on air */
+        double level_dbfs;        /* RMS of the louder channel over the last 250 ms, measured
+                                     before the mute (a pre-fader meter); -100 = silence */
+        double peak_dbfs;         /* peak of the louder channel, same window; -100 = silence */
+        char *device;             /* owned: as configured, NULL when none */
+        const char *device_state; /* static: "off" (none configured), "connecting", "live",
+                                     "failed" (silence on air, reopening), "stopped" */
+        double device_retry_in;   /* seconds until the device is reopened ("failed"), else 0 */
+        char *device_error;       /* owned: last failure, NULL if none */
+    } audio;
 } StrStatus;
 
 /* Takes a snapshot of the program, its input, recording and outputs. (transfer full) Main thread
@@ -127,6 +151,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(StrStatus, str_status_free)
  * 480 pixels wide. (transfer full) NULL before the first frame. If seq is not NULL it receives
  * the frame's sequence number (1 for the first frame, +1 for each). Any thread. */
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq);
+
+/* Mutes (TRUE) or unmutes the program's sound: the recording and every output get silence
+ * from the next audio buffer on; the level keeps measuring. Main thread. */
+void str_pipeline_set_muted(StrPipeline *p, gboolean muted);
 
 /* Sets the pipeline to NULL and frees it. NULL is allowed. */
 void str_pipeline_free(StrPipeline *p);

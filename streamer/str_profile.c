@@ -28,3 +28,24 @@ const StrProfile *str_profile_lookup(const char *name, GError **error)
     g_string_free(names, TRUE);
     return NULL;
 }
+
+const char *str_profile_layout(const StrProfile *profile)
+{
+    return profile->height > profile->width ? "9:16" : "16:9";
+}
+
+const StrProfile *str_profile_for_layout(const StrProfile *profile, const char *layout)
+{
+    gboolean portrait = g_strcmp0(layout, "9:16") == 0;
+    if (portrait == (profile->height > profile->width)) {
+        return profile;
+    }
+    /* The same size class: the table's entry with width and height swapped. */
+    for (gsize i = 0; i < G_N_ELEMENTS(profiles); i++) {
+        if (profiles[i].width == profile->height && profiles[i].height == profile->width &&
+            profiles[i].fps == profile->fps) {
+            return &profiles[i];
+        }
+    }
+    return profile;
+}

@@ -1,11 +1,12 @@
 // The host monitor: what is on air in big type, its talking points, what comes next, the
 // sign-up count, a clock and the time on the current posting. Read-only: it only listens
-// (state.get after every connection, then on_air.changed / signup.created / preview.changed).
+// (state.get after every connection, then on_air.changed / signup.created / preview.changed /
+// audio.changed; a "静音" badge while the producer has muted the program).
 // Everything from the server is put on the page with textContent.
 'use strict';
 
 (function () {
-  const S = { postings: [], onAir: null, since: Date.now(), cuedId: null, rpc: null };
+  const S = { postings: [], onAir: null, since: Date.now(), cuedId: null, rpc: null, muted: false };
 
   function $(id) {
     return document.getElementById(id);
@@ -51,6 +52,7 @@
     $('count').textContent = String(p ? p.signups || 0 : 0);
     const n = next();
     $('next').textContent = n ? n.title + '（' + n.pay_text + '）' : '—';
+    $('muted').hidden = !S.muted;
     tick();
   }
 
@@ -84,6 +86,7 @@
         setOnAir(s.on_air);
         if (s.on_air_since) S.since = new Date(s.on_air_since).getTime() || S.since;
         S.cuedId = s.preview && s.preview.id ? s.preview.id : null;
+        S.muted = !!(s.audio ? s.audio.muted : s.stream && s.stream.audio && s.stream.audio.muted);
         render();
       }).catch(() => {});
     },
@@ -103,6 +106,8 @@
           S.onAir.signups = params.count;
       } else if (method === 'preview.changed') {
         S.cuedId = params.preview && params.preview.id ? params.preview.id : null;
+      } else if (method === 'audio.changed') {
+        S.muted = !!(params.audio && params.audio.muted);
       } else {
         return;
       }

@@ -9,6 +9,11 @@ test('/browser/pages/every-page-both-layouts', async () => {
     for (const [layout, opts] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       const producer = await producerPage(browser, show, opts);
       await shot(producer, 'page-control-' + layout);
+      // The posting editor with its card preview (drawn by the overlay) over the desk.
+      await producer.locator('#postings .posting').nth(2).getByRole('button', { name: '编辑' }).click();
+      await producer.waitForFunction(() => /^data:image\/png/.test(document.getElementById('ed-card').src));
+      await shot(producer, 'page-editor-' + layout);
+      await producer.locator('#ed-close').click();
       const pages = [
         ['apply', show.applyUrl],
         ['apply-markup', show.base + '/a/15'],
@@ -16,6 +21,7 @@ test('/browser/pages/every-page-both-layouts', async () => {
         ['thanks-dup', show.base + '/a/1/thanks?s=1&dup=1'],
         ['not-found', show.base + '/a/999'],
         ['login-needed', show.base + '/login?token=wrong'],
+        ['login', show.base + '/login'],
         ['host', show.base + '/static/host.html'],
       ];
       for (const [name, url] of pages) {

@@ -756,6 +756,61 @@ static void test_password_login(Fixture *f, gconstpointer data)
                      401);
 }
 
+/* A producer gives a new host account a password over the protocol (hashed on a worker: the
+ * reply comes later, the connection keeps working meanwhile), and the host signs in with it. */
+static void test_set_password_over_protocol(Fixture *f, gconstpointer data)
+{
+    CtlTestWs *a = producer(f);
+    g_autoptr(JsonNode) add = call(a, "accounts.add", "{\"name\":\"anchor2\",\"role\":\"host\"}");
+    g_assert_nonnull(result_of(add));
+    g_autoptr(JsonNode) shortpw =
+        call(a, "accounts.set_password", "{\"name\":\"anchor2\",\"password\":\"short\"}");
+    g_assert_cmpint(error_code(shortpw, NULL), ==, -32602);
+    g_autoptr(JsonNode) nobody =
+        call(a, "accounts.set_password", "{\"name\":\"nobody\",\"password\":\"long-enough-1\"}");
+    g_assert_cmpint(error_code(nobody, NULL), ==, -32004);
+    g_autoptr(JsonNode) set = call(a, "accounts.set_password",
+                                   "{\"name\":\"anchor2\",\"password\":\"演播室-password-9\"}");
+    JsonObject *r = result_of(set);
+    g_assert_cmpstr(json_object_get_string_member(r, "name"), ==, "anchor2");
+    g_assert_true(json_object_get_boolean_member(r, "password_set"));
+
+    g_autofree char *cookie = NULL;
+    g_autofree char *location = NULL;
+    g_autofree char *escaped = g_uri_escape_string("演播室-password-9", NULL, FALSE);
+    g_autofree char *good = g_strconcat("name=anchor2&password=", escaped, NULL);
+    g_assert_cmpuint(post_login(f, good, &cookie, &location), ==, 303);
+    g_assert_cmpstr(location, ==, "/host");
+
+    /* A host may not set passwords. */
+    g_autofree char *pair = g_strndup(cookie, strcspn(cookie, ";"));
+    g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
+    CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, NULL, pair, origin);
+    g_autoptr(JsonNode) denied =
+        call(h, "accounts.set_password", "{\"name\":\"anchor2\",\"password\":\"long-enough-2\"}");
+    g_assert_cmpint(error_code(denied, NULL), ==, -32001);
+    ctl_test_ws_free(h);
+
+    /* A producer that hangs up before the hash is done: the password is still set, nothing
+     * is sent to the closed connection. */
+    CtlTestWs *b = producer(f);
+    const char *msg = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"accounts.set_password\","
+                      "\"params\":{\"name\":\"anchor2\",\"password\":\"another-password-3\"}}";
+    soup_websocket_connection_send_text(b->ws, msg);
+    ctl_test_ws_free(b);
+    g_clear_pointer(&cookie, g_free);
+    g_clear_pointer(&location, g_free);
+    guint status = 0;
+    for (int i = 0; i < 50 && status != 303; i++) {
+        g_usleep(100000);
+        g_clear_pointer(&cookie, g_free);
+        g_clear_pointer(&location, g_free);
+        status = post_login(f, "name=anchor2&password=another-password-3", &cookie, &location);
+    }
+    g_assert_cmpuint(status, ==, 303);
+    ctl_test_ws_free(a);
+}
+
 static void test_stats_and_privacy(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
@@ -790,6 +845,250 @@ static void test_stats_and_privacy(Fixture *f, gconstpointer data)
     ctl_test_ws_free(a);
 }
 
+/* The funnel and the sign-up rate are on disk: a restart (here of the control over the same
+ * database, as after a crash of the process) shows the same figures. */
+static void test_stats_survive_restart(Fixture *f, gconstpointer data)
+{
+    for (int i = 0; i < 3; i++) {
+        g_autoptr(SoupMessage) page = ctl_test_get(f->port, "/a/4", NULL);
+        g_autoptr(GBytes) html = ctl_test_http(f->soup, page);
+        g_assert_cmpuint(soup_message_get_status(page), ==, 200);
+    }
+    g_assert_cmpuint(apply(f,
+                           "{\"posting_id\":4,\"name\":\"吴九\",\"phone\":\"13900009999\","
+                           "\"consent\":true}",
+                           "10.4.0.9"),
+                     ==, 201);
+    ctl_control_free(f->control);
+    g_autoptr(GError) error = NULL;
+    f->control = start(f, FALSE, &error);
+    g_assert_no_error(error);
+    f->port = ctl_control_port(f->control);
+    /* One more open after the restart adds to the restored count. */
+    g_autoptr(SoupMessage) page = ctl_test_get(f->port, "/a/4", NULL);
+    g_autoptr(GBytes) html = ctl_test_http(f->soup, page);
+    CtlTestWs *a = producer(f);
+    g_autoptr(JsonNode) st = call(a, "stats.get", NULL);
+    JsonObject *funnel =
+        json_object_get_object_member(json_object_get_object_member(result_of(st), "funnel"), "4");
+    g_assert_nonnull(funnel);
+    g_assert_cmpint(json_object_get_int_member(funnel, "opens"), ==, 4);
+    g_assert_cmpint(json_object_get_int_member(funnel, "submits"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(funnel, "signups"), ==, 1);
+    JsonArray *rate = json_object_get_array_member(result_of(st), "signups_per_minute");
+    gint64 recent = json_array_get_int_element(rate, 9) + json_array_get_int_element(rate, 8);
+    g_assert_cmpint(recent, ==, 1); /* this minute, or the last if the clock just turned */
+    ctl_test_ws_free(a);
+    /* What the restarted control saved at exit is in the table. */
+    ctl_control_free(f->control);
+    f->control = NULL;
+    g_autoptr(GArray) rows = ctl_store_funnel_load(f->store, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(rows->len, ==, 1);
+    g_assert_cmpint(g_array_index(rows, CtlFunnelRow, 0).posting_id, ==, 4);
+    g_assert_cmpint(g_array_index(rows, CtlFunnelRow, 0).opens, ==, 4);
+    g_assert_cmpint(g_array_index(rows, CtlFunnelRow, 0).submits, ==, 1);
+}
+
+/* graphics.theme with the overlay's theme names: the list is offered by graphics.themes, an
+ * unknown name is refused naming the known ones, a known one reaches on_scene and the other
+ * producers, survives a restart, and falls back to "default" when it is gone after one. */
+static void on_theme_scene(const CtlScene *scene, gpointer data)
+{
+    char **theme = data;
+    g_free(*theme);
+    *theme = g_strdup(scene->theme);
+}
+
+static CtlControl *start_themed(Fixture *f, const char *const *themes, char **scene_theme)
+{
+    CtlControlConfig cfg = {
+        .listen_host = "127.0.0.1",
+        .producer_token = TOKEN,
+        .store = f->store,
+        .on_scene = on_theme_scene,
+        .on_scene_data = scene_theme,
+        .themes = themes,
+    };
+    g_autoptr(GError) error = NULL;
+    CtlControl *c = ctl_control_new(&cfg, &error);
+    g_assert_no_error(error);
+    f->port = ctl_control_port(c);
+    return c;
+}
+
+static void test_theme_names(Fixture *f, gconstpointer data)
+{
+    static const char *const themes[] = {"default", "night", "red", NULL};
+    g_autofree char *scene_theme = NULL;
+    ctl_control_free(f->control);
+    f->control = start_themed(f, themes, &scene_theme);
+    g_assert_cmpstr(scene_theme, ==, "default");
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
+    g_autoptr(JsonNode) list = call(a, "graphics.themes", NULL);
+    JsonArray *names = json_object_get_array_member(result_of(list), "themes");
+    g_assert_cmpuint(json_array_get_length(names), ==, 3);
+    g_assert_cmpstr(json_array_get_string_element(names, 1), ==, "night");
+    g_assert_cmpstr(json_object_get_string_member(result_of(list), "theme"), ==, "default");
+
+    const char *message = NULL;
+    g_autoptr(JsonNode) bad = call(a, "graphics.theme", "{\"theme\":\"blue\"}");
+    g_assert_cmpint(error_code(bad, &message), ==, -32602);
+    g_assert_nonnull(strstr(message, "blue"));
+    g_assert_nonnull(strstr(message, "default, night, red"));
+    g_assert_cmpstr(scene_theme, ==, "default");
+
+    g_autoptr(JsonNode) ok = call(a, "graphics.theme", "{\"theme\":\"night\"}");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(result_of(ok), "graphics"), "theme"),
+                    ==, "night");
+    g_autoptr(JsonNode) note = notification(b, "graphics.changed");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(params_of(note), "graphics"), "theme"),
+                    ==, "night");
+    g_assert_cmpstr(scene_theme, ==, "night");
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
+
+    /* A restart keeps it; one whose themes no longer include it falls back to "default". */
+    ctl_control_free(f->control);
+    f->control = start_themed(f, themes, &scene_theme);
+    g_assert_cmpstr(scene_theme, ==, "night");
+    ctl_control_free(f->control);
+    static const char *const fewer[] = {"default", "red", NULL};
+    f->control = start_themed(f, fewer, &scene_theme);
+    g_assert_cmpstr(scene_theme, ==, "default");
+    CtlTestWs *c = producer(f);
+    g_autoptr(JsonNode) st = call(c, "state.get", NULL);
+    JsonObject *g = json_object_get_object_member(result_of(st), "graphics");
+    g_assert_cmpstr(json_object_get_string_member(g, "theme"), ==, "default");
+    ctl_test_ws_free(c);
+}
+
+/* audio.set: the reply and every other producer's audio.changed carry the mute, on_scene tells
+ * the program, state.get shows it, it survives a restart of the control, and a host may not
+ * call it. */
+static void on_audio_scene(const CtlScene *scene, gpointer data)
+{
+    int *muted = data;
+    *muted = scene->muted ? 1 : 0;
+}
+
+static CtlControl *start_audio(Fixture *f, int *scene_muted)
+{
+    CtlControlConfig cfg = {
+        .listen_host = "127.0.0.1",
+        .producer_token = TOKEN,
+        .store = f->store,
+        .on_scene = on_audio_scene,
+        .on_scene_data = scene_muted,
+    };
+    g_autoptr(GError) error = NULL;
+    CtlControl *c = ctl_control_new(&cfg, &error);
+    g_assert_no_error(error);
+    f->port = ctl_control_port(c);
+    return c;
+}
+
+static gboolean audio_muted(JsonObject *o)
+{
+    return json_object_get_boolean_member(json_object_get_object_member(o, "audio"), "muted");
+}
+
+static void test_audio_set(Fixture *f, gconstpointer data)
+{
+    int scene_muted = -1;
+    ctl_control_free(f->control);
+    f->control = start_audio(f, &scene_muted);
+    g_assert_cmpint(scene_muted, ==, 0);
+    CtlTestWs *a = producer(f);
+    CtlTestWs *b = producer(f);
+    g_autoptr(JsonNode) r1 = call(a, "audio.set", "{\"muted\":true}");
+    g_assert_true(audio_muted(result_of(r1)));
+    g_autoptr(JsonNode) n1 = notification(b, "audio.changed");
+    g_assert_true(audio_muted(params_of(n1)));
+    g_assert_cmpint(scene_muted, ==, 1);
+    g_autoptr(JsonNode) r2 = call(a, "audio.set", "{\"muted\":\"yes\"}");
+    g_assert_cmpint(error_code(r2, NULL), ==, -32602);
+    g_autoptr(JsonNode) r3 = call(a, "audio.set", "{}");
+    g_assert_cmpint(error_code(r3, NULL), ==, -32602);
+    g_assert_cmpint(scene_muted, ==, 1);
+
+    /* A host hears the state but may not change it. */
+    g_autoptr(JsonNode) acc = call(a, "accounts.add", "{\"name\":\"anchor\",\"role\":\"host\"}");
+    g_autofree char *authz =
+        g_strconcat("Bearer ", json_object_get_string_member(result_of(acc), "token"), NULL);
+    CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, authz, NULL, NULL);
+    g_assert_cmpuint(h->status, ==, 101);
+    g_autoptr(JsonNode) hr = call(h, "audio.set", "{\"muted\":false}");
+    g_assert_cmpint(error_code(hr, NULL), ==, -32001);
+    g_assert_cmpint(scene_muted, ==, 1);
+    g_autoptr(JsonNode) hs = call(h, "state.get", NULL);
+    g_assert_true(audio_muted(result_of(hs)));
+    ctl_test_ws_free(h);
+    ctl_test_ws_free(a);
+    ctl_test_ws_free(b);
+
+    /* Persisted: a restarted control starts muted and says so; unmuting works after it. */
+    ctl_control_free(f->control);
+    scene_muted = -1;
+    f->control = start_audio(f, &scene_muted);
+    g_assert_cmpint(scene_muted, ==, 1);
+    CtlTestWs *c = producer(f);
+    g_autoptr(JsonNode) st = call(c, "state.get", NULL);
+    g_assert_true(audio_muted(result_of(st)));
+    g_autoptr(JsonNode) r4 = call(c, "audio.set", "{\"muted\":false}");
+    g_assert_false(audio_muted(result_of(r4)));
+    g_assert_cmpint(scene_muted, ==, 0);
+    ctl_test_ws_free(c);
+}
+
+/* CtlControlConfig.layout: a studio with nothing saved starts in it; a saved layout wins. */
+static void on_layout_scene(const CtlScene *scene, gpointer data)
+{
+    char **layout = data;
+    g_free(*layout);
+    *layout = g_strdup(scene->layout);
+}
+
+static CtlControl *start_layout(Fixture *f, const char *layout, char **scene_layout)
+{
+    CtlControlConfig cfg = {
+        .listen_host = "127.0.0.1",
+        .producer_token = TOKEN,
+        .store = f->store,
+        .on_scene = on_layout_scene,
+        .on_scene_data = scene_layout,
+        .layout = layout,
+    };
+    g_autoptr(GError) error = NULL;
+    CtlControl *c = ctl_control_new(&cfg, &error);
+    g_assert_no_error(error);
+    f->port = ctl_control_port(c);
+    return c;
+}
+
+static void test_layout_default(Fixture *f, gconstpointer data)
+{
+    g_autofree char *scene_layout = NULL;
+    ctl_control_free(f->control);
+    f->control = start_layout(f, "9:16", &scene_layout);
+    g_assert_cmpstr(scene_layout, ==, "9:16");
+    ctl_control_free(f->control);
+    f->control = start_layout(f, NULL, &scene_layout);
+    g_assert_cmpstr(scene_layout, ==, "16:9");
+    CtlTestWs *a = producer(f);
+    g_autoptr(JsonNode) r = call(a, "graphics.layout", "{\"layout\":\"16:9\"}");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(result_of(r), "graphics"), "layout"),
+                    ==, "16:9");
+    ctl_test_ws_free(a);
+    ctl_control_free(f->control);
+    f->control = start_layout(f, "9:16", &scene_layout);
+    g_assert_cmpstr(scene_layout, ==, "16:9");
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
 
 int main(int argc, char **argv)
@@ -811,7 +1110,12 @@ int main(int argc, char **argv)
     ADD("/control/protocol/preview-endpoint", test_preview_endpoint);
     ADD("/control/protocol/login-rate-limited", test_login_rate_limited);
     ADD("/control/protocol/password-login", test_password_login);
+    ADD("/control/protocol/set-password", test_set_password_over_protocol);
     ADD("/control/protocol/stats-and-privacy", test_stats_and_privacy);
+    ADD("/control/protocol/stats-survive-restart", test_stats_survive_restart);
+    ADD("/control/protocol/theme-names", test_theme_names);
+    ADD("/control/protocol/audio-set", test_audio_set);
+    ADD("/control/protocol/layout-default", test_layout_default);
     g_test_add("/control/protocol/admin-listener-split", Fixture, "admin", setup,
                test_admin_listener_split, teardown);
     return g_test_run();

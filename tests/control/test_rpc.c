@@ -484,6 +484,40 @@ static void test_client_address(void)
     g_assert_cmpstr(e, ==, "127.0.0.1"); /* no trusted proxies: never believed */
 }
 
+/* A method that answers later: no reply now, and the id it was given is the request's. */
+typedef struct {
+    JsonNode **current_id; /* where ctl_rpc_handle_full puts the id during the call */
+    JsonNode *seen;        /* owned: the id the method saw */
+} Later;
+
+static JsonNode *method_later(JsonObject *params, gpointer data, GError **error)
+{
+    Later *l = data;
+    l->seen = json_node_copy(*l->current_id);
+    return ctl_rpc_later();
+}
+
+static void test_answer_later(void)
+{
+    static const CtlRpcMethod later_methods[] = {{"later", method_later, 0}};
+    JsonNode *current = NULL;
+    Later l = {&current, NULL};
+    const char *msg = "{\"jsonrpc\":\"2.0\",\"id\":\"x-7\",\"method\":\"later\"}";
+    char *reply = ctl_rpc_handle_full(later_methods, 1, msg, strlen(msg), TRUE, &current, &l);
+    g_assert_null(reply);
+    g_assert_null(current); /* only valid during the call */
+    g_assert_nonnull(l.seen);
+    g_assert_cmpstr(json_node_get_string(l.seen), ==, "x-7");
+    /* The reply built later carries it. */
+    JsonObject *o = json_object_new();
+    json_object_set_boolean_member(o, "done", TRUE);
+    JsonNode *result = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(result, o);
+    g_autofree char *late = ctl_rpc_build_result(l.seen, result);
+    g_assert_cmpstr(late, ==, "{\"jsonrpc\":\"2.0\",\"id\":\"x-7\",\"result\":{\"done\":true}}");
+    json_node_unref(l.seen);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -506,6 +540,7 @@ int main(int argc, char **argv)
     g_test_add_func("/control/apply/page-render-escapes", test_page_render_escapes);
     g_test_add_func("/control/rpc/role-forbidden", test_rpc_role_forbidden);
     g_test_add_func("/control/export/csv-cells", test_csv_cells);
+    g_test_add_func("/control/rpc/answer-later", test_answer_later);
     g_test_add_func("/control/ratelimit/buckets", test_rate_limit_buckets);
     g_test_add_func("/control/ratelimit/bounded", test_rate_limit_bounded);
     g_test_add_func("/control/ratelimit/client-address", test_client_address);

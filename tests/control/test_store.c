@@ -792,6 +792,7 @@ static void test_migrates_from_each_version(Fixture *f, gconstpointer data)
         /* The new tables exist and work. */
         g_assert_cmpint(query_int(db, "SELECT count(*) FROM shows"), ==, 0);
         g_assert_cmpint(query_int(db, "SELECT count(*) FROM accounts"), ==, 0);
+        g_assert_cmpint(query_int(db, "SELECT count(*) FROM funnel"), ==, 0);
         sqlite3_close(db);
         ctl_store_close(store);
     }
@@ -853,6 +854,39 @@ static void test_posting_update_conflict(Fixture *f, gconstpointer data)
 
     p->id = 9999;
     g_assert_false(ctl_store_update_posting(store, p, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_NOT_FOUND);
+    ctl_store_close(store);
+}
+
+/* ctl_store_get_posting keeps decoded postings in memory: what it returns after an update or
+ * an archive is the new posting, and the copy a caller gets is its own. */
+static void test_posting_get_follows_writes(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    g_autoptr(CtlPosting) p = sample_posting();
+    gint64 id = ctl_store_create_posting(store, p, &error);
+    g_autoptr(CtlPosting) a = ctl_store_get_posting(store, id, &error);
+    g_assert_cmpstr(a->title, ==, "仓库装卸工");
+    g_free(a->title);
+    a->title = g_strdup("changed by the caller only");
+    g_autoptr(CtlPosting) b = ctl_store_get_posting(store, id, &error);
+    g_assert_cmpstr(b->title, ==, "仓库装卸工");
+    g_assert_cmpstr(b->tags[1], ==, "包午餐");
+
+    p->id = id;
+    p->version = 1;
+    g_free(p->title);
+    p->title = g_strdup("叉车司机");
+    g_assert_true(ctl_store_update_posting(store, p, &error));
+    g_autoptr(CtlPosting) c = ctl_store_get_posting(store, id, &error);
+    g_assert_cmpstr(c->title, ==, "叉车司机");
+    g_assert_cmpint(c->version, ==, 2);
+    g_assert_true(ctl_store_archive_posting(store, id, 2, TRUE, &error));
+    g_autoptr(CtlPosting) d = ctl_store_get_posting(store, id, &error);
+    g_assert_true(d->archived);
+    g_assert_cmpint(d->version, ==, 3);
+    g_assert_null(ctl_store_get_posting(store, id + 1, &error));
     g_assert_error(error, JC_ERROR, JC_ERROR_NOT_FOUND);
     ctl_store_close(store);
 }
@@ -1049,6 +1083,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     add("/control/store/creates-schema", test_creates_schema);
+    add("/control/store/posting-get-follows-writes", test_posting_get_follows_writes);
     add("/control/store/open-missing-dir-fails", test_open_missing_dir_fails);
     add("/control/store/reopen-keeps-data", test_reopen_keeps_data);
     add("/control/store/seed-inserts-samples", test_seed_inserts_samples);

@@ -123,6 +123,30 @@ static void test_bad_output(void)
     g_rmdir(dir);
 }
 
+/* A bad theme in --theme-dir refuses the start, naming the file and the key. */
+static void test_bad_theme_dir(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *themes = g_build_filename(dir, "themes", NULL);
+    g_assert_cmpint(g_mkdir(themes, 0700), ==, 0);
+    g_autofree char *ini = g_build_filename(themes, "night.ini", NULL);
+    g_assert_true(g_file_set_contents(ini, "[colours]\naccent=#zzz\n", -1, NULL));
+    Run r = run_jobcast((const char *const[]){"--data-dir", dir, "--listen", "127.0.0.1:0",
+                                              "--no-record", "--theme-dir", themes, NULL});
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "night.ini"));
+    g_assert_nonnull(strstr(r.err, "accent"));
+    run_clear(&r);
+    g_unlink(ini);
+    g_rmdir(themes);
+    static const char *const db[] = {"jobcast.db", "jobcast.db-wal", "jobcast.db-shm"};
+    for (guint i = 0; i < G_N_ELEMENTS(db); i++) {
+        g_autofree char *p = g_build_filename(dir, db[i], NULL);
+        g_unlink(p);
+    }
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -136,5 +160,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/config-unknown-key-exits-2", test_config_unknown_key);
     g_test_add_func("/cli/config-missing-file-exits-2", test_config_missing_file);
     g_test_add_func("/cli/config-bad-value-exits-2", test_config_bad_value);
+    g_test_add_func("/cli/bad-theme-dir-exits-2", test_bad_theme_dir);
     return g_test_run();
 }

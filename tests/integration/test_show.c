@@ -430,11 +430,118 @@ static void test_control_requires_token(void)
     show_free(s);
 }
 
+/* ---- layout switch (graphics.layout): the program is rebuilt at the turned profile ---- */
+
+/* Width and height of path's H.264 stream (an MP4, or a JPEG's picture), from ffprobe. */
+static void video_size(const char *path, gint64 *width, gint64 *height)
+{
+    const char *argv[] = {"ffprobe", "-v", "error", "-show_streams", "-of", "json", path, NULL};
+    g_autoptr(JsonNode) root = run_json(argv);
+    JsonArray *streams = json_object_get_array_member(json_node_get_object(root), "streams");
+    g_assert_cmpuint(json_array_get_length(streams), >, 0);
+    for (guint i = 0; i < json_array_get_length(streams); i++) {
+        JsonObject *st = json_array_get_object_element(streams, i);
+        if (json_object_has_member(st, "width")) {
+            *width = json_object_get_int_member(st, "width");
+            *height = json_object_get_int_member(st, "height");
+            return;
+        }
+    }
+    g_assert_not_reached();
+}
+
+/* The recordings in DATA/recordings: how many are landscape 1280x720 and portrait 720x1280
+ * (anything else fails); *portrait_path receives one portrait file (transfer full). */
+static void count_recordings(const char *data_dir, guint *landscape, guint *portrait,
+                             char **portrait_path)
+{
+    g_autofree char *rec_dir = g_build_filename(data_dir, "recordings", NULL);
+    g_autoptr(GDir) d = g_dir_open(rec_dir, 0, NULL);
+    g_assert_nonnull(d);
+    *landscape = *portrait = 0;
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *path = g_build_filename(rec_dir, name, NULL);
+        gint64 w = 0, h = 0;
+        video_size(path, &w, &h);
+        g_test_message("recording %s: %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT, name, w, h);
+        if (w == 1280 && h == 720) {
+            (*landscape)++;
+        } else {
+            g_assert_cmpint(w, ==, 720);
+            g_assert_cmpint(h, ==, 1280);
+            (*portrait)++;
+            g_free(*portrait_path);
+            *portrait_path = g_strdup(path);
+        }
+    }
+}
+
+/* Mid-show graphics.layout 9:16: the landscape recording is finalised and a portrait one
+ * (720x1280, the QR of what is on air still readable) follows, the preview turns portrait; the
+ * stored layout then wins over --profile 720p30 at the next start. */
+static void test_layout_switch(void)
+{
+    Show *s = show_start(NULL);
+    Ws *ws = ws_connect(s, TOKEN, NULL);
+    g_assert_no_error(ws->error);
+    g_usleep(2 * G_USEC_PER_SEC);
+    g_autoptr(JsonNode) reply = ws_call(ws, 1, "graphics.layout", "{\"layout\":\"9:16\"}");
+    ws_free(ws);
+    /* The new program is up when the preview turns portrait (480 wide, 852 high). */
+    g_autofree char *jpeg = g_build_filename(s->dir, "preview.jpg", NULL);
+    gint64 deadline = g_get_monotonic_time() + 15 * G_USEC_PER_SEC;
+    gint64 w = 0, h = 0;
+    while (h <= w) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(200 * 1000);
+        g_autoptr(GBytes) frame = NULL;
+        g_autofree char *url = g_strconcat(s->base, "/api/preview.jpg", NULL);
+        g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+        soup_message_headers_append(soup_message_get_request_headers(msg), "Authorization",
+                                    "Bearer " TOKEN);
+        frame = soup_session_send_and_read(s->http, msg, NULL, NULL);
+        if (frame == NULL || soup_message_get_status(msg) != 200)
+            continue;
+        g_assert_true(g_file_set_contents(jpeg, g_bytes_get_data(frame, NULL),
+                                          (gssize)g_bytes_get_size(frame), NULL));
+        video_size(jpeg, &w, &h);
+    }
+    g_assert_cmpint(w, ==, 480);
+    g_assert_cmpint(h, ==, 852);
+    g_remove(jpeg);
+    g_usleep(3 * G_USEC_PER_SEC);
+    g_subprocess_send_signal(s->proc, SIGINT);
+    show_wait_exit(s);
+
+    guint landscape = 0, portrait = 0;
+    g_autofree char *rec = NULL;
+    count_recordings(s->dir, &landscape, &portrait, &rec);
+    g_assert_cmpuint(landscape, ==, 1);
+    g_assert_cmpuint(portrait, ==, 1);
+    /* A second in (not the end: on a loaded machine the last video frames can end more than
+     * a second before the audio does). */
+    g_autofree char *want = g_strdup_printf("%s/a/1", s->base);
+    g_autofree char *qr = qr_in_frame(rec, "-ss", "1", "layout-portrait.png");
+    g_assert_cmpstr(qr, ==, want);
+    g_clear_pointer(&rec, g_free);
+
+    /* Restarted on the same data: portrait from the first frame. */
+    Show *again = show_start((const char *const[]){"--data-dir", s->dir, "--duration", "3", NULL});
+    show_wait_exit(again);
+    show_free(again);
+    count_recordings(s->dir, &landscape, &portrait, &rec);
+    g_assert_cmpuint(landscape, ==, 1);
+    g_assert_cmpuint(portrait, ==, 2);
+    show_free(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/show/end-to-end", test_end_to_end);
     g_test_add_func("/show/sigint-clean-stop", test_sigint_clean_stop);
     g_test_add_func("/show/control-requires-token", test_control_requires_token);
+    g_test_add_func("/show/layout-switch", test_layout_switch);
     return g_test_run();
 }

@@ -742,6 +742,193 @@ static void test_plugin_launch(void)
     g_unlink(scene);
 }
 
+/* A red theme for the element's theme-file property. (transfer full: g_unlink and g_free) */
+static char *write_red_theme(void)
+{
+    return write_scene_file("[theme]\npanel-opacity=1\n"
+                            "[colours]\npanel-top=#ff0000\npanel-bottom=#ff0000\n");
+}
+
+/* Chroma samples that are strongly red (Cr far above neutral), as a red panel gives. */
+static int red_chroma(const GstVideoInfo *info, GstBuffer *buf)
+{
+    GstVideoFrame f;
+    g_assert_true(gst_video_frame_map(&f, info, buf, GST_MAP_READ));
+    int n = 0;
+    for (int y = 0; y < GST_VIDEO_INFO_COMP_HEIGHT(info, 2); y++)
+        for (int x = 0; x < GST_VIDEO_INFO_COMP_WIDTH(info, 2); x++)
+            n += sample_at(&f, 2, x, y) > 225;
+    gst_video_frame_unmap(&f);
+    return n;
+}
+
+/* Runs the scene file through the element with props set (name, value pairs of strings, parsed
+ * as gst-launch would), returning the frames pushed (n of them) in out[]. */
+static void run_scene(const char *const *props, const GstVideoInfo *info, GstBuffer *in,
+                      GstBuffer **out, int n)
+{
+    g_assert_true(ovl_element_register());
+    g_autofree char *scene = write_scene_file(CARD_INI);
+    GstElement *e = gst_element_factory_make("jobcastoverlay", NULL);
+    g_object_set(e, "scene-file", scene, NULL);
+    for (const char *const *p = props; *p != NULL; p += 2)
+        gst_util_set_object_arg(G_OBJECT(e), p[0], p[1]);
+    GstHarness *h = gst_harness_new_with_element(e, "sink", "src");
+    gst_object_unref(e);
+    g_autofree char *caps =
+        g_strdup_printf("video/x-raw,format=I420,width=%d,height=%d,framerate=30/1",
+                        GST_VIDEO_INFO_WIDTH(info), GST_VIDEO_INFO_HEIGHT(info));
+    gst_harness_set_src_caps_str(h, caps);
+    for (int i = 0; i < n; i++)
+        out[i] = gst_harness_push_and_pull(h, gst_buffer_copy_deep(in));
+    gst_harness_teardown(h);
+    g_unlink(scene);
+}
+
+/* theme-file and safe-area reach the pixels: a red card, inside the 10% margins. */
+static void test_scene_file_theme(void)
+{
+    GstVideoInfo info;
+    gst_video_info_set_format(&info, GST_VIDEO_FORMAT_I420, 1280, 720);
+    g_autofree char *theme = write_red_theme();
+    GstBuffer *in = known_frame(&info);
+    GstBuffer *plain = NULL, *red = NULL;
+    run_scene((const char *const[]){NULL}, &info, in, &plain, 1);
+    run_scene((const char *const[]){"theme-file", theme, "safe-area", "10,10,10,10", NULL}, &info,
+              in, &red, 1);
+    /* The known frame has some red of its own; the card in the built-in theme covers some. */
+    int base = red_chroma(&info, in);
+    g_assert_cmpint(red_chroma(&info, plain), <=, base);
+    g_assert_cmpint(red_chroma(&info, red), >, base + 640 * 360 / 20);
+    /* Nothing changed outside the safe area (72 lines at the top, 128 columns at the left...). */
+    GstVideoFrame fi, fo;
+    g_assert_true(gst_video_frame_map(&fi, &info, in, GST_MAP_READ));
+    g_assert_true(gst_video_frame_map(&fo, &info, red, GST_MAP_READ));
+    for (int y = 0; y < 720; y++)
+        for (int x = 0; x < 1280; x++)
+            if (x < 128 || x >= 1152 || y < 72 || y >= 648)
+                g_assert_cmpint(sample_at(&fi, 0, x, y), ==, sample_at(&fo, 0, x, y));
+    gst_video_frame_unmap(&fi);
+    gst_video_frame_unmap(&fo);
+    gst_buffer_unref(plain);
+    gst_buffer_unref(red);
+    gst_buffer_unref(in);
+    g_unlink(theme);
+}
+
+/* Sum of |luma difference| between two frames. */
+static gint64 luma_distance(const GstVideoInfo *info, GstBuffer *a, GstBuffer *b)
+{
+    GstVideoFrame fa, fb;
+    g_assert_true(gst_video_frame_map(&fa, info, a, GST_MAP_READ));
+    g_assert_true(gst_video_frame_map(&fb, info, b, GST_MAP_READ));
+    gint64 d = 0;
+    for (int y = 0; y < GST_VIDEO_INFO_HEIGHT(info); y++)
+        for (int x = 0; x < GST_VIDEO_INFO_WIDTH(info); x++)
+            d += ABS((int)sample_at(&fa, 0, x, y) - (int)sample_at(&fb, 0, x, y));
+    gst_video_frame_unmap(&fa);
+    gst_video_frame_unmap(&fb);
+    return d;
+}
+
+/* transition=fade transition-ms=300: the card is on the first frame, faintly, and whole once the
+ * fade is over; the default (a cut) shows it whole at once. */
+static void test_scene_file_transition(void)
+{
+    GstVideoInfo info;
+    gst_video_info_set_format(&info, GST_VIDEO_FORMAT_I420, 640, 360);
+    GstBuffer *in = known_frame(&info);
+    enum { N = 12 }; /* 400 ms at 30 fps */
+    GstBuffer *fade[N], *cut[1];
+    run_scene((const char *const[]){"transition", "fade", "transition-ms", "300", NULL}, &info, in,
+              fade, N);
+    run_scene((const char *const[]){NULL}, &info, in, cut, 1);
+    gint64 first = luma_distance(&info, in, fade[0]);
+    gint64 last = luma_distance(&info, in, fade[N - 1]);
+    gint64 whole = luma_distance(&info, in, cut[0]);
+    g_assert_cmpint(first, >, 0);
+    g_assert_cmpint(first, <, whole / 3);
+    g_assert_cmpint(last, ==, whole);
+    for (int i = 0; i < N; i++)
+        gst_buffer_unref(fade[i]);
+    gst_buffer_unref(cut[0]);
+    gst_buffer_unref(in);
+}
+
+/* A bad theme file or safe area fails the start with an error naming it. */
+static void expect_start_error(const char *props, const char *mentions)
+{
+    g_assert_true(ovl_element_register());
+    g_autofree char *scene = write_scene_file(CARD_INI);
+    g_autofree char *desc = g_strdup_printf(
+        "videotestsrc num-buffers=1 ! jobcastoverlay scene-file=%s %s ! fakesink", scene, props);
+    GstElement *pipeline = gst_parse_launch(desc, NULL);
+    g_assert_nonnull(pipeline);
+    g_assert_cmpint(gst_element_set_state(pipeline, GST_STATE_PAUSED), ==,
+                    GST_STATE_CHANGE_FAILURE);
+    GstBus *bus = gst_element_get_bus(pipeline);
+    GstMessage *msg = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+    g_assert_nonnull(msg);
+    GError *err = NULL;
+    char *debug = NULL;
+    gst_message_parse_error(msg, &err, &debug);
+    g_assert_nonnull(strstr(debug, mentions));
+    g_error_free(err);
+    g_free(debug);
+    gst_message_unref(msg);
+    gst_object_unref(bus);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+    g_unlink(scene);
+}
+
+static void test_scene_file_bad_theme_fails(void)
+{
+    g_autofree char *bad = write_scene_file("[colours]\naccent=#zzz\n");
+    g_autofree char *prop = g_strdup_printf("theme-file=%s", bad);
+    expect_start_error(prop, "accent");
+    expect_start_error("safe-area=50,0,0,0", "safe-area");
+    g_unlink(bad);
+}
+
+static void test_plugin_launch_themed(void)
+{
+    if (!plugin_testable())
+        return;
+    g_autofree char *scene = write_scene_file(CARD_INI);
+    g_autofree char *theme = write_red_theme();
+    g_autofree char *prop = g_strdup_printf("scene-file=%s", scene);
+    g_autofree char *tprop = g_strdup_printf("theme-file=%s", theme);
+    const char *argv[] = {"gst-launch-1.0",
+                          "-q",
+                          "videotestsrc",
+                          "num-buffers=5",
+                          "!",
+                          "video/x-raw,format=I420,width=1280,height=720",
+                          "!",
+                          "jobcastoverlay",
+                          prop,
+                          tprop,
+                          "transition=slide",
+                          "transition-ms=200",
+                          "safe-area=8,8,8,8",
+                          "!",
+                          "fakesink",
+                          NULL};
+    int status = 0;
+    g_free(run_tool(argv, &status));
+    g_assert_cmpint(status, ==, 0);
+    const char *inspect[] = {"gst-inspect-1.0", "jobcastoverlay", NULL};
+    g_autofree char *out = run_tool(inspect, &status);
+    g_assert_cmpint(status, ==, 0);
+    for (const char *const *p =
+             (const char *const[]){"theme-file", "safe-area", "transition-ms", "slide", NULL};
+         *p != NULL; p++)
+        g_assert_nonnull(strstr(out, *p));
+    g_unlink(scene);
+    g_unlink(theme);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -760,6 +947,10 @@ int main(int argc, char **argv)
     add_test("/overlay/element/unsupported-format-refused", test_unsupported_format_refused);
     add_test("/overlay/element/scene-file/draws-card", test_scene_file_draws_card);
     add_test("/overlay/element/scene-file/missing-fails", test_scene_file_missing_fails);
+    add_test("/overlay/element/scene-file/theme-and-safe-area", test_scene_file_theme);
+    add_test("/overlay/element/scene-file/transition", test_scene_file_transition);
+    add_test("/overlay/element/scene-file/bad-theme-fails", test_scene_file_bad_theme_fails);
+    add_test("/overlay/plugin/launch-themed", test_plugin_launch_themed);
     add_test("/overlay/element/worker-layers-attached", test_worker_layers_attached);
     add_test("/overlay/element/fade-on-take", test_fade_on_take);
     add_test("/overlay/element/nothing-outside-safe-area", test_nothing_outside_safe_area);

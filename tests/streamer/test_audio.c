@@ -1,0 +1,240 @@
+/* Tests for the program's sound: mute, the level meter in the status, and the fallback audio
+ * device (a device that cannot be opened means silence, never a stop). Checked with ffmpeg's
+ * volumedetect on the recordings.
+ *
+ * Threads: the test runs a GMainLoop on the main thread (see str_test.h). */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "jc_error.h"
+
+#include "str_pipeline.h"
+#include "str_test.h"
+
+/* ffmpeg's volumedetect over [from, from + len) seconds of file's audio: the loudest sample and
+ * the mean, in dBFS (-91 is digital silence). */
+static void volume_of(const char *file, double from, double len, double *max_db, double *mean_db)
+{
+    g_autofree char *ss = g_strdup_printf("%.2f", from);
+    g_autofree char *t = g_strdup_printf("%.2f", len);
+    const char *argv[] = {"ffmpeg", "-hide_banner", "-nostats", "-ss", ss,    "-t",
+                          t,        "-i",           file,       "-vn", "-af", "volumedetect",
+                          "-f",     "null",         "-",        NULL};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) proc = g_subprocess_newv(
+        argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(proc, NULL, NULL, NULL, &err, &error));
+    g_assert_no_error(error);
+    const char *max = strstr(err, "max_volume:");
+    const char *mean = strstr(err, "mean_volume:");
+    if (max == NULL || mean == NULL) {
+        g_printerr("%s\n", err);
+        g_assert_not_reached();
+    }
+    *max_db = g_ascii_strtod(max + strlen("max_volume:"), NULL);
+    *mean_db = g_ascii_strtod(mean + strlen("mean_volume:"), NULL);
+    g_test_message("%s [%.1f s, +%.1f s]: max %.1f dB, mean %.1f dB", file, from, len, *max_db,
+                   *mean_db);
+}
+
+/* A 2 s solid green clip without any sound. (transfer full) */
+static char *make_silent_clip(const char *dir)
+{
+    char *path = g_build_filename(dir, "mute-green.mp4", NULL);
+    const char *argv[] = {"ffmpeg",
+                          "-v",
+                          "error",
+                          "-f",
+                          "lavfi",
+                          "-i",
+                          "color=c=0x00ff00:s=1280x720:r=30:d=2",
+                          "-c:v",
+                          "libx264",
+                          "-preset",
+                          "ultrafast",
+                          "-pix_fmt",
+                          "yuv420p",
+                          path,
+                          NULL};
+    g_autoptr(GBytes) out = run_tool(argv);
+    g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
+    return path;
+}
+
+static void test_mute_silences_recording(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    StrConfig cfg = config(&r, dir);
+    StrPipeline *p = start_playing(&cfg, &r);
+    run_for(&r, 3000);
+    GstClockTime muted_at = str_pipeline_running_time(p);
+    str_pipeline_set_muted(p, TRUE);
+    run_for(&r, 3000);
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    check_playable(file);
+    double at = (double)muted_at / GST_SECOND;
+    double max_db = 0;
+    double mean_db = 0;
+    /* Before the mute: the test input's 440 Hz tone (about -23 dBFS). The recording starts at the
+     * program's first frame, which is at most a second after its running time 0. */
+    volume_of(file, 0.5, at - 1.5, &max_db, &mean_db);
+    g_assert_cmpfloat(mean_db, >, -40.0);
+    /* From a second after the mute (the mixers' latency and the encoder's lookahead) to the end:
+     * digital silence. */
+    volume_of(file, at + 0.5, 1.5, &max_db, &mean_db);
+    g_assert_cmpfloat(max_db, <, -80.0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+static void test_unmute_brings_sound_back(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    StrConfig cfg = config(&r, dir);
+    cfg.muted = TRUE;
+    StrPipeline *p = start_playing(&cfg, &r);
+    run_for(&r, 2500);
+    GstClockTime unmuted_at = str_pipeline_running_time(p);
+    str_pipeline_set_muted(p, FALSE);
+    run_for(&r, 3000);
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    double at = (double)unmuted_at / GST_SECOND;
+    double max_db = 0;
+    double mean_db = 0;
+    volume_of(file, 0.2, at - 1.2, &max_db, &mean_db);
+    g_assert_cmpfloat(max_db, <, -80.0);
+    volume_of(file, at + 0.5, 1.5, &max_db, &mean_db);
+    g_assert_cmpfloat(mean_db, >, -40.0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+/* Polls the status until the meter reads above -40 dBFS (the tone), or timeout_ms. */
+static gboolean wait_level(Run *r, StrPipeline *p, guint timeout_ms)
+{
+    for (guint waited = 0; waited <= timeout_ms; waited += 100) {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        if (s->audio.level_dbfs > -40.0 && s->audio.peak_dbfs >= s->audio.level_dbfs) {
+            return TRUE;
+        }
+        run_for(r, 100);
+    }
+    return FALSE;
+}
+
+static void test_level_in_status(void)
+{
+    Run r;
+    run_init(&r);
+    StrConfig cfg = config(&r, NULL);
+    StrPipeline *p = start_playing(&cfg, &r);
+    g_assert_true(wait_level(&r, p, 5000));
+    g_autoptr(StrStatus) s = str_pipeline_status(p);
+    g_assert_cmpstr(s->audio.source, ==, "input");
+    g_assert_false(s->audio.muted);
+    g_assert_cmpstr(s->audio.device_state, ==, "off");
+    g_assert_null(s->audio.device);
+    g_assert_cmpfloat(s->audio.level_dbfs, <=, 0.0);
+    /* The meter is before the mute: a producer still sees the microphone working. */
+    str_pipeline_set_muted(p, TRUE);
+    run_for(&r, 600);
+    g_autoptr(StrStatus) muted = str_pipeline_status(p);
+    g_assert_true(muted->audio.muted);
+    g_assert_cmpfloat(muted->audio.level_dbfs, >, -40.0);
+    stop_clean(p, &r);
+    str_pipeline_free(p);
+    g_main_loop_unref(r.loop);
+}
+
+static void test_bogus_device_silence(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    g_autofree char *clip = make_silent_clip(dir);
+    g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
+    g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = uri;
+    cfg.audio_device = "pulse:jobcast-no-such-device";
+    StrPipeline *p = start_playing(&cfg, &r);
+    gboolean failed = FALSE;
+    for (guint waited = 0; waited < 8000 && !failed; waited += 100) {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        failed = g_strcmp0(s->audio.device_state, "failed") == 0;
+        if (!failed) {
+            run_for(&r, 100);
+        }
+    }
+    g_assert_true(failed);
+    run_for(&r, 2500);
+    g_autoptr(StrStatus) s = str_pipeline_status(p);
+    g_assert_cmpstr(s->program, ==, "playing");
+    g_assert_cmpstr(s->audio.device, ==, "pulse:jobcast-no-such-device");
+    g_assert_nonnull(s->audio.device_error);
+    g_assert_cmpstr(s->audio.source, ==, "silence");
+    g_assert_cmpstr(s->input.state, ==, "live");
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    g_assert_cmpfloat(check_playable(file), >=, 3.0);
+    double max_db = 0;
+    double mean_db = 0;
+    volume_of(file, 0.0, 3.0, &max_db, &mean_db);
+    g_assert_cmpfloat(max_db, <, -80.0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+static void test_bad_device_rejected(void)
+{
+    Run r;
+    run_init(&r);
+    StrConfig cfg = config(&r, NULL);
+    cfg.audio_device = "pulse:bad\nname";
+    g_autoptr(GError) error = NULL;
+    StrPipeline *p = str_pipeline_new(&cfg, &error);
+    g_assert_null(p);
+    g_assert_error(error, JC_ERROR, JC_ERROR_INVALID);
+    g_main_loop_unref(r.loop);
+}
+
+/* The streamer's warnings (a device that fails) are expected here: printed, not fatal. */
+static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                   gpointer data)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0 &&
+            g_strcmp0(fields[i].value, "jobcast-streamer") == 0 &&
+            (level & G_LOG_LEVEL_WARNING) != 0) {
+            return g_log_writer_standard_streams(level, fields, n, data);
+        }
+    }
+    return g_log_writer_default(level, fields, n, data);
+}
+
+int main(int argc, char **argv)
+{
+    g_log_set_writer_func(log_writer, NULL, NULL);
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/streamer/audio/mute-silences-recording", test_mute_silences_recording);
+    g_test_add_func("/streamer/audio/unmute-brings-sound-back", test_unmute_brings_sound_back);
+    g_test_add_func("/streamer/audio/level-in-status", test_level_in_status);
+    g_test_add_func("/streamer/audio/bogus-device-silence", test_bogus_device_silence);
+    g_test_add_func("/streamer/audio/bad-device-rejected", test_bad_device_rejected);
+    int rc = g_test_run();
+    if (gst_is_initialized()) {
+        gst_deinit();
+    }
+    return rc;
+}

@@ -1,0 +1,113 @@
+/* Tests for raw Y4M file inputs (read by filesrc + y4mdec directly, not through decodebin): the
+ * picture is on air, loops without a trip through the slate, and a separate WAV track plays.
+ *
+ * Threads: the test runs a GMainLoop on the main thread (see str_test.h). */
+#include <string.h>
+
+#include "str_pipeline.h"
+#include "str_test.h"
+
+/* A 2 s solid green Y4M picture (640x360: the input is scaled to the program's size) and a 2 s
+ * tone as WAV, made by ffmpeg in dir. */
+static void make_y4m_clip(const char *dir, char **y4m, char **wav)
+{
+    *y4m = g_build_filename(dir, "green.y4m", NULL);
+    *wav = g_build_filename(dir, "tone.wav", NULL);
+    const char *video[] = {
+        "ffmpeg",   "-v",      "error", "-f", "lavfi", "-i", "color=c=0x00ff00:s=640x360:r=30:d=2",
+        "-pix_fmt", "yuv420p", *y4m,    NULL};
+    const char *audio[] = {"ffmpeg", "-v", "error", "-f",    "lavfi", "-i", "sine=f=440:d=2",
+                           "-ac",    "2",  "-ar",   "48000", *wav,    NULL};
+    g_autoptr(GBytes) a = run_tool(video);
+    g_autoptr(GBytes) b = run_tool(audio);
+    g_assert_true(g_file_test(*y4m, G_FILE_TEST_IS_REGULAR));
+    g_assert_true(g_file_test(*wav, G_FILE_TEST_IS_REGULAR));
+}
+
+static void test_y4m_loops_with_sound(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    g_autofree char *y4m = NULL;
+    g_autofree char *wav = NULL;
+    make_y4m_clip(dir, &y4m, &wav);
+    g_autofree char *vuri = g_filename_to_uri(y4m, NULL, NULL);
+    g_autofree char *auri = g_filename_to_uri(wav, NULL, NULL);
+    g_autofree char *uri = g_strdup_printf("%s?loop=1&audio=%s", vuri, auri);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = uri;
+    g_autofree char *file = run_show(&cfg, &r, 5500, 5000);
+    g_assert_cmpfloat(check_playable(file), >=, 5.0);
+    g_autoptr(GArray) seq = shown_sequence(file);
+    g_autoptr(GArray) runs = runs_of(seq);
+    /* Green soon after the start and then to the end, across two loops of the 2 s clip. */
+    int first = find_run(runs, 0, SHOW_GREEN, 10);
+    g_assert_cmpint(first, >=, 0);
+    g_assert_cmpint(find_run(runs, (guint)first, SHOW_SLATE, 1), ==, -1);
+    g_assert_cmpfloat(run_seconds(runs, first), >=, 3.5);
+    /* The WAV's tone is on the program's sound track (the slate's audio is silence). */
+    const char *argv[] = {"ffmpeg", "-hide_banner", "-nostats", "-ss", "2",   "-t",
+                          "2",      "-i",           file,       "-vn", "-af", "volumedetect",
+                          "-f",     "null",         "-",        NULL};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) proc = g_subprocess_newv(
+        argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(proc, NULL, NULL, NULL, &err, &error));
+    const char *max = strstr(err, "max_volume:");
+    g_assert_nonnull(max);
+    double max_db = g_ascii_strtod(max + strlen("max_volume:"), NULL);
+    g_test_message("tone: max %.1f dB", max_db);
+    g_assert_cmpfloat(max_db, >, -30.0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+/* A file that merely ends in .y4m but is not one goes through decodebin and fails cleanly. */
+static void test_fake_y4m_fails_cleanly(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    g_autofree char *path = g_build_filename(dir, "not-a-clip.y4m", NULL);
+    g_assert_true(g_file_set_contents(path, "YUV4MPEG2 garbage\n", -1, NULL));
+    g_autofree char *uri = g_filename_to_uri(path, NULL, NULL);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = uri;
+    /* The program plays on the slate whatever the input does. */
+    StrPipeline *p = start_playing(&cfg, &r);
+    g_assert_true(wait_input_state(&r, p, "failed", 5000));
+    stop_clean(p, &r);
+    str_pipeline_free(p);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+/* The streamer's warning about the broken input is expected here: printed, not fatal. */
+static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                   gpointer data)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0 &&
+            g_strcmp0(fields[i].value, "jobcast-streamer") == 0 &&
+            (level & G_LOG_LEVEL_WARNING) != 0) {
+            return g_log_writer_standard_streams(level, fields, n, data);
+        }
+    }
+    return g_log_writer_default(level, fields, n, data);
+}
+
+int main(int argc, char **argv)
+{
+    g_log_set_writer_func(log_writer, NULL, NULL);
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/streamer/input/y4m-loops-with-sound", test_y4m_loops_with_sound);
+    g_test_add_func("/streamer/input/bad-y4m-fails-cleanly", test_fake_y4m_fails_cleanly);
+    int rc = g_test_run();
+    if (gst_is_initialized()) {
+        gst_deinit();
+    }
+    return rc;
+}

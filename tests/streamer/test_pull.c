@@ -1,0 +1,178 @@
+/* Tests for pulled inputs: RTMP (ffmpeg publishes a green picture to nginx-rtmp, the program
+ * plays it) and RTSP (a gst-rtsp-server helper serves one). Each: the input is on air, the
+ * source is killed and the slate is on air within a second, the source returns and so does the
+ * picture, all in one playable recording.
+ *
+ * Threads: the test runs a GMainLoop on the main thread (see str_test.h). */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "str_pipeline.h"
+#include "str_test.h"
+
+/* ffmpeg publishing a live green 640x360 picture with a tone to url, until killed.
+ * (transfer full) */
+static GSubprocess *rtmp_publisher(const char *url)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    GSubprocess *proc = g_subprocess_launcher_spawn(
+        launcher, &error, "ffmpeg", "-nostdin", "-re", "-f", "lavfi", "-i",
+        "color=c=0x00ff00:s=640x360:r=30", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000",
+        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "15", "-pix_fmt",
+        "yuv420p", "-c:a", "aac", "-f", "flv", url, NULL);
+    g_assert_no_error(error);
+    return proc;
+}
+
+static void kill_source(GSubprocess *proc)
+{
+    g_subprocess_send_signal(proc, SIGKILL);
+    g_subprocess_wait(proc, NULL, NULL);
+    g_object_unref(proc);
+}
+
+/* Polls until the input has delivered at least frames more frames than it had, or timeout_ms. */
+static gboolean wait_frames(Run *r, StrPipeline *p, guint64 frames, guint timeout_ms)
+{
+    g_autoptr(StrStatus) start = str_pipeline_status(p);
+    for (guint waited = 0; waited <= timeout_ms; waited += 100) {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        if (s->input.frames >= start->input.frames + frames) {
+            return TRUE;
+        }
+        run_for(r, 100);
+    }
+    return FALSE;
+}
+
+/* The recording shows green, then the slate right after it (within the half second the last
+ * frame is held), then green again. */
+static void check_green_slate_green(const char *file)
+{
+    check_playable(file);
+    g_autoptr(GArray) seq = shown_sequence(file);
+    g_autoptr(GArray) runs = runs_of(seq);
+    int first = find_run(runs, 0, SHOW_GREEN, 10);
+    g_assert_cmpint(first, >=, 0);
+    int slate = find_run(runs, (guint)first + 1, SHOW_SLATE, 5);
+    g_assert_cmpint(slate, ==, first + 1);
+    g_assert_cmpint(find_run(runs, (guint)slate + 1, SHOW_GREEN, 10), >, slate);
+}
+
+static void test_rtmp_pull_slate_then_back(void)
+{
+    if (!have_nginx_rtmp()) {
+        return;
+    }
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    guint16 port = free_port();
+    GSubprocess *nginx = start_nginx(dir, port);
+    g_autofree char *url = g_strdup_printf("rtmp://127.0.0.1:%u/other/camera", port);
+    GSubprocess *source = rtmp_publisher(url);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = url;
+    StrPipeline *p = start_playing(&cfg, &r);
+    g_assert_true(wait_input_state(&r, p, "live", 15000));
+    g_assert_true(wait_frames(&r, p, 60, 10000));
+    kill_source(source);
+    /* The compositor drops the held frame after 0.5 s: the slate, whatever the input's state. */
+    run_for(&r, 3000);
+    source = rtmp_publisher(url);
+    g_assert_true(wait_input_state(&r, p, "live", 15000));
+    g_assert_true(wait_frames(&r, p, 60, 10000));
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    kill_source(source);
+    stop_nginx(nginx);
+    check_green_slate_green(file);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+/* The RTSP helper serving rtsp://127.0.0.1:port/test. (transfer full) */
+static GSubprocess *rtsp_server(guint16 port)
+{
+    g_autofree char *arg = g_strdup_printf("%u", port);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    GSubprocess *proc =
+        g_subprocess_launcher_spawn(launcher, &error, STR_TEST_RTSP_SERVER, arg, NULL);
+    g_assert_no_error(error);
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    for (int i = 0; i < 200; i++) {
+        g_autoptr(GSocketConnection) c =
+            g_socket_client_connect_to_host(client, "127.0.0.1", port, NULL, NULL);
+        if (c != NULL) {
+            return proc;
+        }
+        g_usleep(20000);
+    }
+    g_assert_not_reached();
+}
+
+static void test_rtsp_pull_slate_then_back(void)
+{
+    if (STR_TEST_RTSP_SERVER[0] == '\0') {
+        g_test_skip("gst-rtsp-server (libgstrtspserver-1.0-dev) is not installed");
+        return;
+    }
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    guint16 port = free_port();
+    GSubprocess *server = rtsp_server(port);
+    g_autofree char *url = g_strdup_printf("rtsp://127.0.0.1:%u/test", port);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = url;
+    StrPipeline *p = start_playing(&cfg, &r);
+    g_assert_true(wait_input_state(&r, p, "live", 15000));
+    g_assert_true(wait_frames(&r, p, 60, 10000));
+    kill_source(server);
+    run_for(&r, 3000);
+    server = rtsp_server(port);
+    g_assert_true(wait_input_state(&r, p, "live", 20000));
+    g_assert_true(wait_frames(&r, p, 60, 10000));
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    kill_source(server);
+    check_green_slate_green(file);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+/* The streamer's warnings (a source that goes away) are expected here: printed, not fatal. */
+static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                   gpointer data)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0 &&
+            g_strcmp0(fields[i].value, "jobcast-streamer") == 0 &&
+            (level & G_LOG_LEVEL_WARNING) != 0) {
+            return g_log_writer_standard_streams(level, fields, n, data);
+        }
+    }
+    return g_log_writer_default(level, fields, n, data);
+}
+
+int main(int argc, char **argv)
+{
+    g_log_set_writer_func(log_writer, NULL, NULL);
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/streamer/input/rtmp-pull-slate-then-back", test_rtmp_pull_slate_then_back);
+    g_test_add_func("/streamer/input/rtsp-pull-slate-then-back", test_rtsp_pull_slate_then_back);
+    int rc = g_test_run();
+    if (gst_is_initialized()) {
+        gst_deinit();
+    }
+    return rc;
+}
