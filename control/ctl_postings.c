@@ -134,27 +134,13 @@ static gboolean read_tags(JsonObject *o, char ***tags, GError **error)
     return TRUE;
 }
 
-static CtlPosting *posting_copy(const CtlPosting *p)
-{
-    CtlPosting *c = g_new0(CtlPosting, 1);
-    *c = *p;
-    c->title = g_strdup(p->title);
-    c->company = g_strdup(p->company);
-    c->pay_unit = g_strdup(p->pay_unit);
-    c->location = g_strdup(p->location);
-    c->tags = g_strdupv(p->tags);
-    c->requirements = g_strdup(p->requirements);
-    c->talking_points = g_strdup(p->talking_points);
-    return c;
-}
-
 CtlPosting *ctl_posting_from_params(JsonObject *params, const CtlPosting *base, GError **error)
 {
     static const char *const required[] = {"title",   "company",  "pay_min",
                                            "pay_max", "pay_unit", "headcount"};
     g_autoptr(CtlPosting) p = NULL;
     if (base != NULL) {
-        p = posting_copy(base);
+        p = ctl_posting_copy(base);
     } else {
         for (gsize i = 0; i < G_N_ELEMENTS(required); i++) {
             if (!json_object_has_member(params, required[i])) {

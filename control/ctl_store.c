@@ -839,7 +839,7 @@ GPtrArray *ctl_store_list_postings(CtlStore *store, GError **error)
     return g_steal_pointer(&out);
 }
 
-static CtlPosting *posting_copy(const CtlPosting *p)
+CtlPosting *ctl_posting_copy(const CtlPosting *p)
 {
     CtlPosting *c = g_new(CtlPosting, 1);
     *c = *p;
@@ -866,7 +866,7 @@ CtlPosting *ctl_store_get_posting(CtlStore *store, gint64 id, GError **error)
     g_return_val_if_fail(store != NULL, NULL);
     const CtlPosting *cached = g_hash_table_lookup(store->posting_cache, &id);
     if (cached != NULL)
-        return posting_copy(cached);
+        return ctl_posting_copy(cached);
     ctl_sql_reset(store->st_get);
     sqlite3_bind_int64(store->st_get, 1, id);
     rc = sqlite3_step(store->st_get);
@@ -874,7 +874,7 @@ CtlPosting *ctl_store_get_posting(CtlStore *store, gint64 id, GError **error)
         p = ctl_store_posting_from_row(store->st_get);
         if (g_hash_table_size(store->posting_cache) >= POSTING_CACHE_MAX)
             g_hash_table_remove_all(store->posting_cache);
-        g_hash_table_insert(store->posting_cache, g_memdup2(&id, sizeof id), posting_copy(p));
+        g_hash_table_insert(store->posting_cache, g_memdup2(&id, sizeof id), ctl_posting_copy(p));
     } else if (rc == SQLITE_DONE) {
         g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND, "no posting with id %" G_GINT64_FORMAT,
                     id);

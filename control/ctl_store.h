@@ -32,6 +32,8 @@ typedef struct {
 } CtlPosting;
 
 void ctl_posting_free(CtlPosting *p);
+/* A deep copy. (transfer full) */
+CtlPosting *ctl_posting_copy(const CtlPosting *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlPosting, ctl_posting_free)
 
 /* A sign-up to store. Strings are borrowed for the duration of the call (copied inside). */

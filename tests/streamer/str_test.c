@@ -575,3 +575,16 @@ void check_pulled(const char *json)
     g_assert_cmpfloat(ABS(first[0] - first[1]), <=, 2.1);
     g_assert_cmpfloat(ABS(last[0] - last[1]), <, 0.3);
 }
+
+GLogWriterOutput str_test_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                     gpointer data)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0 &&
+            g_strcmp0(fields[i].value, "jobcast-streamer") == 0 &&
+            (level & G_LOG_LEVEL_WARNING) != 0) {
+            return g_log_writer_standard_streams(level, fields, n, data);
+        }
+    }
+    return g_log_writer_default(level, fields, n, data);
+}

@@ -138,4 +138,9 @@ GSubprocess *pull_start(Probe *pr, const char *url);
  * audio and video in step. */
 void check_pulled(const char *json);
 
+/* A GLib log writer for tests in which the streamer's warnings are expected (an output or
+ * input failing on purpose): they are printed, not fatal; everything else as by default. */
+GLogWriterOutput str_test_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                     gpointer data);
+
 G_END_DECLS

@@ -209,23 +209,9 @@ static void test_bad_device_rejected(void)
     g_main_loop_unref(r.loop);
 }
 
-/* The streamer's warnings (a device that fails) are expected here: printed, not fatal. */
-static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
-                                   gpointer data)
-{
-    for (gsize i = 0; i < n; i++) {
-        if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0 &&
-            g_strcmp0(fields[i].value, "jobcast-streamer") == 0 &&
-            (level & G_LOG_LEVEL_WARNING) != 0) {
-            return g_log_writer_standard_streams(level, fields, n, data);
-        }
-    }
-    return g_log_writer_default(level, fields, n, data);
-}
-
 int main(int argc, char **argv)
 {
-    g_log_set_writer_func(log_writer, NULL, NULL);
+    g_log_set_writer_func(str_test_log_writer, NULL, NULL);
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/streamer/audio/mute-silences-recording", test_mute_silences_recording);
     g_test_add_func("/streamer/audio/unmute-brings-sound-back", test_unmute_brings_sound_back);

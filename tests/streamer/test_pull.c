@@ -150,23 +150,9 @@ static void test_rtsp_pull_slate_then_back(void)
     g_main_loop_unref(r.loop);
 }
 
-/* The streamer's warnings (a source that goes away) are expected here: printed, not fatal. */
-static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
-                                   gpointer data)
-{
-    for (gsize i = 0; i < n; i++) {
-        if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0 &&
-            g_strcmp0(fields[i].value, "jobcast-streamer") == 0 &&
-            (level & G_LOG_LEVEL_WARNING) != 0) {
-            return g_log_writer_standard_streams(level, fields, n, data);
-        }
-    }
-    return g_log_writer_default(level, fields, n, data);
-}
-
 int main(int argc, char **argv)
 {
-    g_log_set_writer_func(log_writer, NULL, NULL);
+    g_log_set_writer_func(str_test_log_writer, NULL, NULL);
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/streamer/input/rtmp-pull-slate-then-back", test_rtmp_pull_slate_then_back);
     g_test_add_func("/streamer/input/rtsp-pull-slate-then-back", test_rtsp_pull_slate_then_back);
