@@ -174,15 +174,22 @@ static gboolean sodium_ready(void)
     return ok;
 }
 
-char *ctl_auth_password_hash(const char *password, GError **error)
+gboolean ctl_auth_password_ok(const char *password, GError **error)
 {
     glong len =
         password != NULL && g_utf8_validate(password, -1, NULL) ? g_utf8_strlen(password, -1) : -1;
     if (len < CTL_AUTH_PASSWORD_MIN || len > CTL_AUTH_PASSWORD_MAX) {
         g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "password: %d to %d characters",
                     CTL_AUTH_PASSWORD_MIN, CTL_AUTH_PASSWORD_MAX);
-        return NULL;
+        return FALSE;
     }
+    return TRUE;
+}
+
+char *ctl_auth_password_hash(const char *password, GError **error)
+{
+    if (!ctl_auth_password_ok(password, error))
+        return NULL;
     char out[crypto_pwhash_STRBYTES];
     if (!sodium_ready() ||
         crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,

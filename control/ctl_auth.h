@@ -40,6 +40,9 @@ int ctl_auth_session_role(CtlAuth *auth, const char *id);
 /* The encoded hash ("$argon2id$v=19$m=...") or NULL with JC_ERROR_INVALID (too short/long) or
  * JC_ERROR_IO (out of memory). (transfer full) */
 char *ctl_auth_password_hash(const char *password, GError **error);
+/* TRUE when password is one ctl_auth_password_hash accepts (UTF-8, CTL_AUTH_PASSWORD_MIN to
+ * _MAX characters); else JC_ERROR_INVALID naming "password". Cheap: for checks before hashing. */
+gboolean ctl_auth_password_ok(const char *password, GError **error);
 /* TRUE when password matches hash. hash NULL: compares against a dummy hash anyway, so that an
  * unknown name takes as long as a wrong password, and returns FALSE. */
 gboolean ctl_auth_password_verify(const char *hash, const char *password);

@@ -256,12 +256,8 @@ static JsonNode *method_accounts_set_password(JsonObject *params, gpointer data,
         return NULL;
     }
     const char *password = json_node_get_string(pw);
-    glong len = g_utf8_strlen(password, -1);
-    if (len < CTL_AUTH_PASSWORD_MIN || len > CTL_AUTH_PASSWORD_MAX) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "password: %d to %d characters",
-                    CTL_AUTH_PASSWORD_MIN, CTL_AUTH_PASSWORD_MAX);
+    if (!ctl_auth_password_ok(password, error))
         return NULL;
-    }
     /* An unknown or revoked name fails now, not after the hashing. */
     g_autofree char *old_hash = NULL;
     GError *lookup = NULL;

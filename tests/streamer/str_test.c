@@ -588,3 +588,29 @@ GLogWriterOutput str_test_log_writer(GLogLevelFlags level, const GLogField *fiel
     }
     return g_log_writer_default(level, fields, n, data);
 }
+
+void volume_of(const char *file, double from, double len, double *max_db, double *mean_db)
+{
+    g_autofree char *ss = g_strdup_printf("%.2f", from);
+    g_autofree char *t = g_strdup_printf("%.2f", len);
+    const char *argv[] = {"ffmpeg", "-hide_banner", "-nostats", "-ss", ss,    "-t",
+                          t,        "-i",           file,       "-vn", "-af", "volumedetect",
+                          "-f",     "null",         "-",        NULL};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) proc = g_subprocess_newv(
+        argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(proc, NULL, NULL, NULL, &err, &error));
+    g_assert_no_error(error);
+    const char *max = strstr(err, "max_volume:");
+    const char *mean = strstr(err, "mean_volume:");
+    if (max == NULL || mean == NULL) {
+        g_printerr("%s\n", err);
+        g_assert_not_reached();
+    }
+    *max_db = g_ascii_strtod(max + strlen("max_volume:"), NULL);
+    *mean_db = g_ascii_strtod(mean + strlen("mean_volume:"), NULL);
+    g_test_message("%s [%.1f s, +%.1f s]: max %.1f dB, mean %.1f dB", file, from, len, *max_db,
+                   *mean_db);
+}

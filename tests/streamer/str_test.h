@@ -138,6 +138,10 @@ GSubprocess *pull_start(Probe *pr, const char *url);
  * audio and video in step. */
 void check_pulled(const char *json);
 
+/* ffmpeg's volumedetect over [from, from + len) seconds of file's audio: the loudest sample and
+ * the mean, in dBFS (-91 is digital silence). */
+void volume_of(const char *file, double from, double len, double *max_db, double *mean_db);
+
 /* A GLib log writer for tests in which the streamer's warnings are expected (an output or
  * input failing on purpose): they are printed, not fatal; everything else as by default. */
 GLogWriterOutput str_test_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
