@@ -2,8 +2,9 @@
 # bench-show: the whole show (jobcast) against the FFmpeg CLI doing the same job, CPU time.
 #
 # Both read the same raw input the bench generates (Y4M at 720p30 / 1080p30 and a WAV), put the
-# same job card + QR on it (jobcast: its own overlay, the first sample posting on air; FFmpeg: its
-# overlay filter with PNGs of the same rectangles, from build/bench/ovl-bench), encode H.264 with
+# same job card + QR on it (jobcast: its own overlay, the first sample posting on air in a fresh
+# show; FFmpeg: its overlay filter with PNGs of the same two rectangles, from `ovl-bench card`,
+# checked afterwards: zbar must read the same apply URL off both outputs), encode H.264 with
 # the same x264 settings (veryfast, zerolatency, high profile, BITRATE kbit/s with a 1 s VBV,
 # keyframe every 2 s, automatic threads) and AAC at 128 kbit/s, and write an MP4.
 # - jobcast: `build/jobcast --input file://CLIP.y4m?loop=1&audio=file://CLIP.wav --output
@@ -29,7 +30,9 @@ OVL=$BUILD/bench/ovl-bench
 for x in "$JOBCAST" "$OVL"; do
     [ -x "$x" ] || { echo "bench-show: $x missing (make build)" >&2; exit 2; }
 done
-command -v ffmpeg >/dev/null || { echo "bench-show: ffmpeg missing" >&2; exit 2; }
+for tool in ffmpeg ffprobe zbarimg; do
+    command -v $tool >/dev/null || { echo "bench-show: $tool missing" >&2; exit 2; }
+done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -52,6 +55,15 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# The QR code both put on air (rectangle 2 of rects.txt), read by zbar from frame 90 of an output.
+qr_of() {
+    local x y w h
+    read -r _ x y w h _ < <(grep '^rect ' "$2" | sed -n 2p)
+    ffmpeg -nostdin -v error -y -i "$1" -vf "select=eq(n\\,90),crop=$w:$h:$x:$y,scale=iw*2:-1" \
+        -frames:v 1 "$1.qr.png"
+    zbarimg -q --raw "$1.qr.png" 2>/dev/null
+}
+
 run_profile() {
     local tag=$1 w=$2 h=$3 kbps=$4 profile=$5
     local dir=$tmp/$tag
@@ -61,8 +73,9 @@ run_profile() {
         "$dir/clip.y4m"
     ffmpeg -nostdin -v error -f lavfi -i "sine=f=440:d=$LEN:sample_rate=48000" -ac 2 \
         "$dir/clip.wav"
-    # The card's rectangles as PNGs, at their positions on this frame size.
-    "$OVL" blend "$w" "$h" 2 "$dir/png" >"$dir/rects.txt"
+    # What jobcast puts on air in a fresh show (the first posting's card and its QR code, the same
+    # apply URL), as PNGs at their positions on this frame size.
+    "$OVL" card "$w" "$h" "$dir/png" >"$dir/rects.txt"
     local inputs=() graph="" last="0:v" n=1
     while read -r _ x y _ _ png; do
         n=$((n + 1))
@@ -80,6 +93,7 @@ run_profile() {
     local arg
     for arg in "${ff[@]}"; do [ "$arg" = -re ] || batch+=("$arg"); done
     local jc=("$JOBCAST" --data-dir "$dir/data" --listen 127.0.0.1:0 --no-record
+        --public-url http://127.0.0.1:8080
         --profile "$profile" --duration "$LEN"
         --input "file://$dir/clip.y4m?loop=1&audio=file://$dir/clip.wav"
         --output "file://$dir/jobcast.mp4")
@@ -103,6 +117,13 @@ run_profile() {
         awk -v t="$i $tag" -v a="$a" -v fa="$fa" -v b="$b" -v fb="$fb" -v c="$c" -v fc="$fc" \
             'BEGIN { printf "run %s: jobcast %.2f ms/frame (%ss, %d frames), ffmpeg -re %.2f ms/frame (%ss, %d), ffmpeg batch %.2f ms/frame (%ss, %d)\n", t, 1000 * a / fa, a, fa, 1000 * b / fb, b, fb, 1000 * c / fc, c, fc }' >&2
     done
+    # Both showed the same picture: the same QR code where the card puts it.
+    local qa qb
+    qa=$(qr_of "$dir/jobcast.mp4" "$dir/rects.txt")
+    qb=$(qr_of "$dir/ffmpeg.mp4" "$dir/rects.txt")
+    [ -n "$qa" ] && [ "$qa" = "$qb" ] ||
+        { echo "bench-show: the two outputs differ: QR '$qa' vs '$qb'" >&2; exit 1; }
+    echo "$tag: both outputs carry the card with the QR code for $qa" >&2
     echo "metric: show_cpu_vs_ffmpeg_$tag $(median <"$dir/live") x"
     echo "metric: show_cpu_vs_ffmpeg_batch_$tag $(median <"$dir/batch") x"
 }

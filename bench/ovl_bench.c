@@ -9,6 +9,9 @@
  *       the element's sink pad and leaving its source pad (CLOCK_THREAD_CPUTIME_ID), after
  *       WARMUP frames. Also prints the overlay's pixel area and writes each rectangle as a PNG
  *       to PNG_DIR (`rect X Y W H FILE` lines) for the FFmpeg comparison.
+ *   ovl-bench card WIDTH HEIGHT PNG_DIR
+ *       Writes only the PNGs (and `rect` lines) of what a fresh jobcast show puts on air: the
+ *       first posting's card and QR code (bench-show's FFmpeg baseline overlays them).
  *   ovl-bench take WIDTH HEIGHT TAKES [cut|fade|slide]
  *       A live 30 fps pipeline with jobcastoverlay fed by the render worker; the main thread takes
  *       a new card every ~420 ms and the draw handler notes the first frame carrying it (with a
@@ -38,8 +41,9 @@
 
 #define WARMUP 10
 
-/* The first (n-th) sample posting as a card. (transfer full) */
-static OvlScene *posting_scene(const char *postings, guint n)
+/* The first (n-th) sample posting as a card, with a ticker and a sign-up count; bare: the card
+ * and its QR code alone, as jobcast puts a posting on air in a fresh show. (transfer full) */
+static OvlScene *posting_scene_full(const char *postings, guint n, gboolean bare)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) error = NULL;
@@ -65,7 +69,7 @@ static OvlScene *posting_scene(const char *postings, guint n)
         g_string_append_printf(ticker, "%s%s %s", i > 1 ? " · " : "",
                                json_object_get_string_member(o, "title"), opay);
     }
-    OvlSceneExtras extras = {.ticker = ticker->str};
+    OvlSceneExtras extras = {.ticker = bare ? NULL : ticker->str};
     OvlCardSpec spec = {
         .title = json_object_get_string_member(p, "title"),
         .employer = json_object_get_string_member(p, "company"),
@@ -73,11 +77,16 @@ static OvlScene *posting_scene(const char *postings, guint n)
         .place = json_object_get_string_member(p, "location"),
         .headcount = (gint)json_object_get_int_member(p, "headcount"),
         .apply_url = url,
-        .signups = 37 + (gint)n,
+        .signups = bare ? 0 : 37 + (gint)n,
     };
     OvlScene *scene = ovl_scene_new(&spec, &extras);
     g_string_free(ticker, TRUE);
     return scene;
+}
+
+static OvlScene *posting_scene(const char *postings, guint n)
+{
+    return posting_scene_full(postings, n, FALSE);
 }
 
 static double thread_cpu_ms(void)
@@ -324,6 +333,28 @@ static int bench_blend(int w, int h, int frames, const char *png_dir, const char
     return 0;
 }
 
+/* The PNGs of what a fresh jobcast show puts on air (bench-show's FFmpeg baseline overlays
+ * them): the first posting's card and QR code, no ticker, no sign-ups yet. */
+static int bench_card(int w, int h, const char *png_dir, const char *postings)
+{
+    g_autoptr(GError) error = NULL;
+    OvlRenderer *r = ovl_renderer_new(w, h, &error);
+    if (r == NULL) {
+        g_printerr("ovl-bench: %s\n", error->message);
+        return 1;
+    }
+    OvlScene *scene = posting_scene_full(postings, 0, TRUE);
+    ovl_renderer_wait(r, ovl_renderer_submit(r, scene), 10000);
+    ovl_scene_unref(scene);
+    GstVideoOverlayComposition *comp = ovl_renderer_get(r);
+    GstVideoOverlayComposition *flat = flat_copy(comp);
+    write_pngs(flat, png_dir);
+    gst_video_overlay_composition_unref(flat);
+    gst_video_overlay_composition_unref(comp);
+    ovl_renderer_free(r);
+    return 0;
+}
+
 /* Take latency: frames counted by the draw handler, takes made by the main thread. */
 typedef struct {
     OvlRenderer *r;
@@ -452,6 +483,8 @@ int main(int argc, char **argv)
     int rc = 2;
     if (argc == 6 && g_str_equal(argv[1], "blend"))
         rc = bench_blend(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5], postings);
+    else if (argc == 5 && g_str_equal(argv[1], "card"))
+        rc = bench_card(atoi(argv[2]), atoi(argv[3]), argv[4], postings);
     else if ((argc == 5 || argc == 6) && g_str_equal(argv[1], "take"))
         rc = bench_take(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), postings,
                         argc == 6 ? argv[5] : "cut", NULL);
@@ -464,7 +497,8 @@ int main(int argc, char **argv)
         else
             rc = bench_take(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), postings, "cut", themes);
     } else
-        g_printerr("usage: ovl-bench blend W H FRAMES PNG_DIR | take W H TAKES [cut|fade|slide] | "
+        g_printerr("usage: ovl-bench blend W H FRAMES PNG_DIR | card W H PNG_DIR | take W H TAKES "
+                   "[cut|fade|slide] | "
                    "theme W H SWITCHES THEME_FILE\n");
     return rc;
 }

@@ -7,16 +7,17 @@
 #include "str_pipeline.h"
 #include "str_test.h"
 
-/* A 2 s solid green Y4M picture (640x360: the input is scaled to the program's size) and a 2 s
- * tone as WAV, made by ffmpeg in dir. */
-static void make_y4m_clip(const char *dir, char **y4m, char **wav)
+/* A solid green Y4M picture (640x360: the input is scaled to the program's size) and a tone as
+ * WAV, seconds long, made by ffmpeg in dir. */
+static void make_y4m_clip(const char *dir, int seconds, char **y4m, char **wav)
 {
     *y4m = g_build_filename(dir, "green.y4m", NULL);
     *wav = g_build_filename(dir, "tone.wav", NULL);
-    const char *video[] = {
-        "ffmpeg",   "-v",      "error", "-f", "lavfi", "-i", "color=c=0x00ff00:s=640x360:r=30:d=2",
-        "-pix_fmt", "yuv420p", *y4m,    NULL};
-    const char *audio[] = {"ffmpeg", "-v", "error", "-f",    "lavfi", "-i", "sine=f=440:d=2",
+    g_autofree char *color = g_strdup_printf("color=c=0x00ff00:s=640x360:r=30:d=%d", seconds);
+    g_autofree char *sine = g_strdup_printf("sine=f=440:d=%d", seconds);
+    const char *video[] = {"ffmpeg", "-v",       "error",   "-f", "lavfi", "-i",
+                           color,    "-pix_fmt", "yuv420p", *y4m, NULL};
+    const char *audio[] = {"ffmpeg", "-v", "error", "-f",    "lavfi", "-i", sine,
                            "-ac",    "2",  "-ar",   "48000", *wav,    NULL};
     g_autoptr(GBytes) a = run_tool(video);
     g_autoptr(GBytes) b = run_tool(audio);
@@ -31,7 +32,7 @@ static void test_y4m_loops_with_sound(void)
     g_autofree char *dir = make_tmp();
     g_autofree char *y4m = NULL;
     g_autofree char *wav = NULL;
-    make_y4m_clip(dir, &y4m, &wav);
+    make_y4m_clip(dir, 2, &y4m, &wav);
     g_autofree char *vuri = g_filename_to_uri(y4m, NULL, NULL);
     g_autofree char *auri = g_filename_to_uri(wav, NULL, NULL);
     g_autofree char *uri = g_strdup_printf("%s?loop=1&audio=%s", vuri, auri);
@@ -51,6 +52,40 @@ static void test_y4m_loops_with_sound(void)
     double mean_db = 0.0;
     volume_of(file, 2.0, 2.0, &max_db, &mean_db);
     g_assert_cmpfloat(max_db, >, -30.0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
+/* Regression: after the first loop a looped file was read as fast as the disk allowed (the seek
+ * restarted the session's running time but not its base time, so every frame was late and the
+ * appsinks stopped waiting), and the program dropped what it could not queue. Each loop must be
+ * played at the clip's own pace: about 30 frames a second read, none dropped. */
+static void test_loop_keeps_pace(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    g_autofree char *y4m = NULL;
+    g_autofree char *wav = NULL;
+    make_y4m_clip(dir, 1, &y4m, &wav);
+    g_autofree char *vuri = g_filename_to_uri(y4m, NULL, NULL);
+    g_autofree char *auri = g_filename_to_uri(wav, NULL, NULL);
+    g_autofree char *uri = g_strdup_printf("%s?loop=1&audio=%s", vuri, auri);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = uri;
+    StrPipeline *p = start_playing(&cfg, &r);
+    run_for(&r, 4500);
+    g_autoptr(StrStatus) st = str_pipeline_status(p);
+    g_test_message("%.2f s on air: %" G_GUINT64_FORMAT " input frames, %" G_GUINT64_FORMAT
+                   " dropped",
+                   st->running, st->input.frames, st->input.dropped);
+    /* Four loops of the 1 s clip: 135 frames at 30 fps (the bug: thousands). */
+    g_assert_cmpuint(st->input.frames, >=, 60);
+    g_assert_cmpfloat((double)st->input.frames, <=, st->running * 30.0 * 1.2 + 15.0);
+    g_assert_cmpuint(st->input.dropped, ==, 0);
+    g_assert_cmpstr(st->input.state, ==, "live");
+    stop_clean(p, &r);
+    str_pipeline_free(p);
     remove_tree(dir);
     g_main_loop_unref(r.loop);
 }
@@ -80,6 +115,7 @@ int main(int argc, char **argv)
     g_log_set_writer_func(str_test_log_writer, NULL, NULL);
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/streamer/input/y4m-loops-with-sound", test_y4m_loops_with_sound);
+    g_test_add_func("/streamer/input/loop-keeps-pace", test_loop_keeps_pace);
     g_test_add_func("/streamer/input/bad-y4m-fails-cleanly", test_fake_y4m_fails_cleanly);
     int rc = g_test_run();
     if (gst_is_initialized()) {
