@@ -17,6 +17,7 @@ pkgs=(
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
     gstreamer1.0-x  # clockoverlay for the synthetic camera
+    gstreamer1.0-alsa  # alsasrc for --audio-device alsa:NAME (tested with ALSA's null PCM)
     fonts-noto-cjk
     # tests: decoders, HTTP/WebSocket client library, RTMP server
     ffmpeg libzbar-dev zbar-tools libsoup-3.0-dev sqlite3 nginx-light libnginx-mod-rtmp

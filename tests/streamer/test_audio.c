@@ -168,6 +168,45 @@ static void test_bogus_device_silence(void)
     g_main_loop_unref(r.loop);
 }
 
+/* A real ALSA device through alsasrc: ALSA's own "null" PCM (in every alsa-lib, no sound card
+ * needed) captures silence. The device opens, goes live and its sound is what the program
+ * carries when the input has none. */
+static void test_alsa_device_live(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    g_autofree char *clip = make_silent_clip(dir);
+    g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
+    g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = uri;
+    cfg.audio_device = "alsa:null";
+    StrPipeline *p = start_playing(&cfg, &r);
+    gboolean on_air = FALSE;
+    for (guint waited = 0; waited < 8000 && !on_air; waited += 100) {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        on_air = g_strcmp0(s->audio.device_state, "live") == 0 &&
+                 g_strcmp0(s->audio.source, "device") == 0;
+        if (!on_air) {
+            run_for(&r, 100);
+        }
+    }
+    g_assert_true(on_air);
+    run_for(&r, 1500);
+    g_autoptr(StrStatus) s = str_pipeline_status(p);
+    g_assert_cmpstr(s->program, ==, "playing");
+    g_assert_cmpstr(s->audio.device, ==, "alsa:null");
+    g_assert_cmpstr(s->audio.device_state, ==, "live");
+    g_assert_null(s->audio.device_error);
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    g_assert_cmpfloat(check_playable(file), >=, 2.0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
 static void test_bad_device_rejected(void)
 {
     Run r;
@@ -189,6 +228,7 @@ int main(int argc, char **argv)
     g_test_add_func("/streamer/audio/unmute-brings-sound-back", test_unmute_brings_sound_back);
     g_test_add_func("/streamer/audio/level-in-status", test_level_in_status);
     g_test_add_func("/streamer/audio/bogus-device-silence", test_bogus_device_silence);
+    g_test_add_func("/streamer/audio/alsa-device-live", test_alsa_device_live);
     g_test_add_func("/streamer/audio/bad-device-rejected", test_bad_device_rejected);
     int rc = g_test_run();
     if (gst_is_initialized()) {

@@ -478,6 +478,40 @@ static void test_input_file_loops(void)
     g_main_loop_unref(r.loop);
 }
 
+/* A camera that is not there (unplugged, or this machine, which has none): v4l2src fails, the
+ * input says why and retries, and the program plays on the slate all along. */
+static void test_input_camera_missing(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    StrConfig cfg = config(&r, dir);
+    cfg.input_uri = "v4l2:///dev/video-jobcast-missing";
+    StrPipeline *p = start_playing(&cfg, &r);
+    g_assert_true(wait_input_state(&r, p, "failed", 8000));
+    g_autoptr(StrStatus) s = str_pipeline_status(p);
+    g_assert_cmpstr(s->program, ==, "playing");
+    g_assert_nonnull(s->input.error);
+    g_test_message("input error: %s", s->input.error);
+    g_assert_true(strstr(s->input.error, "/dev/video-jobcast-missing") != NULL);
+    g_assert_cmpfloat(s->input.retry_in, >, 0.0);
+    run_for(&r, 1500);
+    g_autoptr(StrStatus) later = str_pipeline_status(p);
+    g_assert_cmpstr(later->program, ==, "playing");
+    g_assert_cmpfloat(later->running, >=, 1.5);
+    stop_clean(p, &r);
+    g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
+    str_pipeline_free(p);
+    /* The slate was recorded the whole time. */
+    g_assert_cmpfloat(check_playable(file), >=, 1.5);
+    g_autoptr(GArray) seq = shown_sequence(file);
+    g_autoptr(GArray) runs = runs_of(seq);
+    g_assert_cmpint(find_run(runs, 0, SHOW_GREEN, 1), ==, -1);
+    g_assert_cmpint(find_run(runs, 0, SHOW_SLATE, 10), >=, 0);
+    remove_tree(dir);
+    g_main_loop_unref(r.loop);
+}
+
 /* gst-launch pushing 3 s of green H.264 in MPEG-TS to an SRT listener on 127.0.0.1:port. */
 static GSubprocess *srt_sender(guint16 port)
 {
@@ -1059,6 +1093,7 @@ int main(int argc, char **argv)
     g_test_add_func("/streamer/input/file-ends-slate-then-back",
                     test_input_file_ends_slate_then_back);
     g_test_add_func("/streamer/input/file-loops", test_input_file_loops);
+    g_test_add_func("/streamer/input/camera-missing", test_input_camera_missing);
     g_test_add_func("/streamer/input/srt-sender-disconnects", test_input_srt_sender_disconnects);
     g_test_add_func("/streamer/status/dead-output-reconnecting",
                     test_status_dead_output_reconnecting);
