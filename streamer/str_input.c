@@ -275,8 +275,8 @@ gboolean str_input_attach(StrInput *in, GstElement *program, GstElement *video_m
 
 /* ---- streaming threads --------------------------------------------------------------------- */
 
-/* in->lock held: invariant 2; pushes buf at clock time ct into the program. */
-static void forward_locked(StrInput *in, GstSample *sample, GstBuffer *buf, GstClockTime ct,
+/* in->lock held: invariant 2; pushes buf (transfer full) at clock time ct into the program. */
+static void forward_locked(StrInput *in, GstCaps *caps, GstBuffer *buf, GstClockTime ct,
                            gboolean video)
 {
     GstAppSrc *src = video ? in->vsrc : in->asrc;
@@ -298,14 +298,16 @@ static void forward_locked(StrInput *in, GstSample *sample, GstBuffer *buf, GstC
         if (video) {
             atomic_fetch_add(&in->dropped, 1);
         }
+        gst_buffer_unref(buf);
         return;
     }
-    GstCaps *caps = gst_sample_get_caps(sample);
     if (caps != NULL && (in->caps[video] == NULL || !gst_caps_is_equal(caps, in->caps[video]))) {
         gst_caps_replace(&in->caps[video], caps);
         gst_app_src_set_caps(src, caps);
     }
-    GstBuffer *copy = gst_buffer_copy(buf);
+    /* Video: usually the only reference by now (on_frame), so the metadata is made writable
+     * without copying the picture, and the overlay may draw into it in place. */
+    GstBuffer *copy = gst_buffer_make_writable(buf);
     GST_BUFFER_PTS(copy) = (GstClockTime)out;
     GST_BUFFER_DTS(copy) = GST_CLOCK_TIME_NONE;
     if (in->discont[video]) {
@@ -315,7 +317,34 @@ static void forward_locked(StrInput *in, GstSample *sample, GstBuffer *buf, GstC
     gst_app_src_push_buffer(src, copy);
 }
 
-static GstFlowReturn on_sample(GstAppSink *sink, gpointer data, gboolean video)
+/* A session's streaming thread: buf (transfer full) at running time rt of the session pipeline
+ * pipe goes to the program. */
+static void forward(StrInput *in, GstElement *pipe, GstCaps *caps, GstBuffer *buf, GstClockTime rt,
+                    gboolean video)
+{
+    /* The session pipeline is the sink's parent (invariant 1: it outlives this call). */
+    GstClockTime ct = rt + gst_element_get_base_time(pipe);
+    pthread_mutex_lock(&in->lock);
+    forward_locked(in, caps, buf, ct, video);
+    pthread_mutex_unlock(&in->lock);
+    if (video) {
+        atomic_fetch_add(&in->frames, 1);
+        atomic_store(&in->last_frame_us, g_get_monotonic_time());
+    } else {
+        atomic_store(&in->last_sound_us, g_get_monotonic_time());
+    }
+}
+
+static GstClockTime running_time_of(const GstSegment *seg, GstBuffer *buf)
+{
+    if (buf == NULL || seg == NULL || seg->format != GST_FORMAT_TIME) {
+        return GST_CLOCK_TIME_NONE;
+    }
+    return gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+}
+
+/* Sound: the appsink's thread. */
+static GstFlowReturn on_audio_sample(GstAppSink *sink, gpointer data)
 {
     StrInput *in = data;
     GstSample *sample = gst_app_sink_pull_sample(sink);
@@ -323,38 +352,40 @@ static GstFlowReturn on_sample(GstAppSink *sink, gpointer data, gboolean video)
         return GST_FLOW_OK;
     }
     GstBuffer *buf = gst_sample_get_buffer(sample);
-    const GstSegment *seg = gst_sample_get_segment(sample);
-    GstClockTime rt = GST_CLOCK_TIME_NONE;
-    if (buf != NULL && seg != NULL && seg->format == GST_FORMAT_TIME) {
-        rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
-    }
+    GstClockTime rt = running_time_of(gst_sample_get_segment(sample), buf);
     if (GST_CLOCK_TIME_IS_VALID(rt)) {
-        /* The session pipeline is the appsink's parent (invariant 1: it outlives this call). */
         GstElement *pipe = GST_ELEMENT(gst_element_get_parent(GST_ELEMENT(sink)));
-        GstClockTime ct = rt + gst_element_get_base_time(pipe);
+        forward(in, pipe, gst_sample_get_caps(sample), gst_buffer_ref(buf), rt, FALSE);
         gst_object_unref(pipe);
-        pthread_mutex_lock(&in->lock);
-        forward_locked(in, sample, buf, ct, video);
-        pthread_mutex_unlock(&in->lock);
-        if (video) {
-            atomic_fetch_add(&in->frames, 1);
-            atomic_store(&in->last_frame_us, g_get_monotonic_time());
-        } else {
-            atomic_store(&in->last_sound_us, g_get_monotonic_time());
-        }
     }
     gst_sample_unref(sample);
     return GST_FLOW_OK;
 }
 
-static GstFlowReturn on_video_sample(GstAppSink *sink, gpointer data)
+/* Pictures: the fakesink's thread, when the clock says the frame is due. Not an appsink: that
+ * keeps its last sample, hence a reference to every frame until the next, and the overlay could
+ * never draw into a frame without copying it first; fakesink lets go as soon as this returns. */
+static void on_frame(GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer data)
 {
-    return on_sample(sink, data, TRUE);
-}
-
-static GstFlowReturn on_audio_sample(GstAppSink *sink, gpointer data)
-{
-    return on_sample(sink, data, FALSE);
+    StrInput *in = data;
+    GstEvent *segment = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+    const GstSegment *seg = NULL;
+    if (segment != NULL) {
+        gst_event_parse_segment(segment, &seg);
+    }
+    GstClockTime rt = running_time_of(seg, buf);
+    if (GST_CLOCK_TIME_IS_VALID(rt)) {
+        GstCaps *caps = gst_pad_get_current_caps(pad);
+        GstElement *pipe = GST_ELEMENT(gst_element_get_parent(sink));
+        forward(in, pipe, caps, gst_buffer_ref(buf), rt, TRUE);
+        gst_object_unref(pipe);
+        if (caps != NULL) {
+            gst_caps_unref(caps);
+        }
+    }
+    if (segment != NULL) {
+        gst_event_unref(segment);
+    }
 }
 
 /* ---- the session pipeline (main thread, or a demuxer's thread for pad-added) --------------- */
@@ -365,7 +396,7 @@ static void set_caps(GstElement *capsfilter, GstCaps *caps)
     gst_caps_unref(caps);
 }
 
-/* The video appsink's pad, on an allocation query: everything after it (the appsrc, the
+/* The video sink's pad, on an allocation query: everything after it (the appsrc, the
  * compositor, the encoder) reads frames through GstVideoMeta, so upstream may hand over buffers
  * in their own layout. Without this, y4mdec copied every frame into GStreamer's default layout
  * (its check compares whole GstVideoInfos, which never match: 0.45 ms per 720p frame). */
@@ -381,39 +412,49 @@ static GstPadProbeReturn on_video_allocation(GstPad *pad, GstPadProbeInfo *info,
     return GST_PAD_PROBE_HANDLED;
 }
 
-/* Adds convert -> scale/resample -> caps -> appsink for one kind to pipe. Returns the chain's
+/* Adds convert -> scale/resample -> caps -> sink (fakesink for video, appsink for sound) for one
+ * kind to pipe. Returns the chain's
  * first element (transfer none) or NULL with error set. With sync (a branch added to a running
  * session), the new elements are brought to the pipeline's state, sink first. */
 static GstElement *add_branch(StrInput *in, GstElement *pipe, gboolean video, gboolean sync,
                               GError **error)
 {
-    static const char *const vchain[] = {"videoconvert", "videoscale", "capsfilter", "appsink",
+    /* No videorate here (the program's, after the overlay, sets the rate): one here would keep
+     * a reference to every frame, and the overlay would have to copy it before drawing. */
+    static const char *const vchain[] = {"videoconvert", "videoscale", "capsfilter", "fakesink",
                                          NULL};
     static const char *const achain[] = {"audioconvert", "audioresample", "capsfilter", "appsink",
                                          NULL};
     GstElement *e[4];
+    const int n = 4;
     if (!str_gst_add_chain(GST_BIN(pipe), video ? vchain : achain, e, error)) {
         return NULL;
     }
+    GstElement *sink = e[n - 1];
     const StrProfile *pr = in->profile;
     if (video) {
-        /* Any camera or file at the program's size (letterboxed), in the encoder's format. */
+        /* Any camera or file at the program's size (letterboxed), in the encoder's format and
+         * colours (the switch does not convert). */
         g_object_set(e[1], "add-borders", TRUE, NULL);
         set_caps(e[2], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
                                            G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                           "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL));
+                                           "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                                           "colorimetry", G_TYPE_STRING, "bt709", NULL));
     } else {
         set_caps(e[2], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
                                            G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
                                            G_TYPE_STRING, "interleaved", NULL));
     }
     /* sync=TRUE: a file is played at its own pace; live sources are paced anyway. */
-    g_object_set(e[3], "sync", TRUE, "async", FALSE, "enable-last-sample", FALSE, "max-buffers", 4u,
-                 "drop", FALSE, NULL);
-    GstAppSinkCallbacks cb = {.new_sample = video ? on_video_sample : on_audio_sample};
-    gst_app_sink_set_callbacks(GST_APP_SINK(e[3]), &cb, in, NULL);
-    if (video) {
-        GstPad *sinkpad = gst_element_get_static_pad(e[3], "sink");
+    g_object_set(sink, "sync", TRUE, "async", FALSE, "enable-last-sample", FALSE, NULL);
+    if (!video) {
+        g_object_set(sink, "max-buffers", 4u, "drop", FALSE, NULL);
+        GstAppSinkCallbacks cb = {.new_sample = on_audio_sample};
+        gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, in, NULL);
+    } else {
+        g_object_set(sink, "signal-handoffs", TRUE, NULL);
+        g_signal_connect(sink, "handoff", G_CALLBACK(on_frame), in);
+        GstPad *sinkpad = gst_element_get_static_pad(sink, "sink");
         gst_pad_add_probe(sinkpad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, on_video_allocation, NULL,
                           NULL);
         gst_object_unref(sinkpad);
@@ -426,7 +467,7 @@ static GstElement *add_branch(StrInput *in, GstElement *pipe, gboolean video, gb
          * undid it: a live source makes no data in PAUSED, so the decodebin never finished and
          * the input showed nothing (the RTSP "DESCRIBE, SETUP, no PLAY" bug, seen in rtspsrc's
          * log as a PAUSE from a streaming thread). */
-        for (int i = 3; i >= 0; i--) {
+        for (int i = n - 1; i >= 0; i--) {
             gst_element_sync_state_with_parent(e[i]);
         }
     }
@@ -500,12 +541,13 @@ static gboolean build_test(StrInput *in, GstElement *pipe, GError **error)
  * time, 340 reads per 720p frame; filesrc pushing large blocks straight into y4mdec halves the
  * cost of reading. Everything else goes through uridecodebin.
  *
- * The blocks are cut where the frames are: the header line plus the first frame, then one
- * "FRAME\n" plus one picture per read. y4mdec then takes each picture as a sub-buffer of one
- * read; a picture spanning two reads is merged, i.e. copied (0.45 ms per 720p frame, perf). The
- * sizes come from the header's W, H and C; where they are wrong (frame headers with parameters,
- * a colour space not listed here) the blocks misalign, which costs that copy again but reads
- * correctly: y4mdec copes with any cut. */
+ * The blocks are cut where the frames are: the header line with the first "FRAME\n", then each
+ * picture alone, then its successor's "FRAME\n" alone, and so on. y4mdec then takes each
+ * picture as one whole read: not merged from two reads (a copy: 0.45 ms per 720p frame, perf),
+ * and not a slice of a larger one (read-only memory, which the overlay would have to copy before
+ * drawing into it). The sizes come from the header's W, H and C; where they are wrong (frame
+ * headers with parameters, a colour space not listed here) the blocks misalign, which costs
+ * those copies again but reads correctly: y4mdec copes with any cut. */
 typedef struct {
     guint header; /* the header line with its newline; 0: not Y4M */
     guint frame;  /* "FRAME\n" plus one picture; 0: unknown */
@@ -558,11 +600,19 @@ static Y4mLayout y4m_layout(const char *uri)
 }
 
 /* filesrc's thread, after its first read (header and first frame): one frame per read. */
-static GstPadProbeReturn on_first_y4m_block(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+/* filesrc's thread, after each read: the next read ends where the next picture or the next
+ * "FRAME\n" does (a seek back to the start realigns by itself). */
+static GstPadProbeReturn on_y4m_block(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-    g_object_set(GST_PAD_PARENT(pad), "blocksize", GPOINTER_TO_UINT(data), NULL);
-    (void)info;
-    return GST_PAD_PROBE_REMOVE;
+    const Y4mLayout *layout = data;
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+    guint64 end = GST_BUFFER_OFFSET(buf) + gst_buffer_get_size(buf);
+    if (GST_BUFFER_OFFSET_IS_VALID(buf) && end >= layout->header) {
+        guint64 rem = (end - layout->header) % layout->frame;
+        guint64 next = rem < 6 ? 6 - rem : layout->frame - rem;
+        g_object_set(GST_PAD_PARENT(pad), "blocksize", (guint)next, NULL);
+    }
+    return GST_PAD_PROBE_OK;
 }
 
 static gboolean build_y4m(StrInput *in, GstElement *pipe, Y4mLayout layout, GError **error)
@@ -573,12 +623,12 @@ static gboolean build_y4m(StrInput *in, GstElement *pipe, Y4mLayout layout, GErr
         return FALSE;
     }
     g_autofree char *path = g_filename_from_uri(in->source, NULL, NULL);
-    guint first = layout.frame > 0 ? layout.header + layout.frame : 1u << 20;
+    guint first = layout.frame > 0 ? layout.header + 6 : 1u << 20;
     g_object_set(e[0], "location", path, "blocksize", first, NULL);
     if (layout.frame > 0) {
         GstPad *src = gst_element_get_static_pad(e[0], "src");
-        gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, on_first_y4m_block,
-                          GUINT_TO_POINTER(layout.frame), NULL);
+        gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, on_y4m_block,
+                          g_memdup2(&layout, sizeof layout), g_free);
         gst_object_unref(src);
     }
     atomic_store(&in->video_linked, TRUE);

@@ -6,7 +6,8 @@
  *
  * Shape (a live background, encode once, fan out):
  *   slate (str_slate.c) ---------\
- *   input appsrc (str_input.c) --> compositor -> I420 caps -> overlay -> tee(program)
+ *   input appsrc (str_input.c) --> switch (str_switch.c) -> I420 caps -> overlay -> videorate
+ *       -> tee(program)
  *   tee(program) -> queue -> x264enc -> high-profile caps -> h264parse -> avc caps -> tee(video)
  *                -> videorate 4 fps -> leaky queue -> videoscale -> jpegenc -> appsink (preview)
  *   slate silence, input appsrc, device appsrc (str_audio.c) -> audiomixer -> 48 kHz stereo caps
@@ -39,6 +40,7 @@
 #include "str_output.h"
 #include "str_retention.h"
 #include "str_slate.h"
+#include "str_switch.h"
 
 #define PREVIEW_WIDTH 480
 #define PREVIEW_FPS 4
@@ -183,43 +185,54 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     GstBin *bin = GST_BIN(p->pipeline);
     const StrProfile *pr = p->cfg.profile;
     static const char *const chain[] = {
-        "compositor", "capsfilter", "jobcastoverlay", "tee", "queue", "x264enc",
-        "capsfilter", "h264parse",  "capsfilter",     "tee", NULL};
+        "jobcastswitch", "capsfilter", "jobcastoverlay", "videorate",  "capsfilter", "tee", "queue",
+        "x264enc",       "capsfilter", "h264parse",      "capsfilter", "tee",        NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
+    if (!str_switch_register()) {
+        g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot register jobcastswitch");
+        return NULL;
+    }
     if (!str_gst_add_chain(bin, chain, e, error)) {
         return NULL;
     }
     *mix = e[0];
-    /* "first": with the default ("zero") a live compositor's first two frames share PTS 0, and
-     * x264enc then emits a frame without PTS that mp4mux refuses. */
+    /* "first": with the default ("zero") the output's running time would start at the
+     * pipeline's, before the first frame. */
     gst_util_set_object_arg(G_OBJECT(e[0]), "start-time-selection", "first");
     /* Slack for a starved slate or input thread (a busy laptop): a late frame still makes its
      * output frame instead of leaving a black hole. */
     g_object_set(e[0], "latency", MIX_LATENCY, NULL);
     /* I420 pinned: left free, x264enc picks 10-bit 4:4:4 (2x slower, unplayable). */
-    set_caps(e[1], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                       G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                       "framerate", GST_TYPE_FRACTION, pr->fps, 1,
-                                       "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL));
+    GstCaps *program = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
+                                           G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
+                                           "framerate", GST_TYPE_FRACTION, pr->fps, 1,
+                                           "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+    set_caps(e[1], gst_caps_ref(program));
+    /* Again after videorate: left free, it would settle on the preview branch's 4 fps. */
+    set_caps(e[4], program);
     if (p->cfg.overlay != NULL) {
         g_signal_connect(e[2], "draw", G_CALLBACK(on_draw), p);
     }
-    g_object_set(e[3], "allow-not-linked", TRUE, NULL);
-    if (!build_preview(p, e[3], error)) {
+    /* The switch lets a late input frame leave a hole (it never copies a frame to repeat it);
+     * here, after the overlay has drawn, the hole is filled with references to the frame
+     * before it, so the encoder, the recording and the platforms get a steady frame rate. */
+    g_object_set(e[3], "skip-to-first", TRUE, NULL);
+    g_object_set(e[5], "allow-not-linked", TRUE, NULL);
+    if (!build_preview(p, e[5], error)) {
         return NULL;
     }
-    gst_util_set_object_arg(G_OBJECT(e[5]), "tune", "zerolatency");
-    gst_util_set_object_arg(G_OBJECT(e[5]), "speed-preset", "veryfast");
+    gst_util_set_object_arg(G_OBJECT(e[7]), "tune", "zerolatency");
+    gst_util_set_object_arg(G_OBJECT(e[7]), "speed-preset", "veryfast");
     /* A keyframe every 2 s (what the platforms ask for); VBV of 1 s keeps the rate CBR-like. */
-    g_object_set(e[5], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
+    g_object_set(e[7], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
                  "vbv-buf-capacity", 1000u, "threads", 0u, NULL);
-    set_caps(e[6], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
+    set_caps(e[8], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
     /* SPS/PPS before every keyframe: an output that joins late can start at any keyframe. */
-    g_object_set(e[7], "config-interval", -1, NULL);
-    set_caps(e[8], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
-                                       "alignment", G_TYPE_STRING, "au", NULL));
-    g_object_set(e[9], "allow-not-linked", TRUE, NULL);
-    return add_fakesink(bin, e[9], error) ? e[9] : NULL;
+    g_object_set(e[9], "config-interval", -1, NULL);
+    set_caps(e[10], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
+                                        "alignment", G_TYPE_STRING, "au", NULL));
+    g_object_set(e[11], "allow-not-linked", TRUE, NULL);
+    return add_fakesink(bin, e[11], error) ? e[11] : NULL;
 }
 
 static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
