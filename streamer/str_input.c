@@ -1,10 +1,10 @@
 /* str_input: opens the program's source in its own pipeline and keeps reopening it.
  *
  * Threads: the main thread owns the input pipeline (one per attempt, "session"), its bus watch,
- * the back-off timer, the watchdog tick and `state`. The input pipeline's appsinks run
- * on_sample on its streaming threads and push into the program's appsrcs; the fields they share
- * with the main thread are under `lock` (a pthread mutex, held for a non-blocking appsrc push)
- * or are C11 atomics (counters read by the watchdog).
+ * the back-off timer, the watchdog tick and `state`. The input pipeline's sinks run
+ * on_frame and on_audio_sample on its streaming threads and push into the program's appsrcs; the
+ * fields they share with the main thread are under `lock` (a pthread mutex, held for a non-blocking
+ * appsrc push) or are C11 atomics (counters read by the watchdog).
  *
  * Invariants:
  *  1. A session's pipeline is set to NULL (which joins its streaming threads) before the next
@@ -396,8 +396,8 @@ static void set_caps(GstElement *capsfilter, GstCaps *caps)
     gst_caps_unref(caps);
 }
 
-/* The video sink's pad, on an allocation query: everything after it (the appsrc, the
- * compositor, the encoder) reads frames through GstVideoMeta, so upstream may hand over buffers
+/* The video sink's pad, on an allocation query: everything after it (the appsrc, the switch,
+ * the overlay, the encoder) reads frames through GstVideoMeta, so upstream may hand over buffers
  * in their own layout. Without this, y4mdec copied every frame into GStreamer's default layout
  * (its check compares whole GstVideoInfos, which never match: 0.45 ms per 720p frame). */
 static GstPadProbeReturn on_video_allocation(GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -826,7 +826,7 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
     case GST_MESSAGE_EOS:
         /* Invariant 3. A flushing seek back to the start keeps the pipeline (and the picture)
          * without a trip through the slate. The seek restarts the session's running time at 0,
-         * but the appsinks (async=FALSE) never make the pipeline pick a new base time by
+         * but the sinks (async=FALSE) never make the pipeline pick a new base time by
          * themselves: without the trip through PAUSED every later frame was "late", the sinks
          * stopped waiting and a looped file was read as fast as the disk allowed (a 720p clip
          * twelve times a second) while the program dropped what it could not queue. */

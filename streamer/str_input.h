@@ -2,13 +2,14 @@
  * fail, be torn down and be reopened without touching the program (internal to streamer/).
  *
  * Threads: created, attached, started, stopped and freed on the main thread, where its bus
- * watch and timers also run. The input pipeline's two appsinks hand raw frames and samples to
- * two appsrcs in the program on the input's streaming threads; that hand-over (str_input.c,
+ * watch and timers also run. The input pipeline's sinks (a fakesink for pictures, an appsink for
+ * sound) hand raw frames and samples to two appsrcs in the program on the input's streaming
+ * threads; that hand-over (str_input.c,
  * under StrInput.lock) is the only crossing and never blocks.
  *
- * The program composes the input over a live slate (compositor, audiomixer): when the input
- * stops delivering, the compositor stops repeating its last frame after a fraction of a second
- * and the slate shows; when it delivers again, it is back on air. */
+ * The program puts the input over a live slate (jobcastswitch, audiomixer): when the input stops
+ * delivering, the switch lets the slate through after half a second; when it delivers again,
+ * it is back on air. */
 #pragma once
 
 #include <gst/gst.h>
@@ -26,7 +27,7 @@ typedef struct StrInput StrInput;
  * with JC_ERROR_INVALID. */
 StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **error);
 
-/* Adds the two appsrcs to program and links them to new pads of video_mix (a compositor) and
+/* Adds the two appsrcs to program and links them to new pads of video_mix (jobcastswitch) and
  * audio_mix (an audiomixer), above the slate. On failure, FALSE with error set. */
 gboolean str_input_attach(StrInput *in, GstElement *program, GstElement *video_mix,
                           GstElement *audio_mix, GError **error);

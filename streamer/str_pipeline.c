@@ -72,7 +72,7 @@ struct StrPipeline {
     gboolean muted;
     double level_rms; /* dBFS from the level element's last message (bus, main thread) */
     double level_peak;
-    GstPad *slate_pad;    /* borrowed: the compositor pad the slate feeds */
+    GstPad *slate_pad;    /* borrowed: the switch pad the slate feeds */
     GPtrArray *outs;      /* owned StrOutput *, freed after pipeline is NULL */
     char *recording_path; /* owned, NULL until started with a record_dir */
     Phase phase;
@@ -178,7 +178,7 @@ static gboolean build_preview(StrPipeline *p, GstElement *tee, GError **error)
     return TRUE;
 }
 
-/* The compositor's sink pads are requested by the slate and the input; returns the encoded
+/* The switch's sink pads are requested by the slate and the input; returns the encoded
  * video tee. */
 static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
 {
@@ -626,7 +626,7 @@ void str_pipeline_stop(StrPipeline *p, guint timeout_ms)
         str_audio_stop(p->audio);
     }
     /* Sent to the sources; it flows through the encoders, so the recording gets every frame.
-     * The slate's imagefreeze repeats through an EOS from upstream: end its compositor pad. */
+     * The slate's imagefreeze repeats through an EOS from upstream: end its switch pad. */
     gst_pad_send_event(p->slate_pad, gst_event_new_eos());
     gst_element_send_event(p->pipeline, gst_event_new_eos());
 }

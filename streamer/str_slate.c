@@ -1,7 +1,7 @@
 /* str_slate: builds the slate branch of the program: one drawn frame, repeated live, and
  * silence.
  *
- * Threads: main thread only (construction). Not responsible for switching: the compositor shows
+ * Threads: main thread only (construction). Not responsible for switching: the switch shows
  * the slate wherever the input has no current frame (see str_input.c). */
 #include "str_slate.h"
 
@@ -12,7 +12,7 @@ gboolean str_slate_add(GstBin *program, const StrProfile *profile, GstElement *v
                        GstElement *audio_mix, GstPad **video_pad, GError **error)
 {
     /* The queue raises the branch's maximum latency (imagefreeze declares one frame) above the
-     * input's DELAY, so that the compositor can configure its latency. */
+     * input's DELAY, so that the switch can configure its latency. */
     static const char *const vchain[] = {"videotestsrc", "capsfilter", "textoverlay",
                                          "imagefreeze",  "queue",      NULL};
     static const char *const achain[] = {"audiotestsrc", "capsfilter", NULL};
@@ -39,7 +39,9 @@ gboolean str_slate_add(GstBin *program, const StrProfile *profile, GstElement *v
     gst_util_set_object_arg(G_OBJECT(v[2]), "halignment", "center");
     g_object_set(v[3], "is-live", TRUE, NULL);
     gst_util_set_object_arg(G_OBJECT(a[0]), "wave", "silence");
-    g_object_set(a[0], "is-live", TRUE, NULL);
+    /* 100 ms blocks: 10 wake-ups a second instead of 47 for silence, which the mixer waits for
+     * only when the input has no sound of its own. */
+    g_object_set(a[0], "is-live", TRUE, "samplesperbuffer", 4800, NULL);
     caps = gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate", G_TYPE_INT,
                                48000, "channels", G_TYPE_INT, 2, "layout", G_TYPE_STRING,
                                "interleaved", NULL);
@@ -54,6 +56,6 @@ gboolean str_slate_add(GstBin *program, const StrProfile *profile, GstElement *v
     gst_object_unref(src);
     g_object_set(peer, "zorder", 0u, NULL);
     *video_pad = peer;
-    gst_object_unref(peer); /* the compositor keeps it */
+    gst_object_unref(peer); /* the switch keeps it */
     return TRUE;
 }

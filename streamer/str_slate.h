@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 /* The slate's colour (ARGB), so that tests can recognise it in a recording. */
 #define STR_SLATE_ARGB 0xff1f3a5fu
 
-/* Adds the slate to program below everything else on new pads of video_mix (compositor, zorder
- * 0) and audio_mix (audiomixer). *video_pad receives the compositor pad it feeds (transfer none)
+/* Adds the slate to program below everything else on new pads of video_mix (jobcastswitch, zorder
+ * 0) and audio_mix (audiomixer). *video_pad receives the switch pad it feeds (transfer none)
  * so that the program can end it: imagefreeze repeats its frame through an upstream EOS. On
  * failure, FALSE with error set. */
 gboolean str_slate_add(GstBin *program, const StrProfile *profile, GstElement *video_mix,
