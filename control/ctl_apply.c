@@ -49,7 +49,8 @@ gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, co
     *field = NULL;
     g_autoptr(JsonParser) parser = json_parser_new();
     JsonNode *root = NULL;
-    if (ctl_json_depth_ok(body, len, CTL_JSON_MAX_DEPTH) &&
+    /* One value only: json-glib 1.6 takes `{...}{}` and leaks what it read of the rest. */
+    if (ctl_json_depth_ok(body, len, CTL_JSON_MAX_DEPTH) && ctl_json_one_value(body, len) &&
         json_parser_load_from_data(parser, body, (gssize)len, NULL))
         root = json_parser_get_root(parser);
     if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))

@@ -393,14 +393,26 @@ static void build_methods(CtlControl *c)
     g_array_append_vals(c->methods, ctl_signups_methods, (guint)ctl_signups_n_methods);
 }
 
+static gboolean redraw_counter(gpointer data)
+{
+    CtlControl *c = data;
+    c->counter_source = 0;
+    ctl_studio_emit_scene(c);
+    return G_SOURCE_REMOVE;
+}
+
 void ctl_control_signup_created(CtlControl *c, gint64 posting_id, gint64 signup_id,
                                 const char *name, const char *phone)
 {
     if (c->closing)
         return;
     count_committed(c);
-    if (c->on_air_posting != NULL && c->on_air_posting->id == posting_id)
-        ctl_studio_emit_scene(c); /* the counter on screen */
+    /* The counter on screen. The sign-ups of one commit arrive together and, in a show, most
+     * are for the posting on air; a scene (with its count read back) for each of them was 4% of
+     * the main thread at 20,000/s. The screen only needs the last, so it is redrawn once, right
+     * after the batch's callbacks, at the same priority. */
+    if (c->on_air_posting != NULL && c->on_air_posting->id == posting_id && c->counter_source == 0)
+        c->counter_source = g_idle_add_full(G_PRIORITY_DEFAULT, redraw_counter, c, NULL);
     if (c->producers == NULL)
         return;
     g_autoptr(GError) error = NULL;
@@ -848,6 +860,8 @@ void ctl_control_free(CtlControl *c)
     ctl_rate_limit_free(c->login_limit);
     if (c->stream_timer != 0)
         g_source_remove(c->stream_timer);
+    if (c->counter_source != 0)
+        g_source_remove(c->counter_source);
     g_clear_pointer(&c->stream_status, json_node_unref);
     if (c->methods != NULL)
         g_array_unref(c->methods);

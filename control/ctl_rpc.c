@@ -247,6 +247,35 @@ char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *m
     return ctl_rpc_handle_as(methods, n_methods, msg, len, TRUE, user_data);
 }
 
+gboolean ctl_json_one_value(const char *text, gsize len)
+{
+    guint depth = 0;
+    gboolean in_string = FALSE;
+    gboolean started = FALSE; /* a top-level value has begun (or something json-glib skips) */
+    for (gsize i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = FALSE;
+            continue;
+        }
+        if (ch == '"') {
+            in_string = TRUE;
+        } else if (ch == '[' || ch == '{') {
+            if (depth == 0 && started)
+                return FALSE;
+            depth++;
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+        if (depth == 0 && ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+            started = TRUE;
+    }
+    return TRUE;
+}
+
 char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                         gboolean may_change, gpointer user_data)
 {
@@ -268,7 +297,8 @@ char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const ch
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) error = NULL;
     JsonNode *root = NULL;
-    if (json_parser_load_from_data(parser, msg, (gssize)len, &error))
+    if (ctl_json_one_value(msg, len) &&
+        json_parser_load_from_data(parser, msg, (gssize)len, &error))
         root = json_parser_get_root(parser);
     if (root == NULL)
         return ctl_rpc_build_error(NULL, CTL_RPC_PARSE_ERROR, "Parse error", NULL);

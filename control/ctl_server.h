@@ -144,6 +144,8 @@ struct CtlControl {
     GArray *methods;        /* owned: CtlRpcMethod, every method of every file */
     GHashTable *funnel;     /* owned: gint64* posting id (owned) -> CtlFunnel* (owned) */
     guint funnel_timer;     /* GSource id: saves the funnel's increments */
+    guint counter_source;   /* GSource id of the pending redraw of the on-air sign-up counter
+                               (one per batch of sign-ups, not one per sign-up), else 0 */
     gint64 minute_of[60];   /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
     guint per_minute[60];   /* ... and how many sign-ups were committed in it */
     GTimeZone *tz;          /* owned: exports' time zone */

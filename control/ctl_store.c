@@ -27,8 +27,9 @@
  *   4. After `stopping` is set the writer still empties `pending` before it exits, so every
  *      sign-up queued before close is committed (or fails) and is reported.
  *
- * Timestamps are UTC ISO-8601 text with milliseconds ("2024-05-01T08:30:00.123Z"), made by
- * SQLite's strftime: they sort as text and read as-is in an export.
+ * Timestamps are UTC ISO-8601 text with milliseconds ("2024-05-01T08:30:00.123Z"): they sort as
+ * text and read as-is in an export. SQLite's strftime makes them on main; the writer makes one per
+ * batch in C (ctl_store_stamp), the same text, since all of a batch's rows commit at once.
  *
  * Not responsible for validating network input (control's HTTP layer does) beyond the
  * schema's constraints and the seed document's shape. */
@@ -39,6 +40,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "jc_error.h"
 #include "jc_text.h"
@@ -202,10 +204,13 @@ struct CtlStore {
     pthread_t writer;           /* joined by close */
 
     /* Writer thread only (prepared on main before the thread starts, finalized by the
-     * writer just before it exits). */
+     * writer just before it exits). BEGIN and COMMIT are prepared too: sqlite3_exec would
+     * compile them again for every batch. */
     sqlite3 *wdb;              /* owned */
     sqlite3_stmt *st_insert;   /* owned, on wdb */
     sqlite3_stmt *st_existing; /* owned, on wdb */
+    sqlite3_stmt *st_begin;    /* owned, on wdb */
+    sqlite3_stmt *st_commit;   /* owned, on wdb */
 
     /* Guarded by lock. Lock order: lock, then the GMainContext's own lock (g_source_attach /
      * g_source_destroy are called with lock held; done() is never called with it held). */
@@ -387,6 +392,17 @@ fail:
     return FALSE;
 }
 
+void ctl_store_stamp(gint64 unix_us, char out[CTL_STORE_STAMP_SIZE])
+{
+    time_t secs = (time_t)(unix_us / G_USEC_PER_SEC);
+    int ms = (int)(unix_us % G_USEC_PER_SEC / 1000);
+    struct tm tm;
+
+    gmtime_r(&secs, &tm);
+    g_snprintf(out, CTL_STORE_STAMP_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+}
+
 static void signup_free(Signup *s)
 {
     g_free(s->name);
@@ -453,17 +469,17 @@ static void fail_all(GQueue *batch, const GError *error)
     }
 }
 
-/* Inserts one sign-up (or finds the one already there) inside the open transaction. A failure
- * is recorded in s->error; only this row's work is undone. */
-static void write_one(CtlStore *store, Signup *s)
+/* Inserts one sign-up (or finds the one already there) inside the open transaction, stamped
+ * with the batch's time (stamp). A failure is recorded in s->error; only this row's work is
+ * undone. No savepoint is needed for that (it cost two more statements per row): a failing
+ * statement, its trigger's count included, is backed out by SQLite itself (the ABORT conflict
+ * resolution) while the transaction stays open; errors that end the whole transaction are
+ * caught by write_batch. */
+static void write_one(CtlStore *store, Signup *s, const char *stamp)
 {
     sqlite3 *db = store->wdb;
     int rc;
 
-    if (sqlite3_exec(db, "SAVEPOINT signup", NULL, NULL, NULL) != SQLITE_OK) {
-        ctl_sql_error(&s->error, db, "starting a sign-up savepoint");
-        return;
-    }
     ctl_sql_reset(store->st_insert);
     sqlite3_bind_int64(store->st_insert, 1, s->posting_id);
     ctl_sql_bind_text(store->st_insert, 2, s->name);
@@ -471,6 +487,7 @@ static void write_one(CtlStore *store, Signup *s)
     sqlite3_bind_int(store->st_insert, 4, s->consent ? 1 : 0);
     ctl_sql_bind_text(store->st_insert, 5, s->client_addr);
     sqlite3_bind_int64(store->st_insert, 6, s->show_id);
+    sqlite3_bind_text(store->st_insert, 7, stamp, -1, SQLITE_STATIC);
     rc = sqlite3_step(store->st_insert);
     if (rc == SQLITE_DONE && sqlite3_changes(db) == 1) {
         s->signup_id = sqlite3_last_insert_rowid(db);
@@ -498,10 +515,18 @@ static void write_one(CtlStore *store, Signup *s)
         ctl_sql_error(&s->error, db, "storing a sign-up");
     }
     ctl_sql_reset(store->st_insert);
-    if (s->error != NULL) {
-        sqlite3_exec(db, "ROLLBACK TO signup", NULL, NULL, NULL);
+}
+
+/* Runs a prepared statement that returns no rows (BEGIN, COMMIT) and resets it. */
+static gboolean step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc != SQLITE_DONE) {
+        ctl_sql_error(error, db, what);
     }
-    sqlite3_exec(db, "RELEASE signup", NULL, NULL, NULL);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE;
 }
 
 /* Writes one batch in one transaction (group commit). On return every Signup has its result,
@@ -510,13 +535,15 @@ static gboolean write_batch(CtlStore *store, GQueue *batch)
 {
     sqlite3 *db = store->wdb;
     g_autoptr(GError) error = NULL;
+    char stamp[CTL_STORE_STAMP_SIZE];
 
-    if (!ctl_sql_exec(db, "BEGIN IMMEDIATE", "starting the sign-up transaction", &error)) {
+    ctl_store_stamp(g_get_real_time(), stamp);
+    if (!step_done(db, store->st_begin, "starting the sign-up transaction", &error)) {
         fail_all(batch, error);
         return FALSE;
     }
     for (GList *l = batch->head; l != NULL; l = l->next) {
-        write_one(store, l->data);
+        write_one(store, l->data, stamp);
         if (sqlite3_get_autocommit(db)) {
             /* Some errors (disk full, I/O) roll back the whole transaction by themselves. */
             ctl_sql_error(&error, db, "the sign-up transaction was rolled back");
@@ -524,12 +551,27 @@ static gboolean write_batch(CtlStore *store, GQueue *batch)
             return FALSE;
         }
     }
-    if (!ctl_sql_exec(db, "COMMIT", "committing sign-ups", &error)) {
+    if (!step_done(db, store->st_commit, "committing sign-ups", &error)) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         fail_all(batch, error);
         return FALSE;
     }
     return TRUE;
+}
+
+/* Finalizes the writer's statements and closes its connection (safe on a partial set). */
+static void finalize_writer(CtlStore *store)
+{
+    sqlite3_finalize(store->st_insert);
+    sqlite3_finalize(store->st_existing);
+    sqlite3_finalize(store->st_begin);
+    sqlite3_finalize(store->st_commit);
+    sqlite3_close(store->wdb);
+    store->st_insert = NULL;
+    store->st_existing = NULL;
+    store->st_begin = NULL;
+    store->st_commit = NULL;
+    store->wdb = NULL;
 }
 
 static void *writer_main(void *data)
@@ -568,12 +610,7 @@ static void *writer_main(void *data)
     }
     pthread_mutex_unlock(&store->lock);
 
-    sqlite3_finalize(store->st_insert);
-    sqlite3_finalize(store->st_existing);
-    sqlite3_close(store->wdb);
-    store->st_insert = NULL;
-    store->st_existing = NULL;
-    store->wdb = NULL;
+    finalize_writer(store);
     return NULL;
 }
 
@@ -599,14 +636,16 @@ static gboolean prepare_writer(CtlStore *store, GError **error)
 {
     return ctl_sql_prepare(store->wdb,
                            "INSERT INTO signups (posting_id, name, phone, consent_at, client_addr, "
-                           "show_id) VALUES (?1, ?2, ?3, CASE WHEN ?4 THEN " CTL_NOW_SQL
-                           " END, ?5, ?6) "
+                           "show_id, created_at) VALUES (?1, ?2, ?3, CASE WHEN ?4 THEN ?7 END, ?5, "
+                           "?6, ?7) "
                            "ON CONFLICT (posting_id, phone, show_id) DO NOTHING",
                            &store->st_insert, error) &&
            ctl_sql_prepare(
                store->wdb,
                "SELECT id FROM signups WHERE posting_id = ?1 AND phone = ?2 AND show_id = ?3",
-               &store->st_existing, error);
+               &store->st_existing, error) &&
+           ctl_sql_prepare(store->wdb, "BEGIN IMMEDIATE", &store->st_begin, error) &&
+           ctl_sql_prepare(store->wdb, "COMMIT", &store->st_commit, error);
 }
 
 static void finalize_main(CtlStore *store)
@@ -624,9 +663,7 @@ static void finalize_main(CtlStore *store)
 static void store_free(CtlStore *store)
 {
     finalize_main(store);
-    sqlite3_finalize(store->st_insert);
-    sqlite3_finalize(store->st_existing);
-    sqlite3_close(store->wdb);
+    finalize_writer(store);
     sqlite3_close(store->db);
     g_main_context_unref(store->context);
     pthread_cond_destroy(&store->cond);

@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 
 #define CTL_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
+/* Room for a ctl_store_stamp text ("2024-05-01T08:30:00.123Z" and its NUL, with slack). */
+#define CTL_STORE_STAMP_SIZE 32
+
+/* unix_us (microseconds since 1970, UTC, >= 0) as CTL_NOW_SQL writes it, milliseconds
+ * truncated: "2024-05-01T08:30:00.123Z". Pure; any thread. */
+void ctl_store_stamp(gint64 unix_us, char out[CTL_STORE_STAMP_SIZE]);
+
 /* The columns ctl_store_posting_from_row reads, in order. */
 #define CTL_POSTING_COLUMNS                                                                        \
     "SELECT id, title, company, pay_min, pay_max, pay_unit, location, headcount, tags, "           \

@@ -618,6 +618,33 @@ static void test_signup_rate_limited(Fixture *f, gconstpointer data)
     g_assert_cmpuint(apply(f, body, "10.3.0.2"), ==, 201); /* another client behind the proxy */
 }
 
+/* The on-air posting's counter on screen follows its sign-ups (redrawn once per batch of
+ * committed sign-ups, after their answers); another posting's sign-up does not move it. */
+static void test_signup_counter_on_screen(Fixture *f, gconstpointer data)
+{
+    g_assert_cmpint(f->scene_posting, ==, 1);
+    g_assert_cmpint(f->scene_signups, ==, 0);
+    g_assert_cmpuint(apply(f,
+                           "{\"posting_id\":1,\"name\":\"甲\",\"phone\":\"13700000001\","
+                           "\"consent\":true}",
+                           "10.4.0.1"),
+                     ==, 201);
+    g_assert_cmpuint(apply(f,
+                           "{\"posting_id\":2,\"name\":\"乙\",\"phone\":\"13700000002\","
+                           "\"consent\":true}",
+                           "10.4.0.2"),
+                     ==, 201);
+    g_assert_cmpuint(apply(f,
+                           "{\"posting_id\":1,\"name\":\"丙\",\"phone\":\"13700000003\","
+                           "\"consent\":true}",
+                           "10.4.0.3"),
+                     ==, 201);
+    for (int i = 0; i < 100 && f->scene_signups != 2; i++)
+        ctl_test_spin_for(20);
+    g_assert_cmpint(f->scene_posting, ==, 1);
+    g_assert_cmpint(f->scene_signups, ==, 2);
+}
+
 static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
@@ -1106,6 +1133,7 @@ int main(int argc, char **argv)
     ADD("/control/protocol/signups-list-export", test_signups_list_export);
     ADD("/control/protocol/signup-attributed-to-show", test_signup_attributed_to_show);
     ADD("/control/protocol/signup-rate-limited", test_signup_rate_limited);
+    ADD("/control/protocol/signup-counter-on-screen", test_signup_counter_on_screen);
     ADD("/control/protocol/stream-status-and-metrics", test_stream_status_and_metrics);
     ADD("/control/protocol/preview-endpoint", test_preview_endpoint);
     ADD("/control/protocol/login-rate-limited", test_login_rate_limited);

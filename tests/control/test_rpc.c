@@ -96,6 +96,21 @@ static void test_malformed_json(void)
     assert_error("not json", CTL_RPC_PARSE_ERROR, TRUE);
 }
 
+/* Two values in one message: no JSON, and json-glib 1.6 would take it and leak the first. */
+static void test_second_value_refused(void)
+{
+    assert_error("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"}{}", CTL_RPC_PARSE_ERROR, TRUE);
+    assert_error("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\"} [1]", CTL_RPC_PARSE_ERROR,
+                 TRUE);
+    assert_error("1 {}", CTL_RPC_PARSE_ERROR, TRUE);
+    assert_error("\"a\" []", CTL_RPC_PARSE_ERROR, TRUE);
+    g_assert_false(ctl_json_one_value("{}{}", 4));
+    g_assert_false(ctl_json_one_value("[1]\n[2]", 7));
+    static const char nested[] = " {\"a\":[{},[]],\"b\":\"}{\"}\r\n";
+    g_assert_true(ctl_json_one_value(nested, strlen(nested)));
+    g_assert_true(ctl_json_one_value("{} 2", 4)); /* json-glib refuses this one itself */
+}
+
 static void test_not_an_object(void)
 {
     assert_error("42", CTL_RPC_INVALID_REQUEST, TRUE);
@@ -524,6 +539,7 @@ int main(int argc, char **argv)
     g_test_add_func("/control/rpc/valid-request", test_valid_request);
     g_test_add_func("/control/rpc/malformed-json", test_malformed_json);
     g_test_add_func("/control/rpc/not-an-object", test_not_an_object);
+    g_test_add_func("/control/rpc/second-value-refused", test_second_value_refused);
     g_test_add_func("/control/rpc/missing-jsonrpc", test_missing_jsonrpc);
     g_test_add_func("/control/rpc/wrong-types", test_wrong_types);
     g_test_add_func("/control/rpc/oversized", test_oversized);

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ctl_store_db.h"
 #include "jc_error.h"
 
 /* The postings in data/postings.json. */
@@ -456,6 +457,59 @@ static void test_signup_durable(Fixture *f, gconstpointer data)
     result_clear(&r);
 }
 
+/* The writer stamps a batch in C: the same text SQLite's strftime makes (CTL_NOW_SQL), for
+ * times across a year, a leap day and the last millisecond of a minute. */
+static void test_stamp_like_sqlite(Fixture *f, gconstpointer data)
+{
+    static const gint64 ms[] = {0, 1714552200123, 1709208000999, 1735689599999, 1764288000001};
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint(sqlite3_open(":memory:", &db), ==, SQLITE_OK);
+    for (gsize i = 0; i < G_N_ELEMENTS(ms); i++) {
+        char stamp[CTL_STORE_STAMP_SIZE];
+        /* Microseconds below the millisecond are cut, as SQLite's clock never has them. */
+        ctl_store_stamp(ms[i] * 1000 + 999, stamp);
+        g_autofree char *sql = g_strdup_printf(
+            "SELECT strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', %" G_GINT64_FORMAT " / 1000.0, "
+            "'unixepoch')",
+            ms[i]);
+        g_autofree char *want = query_text(db, sql);
+        g_assert_cmpstr(stamp, ==, want);
+    }
+    sqlite3_close(db);
+    char stamp[CTL_STORE_STAMP_SIZE];
+    ctl_store_stamp(1714552200123456, stamp);
+    g_assert_cmpstr(stamp, ==, "2024-05-01T08:30:00.123Z");
+}
+
+/* A stored sign-up's created_at and consent_at are the batch's stamp, close to now. */
+static void test_signup_stamped(Fixture *f, gconstpointer data)
+{
+    CtlStore *store = open_store(f);
+    guint fired = 0;
+    Result r = {.counter = &fired};
+    sqlite3 *db;
+
+    seed_samples(store);
+    submit(store, 1, "王五", "13900000005", &r);
+    run_until(&fired, 1);
+    g_assert_no_error(r.error);
+    db = open_raw(f);
+    g_autofree char *sql =
+        g_strdup_printf("SELECT created_at FROM signups WHERE id = %" G_GINT64_FORMAT, r.id);
+    g_autofree char *created = query_text(db, sql);
+    g_autofree char *same = g_strdup_printf(
+        "SELECT consent_at = created_at AND abs(julianday(created_at) - julianday('now')) * 86400 "
+        "< 60 FROM signups WHERE id = %" G_GINT64_FORMAT,
+        r.id);
+    g_assert_cmpint(query_int(db, same), ==, 1);
+    g_assert_true(g_regex_match_simple("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$",
+                                       created, 0, 0));
+    sqlite3_close(db);
+    ctl_store_close(store);
+    result_clear(&r);
+}
+
 static void test_signup_duplicate_returns_first(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
@@ -567,6 +621,13 @@ static void test_signup_unknown_posting_fails_alone(Fixture *f, gconstpointer da
     g_assert_cmpint(query_int(db, "SELECT count(*) FROM signups WHERE posting_id IN (1, 2, 3) "
                                   "AND name = 'applicant'"),
                     ==, 3);
+    /* A failed row's trigger work went with it (no savepoint: SQLite backs out the statement),
+     * so the kept counts still agree with the table. */
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM signup_counts WHERE posting_id >= 999"), ==,
+                    0);
+    g_assert_cmpint(query_int(db, "SELECT (SELECT sum(n) FROM signup_counts) - "
+                                  "(SELECT count(*) FROM signups)"),
+                    ==, 0);
     sqlite3_close(db);
     ctl_store_close(store);
     result_clear(&sacrifice);
@@ -1091,6 +1152,8 @@ int main(int argc, char **argv)
     add("/control/store/seed-malformed-inserts-nothing", test_seed_malformed_inserts_nothing);
     add("/control/store/get-missing-not-found", test_get_missing_not_found);
     add("/control/store/signup-durable", test_signup_durable);
+    add("/control/store/stamp-like-sqlite", test_stamp_like_sqlite);
+    add("/control/store/signup-stamped", test_signup_stamped);
     add("/control/store/signup-duplicate-returns-first", test_signup_duplicate_returns_first);
     add("/control/store/signup-duplicate-in-one-batch", test_signup_duplicate_in_one_batch);
     add("/control/store/signup-unknown-posting-fails-alone",
