@@ -50,7 +50,7 @@ gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, co
     g_autoptr(JsonParser) parser = json_parser_new();
     JsonNode *root = NULL;
     /* One value only: json-glib 1.6 takes `{...}{}` and leaks what it read of the rest. */
-    if (ctl_json_depth_ok(body, len, CTL_JSON_MAX_DEPTH) && ctl_json_one_value(body, len) &&
+    if (ctl_json_shape(body, len, CTL_JSON_MAX_DEPTH) == CTL_JSON_PLAIN &&
         json_parser_load_from_data(parser, body, (gssize)len, NULL))
         root = json_parser_get_root(parser);
     if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))

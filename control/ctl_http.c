@@ -727,7 +727,7 @@ static void post_card(CtlControl *c, CtlSession *s)
     g_autoptr(GError) error = NULL;
     const char *body = h->body != NULL ? h->body->str : "";
     gsize len = h->body != NULL ? h->body->len : 0;
-    if (!ctl_json_depth_ok(body, len, CTL_JSON_MAX_DEPTH) || !ctl_json_one_value(body, len) ||
+    if (ctl_json_shape(body, len, CTL_JSON_MAX_DEPTH) != CTL_JSON_PLAIN ||
         !json_parser_load_from_data(parser, body, (gssize)len, &error) ||
         json_parser_get_root(parser) == NULL ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {

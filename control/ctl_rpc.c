@@ -57,10 +57,11 @@ char *ctl_json_to_string(JsonNode *node)
     return json_generator_to_data(gen, NULL);
 }
 
-gboolean ctl_json_depth_ok(const char *text, gsize len, guint max_depth)
+CtlJsonShape ctl_json_shape(const char *text, gsize len, guint max_depth)
 {
     guint depth = 0;
     gboolean in_string = FALSE;
+    gboolean started = FALSE; /* a top-level value has begun (or something json-glib skips) */
     for (gsize i = 0; i < len; i++) {
         char ch = text[i];
         if (in_string) {
@@ -73,14 +74,17 @@ gboolean ctl_json_depth_ok(const char *text, gsize len, guint max_depth)
         if (ch == '"') {
             in_string = TRUE;
         } else if (ch == '[' || ch == '{') {
-            depth++;
-            if (depth > max_depth)
-                return FALSE;
+            if (depth == 0 && started)
+                return CTL_JSON_SECOND_VALUE;
+            if (++depth > max_depth)
+                return CTL_JSON_TOO_DEEP;
         } else if ((ch == ']' || ch == '}') && depth > 0) {
             depth--;
         }
+        if (depth == 0 && ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+            started = TRUE;
     }
-    return TRUE;
+    return CTL_JSON_PLAIN;
 }
 
 /* The envelope {"jsonrpc":"2.0","id":...} that every reply shares; member is added by caller. */
@@ -247,35 +251,6 @@ char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *m
     return ctl_rpc_handle_as(methods, n_methods, msg, len, TRUE, user_data);
 }
 
-gboolean ctl_json_one_value(const char *text, gsize len)
-{
-    guint depth = 0;
-    gboolean in_string = FALSE;
-    gboolean started = FALSE; /* a top-level value has begun (or something json-glib skips) */
-    for (gsize i = 0; i < len; i++) {
-        char ch = text[i];
-        if (in_string) {
-            if (ch == '\\')
-                i++;
-            else if (ch == '"')
-                in_string = FALSE;
-            continue;
-        }
-        if (ch == '"') {
-            in_string = TRUE;
-        } else if (ch == '[' || ch == '{') {
-            if (depth == 0 && started)
-                return FALSE;
-            depth++;
-        } else if ((ch == ']' || ch == '}') && depth > 0) {
-            depth--;
-        }
-        if (depth == 0 && ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
-            started = TRUE;
-    }
-    return TRUE;
-}
-
 char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                         gboolean may_change, gpointer user_data)
 {
@@ -289,7 +264,8 @@ char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const ch
         return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
                                    "Invalid Request: message larger than 65536 bytes", "too_large");
     }
-    if (!ctl_json_depth_ok(msg, len, CTL_JSON_MAX_DEPTH)) {
+    CtlJsonShape shape = ctl_json_shape(msg, len, CTL_JSON_MAX_DEPTH);
+    if (shape == CTL_JSON_TOO_DEEP) {
         return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
                                    "Invalid Request: nested too deeply", "too_large");
     }
@@ -297,8 +273,7 @@ char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const ch
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) error = NULL;
     JsonNode *root = NULL;
-    if (ctl_json_one_value(msg, len) &&
-        json_parser_load_from_data(parser, msg, (gssize)len, &error))
+    if (shape == CTL_JSON_PLAIN && json_parser_load_from_data(parser, msg, (gssize)len, &error))
         root = json_parser_get_root(parser);
     if (root == NULL)
         return ctl_rpc_build_error(NULL, CTL_RPC_PARSE_ERROR, "Parse error", NULL);

@@ -81,15 +81,15 @@ char *ctl_rpc_build_notification(const char *method, JsonNode *params);
 int ctl_rpc_code_for_error(const GError *error);
 const char *ctl_rpc_reason_for_error(const GError *error);
 
-/* TRUE when the arrays/objects in the JSON text nest no deeper than max_depth. A cheap scan
- * run before json-glib, whose parser recurses once per level. */
-gboolean ctl_json_depth_ok(const char *text, gsize len, guint max_depth);
-
-/* FALSE when an object or array starts after another value in the JSON text ("{}{}", "1 []").
- * Such a text is no JSON, but json-glib 1.6 accepts it and leaks the first value (about 240
- * bytes a request), so every network input is checked with this before json-glib sees it.
- * A cheap scan, like ctl_json_depth_ok; other malformed texts are left to json-glib. */
-gboolean ctl_json_one_value(const char *text, gsize len);
+/* A cheap scan of network JSON before json-glib sees it:
+ * - CTL_JSON_TOO_DEEP: arrays/objects nest deeper than max_depth (json-glib's parser recurses
+ *   once per level);
+ * - CTL_JSON_SECOND_VALUE: an object or array starts after another value ("{}{}", "1 []"):
+ *   no JSON, but json-glib 1.6 accepts it and leaks the first value (about 240 bytes a
+ *   request).
+ * Whichever comes first in the text; other malformed texts are left to json-glib. */
+typedef enum { CTL_JSON_PLAIN, CTL_JSON_TOO_DEEP, CTL_JSON_SECOND_VALUE } CtlJsonShape;
+CtlJsonShape ctl_json_shape(const char *text, gsize len, guint max_depth);
 
 /* Serialises a node compactly. (transfer full) */
 char *ctl_json_to_string(JsonNode *node);

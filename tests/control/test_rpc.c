@@ -104,11 +104,12 @@ static void test_second_value_refused(void)
                  TRUE);
     assert_error("1 {}", CTL_RPC_PARSE_ERROR, TRUE);
     assert_error("\"a\" []", CTL_RPC_PARSE_ERROR, TRUE);
-    g_assert_false(ctl_json_one_value("{}{}", 4));
-    g_assert_false(ctl_json_one_value("[1]\n[2]", 7));
+    g_assert_cmpint(ctl_json_shape("{}{}", 4, 8), ==, CTL_JSON_SECOND_VALUE);
+    g_assert_cmpint(ctl_json_shape("[1]\n[2]", 7, 8), ==, CTL_JSON_SECOND_VALUE);
     static const char nested[] = " {\"a\":[{},[]],\"b\":\"}{\"}\r\n";
-    g_assert_true(ctl_json_one_value(nested, strlen(nested)));
-    g_assert_true(ctl_json_one_value("{} 2", 4)); /* json-glib refuses this one itself */
+    g_assert_cmpint(ctl_json_shape(nested, strlen(nested), 8), ==, CTL_JSON_PLAIN);
+    g_assert_cmpint(ctl_json_shape("{} 2", 4, 8), ==,
+                    CTL_JSON_PLAIN); /* json-glib refuses this one itself */
 }
 
 static void test_not_an_object(void)
@@ -185,8 +186,8 @@ static void test_deep_nesting(void)
     g_assert_nonnull(strstr(reply, "-32600"));
     g_string_free(msg, TRUE);
     /* Brackets inside strings do not count. */
-    g_assert_true(ctl_json_depth_ok("{\"a\":\"[[[[[[\\\"[[[\"}", 19, 2));
-    g_assert_false(ctl_json_depth_ok("[[[1]]]", 7, 2));
+    g_assert_cmpint(ctl_json_shape("{\"a\":\"[[[[[[\\\"[[[\"}", 19, 2), ==, CTL_JSON_PLAIN);
+    g_assert_cmpint(ctl_json_shape("[[[1]]]", 7, 2), ==, CTL_JSON_TOO_DEEP);
 }
 
 static void test_notification_no_reply(void)

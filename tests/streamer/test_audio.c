@@ -128,27 +128,40 @@ static void test_level_in_status(void)
     g_main_loop_unref(r.loop);
 }
 
+/* Starts a show on a looped silent clip with sound from device. (transfer full) */
+static StrPipeline *start_with_device(Run *r, const char *dir, const char *device)
+{
+    g_autofree char *clip = make_silent_clip(dir);
+    g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
+    g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
+    StrConfig cfg = config(r, dir);
+    cfg.input_uri = uri;
+    cfg.audio_device = device;
+    return start_playing(&cfg, r);
+}
+
+/* Waits up to 8 s for the device to reach state (and, if not NULL, the program's sound to come
+ * from source). */
+static gboolean wait_device(Run *r, StrPipeline *p, const char *state, const char *source)
+{
+    for (guint waited = 0; waited < 8000; waited += 100) {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        if (g_strcmp0(s->audio.device_state, state) == 0 &&
+            (source == NULL || g_strcmp0(s->audio.source, source) == 0)) {
+            return TRUE;
+        }
+        run_for(r, 100);
+    }
+    return FALSE;
+}
+
 static void test_bogus_device_silence(void)
 {
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *clip = make_silent_clip(dir);
-    g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
-    g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
-    StrConfig cfg = config(&r, dir);
-    cfg.input_uri = uri;
-    cfg.audio_device = "pulse:jobcast-no-such-device";
-    StrPipeline *p = start_playing(&cfg, &r);
-    gboolean failed = FALSE;
-    for (guint waited = 0; waited < 8000 && !failed; waited += 100) {
-        g_autoptr(StrStatus) s = str_pipeline_status(p);
-        failed = g_strcmp0(s->audio.device_state, "failed") == 0;
-        if (!failed) {
-            run_for(&r, 100);
-        }
-    }
-    g_assert_true(failed);
+    StrPipeline *p = start_with_device(&r, dir, "pulse:jobcast-no-such-device");
+    g_assert_true(wait_device(&r, p, "failed", NULL));
     run_for(&r, 2500);
     g_autoptr(StrStatus) s = str_pipeline_status(p);
     g_assert_cmpstr(s->program, ==, "playing");
@@ -176,23 +189,8 @@ static void test_alsa_device_live(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *clip = make_silent_clip(dir);
-    g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
-    g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
-    StrConfig cfg = config(&r, dir);
-    cfg.input_uri = uri;
-    cfg.audio_device = "alsa:null";
-    StrPipeline *p = start_playing(&cfg, &r);
-    gboolean on_air = FALSE;
-    for (guint waited = 0; waited < 8000 && !on_air; waited += 100) {
-        g_autoptr(StrStatus) s = str_pipeline_status(p);
-        on_air = g_strcmp0(s->audio.device_state, "live") == 0 &&
-                 g_strcmp0(s->audio.source, "device") == 0;
-        if (!on_air) {
-            run_for(&r, 100);
-        }
-    }
-    g_assert_true(on_air);
+    StrPipeline *p = start_with_device(&r, dir, "alsa:null");
+    g_assert_true(wait_device(&r, p, "live", "device"));
     run_for(&r, 1500);
     g_autoptr(StrStatus) s = str_pipeline_status(p);
     g_assert_cmpstr(s->program, ==, "playing");

@@ -25,17 +25,23 @@ static void make_y4m_clip(const char *dir, int seconds, char **y4m, char **wav)
     g_assert_true(g_file_test(*wav, G_FILE_TEST_IS_REGULAR));
 }
 
+/* The input URI of a looped clip of that many seconds with its WAV as sound. (transfer full) */
+static char *looped_clip_uri(const char *dir, int seconds)
+{
+    g_autofree char *y4m = NULL;
+    g_autofree char *wav = NULL;
+    make_y4m_clip(dir, seconds, &y4m, &wav);
+    g_autofree char *vuri = g_filename_to_uri(y4m, NULL, NULL);
+    g_autofree char *auri = g_filename_to_uri(wav, NULL, NULL);
+    return g_strdup_printf("%s?loop=1&audio=%s", vuri, auri);
+}
+
 static void test_y4m_loops_with_sound(void)
 {
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *y4m = NULL;
-    g_autofree char *wav = NULL;
-    make_y4m_clip(dir, 2, &y4m, &wav);
-    g_autofree char *vuri = g_filename_to_uri(y4m, NULL, NULL);
-    g_autofree char *auri = g_filename_to_uri(wav, NULL, NULL);
-    g_autofree char *uri = g_strdup_printf("%s?loop=1&audio=%s", vuri, auri);
+    g_autofree char *uri = looped_clip_uri(dir, 2);
     StrConfig cfg = config(&r, dir);
     cfg.input_uri = uri;
     g_autofree char *file = run_show(&cfg, &r, 5500, 5000);
@@ -65,12 +71,7 @@ static void test_loop_keeps_pace(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *y4m = NULL;
-    g_autofree char *wav = NULL;
-    make_y4m_clip(dir, 1, &y4m, &wav);
-    g_autofree char *vuri = g_filename_to_uri(y4m, NULL, NULL);
-    g_autofree char *auri = g_filename_to_uri(wav, NULL, NULL);
-    g_autofree char *uri = g_strdup_printf("%s?loop=1&audio=%s", vuri, auri);
+    g_autofree char *uri = looped_clip_uri(dir, 1);
     StrConfig cfg = config(&r, dir);
     cfg.input_uri = uri;
     StrPipeline *p = start_playing(&cfg, &r);
