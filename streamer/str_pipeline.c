@@ -31,6 +31,7 @@
 #include <glib/gstdio.h>
 #include <gst/app/app.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "jc_error.h"
@@ -45,6 +46,8 @@
 #define PREVIEW_WIDTH 480
 #define PREVIEW_FPS 4
 #define PREVIEW_QUALITY 70
+#define PREVIEW_WATCHED_US (10 * G_USEC_PER_SEC) /* a page asked this recently: full rate */
+#define PREVIEW_IDLE_US (2 * G_USEC_PER_SEC)     /* else one frame this often */
 #define DISK_CHECK_MS 2000
 #define MIX_LATENCY ((guint64)(200 * GST_MSECOND))
 #define RETENTION_EVERY 15 /* disk checks, i.e. every 30 s */
@@ -82,9 +85,11 @@ struct StrPipeline {
     guint report_id;       /* idle source reporting STOPPED, 0 when none */
     gboolean watching;     /* the bus watch is installed */
 
-    pthread_mutex_t preview_lock; /* guards the two fields below */
-    GBytes *preview;              /* ref: newest JPEG, NULL before the first */
-    gint64 preview_seq;           /* sequence number of preview */
+    pthread_mutex_t preview_lock;    /* guards the two fields below */
+    GBytes *preview;                 /* ref: newest JPEG, NULL before the first */
+    gint64 preview_seq;              /* sequence number of preview */
+    _Atomic gint64 preview_asked_us; /* monotonic time of the last str_pipeline_preview_jpeg */
+    gint64 preview_idle_us;          /* program's thread only: last frame let through unwatched */
 
     pthread_mutex_t rec_lock; /* guards current_path (written by splitmuxsink's thread) */
     char *current_path;       /* owned: the recording part being written, NULL before */
@@ -148,6 +153,24 @@ static GstFlowReturn on_preview(GstAppSink *sink, gpointer data)
     return GST_FLOW_OK;
 }
 
+/* The program's thread, each frame, before the preview's videorate: at full rate (4 a second)
+ * only while a page asks for the thumbnail, else one frame every 2 s. Scaling and JPEG-encoding
+ * thumbnails nobody looks at cost 2-3% of a 720p show's CPU; the one kept every 2 s means a page
+ * that starts looking gets a picture at once, if a slightly old one. */
+static GstPadProbeReturn on_preview_frame(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    StrPipeline *p = data;
+    gint64 now = g_get_monotonic_time();
+    (void)pad;
+    (void)info;
+    if (now - atomic_load(&p->preview_asked_us) < PREVIEW_WATCHED_US ||
+        now - p->preview_idle_us >= PREVIEW_IDLE_US) {
+        p->preview_idle_us = now;
+        return GST_PAD_PROBE_OK;
+    }
+    return GST_PAD_PROBE_DROP;
+}
+
 /* tee -> videorate -> leaky queue -> videoscale -> caps -> jpegenc -> appsink. A slow preview
  * only loses frames in its queue: the program never waits for it. The rate is cut before the
  * queue, on the program's thread, where dropping costs nothing: after it, 26 of every 30 frames
@@ -162,6 +185,9 @@ static gboolean build_preview(StrPipeline *p, GstElement *tee, GError **error)
         return FALSE;
     }
     g_object_set(e[0], "drop-only", TRUE, "max-rate", PREVIEW_FPS, NULL);
+    GstPad *sinkpad = gst_element_get_static_pad(e[0], "sink");
+    gst_pad_add_probe(sinkpad, GST_PAD_PROBE_TYPE_BUFFER, on_preview_frame, p, NULL);
+    gst_object_unref(sinkpad);
     g_object_set(e[1], "max-size-buffers", 2u, "max-size-time", (guint64)0, "max-size-bytes", 0u,
                  NULL);
     gst_util_set_object_arg(G_OBJECT(e[1]), "leaky", "downstream");
@@ -806,6 +832,7 @@ void str_status_free(StrStatus *s)
 
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq)
 {
+    atomic_store(&p->preview_asked_us, g_get_monotonic_time());
     pthread_mutex_lock(&p->preview_lock);
     GBytes *jpeg = p->preview != NULL ? g_bytes_ref(p->preview) : NULL;
     if (seq != NULL) {

@@ -147,9 +147,10 @@ StrStatus *str_pipeline_status(StrPipeline *p);
 void str_status_free(StrStatus *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StrStatus, str_status_free)
 
-/* The newest preview JPEG of the program output (after the overlay), about 4 frames a second,
- * 480 pixels wide. (transfer full) NULL before the first frame. If seq is not NULL it receives
- * the frame's sequence number (1 for the first frame, +1 for each). Any thread. */
+/* The newest preview JPEG of the program output (after the overlay), 480 pixels wide: about 4
+ * frames a second while someone calls this (within the last 10 s), else one every 2 s.
+ * (transfer full) NULL before the first frame. If seq is not NULL it receives the frame's
+ * sequence number (1 for the first frame, +1 for each). Any thread. */
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq);
 
 /* Mutes (TRUE) or unmutes the program's sound: the recording and every output get silence

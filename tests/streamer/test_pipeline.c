@@ -673,6 +673,34 @@ static gboolean jpeg_size(const guint8 *d, gsize n, guint *w, guint *h)
     return FALSE;
 }
 
+/* Nobody asks for the thumbnail: one every 2 s, not 4 a second (scaling and encoding them
+ * cost 2-3% of a 720p show); someone asks: back to about 4 a second. */
+static void test_preview_idle_slow(void)
+{
+    Run r;
+    run_init(&r);
+    StrConfig cfg = config(&r, NULL);
+    StrPipeline *p = start_playing(&cfg, &r);
+    run_for(&r, 4500);
+    gint64 idle = 0;
+    g_autoptr(GBytes) first = str_pipeline_preview_jpeg(p, &idle);
+    g_assert_nonnull(first); /* a page that starts looking gets a picture at once */
+    g_test_message("%" G_GINT64_FORMAT " thumbnails in 4.5 s unwatched", idle);
+    g_assert_cmpint(idle, >=, 1);
+    g_assert_cmpint(idle, <=, 4);
+    run_for(&r, 500);
+    gint64 seq1 = 0;
+    g_autoptr(GBytes) a = str_pipeline_preview_jpeg(p, &seq1);
+    run_for(&r, 1000);
+    gint64 seq2 = 0;
+    g_autoptr(GBytes) b = str_pipeline_preview_jpeg(p, &seq2);
+    g_assert_cmpint(seq2 - seq1, >=, 2);
+    g_assert_cmpint(seq2 - seq1, <=, 6);
+    stop_clean(p, &r);
+    str_pipeline_free(p);
+    g_main_loop_unref(r.loop);
+}
+
 static void test_preview_jpeg(void)
 {
     Run r;
@@ -1098,6 +1126,7 @@ int main(int argc, char **argv)
     g_test_add_func("/streamer/status/dead-output-reconnecting",
                     test_status_dead_output_reconnecting);
     g_test_add_func("/streamer/preview/jpeg", test_preview_jpeg);
+    g_test_add_func("/streamer/preview/idle-slow", test_preview_idle_slow);
     g_test_add_func("/streamer/output/two-rtmp-apps", test_output_two_rtmp_apps);
     g_test_add_func("/streamer/output/rtmp-server-killed", test_output_rtmp_server_killed);
     g_test_add_func("/streamer/record/split-by-time", test_record_split_by_time);
