@@ -91,6 +91,22 @@ static char *scene_signature(const CtlScene *sc)
                            sc->slate_text);
 }
 
+/* The card of posting p as the overlay draws it, on air and in the editor's preview. *pay
+ * receives the formatted pay the spec points at (transfer full: the caller frees it). */
+static OvlCardSpec card_spec(const CtlPosting *p, const char *apply_url, gint64 signups, char **pay)
+{
+    *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
+    return (OvlCardSpec){
+        .title = p->title,
+        .employer = p->company,
+        .pay = *pay,
+        .place = p->location,
+        .headcount = p->headcount,
+        .apply_url = apply_url,
+        .signups = (gint)MIN(signups, G_MAXINT),
+    };
+}
+
 static OvlScene *build_scene(const CtlScene *sc)
 {
     OvlSceneExtras extras = {
@@ -102,17 +118,8 @@ static OvlScene *build_scene(const CtlScene *sc)
     };
     if (sc->posting == NULL)
         return ovl_scene_new(NULL, &extras);
-    const CtlPosting *p = sc->posting;
-    g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
-    OvlCardSpec card = {
-        .title = p->title,
-        .employer = p->company,
-        .pay = pay,
-        .place = p->location,
-        .headcount = p->headcount,
-        .apply_url = sc->apply_url,
-        .signups = (gint)MIN(sc->signups, G_MAXINT),
-    };
+    g_autofree char *pay = NULL;
+    OvlCardSpec card = card_spec(sc->posting, sc->apply_url, sc->signups, &pay);
     return ovl_scene_new(&card, &extras);
 }
 
@@ -264,16 +271,8 @@ static GBytes *card_preview(const CtlCardRequest *req, gpointer data, GError **e
 {
     const App *app = data;
     const CtlPosting *p = req->posting;
-    g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
-    OvlCardSpec card = {
-        .title = p->title,
-        .employer = p->company,
-        .pay = pay,
-        .place = p->location,
-        .headcount = p->headcount,
-        .apply_url = req->apply_url,
-        .signups = (gint)MIN(req->signups, G_MAXINT),
-    };
+    g_autofree char *pay = NULL;
+    OvlCardSpec card = card_spec(p, req->apply_url, req->signups, &pay);
     int width = 0, height = 0;
     jc_card_preview_size(app->profile->width, app->profile->height, req->layout, &width, &height);
     g_autoptr(OvlTheme) theme = ovl_themes_current(app->themes);

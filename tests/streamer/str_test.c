@@ -401,33 +401,27 @@ double run_seconds(GArray *runs, int i)
     return (double)g_array_index(runs, guint, (guint)i * 2 + 1) / SAMPLE_FPS;
 }
 
-/* A 2 s solid green clip with a tone, 1280x720 at 30 fps. (transfer full) */
-char *make_green_clip(const char *dir)
+/* A 2 s solid green clip, 1280x720 at 30 fps, with a tone or without any sound track.
+ * (transfer full) */
+char *make_green_clip(const char *dir, gboolean with_sound)
 {
-    char *path = g_build_filename(dir, "green.mp4", NULL);
-    const char *argv[] = {"ffmpeg",
-                          "-v",
-                          "error",
-                          "-f",
-                          "lavfi",
-                          "-i",
-                          "color=c=0x00ff00:s=1280x720:r=30:d=2",
-                          "-f",
-                          "lavfi",
-                          "-i",
-                          "sine=f=440:d=2",
-                          "-c:v",
-                          "libx264",
-                          "-preset",
-                          "ultrafast",
-                          "-pix_fmt",
-                          "yuv420p",
-                          "-c:a",
-                          "aac",
-                          "-shortest",
-                          path,
-                          NULL};
-    g_autoptr(GBytes) out = run_tool(argv);
+    char *path = g_build_filename(dir, with_sound ? "green.mp4" : "mute-green.mp4", NULL);
+    const char *sound[] = {"-f", "lavfi", "-i", "sine=f=440:d=2", "-c:a", "aac", "-shortest"};
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const char *head[] = {
+        "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=0x00ff00:s=1280x720:r=30:d=2"};
+    for (guint i = 0; i < G_N_ELEMENTS(head); i++) {
+        g_ptr_array_add(argv, (gpointer)head[i]);
+    }
+    for (guint i = 0; with_sound && i < G_N_ELEMENTS(sound); i++) {
+        g_ptr_array_add(argv, (gpointer)sound[i]);
+    }
+    const char *tail[] = {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path};
+    for (guint i = 0; i < G_N_ELEMENTS(tail); i++) {
+        g_ptr_array_add(argv, (gpointer)tail[i]);
+    }
+    g_ptr_array_add(argv, NULL);
+    g_autoptr(GBytes) out = run_tool((const char *const *)argv->pdata);
     g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
     return path;
 }

@@ -111,8 +111,9 @@ int find_run(GArray *runs, guint from, Shown what, guint min_len);
 /* Length of run i in seconds. */
 double run_seconds(GArray *runs, int i);
 
-/* A 2 s solid green clip with a tone, 1280x720 at 30 fps. (transfer full) */
-char *make_green_clip(const char *dir);
+/* A 2 s solid green clip, 1280x720 at 30 fps, with a tone or without any sound track. (transfer
+ * full) */
+char *make_green_clip(const char *dir, gboolean with_sound);
 
 /* Polls the status on the loop until the input is in state, or timeout_ms. */
 gboolean wait_input_state(Run *r, StrPipeline *p, const char *state, guint timeout_ms);

@@ -11,30 +11,6 @@
 #include "str_pipeline.h"
 #include "str_test.h"
 
-/* A 2 s solid green clip without any sound. (transfer full) */
-static char *make_silent_clip(const char *dir)
-{
-    char *path = g_build_filename(dir, "mute-green.mp4", NULL);
-    const char *argv[] = {"ffmpeg",
-                          "-v",
-                          "error",
-                          "-f",
-                          "lavfi",
-                          "-i",
-                          "color=c=0x00ff00:s=1280x720:r=30:d=2",
-                          "-c:v",
-                          "libx264",
-                          "-preset",
-                          "ultrafast",
-                          "-pix_fmt",
-                          "yuv420p",
-                          path,
-                          NULL};
-    g_autoptr(GBytes) out = run_tool(argv);
-    g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
-    return path;
-}
-
 static void test_mute_silences_recording(void)
 {
     Run r;
@@ -131,7 +107,7 @@ static void test_level_in_status(void)
 /* Starts a show on a looped silent clip with sound from device. (transfer full) */
 static StrPipeline *start_with_device(Run *r, const char *dir, const char *device)
 {
-    g_autofree char *clip = make_silent_clip(dir);
+    g_autofree char *clip = make_green_clip(dir, FALSE);
     g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
     g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
     StrConfig cfg = config(r, dir);

@@ -426,7 +426,7 @@ static void test_input_file_ends_slate_then_back(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *clip = make_green_clip(dir);
+    g_autofree char *clip = make_green_clip(dir, TRUE);
     g_autofree char *uri = g_filename_to_uri(clip, NULL, NULL);
     StrConfig cfg = config(&r, dir);
     cfg.input_uri = uri;
@@ -461,7 +461,7 @@ static void test_input_file_loops(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *clip = make_green_clip(dir);
+    g_autofree char *clip = make_green_clip(dir, TRUE);
     g_autofree char *plain = g_filename_to_uri(clip, NULL, NULL);
     g_autofree char *uri = g_strconcat(plain, "?loop=1", NULL);
     StrConfig cfg = config(&r, dir);
