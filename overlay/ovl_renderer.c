@@ -125,29 +125,6 @@ static void cache_clear(CardCache *k)
     memset(k, 0, offsetof(CardCache, ticker_text));
 }
 
-static void cache_clear_all(CardCache *k)
-{
-    cache_clear(k);
-    g_free(k->brand_key);
-    g_free(k->lower_key);
-    g_free(k->slate_key);
-    if (k->slate != NULL)
-        gst_video_overlay_composition_unref(k->slate);
-    if (k->brand != NULL)
-        gst_video_overlay_rectangle_unref(k->brand);
-    if (k->lower != NULL)
-        gst_video_overlay_rectangle_unref(k->lower);
-    g_free(k->ticker_text);
-    if (k->ticker != NULL)
-        gst_video_overlay_composition_unref(k->ticker);
-    if (k->shown != NULL)
-        gst_video_overlay_composition_unref(k->shown);
-    if (k->leaving != NULL)
-        gst_video_overlay_composition_unref(k->leaving);
-    g_free(k->shown_key);
-    memset(k, 0, sizeof(*k));
-}
-
 /* A new theme: forgets every drawn layer but what was on screen (shown, shown_key, the take and
  * the layers sliding out), so that the next render redraws everything in the new look and can
  * tell that it shows the same card. */
@@ -170,6 +147,18 @@ static void cache_restyle(CardCache *k)
     k->brand = NULL;
     k->lower = NULL;
     k->ticker = NULL;
+}
+
+/* Everything: the drawn layers (cache_restyle) and what was on screen. */
+static void cache_clear_all(CardCache *k)
+{
+    cache_restyle(k);
+    if (k->shown != NULL)
+        gst_video_overlay_composition_unref(k->shown);
+    if (k->leaving != NULL)
+        gst_video_overlay_composition_unref(k->leaving);
+    g_free(k->shown_key);
+    memset(k, 0, sizeof(*k));
 }
 
 /* The ticker's label and strip for text (NULL for none), drawn only when the text changed.
