@@ -17,15 +17,17 @@
 #   it can, a batch transcode) is the second baseline.
 # Figure: process CPU time (user + sys) per encoded video frame (ffprobe counts each output's
 # frames: a live show's length is not exactly the clip's), jobcast's over FFmpeg's, median of
-# RUNS interleaved runs: show_cpu_vs_ffmpeg_TAG against the live FFmpeg,
-# show_cpu_vs_ffmpeg_batch_TAG against the batch one.
+# RUNS interleaved runs (jobcast and the live FFmpeg take turns going first):
+# show_cpu_vs_ffmpeg_TAG against the live FFmpeg, show_cpu_vs_ffmpeg_batch_TAG against the batch
+# one.
 # Environment: BUILD (default build), SECONDS_LONG (clip length, 20: long enough that start-up,
-# about 0.25 s of CPU for both, does not weigh on the per-frame figure), RUNS (5).
+# about 0.25 s of CPU for both, does not weigh on the per-frame figure), RUNS (7), PROFILES
+# (which of "720p 1080p" to run; both by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 LEN=${SECONDS_LONG:-20}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 JOBCAST=$BUILD/jobcast
 OVL=$BUILD/bench/ovl-bench
 for x in "$JOBCAST" "$OVL"; do
@@ -103,9 +105,16 @@ run_profile() {
     for i in $(seq "$RUNS"); do
         rm -f "$dir/jobcast.mp4" "$dir/ffmpeg.mp4"
         local a b c fa fb fc
-        a=$(cpu_of "${jc[@]}")
+        # jobcast first in odd runs, FFmpeg first in even ones: whatever the machine does to the
+        # run that follows another (caches, frequency, a neighbour's load) falls on both alike.
+        if [ $((i % 2)) -eq 1 ]; then
+            a=$(cpu_of "${jc[@]}")
+            b=$(cpu_of "${ff[@]}")
+        else
+            b=$(cpu_of "${ff[@]}")
+            a=$(cpu_of "${jc[@]}")
+        fi
         fa=$(frames_of "$dir/jobcast.mp4")
-        b=$(cpu_of "${ff[@]}")
         fb=$(frames_of "$dir/ffmpeg.mp4")
         c=$(cpu_of "${batch[@]}")
         fc=$(frames_of "$dir/ffmpeg.mp4")
@@ -129,5 +138,10 @@ run_profile() {
     echo "metric: show_cpu_vs_ffmpeg_batch_$tag $(median <"$dir/batch") x"
 }
 
-run_profile 720p 1280 720 2500 720p30
-run_profile 1080p 1920 1080 4500 1080p30
+for p in ${PROFILES:-720p 1080p}; do
+    case $p in
+    720p) run_profile 720p 1280 720 2500 720p30 ;;
+    1080p) run_profile 1080p 1920 1080 4500 1080p30 ;;
+    *) echo "bench-show: unknown profile $p (720p or 1080p)" >&2; exit 2 ;;
+    esac
+done

@@ -505,20 +505,15 @@ static void on_audio_eos(GstAppSink *sink, gpointer data)
     on_eos(o, o->asrc);
 }
 
+/* The appsink sits right on the program's tee, so on_sample runs on the tee's thread (the
+ * encoder's, or the audio mixer's). That costs the program one non-blocking push per buffer
+ * (invariant 3: a full appsrc drops instead of waiting), which is less than a queue's thread
+ * hand-over: the appsrc is the boundary between the program and the output. */
 static GstElement *attach_branch(StrOutput *o, GstBin *program, GstElement *tee, gboolean video,
                                  GError **error)
 {
-    GstElement *q = str_gst_make("queue", NULL, error);
-    if (q == NULL) {
-        return NULL;
-    }
-    /* Leaky: the hand-over never blocks, but keep the tee's thread out of it too. */
-    g_object_set(q, "max-size-time", GST_SECOND, "max-size-buffers", 0u, "max-size-bytes", 0u,
-                 NULL);
-    gst_util_set_object_arg(G_OBJECT(q), "leaky", "downstream");
     GstElement *sink = str_gst_make("appsink", NULL, error);
     if (sink == NULL) {
-        gst_object_unref(gst_object_ref_sink(q));
         return NULL;
     }
     g_object_set(sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, "max-buffers",
@@ -528,11 +523,8 @@ static GstElement *attach_branch(StrOutput *o, GstBin *program, GstElement *tee,
         .new_sample = video ? on_video_sample : on_audio_sample,
     };
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, o, NULL);
-    gst_bin_add_many(program, q, sink, NULL);
-    if (!str_gst_link(tee, q, error) || !str_gst_link(q, sink, error)) {
-        return NULL;
-    }
-    return sink;
+    gst_bin_add(program, sink);
+    return str_gst_link(tee, sink, error) ? sink : NULL;
 }
 
 gboolean str_output_attach(StrOutput *o, GstBin *program, GstElement *video_tee,

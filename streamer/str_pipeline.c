@@ -8,14 +8,14 @@
  *   slate (str_slate.c) ---------\
  *   input appsrc (str_input.c) --> switch (str_switch.c) -> I420 caps -> overlay -> videorate
  *       -> tee(program)
- *   tee(program) -> queue -> x264enc -> high-profile caps -> h264parse -> avc caps -> tee(video)
+ *   tee(program) -> x264enc -> high-profile caps -> h264parse -> avc caps -> tee(video)
  *                -> videorate 4 fps -> leaky queue -> videoscale -> jpegenc -> appsink (preview)
  *   slate silence, input appsrc, device appsrc (str_audio.c) -> audiomixer -> 48 kHz stereo caps
  *       -> level (meter, before the mute) -> volume (mute) -> audioconvert -> avenc_aac -> aacparse
  *       -> tee(audio)
  *   each tee -> fakesink (so the program always has a sink to preroll and finish on)
  *            -> queue -> mp4mux (fragmented) -> filesink   (recording, when record_dir is set)
- *            -> leaky queue -> appsink => StrOutput's own pipeline   (one per output)
+ *            -> appsink => StrOutput's own pipeline (one per output; its appsrc drops when full)
  * The recording is part of the program (a local disk is trusted); network outputs and the input
  * are not: each runs in its own pipeline that may fail and restart while the program plays on.
  * The preview appsink's callback (a streaming thread) publishes the newest JPEG under
@@ -211,7 +211,7 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     GstBin *bin = GST_BIN(p->pipeline);
     const StrProfile *pr = p->cfg.profile;
     static const char *const chain[] = {
-        "jobcastswitch", "capsfilter", "jobcastoverlay", "videorate",  "capsfilter", "tee", "queue",
+        "jobcastswitch", "capsfilter", "jobcastoverlay", "videorate",  "capsfilter", "tee",
         "x264enc",       "capsfilter", "h264parse",      "capsfilter", "tee",        NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
     if (!str_switch_register()) {
@@ -247,18 +247,23 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     if (!build_preview(p, e[5], error)) {
         return NULL;
     }
-    gst_util_set_object_arg(G_OBJECT(e[7]), "tune", "zerolatency");
-    gst_util_set_object_arg(G_OBJECT(e[7]), "speed-preset", "veryfast");
+    /* No queue before the encoder: x264 (sliced threads) spreads each frame over the cores by
+     * itself, and encoding on the switch's thread, right after the overlay drew, reads a frame
+     * this core has just touched. A queue moved it to another thread, and usually to the other
+     * core's cache: with it the show cost 2-3% more CPU at 720p (`make bench-show`). The
+     * switch's deadline (MIX_LATENCY) absorbs the encoding time. */
+    gst_util_set_object_arg(G_OBJECT(e[6]), "tune", "zerolatency");
+    gst_util_set_object_arg(G_OBJECT(e[6]), "speed-preset", "veryfast");
     /* A keyframe every 2 s (what the platforms ask for); VBV of 1 s keeps the rate CBR-like. */
-    g_object_set(e[7], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
+    g_object_set(e[6], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
                  "vbv-buf-capacity", 1000u, "threads", 0u, NULL);
-    set_caps(e[8], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
+    set_caps(e[7], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
     /* SPS/PPS before every keyframe: an output that joins late can start at any keyframe. */
-    g_object_set(e[9], "config-interval", -1, NULL);
-    set_caps(e[10], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
-                                        "alignment", G_TYPE_STRING, "au", NULL));
-    g_object_set(e[11], "allow-not-linked", TRUE, NULL);
-    return add_fakesink(bin, e[11], error) ? e[11] : NULL;
+    g_object_set(e[8], "config-interval", -1, NULL);
+    set_caps(e[9], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
+                                       "alignment", G_TYPE_STRING, "au", NULL));
+    g_object_set(e[10], "allow-not-linked", TRUE, NULL);
+    return add_fakesink(bin, e[10], error) ? e[10] : NULL;
 }
 
 static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
@@ -469,6 +474,10 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
         g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "no output profile given");
         return NULL;
     }
+    /* Frames such as a raw file's reads get GStreamer's default alignment of 8 bytes, and x264
+     * and the overlay read them with wide SIMD loads, many split across cache lines. 64, as
+     * FFmpeg aligns its frames; process-wide, set before the first buffer. */
+    gst_memory_alignment = MAX(gst_memory_alignment, 63);
     StrPipeline *p = g_new0(StrPipeline, 1);
     pthread_mutex_init(&p->preview_lock, NULL);
     pthread_mutex_init(&p->rec_lock, NULL);

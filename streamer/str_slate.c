@@ -1,22 +1,38 @@
 /* str_slate: builds the slate branch of the program: one drawn frame, repeated live, and
  * silence.
  *
- * Threads: main thread only (construction). Not responsible for switching: the switch shows
- * the slate wherever the input has no current frame (see str_input.c). */
+ * Threads: main thread (construction); unbounded_latency on whichever thread asks for the
+ * latency. Not responsible for switching: the switch shows the slate wherever the input has no
+ * current frame (see str_input.c). */
 #include "str_slate.h"
 
 #include "jc_error.h"
 #include "str_gst.h"
 
+/* imagefreeze's src pad, after it answered a latency query: it declares a maximum latency of
+ * one frame, below the input's 150 ms, and the switch then cannot configure its own. It holds
+ * one picture and makes a new frame of it whenever it is let, so it can wait any time: say so.
+ * (A queue after it used to raise the maximum instead, at the cost of a thread hand-over for
+ * every slate frame, all day, even while the input covers the slate.) */
+static GstPadProbeReturn unbounded_latency(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    GstQuery *query = GST_PAD_PROBE_INFO_QUERY(info);
+    if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY) {
+        gboolean live;
+        GstClockTime min;
+        gst_query_parse_latency(query, &live, &min, NULL);
+        gst_query_set_latency(query, live, min, GST_CLOCK_TIME_NONE);
+    }
+    return GST_PAD_PROBE_OK;
+}
+
 gboolean str_slate_add(GstBin *program, const StrProfile *profile, GstElement *video_mix,
                        GstElement *audio_mix, GstPad **video_pad, GError **error)
 {
-    /* The queue raises the branch's maximum latency (imagefreeze declares one frame) above the
-     * input's DELAY, so that the switch can configure its latency. */
-    static const char *const vchain[] = {"videotestsrc", "capsfilter", "textoverlay",
-                                         "imagefreeze",  "queue",      NULL};
+    static const char *const vchain[] = {"videotestsrc", "capsfilter", "textoverlay", "imagefreeze",
+                                         NULL};
     static const char *const achain[] = {"audiotestsrc", "capsfilter", NULL};
-    GstElement *v[5];
+    GstElement *v[4];
     GstElement *a[2];
     if (!str_gst_add_chain(program, vchain, v, error) ||
         !str_gst_add_chain(program, achain, a, error)) {
@@ -47,11 +63,13 @@ gboolean str_slate_add(GstBin *program, const StrProfile *profile, GstElement *v
                                "interleaved", NULL);
     g_object_set(a[1], "caps", caps, NULL);
     gst_caps_unref(caps);
-    if (!str_gst_link_to_request(v[4], video_mix, "sink_%u", error) ||
+    if (!str_gst_link_to_request(v[3], video_mix, "sink_%u", error) ||
         !str_gst_link_to_request(a[1], audio_mix, "sink_%u", error)) {
         return FALSE;
     }
-    GstPad *src = gst_element_get_static_pad(v[4], "src");
+    GstPad *src = gst_element_get_static_pad(v[3], "src");
+    gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM | GST_PAD_PROBE_TYPE_PULL,
+                      unbounded_latency, NULL, NULL);
     GstPad *peer = gst_pad_get_peer(src);
     gst_object_unref(src);
     g_object_set(peer, "zorder", 0u, NULL);
