@@ -413,9 +413,9 @@ static GstPadProbeReturn on_video_allocation(GstPad *pad, GstPadProbeInfo *info,
 }
 
 /* Adds convert -> scale/resample -> caps -> sink (fakesink for video, appsink for sound) for one
- * kind to pipe. Returns the chain's
- * first element (transfer none) or NULL with error set. With sync (a branch added to a running
- * session), the new elements are brought to the pipeline's state, sink first. */
+ * kind to pipe. Returns the chain's first element (transfer none) or NULL with error set. With
+ * sync (a branch added to a running session), the new elements are brought to the pipeline's
+ * state, sink first. */
 static GstElement *add_branch(StrInput *in, GstElement *pipe, gboolean video, gboolean sync,
                               GError **error)
 {
@@ -599,7 +599,6 @@ static Y4mLayout y4m_layout(const char *uri)
     return out;
 }
 
-/* filesrc's thread, after its first read (header and first frame): one frame per read. */
 /* filesrc's thread, after each read: the next read ends where the next picture or the next
  * "FRAME\n" does (a seek back to the start realigns by itself). */
 static GstPadProbeReturn on_y4m_block(GstPad *pad, GstPadProbeInfo *info, gpointer data)

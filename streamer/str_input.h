@@ -4,8 +4,8 @@
  * Threads: created, attached, started, stopped and freed on the main thread, where its bus
  * watch and timers also run. The input pipeline's sinks (a fakesink for pictures, an appsink for
  * sound) hand raw frames and samples to two appsrcs in the program on the input's streaming
- * threads; that hand-over (str_input.c,
- * under StrInput.lock) is the only crossing and never blocks.
+ * threads; that hand-over (str_input.c, under StrInput.lock) is the only crossing and never
+ * blocks.
  *
  * The program puts the input over a live slate (jobcastswitch, audiomixer): when the input stops
  * delivering, the switch lets the slate through after half a second; when it delivers again,

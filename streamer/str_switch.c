@@ -113,14 +113,15 @@ static gint by_running_time(gconstpointer a, gconstpointer b)
     return x->rt < y->rt ? -1 : x->rt > y->rt ? 1 : (int)y->zorder - (int)x->zorder;
 }
 
-/* Whether a pad above zorder covers running time rt (pads: StrSwitchPad *, object lock of agg
- * not needed: zorder and max_repeat were copied into Taken/arrays by the caller). */
+/* A pad as one aggregation saw it: its properties copied under the pad's lock, so the frames
+ * can be judged without holding any. */
 typedef struct {
     guint zorder;
     GstClockTime newest;
     GstClockTime max_repeat;
 } PadView;
 
+/* Whether a pad above zorder covers running time rt. */
 static gboolean covered(const PadView *views, guint n, guint zorder, GstClockTime rt)
 {
     for (guint i = 0; i < n; i++) {
