@@ -983,17 +983,27 @@ static void test_record_survives_kill(void)
     g_autoptr(GSubprocess) child =
         g_subprocess_new(G_SUBPROCESS_FLAGS_NONE, &error, self, "--child-show", dir, NULL);
     g_assert_no_error(error);
-    /* Let it record about 4 s (its first fragment lands after 1 s), then kill -9. */
+    /* Let it record about 4 s (its first fragment lands after 1 s), then kill -9. The file's
+     * first bytes are its header, written before any fragment: counting from them left about
+     * 3 s, and on a loaded machine (a browser test beside it) 1.96 s were whole. So the count
+     * starts when the file grows past its first size: the first fragment is in. */
     g_autofree char *file = NULL;
-    for (int i = 0; i < 100 && file == NULL; i++) {
+    goffset first_size = 0;
+    gboolean fragment = FALSE;
+    for (int i = 0; i < 100 && !fragment; i++) {
         g_usleep(100000);
         g_autoptr(GPtrArray) parts = recording_parts(dir);
         GStatBuf st;
         if (parts->len > 0 && g_stat(g_ptr_array_index(parts, 0), &st) == 0 && st.st_size > 0) {
-            file = g_strdup(g_ptr_array_index(parts, 0));
+            if (file == NULL) {
+                file = g_strdup(g_ptr_array_index(parts, 0));
+                first_size = st.st_size;
+            }
+            fragment = st.st_size > first_size;
         }
     }
     g_assert_nonnull(file);
+    g_assert_true(fragment);
     g_usleep(3 * G_USEC_PER_SEC);
     g_subprocess_send_signal(child, SIGKILL);
     g_assert_true(g_subprocess_wait(child, NULL, NULL));
