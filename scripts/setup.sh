@@ -25,7 +25,7 @@ pkgs=(
     stunnel4 libgstrtspserver-1.0-dev
     glib-networking  # TLS for rtmps:// outputs (rtmp2sink uses GIO's TLS backend)
     # benchmarks: HTTP load generator (bench/bench-signup.sh)
-    wrk
+    wrk curl
     # browser tests (tests/browser): Debian's chromium, driven by playwright-core from npm
     chromium
 )
