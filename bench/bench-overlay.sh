@@ -18,7 +18,8 @@
 #   command runs for 30 and for 30 + FRAMES frames and only the difference counts. The figure is
 #   that difference's process CPU (user + sys) with the overlays minus the same without them.
 #   Median of RUNS runs each.
-# Environment: BUILD (default build), FRAMES (300, after 30 set-up frames on FFmpeg's side), TAKES (60: also theme switches), RUNS (3).
+# Environment: BUILD (default build), FRAMES (300; FFmpeg runs 30 set-up frames before them),
+# TAKES (60: also theme switches), RUNS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
