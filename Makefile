@@ -2,11 +2,13 @@
 # (scripts/setup.sh), configure with CMake and build; everything else is a step of theirs.
 JOBS    ?= $(shell nproc)
 CMAKE   ?= cmake
-WERROR  ?= OFF
+# Warnings are errors in every build: the same configuration for demo and check, so the second
+# command does not rebuild what the first built (WERROR=OFF for a compiler newer than Debian 12's).
+WERROR  ?= ON
 # Extra arguments for the demo, e.g. make demo ARGS="--profile 1080x1920"
 ARGS    ?=
 
-.PHONY: all setup build build-asan demo check test test-asan bench format clean
+.PHONY: all setup build build-asan demo check test test-asan bench format clean install deb
 
 all: build
 
@@ -15,7 +17,8 @@ setup:
 
 # Optimised, unsanitised build: build/jobcast
 build: setup
-	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJOBCAST_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJOBCAST_WERROR=$(WERROR) \
+		-DCMAKE_INSTALL_PREFIX=/usr >/dev/null
 	$(CMAKE) --build build -j $(JOBS)
 
 # ASan + UBSan build of everything, tests included: build-asan/
@@ -34,8 +37,16 @@ test-asan: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
 # Every test, twice: the optimised build and the sanitised one, warnings as errors.
-check: WERROR=ON
 check: test test-asan
+
+# The binary, the GStreamer plugin, /etc/jobcast and the systemd unit under /usr (the prefix is
+# set at configure time, -DCMAKE_INSTALL_PREFIX=…, as the unit names it); DESTDIR=… stages them.
+install: build
+	$(CMAKE) --install build
+
+# A Debian package of the optimised build: build/jobcast_VERSION_ARCH.deb (prefix /usr).
+deb: build
+	cd build && cpack -G DEB
 
 # Benchmarks: bench/bench-NAME.sh each print `metric: NAME VALUE UNIT` lines; results and the
 # commands that made them are kept in bench/RESULTS.md.
