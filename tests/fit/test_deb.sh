@@ -18,9 +18,11 @@ for p in libgstreamer1.0-0 libwebsockets17 libsqlite3-0 libsodium23 libjson-glib
     gstreamer1.0-plugins-ugly gstreamer1.0-libav fonts-noto-cjk glib-networking; do
     grep -qE "(^|, )$p( |,|$)" <<<"$depends" || fail "Depends lacks $p: $depends"
 done
-# Every package it depends on exists in this machine's archive (a typo would not install).
+# Every package it depends on is a real one (a typo would not install): installed here (the
+# set-up installs jobcast's run-time packages) or at least known to apt.
 for p in $(tr ',' '\n' <<<"$depends" | sed 's/(.*//; s/ //g'); do
-    apt-cache show "$p" >/dev/null 2>&1 || fail "Depends names $p, which the archive lacks"
+    dpkg-query -W "$p" >/dev/null 2>&1 || apt-cache show "$p" >/dev/null 2>&1 ||
+        fail "Depends names $p, which is neither installed nor in the archive"
 done
 dpkg-deb -c "$deb" | awk '{ print $1, $6 }' >"$tmp/contents"
 for f in ./usr/bin/jobcast ./usr/lib/systemd/system/jobcast.service ./etc/jobcast/jobcast.ini \
