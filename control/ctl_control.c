@@ -14,6 +14,7 @@
  * One lws protocol serves both HTTP and the WebSocket: browsers open `new WebSocket(url)`
  * without a subprotocol, so the endpoint is chosen by path (/api/control), checked when the
  * upgrade is filtered. */
+#include "ctl_bind.h"
 #include "ctl_server.h"
 
 #include <string.h>
@@ -742,7 +743,8 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     }
 
     memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
+    info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+                   ctl_bind_lws_options(host);
     info.port = cfg->listen_port;
     /* lws takes an interface name or address; "0.0.0.0" means all, which it spells NULL. */
     info.iface = strcmp(host, "0.0.0.0") == 0 ? NULL : host;
@@ -759,7 +761,13 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
         return NULL;
     }
     c->port = lws_get_vhost_listen_port(c->vhost);
+    if (!ctl_bind_verify(host, c->port, error)) {
+        ctl_control_free(c);
+        return NULL;
+    }
     if (cfg->admin_host != NULL) {
+        info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+                       ctl_bind_lws_options(cfg->admin_host);
         info.port = cfg->admin_port;
         info.iface = strcmp(cfg->admin_host, "0.0.0.0") == 0 ? NULL : cfg->admin_host;
         info.vhost_name = "jobcast-admin";
@@ -771,6 +779,10 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
             return NULL;
         }
         c->admin_port = lws_get_vhost_listen_port(c->admin_vhost);
+        if (!ctl_bind_verify(cfg->admin_host, c->admin_port, error)) {
+            ctl_control_free(c);
+            return NULL;
+        }
     }
     if (cfg->public_url != NULL && cfg->public_url[0] != '\0') {
         c->public_url = g_strdup(cfg->public_url);
