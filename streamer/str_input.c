@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "jc_error.h"
+#include "jc_uri.h"
 #include "str_backoff.h"
 #include "str_gst.h"
 
@@ -186,34 +187,6 @@ static gboolean parse_uri(StrInput *in, GError **error)
     return FALSE;
 }
 
-/* user info and query hidden (passwords, SRT passphrases, stream keys). (transfer full) */
-static char *redact(const char *uri)
-{
-    if (g_str_has_prefix(uri, "file://") || g_strcmp0(uri, "test:") == 0 ||
-        g_str_has_prefix(uri, "v4l2://")) {
-        return g_strdup(uri);
-    }
-    GString *out = g_string_new(NULL);
-    const char *auth = strstr(uri, "://");
-    if (auth == NULL) {
-        return g_string_free(out, FALSE);
-    }
-    auth += 3;
-    g_string_append_len(out, uri, auth - uri);
-    const char *q = strchr(auth, '?');
-    const char *end = q != NULL ? q : auth + strlen(auth);
-    const char *at = g_strrstr_len(auth, end - auth, "@");
-    if (at != NULL) {
-        g_string_append(out, "***@");
-        auth = at + 1;
-    }
-    g_string_append_len(out, auth, end - auth);
-    if (q != NULL) {
-        g_string_append(out, "?***");
-    }
-    return g_string_free(out, FALSE);
-}
-
 StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **error)
 {
     if (uri == NULL) {
@@ -222,7 +195,7 @@ StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **err
     }
     StrInput *in = g_new0(StrInput, 1);
     in->uri = g_strdup(uri);
-    in->safe_uri = redact(uri);
+    in->safe_uri = jc_uri_redact(uri);
     in->profile = profile;
     in->clock = gst_system_clock_obtain();
     pthread_mutex_init(&in->lock, NULL);

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "jc_error.h"
+#include "jc_uri.h"
 #include "str_backoff.h"
 #include "str_gst.h"
 
@@ -50,7 +51,6 @@ struct StrOutput {
     char *uri;             /* owned: as handed to the sink (without our own tls-insecure=1) */
     gboolean tls_insecure; /* rtmps: do not validate the server's certificate */
     char *safe_uri;        /* owned: redacted, for logs */
-    char *secret;          /* owned: the stream key hidden by safe_uri, NULL if none */
     GstElement *pipe;      /* owned: the output pipeline, reused across restarts */
     GstAppSrc *vsrc;       /* borrowed from pipe */
     GstAppSrc *asrc;       /* borrowed from pipe */
@@ -88,77 +88,16 @@ struct StrOutput {
     GstCaps *acaps;    /* ref: caps last set on asrc */
 };
 
-char *str_output_redact_uri(const char *uri)
-{
-    if (g_str_has_prefix(uri, "srt://")) {
-        /* The query holds the passphrase and stream id. */
-        const char *query = strchr(uri, '?');
-        return query != NULL ? g_strdup_printf("%.*s?***", (int)(query - uri), uri) : g_strdup(uri);
-    }
-    if (!g_str_has_prefix(uri, "rtmp://") && !g_str_has_prefix(uri, "rtmps://")) {
-        return g_strdup(uri);
-    }
-    const char *auth = strstr(uri, "://") + 3;
-    const char *path = strchr(auth, '/');
-    const char *auth_end = path != NULL ? path : auth + strlen(auth);
-    GString *out = g_string_new_len(uri, auth - uri);
-    const char *at = g_strrstr_len(auth, auth_end - auth, "@");
-    if (at != NULL) {
-        g_string_append(out, "***@");
-        auth = at + 1;
-    }
-    g_string_append_len(out, auth, auth_end - auth);
-    if (path != NULL) {
-        const char *query = strchr(path, '?');
-        const char *end = query != NULL ? query : path + strlen(path);
-        const char *last = g_strrstr_len(path, end - path, "/");
-        if (last > path) {
-            /* app/KEY: keep the application name, hide the key. */
-            g_string_append_len(out, path, last + 1 - path);
-            g_string_append(out, "***");
-        } else {
-            g_string_append_len(out, path, end - path);
-            if (query != NULL) {
-                g_string_append(out, "?***");
-            }
-        }
-    }
-    return g_string_free(out, FALSE);
-}
-
-/* The stream key of an rtmp URL (its last path segment and query), or NULL. (transfer full) */
-static char *find_secret(const char *uri)
-{
-    if (g_str_has_prefix(uri, "srt://")) {
-        const char *query = strchr(uri, '?');
-        return query != NULL && query[1] != '\0' ? g_strdup(query + 1) : NULL;
-    }
-    if (!g_str_has_prefix(uri, "rtmp://") && !g_str_has_prefix(uri, "rtmps://")) {
-        return NULL;
-    }
-    const char *path = strchr(strstr(uri, "://") + 3, '/');
-    const char *last = path != NULL ? strrchr(path, '/') : NULL;
-    if (last == NULL || last == path || last[1] == '\0') {
-        const char *query = path != NULL ? strchr(path, '?') : NULL;
-        return query != NULL && query[1] != '\0' ? g_strdup(query + 1) : NULL;
-    }
-    return g_strdup(last + 1);
-}
-
-/* msg with every occurrence of the stream key replaced. (transfer full) */
+/* msg with the URI's secrets (stream key, query, user info) replaced. (transfer full) */
 static char *scrub(const StrOutput *o, const char *msg)
 {
-    if (o->secret == NULL) {
-        return g_strdup(msg);
-    }
-    g_auto(GStrv) parts = g_strsplit(msg, o->secret, -1);
-    return g_strjoinv("***", parts);
+    return jc_uri_scrub(msg, o->uri);
 }
 
 /* Chooses the muxer and sink for uri. On error, FALSE with JC_ERROR_INVALID. */
 static gboolean parse_uri(const char *uri, const char **mux, char **path, GError **error)
 {
-    g_autofree char *safe = str_output_redact_uri(uri);
+    g_autofree char *safe = jc_uri_redact(uri);
     if (g_str_has_prefix(uri, "rtmp://") || g_str_has_prefix(uri, "rtmps://")) {
         g_autoptr(GUri) parsed = g_uri_parse(uri, G_URI_FLAGS_NONE, NULL);
         if (parsed == NULL || g_uri_get_host(parsed) == NULL || *g_uri_get_host(parsed) == '\0' ||
@@ -379,8 +318,7 @@ StrOutput *str_output_new(const char *uri, GError **error)
     }
     StrOutput *o = g_new0(StrOutput, 1);
     o->uri = strip_tls_insecure(uri, &o->tls_insecure);
-    o->safe_uri = str_output_redact_uri(o->uri);
-    o->secret = find_secret(o->uri);
+    o->safe_uri = jc_uri_redact(o->uri);
     str_backoff_init(&o->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
     pthread_mutex_init(&o->lock, NULL);
     o->pipe = gst_object_ref_sink(gst_pipeline_new("output"));
@@ -789,7 +727,6 @@ void str_output_free(StrOutput *o)
     pthread_mutex_destroy(&o->lock);
     g_free(o->logged_error);
     g_free(o->error);
-    g_free(o->secret);
     g_free(o->safe_uri);
     g_free(o->uri);
     g_free(o);
