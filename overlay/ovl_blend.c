@@ -20,7 +20,6 @@
 #include "ovl_blend.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <string.h>
 
 /* Fraction bits of the conversion's fixed-point arithmetic: 255 * 4 * 2^FIX fits 31 bits. */
@@ -39,8 +38,8 @@ typedef struct {
     int width, height;
 } Plane;
 
+/* Allocated with g_atomic_rc_box_new0(): GLib keeps the reference count. */
 struct OvlBlendLayer {
-    atomic_int refcount;
     GstBuffer *pixels; /* a ref: the rectangle's unscaled pixels, to recognise the same picture */
     GstVideoColorMatrix matrix;
     GstVideoColorRange range;
@@ -219,8 +218,7 @@ OvlBlendLayer *ovl_blend_layer_new(GstVideoOverlayRectangle *rect, const GstVide
     guint w = 0, h = 0;
     gst_video_overlay_rectangle_get_render_rectangle(rect, &x, &y, &w, &h);
 
-    OvlBlendLayer *l = g_new0(OvlBlendLayer, 1);
-    atomic_init(&l->refcount, 1);
+    OvlBlendLayer *l = g_atomic_rc_box_new0(OvlBlendLayer);
     l->pixels = gst_buffer_ref(unscaled_pixels(rect));
     l->matrix = info->colorimetry.matrix;
     l->range = info->colorimetry.range;
@@ -250,22 +248,24 @@ OvlBlendLayer *ovl_blend_layer_new(GstVideoOverlayRectangle *rect, const GstVide
 OvlBlendLayer *ovl_blend_layer_ref(OvlBlendLayer *layer)
 {
     g_return_val_if_fail(layer != NULL, NULL);
-    atomic_fetch_add_explicit(&layer->refcount, 1, memory_order_relaxed);
-    return layer;
+    return g_atomic_rc_box_acquire(layer);
+}
+
+static void layer_clear(gpointer data)
+{
+    OvlBlendLayer *layer = data;
+    gst_buffer_unref(layer->pixels);
+    plane_clear(&layer->luma);
+    plane_clear(&layer->u);
+    plane_clear(&layer->v);
+    plane_clear(&layer->uv);
 }
 
 void ovl_blend_layer_unref(OvlBlendLayer *layer)
 {
     if (layer == NULL)
         return;
-    if (atomic_fetch_sub_explicit(&layer->refcount, 1, memory_order_acq_rel) != 1)
-        return;
-    gst_buffer_unref(layer->pixels);
-    plane_clear(&layer->luma);
-    plane_clear(&layer->u);
-    plane_clear(&layer->v);
-    plane_clear(&layer->uv);
-    g_free(layer);
+    g_atomic_rc_box_release_full(layer, layer_clear);
 }
 
 gboolean ovl_blend_layer_fits(const OvlBlendLayer *layer, GstVideoOverlayRectangle *rect,

@@ -5,10 +5,8 @@
  * every string of its OvlCardSpec, so the caller's buffers may go away at once. */
 #include "ovl_scene.h"
 
-#include <stdatomic.h>
-
+/* Allocated with g_atomic_rc_box_new0(): GLib keeps the reference count. */
 struct OvlScene {
-    atomic_int refcount;
     gboolean has_card;
     OvlCardSpec card;      /* its strings point into the owned copies below (or are NULL) */
     char *title;           /* owned */
@@ -26,9 +24,7 @@ struct OvlScene {
 
 static OvlScene *scene_alloc(void)
 {
-    OvlScene *scene = g_new0(OvlScene, 1);
-    atomic_init(&scene->refcount, 1);
-    return scene;
+    return g_atomic_rc_box_new0(OvlScene);
 }
 
 /* A copy of s, or NULL for NULL or "". (transfer full) */
@@ -86,17 +82,12 @@ OvlScene *ovl_scene_new_empty(void)
 OvlScene *ovl_scene_ref(OvlScene *scene)
 {
     g_return_val_if_fail(scene != NULL, NULL);
-    atomic_fetch_add_explicit(&scene->refcount, 1, memory_order_relaxed);
-    return scene;
+    return g_atomic_rc_box_acquire(scene);
 }
 
-void ovl_scene_unref(OvlScene *scene)
+static void scene_clear(gpointer data)
 {
-    if (scene == NULL)
-        return;
-    /* acq_rel: the thread that frees must see every other thread's last reads finished. */
-    if (atomic_fetch_sub_explicit(&scene->refcount, 1, memory_order_acq_rel) != 1)
-        return;
+    OvlScene *scene = data;
     g_free(scene->title);
     g_free(scene->employer);
     g_free(scene->pay);
@@ -107,7 +98,14 @@ void ovl_scene_unref(OvlScene *scene)
     g_free(scene->host_name);
     g_free(scene->host_title);
     g_free(scene->slate);
-    g_free(scene);
+}
+
+void ovl_scene_unref(OvlScene *scene)
+{
+    if (scene == NULL)
+        return;
+    /* The last release frees, after every other thread's reads (GLib's barriers). */
+    g_atomic_rc_box_release_full(scene, scene_clear);
 }
 
 const OvlCardSpec *ovl_scene_card(const OvlScene *scene)

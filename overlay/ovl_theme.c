@@ -18,7 +18,6 @@
 /* The platforms' apps cover the bottom third and the right 15% of an upright live room with
  * comments and buttons, and its top with the room's header. */
 static OvlTheme builtin = {
-    .refcount = 1,
     .panel_top = {0.09, 0.15, 0.26},
     .panel_bottom = {0.04, 0.07, 0.14},
     .panel_alpha = 0.90,
@@ -50,31 +49,32 @@ const OvlTheme *ovl_theme_default(void)
 OvlTheme *ovl_theme_ref(OvlTheme *theme)
 {
     g_return_val_if_fail(theme != NULL, NULL);
-    if (theme != &builtin)
-        atomic_fetch_add_explicit(&theme->refcount, 1, memory_order_relaxed);
-    return theme;
+    return theme != &builtin ? g_atomic_rc_box_acquire(theme) : theme;
+}
+
+static void theme_clear(gpointer data)
+{
+    OvlTheme *theme = data;
+    g_free(theme->path);
+    g_free(theme->font);
+    g_free(theme->title_font);
+    if (theme->logo != NULL)
+        cairo_surface_destroy(theme->logo);
 }
 
 void ovl_theme_unref(OvlTheme *theme)
 {
     if (theme == NULL || theme == &builtin)
         return;
-    if (atomic_fetch_sub_explicit(&theme->refcount, 1, memory_order_acq_rel) != 1)
-        return;
-    g_free(theme->path);
-    g_free(theme->font);
-    g_free(theme->title_font);
-    if (theme->logo != NULL)
-        cairo_surface_destroy(theme->logo);
-    g_free(theme);
+    g_atomic_rc_box_release_full(theme, theme_clear);
 }
 
-/* A private copy of from, refcount 1. (transfer full) */
+/* A private copy of from in a GLib reference-counted box, count 1 (the built-in theme is
+ * static and not counted). (transfer full) */
 static OvlTheme *theme_copy(const OvlTheme *from)
 {
-    OvlTheme *t = g_new(OvlTheme, 1);
-    *t = *from;
-    atomic_init(&t->refcount, 1);
+    /* The function, not the macro: the macro would type the copy after from (const). */
+    OvlTheme *t = (g_atomic_rc_box_dup)(sizeof *t, from);
     t->path = g_strdup(from->path);
     t->font = g_strdup(from->font);
     t->title_font = g_strdup(from->title_font);

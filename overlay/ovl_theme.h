@@ -12,7 +12,6 @@
 #include <glib.h>
 #include <gst/video/video.h>
 #include <pango/pango.h>
-#include <stdatomic.h>
 
 #include "ovl_card.h"
 
@@ -31,8 +30,8 @@ typedef struct {
 } OvlSafeArea;
 
 /* Read-only after ovl_theme_load() / ovl_theme_default(). Colours are straight RGB 0..1. */
+/* Every theme but the built-in one lives in a g_atomic_rc_box (ovl_theme_ref/unref). */
 typedef struct OvlTheme {
-    atomic_int refcount;
     char *path;                  /* owned, or NULL for the built-in theme: for messages */
     Rgb panel_top, panel_bottom; /* the card's gradient; the counter and bands use panel_top */
     double panel_alpha;          /* opacity of panels, bands and bugs, 0.3..1 */

@@ -1,21 +1,23 @@
 /* str_audio: opens the fallback audio device in its own pipeline and keeps reopening it.
  *
- * Threads: the main thread owns the device pipeline (one per attempt), its bus watch, the
- * back-off timer, the watchdog tick and `state`. The device pipeline's appsink runs on_sample on
+ * Threads: the main thread owns the supervisor (str_supervisor.c: the device pipeline, one per
+ * attempt, its bus watch, back-off and watchdog). The device pipeline's appsink runs on_sample on
  * its streaming thread and pushes into the program's appsrc under `lock` (a pthread mutex held
  * for a non-blocking push); the sample clock it leaves for the watchdog is a C11 atomic.
  *
  * Invariants:
  *  1. The device pipeline is set to NULL (joining its streaming thread) before the next one is
- *     built, so at most one ever pushes into the program.
+ *     built (the supervisor's invariant 1), so at most one ever pushes into the program.
  *  2. Samples are stamped with the program's clock at arrival plus DELAY (declared as the
  *     appsrc's latency, like the input's): a live device has no timeline worth keeping, and its
  *     own clock drift is then absorbed by the audiomixer instead of accumulating.
  *  3. While the input delivers sound, the device's samples are dropped (the input wins).
  *
- * States (main thread):
+ * States (the supervisor's):
  *   IDLE -start-> CONNECTING -first sample-> LIVE -no sample 3 s / error-> BACKOFF -timer->
- *   CONNECTING;  CONNECTING -error or 10 s-> BACKOFF;  any -stop-> DONE */
+ *   CONNECTING;  CONNECTING -error or 10 s-> BACKOFF;  any -stop-> DONE
+ * Like the input's, the back-off starts again only after the device was live for 30 s: a device
+ * that opens and drops at once is not hammered every 2 s. */
 #include "str_audio.h"
 
 #include <gst/app/app.h>
@@ -24,8 +26,8 @@
 #include <string.h>
 
 #include "jc_error.h"
-#include "str_backoff.h"
 #include "str_gst.h"
+#include "str_supervisor.h"
 
 #define DELAY (150 * GST_MSECOND)
 #define FIRST_RETRY_MS 2000
@@ -33,9 +35,8 @@
 #define TICK_MS 250
 #define STALL_US (3 * G_USEC_PER_SEC)
 #define CONNECT_TIMEOUT_US (10 * G_USEC_PER_SEC)
+#define HEALTHY_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_TIME GST_SECOND
-
-typedef enum { A_IDLE, A_CONNECTING, A_LIVE, A_BACKOFF, A_DONE } AState;
 
 struct StrAudio {
     char *device;        /* owned: as configured, for status and logs */
@@ -46,16 +47,7 @@ struct StrAudio {
     StrAudioInputHasSound has_sound;
     gpointer has_sound_data;
 
-    /* Main thread only. */
-    GstElement *pipe; /* owned: the current attempt's pipeline, NULL between attempts */
-    AState state;
-    StrBackoff backoff;
-    guint retry_id;
-    gint64 retry_at_us;
-    gint64 state_since_us;
-    guint tick_id;
-    char *error;        /* owned: last failure */
-    char *logged_error; /* owned: last failure logged */
+    StrSupervisor *sup; /* owned; main thread only */
 
     _Atomic gint64 last_sample_us; /* monotonic time of the last sample from the device */
     _Atomic gboolean on_air;       /* the last sample went to the program (invariant 3) */
@@ -63,6 +55,9 @@ struct StrAudio {
     gboolean discont;
     GstCaps *caps; /* ref: caps last set on src */
 };
+
+static GstElement *build(gpointer data, GError **error);
+static gboolean check(gpointer data, gint64 now_us);
 
 StrAudio *str_audio_new(const char *device, StrAudioInputHasSound has_sound, gpointer data,
                         GError **error)
@@ -93,7 +88,22 @@ StrAudio *str_audio_new(const char *device, StrAudioInputHasSound has_sound, gpo
     a->has_sound = has_sound;
     a->has_sound_data = data;
     pthread_mutex_init(&a->lock, NULL);
-    str_backoff_init(&a->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
+    StrSupervisorConfig cfg = {
+        .what = "audio device",
+        .label = a->device,
+        .meanwhile = "silence on air, reopening with back-off",
+        .first_retry_ms = FIRST_RETRY_MS,
+        .max_retry_ms = MAX_RETRY_MS,
+        .tick_ms = TICK_MS,
+        .healthy_us = HEALTHY_US,
+        .connect_us = CONNECT_TIMEOUT_US,
+        .stall_us = 0, /* a device that goes quiet is reopened at once */
+        .connect_error = "no sound from the device",
+        .stall_error = "the device stopped delivering sound",
+        .eos_error = "the device ended",
+    };
+    StrSupervisorFuncs funcs = {.build = build, .check = check};
+    a->sup = str_supervisor_new(&cfg, &funcs, a);
     return a;
 }
 
@@ -162,37 +172,24 @@ static GstFlowReturn on_sample(GstAppSink *sink, gpointer data)
 
 /* ---- main thread --------------------------------------------------------------------------- */
 
-static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
-static void fail(StrAudio *a, const char *why);
-
-static void set_state(StrAudio *a, AState state)
+/* The supervisor's builder: the next attempt's pipeline (invariant 1 holds: the last one is
+ * gone). (transfer full) */
+static GstElement *build(gpointer data, GError **error)
 {
-    a->state = state;
-    a->state_since_us = g_get_monotonic_time();
-}
-
-/* Invariant 1. */
-static void teardown(StrAudio *a)
-{
-    if (a->pipe == NULL) {
-        return;
-    }
-    GstBus *bus = gst_element_get_bus(a->pipe);
-    gst_bus_remove_watch(bus);
-    gst_object_unref(bus);
-    gst_element_set_state(a->pipe, GST_STATE_NULL);
-    gst_object_unref(a->pipe);
-    a->pipe = NULL;
+    StrAudio *a = data;
+    pthread_mutex_lock(&a->lock);
+    a->discont = TRUE;
+    gst_caps_replace(&a->caps, NULL);
+    pthread_mutex_unlock(&a->lock);
+    atomic_store(&a->last_sample_us, 0);
     atomic_store(&a->on_air, FALSE);
-}
-
-static gboolean build(StrAudio *a, GError **error)
-{
+    GstElement *pipe = gst_object_ref_sink(gst_pipeline_new("audio-device"));
     const char *chain[] = {a->factory,   "audioconvert", "audioresample",
                            "capsfilter", "appsink",      NULL};
     GstElement *e[5];
-    if (!str_gst_add_chain(GST_BIN(a->pipe), chain, e, error)) {
-        return FALSE;
+    if (!str_gst_add_chain(GST_BIN(pipe), chain, e, error)) {
+        gst_object_unref(pipe);
+        return NULL;
     }
     if (a->name != NULL) {
         g_object_set(e[0], "device", a->name, NULL);
@@ -206,138 +203,51 @@ static gboolean build(StrAudio *a, GError **error)
                  8u, "drop", TRUE, NULL);
     GstAppSinkCallbacks cb = {.new_sample = on_sample};
     gst_app_sink_set_callbacks(GST_APP_SINK(e[4]), &cb, a, NULL);
-    return TRUE;
+    return pipe;
 }
 
-static void open_device(StrAudio *a)
-{
-    g_autoptr(GError) error = NULL;
-    pthread_mutex_lock(&a->lock);
-    a->discont = TRUE;
-    gst_caps_replace(&a->caps, NULL);
-    pthread_mutex_unlock(&a->lock);
-    atomic_store(&a->last_sample_us, 0);
-    a->pipe = gst_object_ref_sink(gst_pipeline_new("audio-device"));
-    GstBus *bus = gst_element_get_bus(a->pipe);
-    gst_bus_add_watch(bus, on_bus, a);
-    gst_object_unref(bus);
-    set_state(a, A_CONNECTING);
-    if (!build(a, &error)) {
-        fail(a, error->message);
-        return;
-    }
-    if (gst_element_set_state(a->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        GstBus *b = gst_element_get_bus(a->pipe);
-        GstMessage *msg = gst_bus_pop_filtered(b, GST_MESSAGE_ERROR);
-        gst_object_unref(b);
-        g_autoptr(GError) err = NULL;
-        if (msg != NULL) {
-            gst_message_parse_error(msg, &err, NULL);
-            gst_message_unref(msg);
-        }
-        fail(a, err != NULL ? err->message : "cannot open the device");
-    }
-}
-
-static gboolean on_retry(gpointer data)
+/* The supervisor's watchdog: LIVE from the first sample; a silent device (unplugged) fails. */
+static gboolean check(gpointer data, gint64 now_us)
 {
     StrAudio *a = data;
-    a->retry_id = 0;
-    open_device(a);
-    return G_SOURCE_REMOVE;
-}
-
-/* Main thread: the device failed. Logs once per distinct failure, reopens later. */
-static void fail(StrAudio *a, const char *why)
-{
-    if (a->state != A_CONNECTING && a->state != A_LIVE) {
-        return;
-    }
-    if (a->state == A_LIVE) {
-        str_backoff_reset(&a->backoff);
-    }
-    teardown(a);
-    g_free(a->error);
-    a->error = g_strdup(why);
-    guint delay = str_backoff_next(&a->backoff);
-    if (g_strcmp0(a->logged_error, why) != 0) {
-        g_warning("audio device %s: %s; silence on air, reopening with back-off", a->device, why);
-        g_free(a->logged_error);
-        a->logged_error = g_strdup(why);
-    }
-    set_state(a, A_BACKOFF);
-    a->retry_at_us = g_get_monotonic_time() + (gint64)delay * 1000;
-    a->retry_id = g_timeout_add(delay, on_retry, a);
-}
-
-static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
-{
-    StrAudio *a = data;
-    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-        g_autoptr(GError) err = NULL;
-        gst_message_parse_error(msg, &err, NULL);
-        fail(a, err->message);
-    } else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
-        fail(a, "the device ended");
-    }
-    return G_SOURCE_CONTINUE;
-}
-
-/* Watchdog: LIVE from the first sample; a silent device (unplugged) is reopened. */
-static gboolean on_tick(gpointer data)
-{
-    StrAudio *a = data;
-    gint64 now = g_get_monotonic_time();
     gint64 last = atomic_load(&a->last_sample_us);
-    gboolean flowing = last > 0 && now - last < STALL_US;
-    if (a->state == A_CONNECTING && flowing) {
-        set_state(a, A_LIVE);
-        g_clear_pointer(&a->error, g_free);
-    } else if (a->state == A_CONNECTING && now - a->state_since_us > CONNECT_TIMEOUT_US) {
-        fail(a, "no sound from the device");
-    } else if (a->state == A_LIVE && !flowing) {
-        fail(a, "the device stopped delivering sound");
-    }
-    return G_SOURCE_CONTINUE;
+    return last > 0 && now_us - last < STALL_US;
 }
 
 void str_audio_start(StrAudio *a)
 {
-    if (a->state != A_IDLE || a->src == NULL) {
-        return;
+    if (a->src != NULL) {
+        str_supervisor_start(a->sup);
     }
-    a->tick_id = g_timeout_add(TICK_MS, on_tick, a);
-    open_device(a);
 }
 
 void str_audio_stop(StrAudio *a)
 {
-    if (a->retry_id != 0) {
-        g_source_remove(a->retry_id);
-        a->retry_id = 0;
-    }
-    if (a->tick_id != 0) {
-        g_source_remove(a->tick_id);
-        a->tick_id = 0;
-    }
-    teardown(a);
-    if (a->state != A_IDLE) {
-        a->state = A_DONE;
-    }
+    str_supervisor_stop(a->sup);
+    atomic_store(&a->on_air, FALSE);
 }
 
 void str_audio_fill_status(StrAudio *a, StrStatus *s)
 {
-    static const char *const names[] = {"connecting", "connecting", "live", "failed", "stopped"};
-    s->audio.device_state = names[a->state];
-    s->audio.device_retry_in =
-        a->state == A_BACKOFF
-            ? MAX(0.0, (double)(a->retry_at_us - g_get_monotonic_time()) / G_USEC_PER_SEC)
-            : 0.0;
-    s->audio.device_error = g_strdup(a->error);
-    if (a->state == A_LIVE && atomic_load(&a->on_air)) {
+    static const char *const names[] = {
+        [STR_SUP_IDLE] = "connecting", [STR_SUP_CONNECTING] = "connecting",
+        [STR_SUP_LIVE] = "live",       [STR_SUP_STALLED] = "live",
+        [STR_SUP_BACKOFF] = "failed",  [STR_SUP_FAILED] = "failed",
+        [STR_SUP_DONE] = "stopped",
+    };
+    StrSupState state = str_supervisor_state(a->sup);
+    s->audio.device_state = names[state];
+    s->audio.device_retry_in = str_supervisor_retry_in(a->sup);
+    /* A live device has no error to show (the last failure is over). */
+    s->audio.device_error = state != STR_SUP_LIVE ? g_strdup(str_supervisor_error(a->sup)) : NULL;
+    if (state == STR_SUP_LIVE && atomic_load(&a->on_air)) {
         s->audio.source = "device";
     }
+}
+
+StrSupervisor *str_audio_supervisor(StrAudio *a)
+{
+    return a->sup;
 }
 
 void str_audio_free(StrAudio *a)
@@ -345,11 +255,10 @@ void str_audio_free(StrAudio *a)
     if (a == NULL) {
         return;
     }
-    str_audio_stop(a);
+    str_supervisor_free(a->sup);
+    atomic_store(&a->on_air, FALSE);
     gst_caps_replace(&a->caps, NULL);
     pthread_mutex_destroy(&a->lock);
-    g_free(a->error);
-    g_free(a->logged_error);
     g_free(a->name);
     g_free(a->factory);
     g_free(a->device);

@@ -13,6 +13,7 @@
 #include <gst/gst.h>
 
 #include "str_pipeline.h"
+#include "str_supervisor.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,9 @@ void str_audio_stop(StrAudio *a);
 /* Fills s->audio.device_state and s->audio.device_error, and sets s->audio.source to "device"
  * when the device's sound is on air. Main thread. */
 void str_audio_fill_status(StrAudio *a, StrStatus *s);
+
+/* The supervisor keeping the device open (transfer none): for tests, which fail it on purpose. */
+StrSupervisor *str_audio_supervisor(StrAudio *a);
 
 /* Stops and frees the device. The program must be in NULL already. NULL is allowed. */
 void str_audio_free(StrAudio *a);

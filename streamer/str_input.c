@@ -1,14 +1,15 @@
 /* str_input: opens the program's source in its own pipeline and keeps reopening it.
  *
- * Threads: the main thread owns the input pipeline (one per attempt, "session"), its bus watch,
- * the back-off timer, the watchdog tick and `state`. The input pipeline's sinks run
+ * Threads: the main thread owns the supervisor (str_supervisor.c: the input pipeline, one per
+ * attempt or "session", its bus watch, back-off and watchdog). The input pipeline's sinks run
  * on_frame and on_audio_sample on its streaming threads and push into the program's appsrcs; the
  * fields they share with the main thread are under `lock` (a pthread mutex, held for a non-blocking
  * appsrc push) or are C11 atomics (counters read by the watchdog).
  *
  * Invariants:
  *  1. A session's pipeline is set to NULL (which joins its streaming threads) before the next
- *     session is built, so at most one session ever pushes into the program.
+ *     session is built (the supervisor's invariant 1), so at most one session ever pushes into
+ *     the program.
  *  2. Timestamps: every buffer is placed on the program's timeline at its clock time (both
  *     pipelines run on the system clock) plus a per-session offset fixed at the first buffer,
  *     plus DELAY, which the program's appsrcs declare as latency so the mixers wait for it.
@@ -16,7 +17,7 @@
  *     (after a stall) re-anchors the offset rather than being dropped by the mixers forever.
  *  3. The input never ends the program: its EOS is handled here (loop or reopen), never pushed.
  *
- * States (main thread):
+ * States (the supervisor's):
  *   IDLE -start-> CONNECTING -first frame-> LIVE -no frame 1 s-> STALLED -frames-> LIVE
  *   CONNECTING (10 s, not a listener) / STALLED (5 s) / error / end -> BACKOFF -timer->
  *   CONNECTING;  any -stop-> DONE */
@@ -30,8 +31,9 @@
 #include <string.h>
 
 #include "jc_error.h"
-#include "str_backoff.h"
+#include "jc_uri.h"
 #include "str_gst.h"
+#include "str_supervisor.h"
 
 #define DELAY (150 * GST_MSECOND)
 #define FIRST_RETRY_MS 2000
@@ -45,7 +47,6 @@
 #define MAX_QUEUED_TIME GST_SECOND
 
 typedef enum { K_TEST, K_FILE, K_SRT, K_URI, K_V4L2 } Kind;
-typedef enum { IN_IDLE, IN_CONNECTING, IN_LIVE, IN_STALLED, IN_BACKOFF, IN_DONE } InState;
 
 struct StrInput {
     Kind kind;
@@ -63,19 +64,10 @@ struct StrInput {
     GstClock *clock;           /* ref: the system clock, shared by both pipelines */
 
     /* Main thread only. */
-    GstElement *pipe; /* owned: the current session's pipeline, NULL between sessions */
-    InState state;
-    StrBackoff backoff;
-    guint retry_id;
-    gint64 retry_at_us;
-    gint64 state_since_us;
-    gint64 live_since_us;
-    guint tick_id;
+    StrSupervisor *sup; /* owned: the sessions, their back-off and watchdog */
     guint64 tick_frames;
     gint64 tick_us;
     double fps;
-    char *error;        /* owned: last failure */
-    char *logged_error; /* owned: last failure logged (a repeating failure logs once) */
 
     /* Shared with the streaming threads. */
     _Atomic guint64 frames;
@@ -186,33 +178,9 @@ static gboolean parse_uri(StrInput *in, GError **error)
     return FALSE;
 }
 
-/* user info and query hidden (passwords, SRT passphrases, stream keys). (transfer full) */
-static char *redact(const char *uri)
-{
-    if (g_str_has_prefix(uri, "file://") || g_strcmp0(uri, "test:") == 0 ||
-        g_str_has_prefix(uri, "v4l2://")) {
-        return g_strdup(uri);
-    }
-    GString *out = g_string_new(NULL);
-    const char *auth = strstr(uri, "://");
-    if (auth == NULL) {
-        return g_string_free(out, FALSE);
-    }
-    auth += 3;
-    g_string_append_len(out, uri, auth - uri);
-    const char *q = strchr(auth, '?');
-    const char *end = q != NULL ? q : auth + strlen(auth);
-    const char *at = g_strrstr_len(auth, end - auth, "@");
-    if (at != NULL) {
-        g_string_append(out, "***@");
-        auth = at + 1;
-    }
-    g_string_append_len(out, auth, end - auth);
-    if (q != NULL) {
-        g_string_append(out, "?***");
-    }
-    return g_string_free(out, FALSE);
-}
+static GstElement *build_session(gpointer data, GError **error);
+static gboolean check(gpointer data, gint64 now_us);
+static gboolean on_message(gpointer data, GstMessage *msg);
 
 StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **error)
 {
@@ -222,15 +190,30 @@ StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **err
     }
     StrInput *in = g_new0(StrInput, 1);
     in->uri = g_strdup(uri);
-    in->safe_uri = redact(uri);
+    in->safe_uri = jc_uri_redact(uri);
     in->profile = profile;
     in->clock = gst_system_clock_obtain();
     pthread_mutex_init(&in->lock, NULL);
-    str_backoff_init(&in->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
     if (!parse_uri(in, error)) {
         str_input_free(in);
         return NULL;
     }
+    StrSupervisorConfig cfg = {
+        .what = "input",
+        .label = in->safe_uri,
+        .meanwhile = "slate on air, reopening with back-off",
+        .first_retry_ms = FIRST_RETRY_MS,
+        .max_retry_ms = MAX_RETRY_MS,
+        .tick_ms = TICK_MS,
+        .healthy_us = HEALTHY_US,
+        .connect_us = in->listener ? 0 : CONNECT_TIMEOUT_US, /* a listener waits for a caller */
+        .stall_us = STALL_RESTART_US,
+        .connect_error = "no picture from the input",
+        .stall_error = "the input stalled",
+        .eos_error = "the input ended",
+    };
+    StrSupervisorFuncs funcs = {.build = build_session, .check = check, .message = on_message};
+    in->sup = str_supervisor_new(&cfg, &funcs, in);
     return in;
 }
 
@@ -712,35 +695,11 @@ static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
 
 /* ---- main thread: sessions and supervision ------------------------------------------------- */
 
-static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
-static void fail(StrInput *in, const char *why);
-
-static void set_state(StrInput *in, InState state)
+/* The supervisor's builder: a new session (invariant 1 holds: the last one is gone).
+ * (transfer full) */
+static GstElement *build_session(gpointer data, GError **error)
 {
-    in->state = state;
-    in->state_since_us = g_get_monotonic_time();
-    if (state == IN_LIVE) {
-        in->live_since_us = in->state_since_us;
-    }
-}
-
-/* Invariant 1: the session's threads are gone when this returns. */
-static void teardown(StrInput *in)
-{
-    if (in->pipe == NULL) {
-        return;
-    }
-    GstBus *bus = gst_element_get_bus(in->pipe);
-    gst_bus_remove_watch(bus);
-    gst_object_unref(bus);
-    gst_element_set_state(in->pipe, GST_STATE_NULL);
-    gst_object_unref(in->pipe);
-    in->pipe = NULL;
-}
-
-static void open_session(StrInput *in)
-{
-    g_autoptr(GError) error = NULL;
+    StrInput *in = data;
     pthread_mutex_lock(&in->lock);
     in->anchored = FALSE;
     gst_caps_replace(&in->caps[0], NULL);
@@ -748,171 +707,66 @@ static void open_session(StrInput *in)
     pthread_mutex_unlock(&in->lock);
     atomic_store(&in->video_linked, FALSE);
     atomic_store(&in->audio_linked, FALSE);
-    in->pipe = gst_object_ref_sink(gst_pipeline_new("input"));
-    gst_pipeline_use_clock(GST_PIPELINE(in->pipe), in->clock);
-    GstBus *bus = gst_element_get_bus(in->pipe);
-    gst_bus_add_watch(bus, on_bus, in);
-    gst_object_unref(bus);
-    set_state(in, IN_CONNECTING);
     atomic_store(&in->last_frame_us, 0);
     in->tick_frames = atomic_load(&in->frames);
+    GstElement *pipe = gst_object_ref_sink(gst_pipeline_new("input"));
+    gst_pipeline_use_clock(GST_PIPELINE(pipe), in->clock);
     gboolean built =
-        in->kind == K_TEST ? build_test(in, in->pipe, &error) : build_decoded(in, in->pipe, &error);
+        in->kind == K_TEST ? build_test(in, pipe, error) : build_decoded(in, pipe, error);
     if (!built) {
-        fail(in, error->message);
-        return;
+        gst_object_unref(pipe);
+        return NULL;
     }
-    if (gst_element_set_state(in->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        /* The reason is on the bus; if not, say something. */
-        GstBus *b = gst_element_get_bus(in->pipe);
-        GstMessage *msg = gst_bus_pop_filtered(b, GST_MESSAGE_ERROR);
-        gst_object_unref(b);
-        g_autoptr(GError) err = NULL;
-        if (msg != NULL) {
-            gst_message_parse_error(msg, &err, NULL);
-            gst_message_unref(msg);
-        }
-        fail(in, err != NULL ? err->message : "cannot open");
-    }
+    return pipe;
 }
 
-static gboolean on_retry(gpointer data)
+/* The supervisor's bus hook: invariant 3. A flushing seek back to the start keeps the pipeline
+ * (and the picture) without a trip through the slate. The seek restarts the session's running
+ * time at 0, but the sinks (async=FALSE) never make the pipeline pick a new base time by
+ * themselves: without the trip through PAUSED every later frame was "late", the sinks stopped
+ * waiting and a looped file was read as fast as the disk allowed (a 720p clip twelve times a
+ * second) while the program dropped what it could not queue. Anything else is the
+ * supervisor's: an error or an unlooped end reopens the input. */
+static gboolean on_message(gpointer data, GstMessage *msg)
 {
     StrInput *in = data;
-    in->retry_id = 0;
-    g_debug("input %s: reopening", in->safe_uri);
-    open_session(in);
-    return G_SOURCE_REMOVE;
+    GstElement *pipe = str_supervisor_pipeline(in->sup);
+    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS || !in->loop || pipe == NULL) {
+        return FALSE;
+    }
+    gst_element_set_state(pipe, GST_STATE_PAUSED);
+    gboolean sought = gst_element_seek_simple(pipe, GST_FORMAT_TIME,
+                                              GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
+    gst_element_set_state(pipe, GST_STATE_PLAYING);
+    return sought;
 }
 
-/* Main thread: the session failed or ended. Logs once per distinct failure, reopens later. */
-static void fail(StrInput *in, const char *why)
-{
-    if (in->state == IN_DONE || in->state == IN_IDLE || in->state == IN_BACKOFF) {
-        return;
-    }
-    gboolean was_live = in->state == IN_LIVE || in->state == IN_STALLED;
-    teardown(in);
-    if (was_live && g_get_monotonic_time() - in->live_since_us >= HEALTHY_US) {
-        str_backoff_reset(&in->backoff);
-        g_clear_pointer(&in->logged_error, g_free);
-    }
-    g_free(in->error);
-    in->error = g_strdup(why);
-    guint delay = str_backoff_next(&in->backoff);
-    if (g_strcmp0(in->logged_error, why) != 0) {
-        g_warning("input %s: %s; slate on air, reopening with back-off", in->safe_uri, why);
-        g_free(in->logged_error);
-        in->logged_error = g_strdup(why);
-    } else {
-        g_debug("input %s failed again: %s; retry in %u ms", in->safe_uri, why, delay);
-    }
-    set_state(in, IN_BACKOFF);
-    in->retry_at_us = g_get_monotonic_time() + (gint64)delay * 1000;
-    in->retry_id = g_timeout_add(delay, on_retry, in);
-}
-
-static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
+/* The supervisor's watchdog: the frame rate, and whether frames flow. */
+static gboolean check(gpointer data, gint64 now_us)
 {
     StrInput *in = data;
-    switch (GST_MESSAGE_TYPE(msg)) {
-    case GST_MESSAGE_ERROR: {
-        g_autoptr(GError) err = NULL;
-        gst_message_parse_error(msg, &err, NULL);
-        fail(in, err->message);
-        break;
-    }
-    case GST_MESSAGE_EOS:
-        /* Invariant 3. A flushing seek back to the start keeps the pipeline (and the picture)
-         * without a trip through the slate. The seek restarts the session's running time at 0,
-         * but the sinks (async=FALSE) never make the pipeline pick a new base time by
-         * themselves: without the trip through PAUSED every later frame was "late", the sinks
-         * stopped waiting and a looped file was read as fast as the disk allowed (a 720p clip
-         * twelve times a second) while the program dropped what it could not queue. */
-        if (in->loop) {
-            gst_element_set_state(in->pipe, GST_STATE_PAUSED);
-            gboolean sought = gst_element_seek_simple(
-                in->pipe, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
-            gst_element_set_state(in->pipe, GST_STATE_PLAYING);
-            if (sought) {
-                break;
-            }
-        }
-        fail(in, "the input ended");
-        break;
-    default:
-        break;
-    }
-    return G_SOURCE_CONTINUE;
-}
-
-/* Watchdog: state from the frame counters; stalled inputs are reopened. */
-static gboolean on_tick(gpointer data)
-{
-    StrInput *in = data;
-    gint64 now = g_get_monotonic_time();
     guint64 frames = atomic_load(&in->frames);
     gint64 last = atomic_load(&in->last_frame_us);
-    if (now - in->tick_us >= G_USEC_PER_SEC) {
-        in->fps = in->tick_us > 0 ? (double)(frames - in->tick_frames) * G_USEC_PER_SEC /
-                                        (double)(now - in->tick_us)
-                                  : 0.0;
+    if (in->tick_us == 0) {
+        in->tick_us = now_us;
         in->tick_frames = frames;
-        in->tick_us = now;
+    } else if (now_us - in->tick_us >= G_USEC_PER_SEC) {
+        in->fps =
+            (double)(frames - in->tick_frames) * G_USEC_PER_SEC / (double)(now_us - in->tick_us);
+        in->tick_frames = frames;
+        in->tick_us = now_us;
     }
-    gboolean flowing = last > 0 && now - last < STALL_US;
-    switch (in->state) {
-    case IN_CONNECTING:
-        if (flowing) {
-            set_state(in, IN_LIVE);
-            g_debug("input %s: live", in->safe_uri);
-        } else if (!in->listener && now - in->state_since_us > CONNECT_TIMEOUT_US) {
-            fail(in, "no picture from the input");
-        }
-        break;
-    case IN_LIVE:
-        if (!flowing) {
-            in->state = IN_STALLED;
-            in->state_since_us = now;
-        }
-        break;
-    case IN_STALLED:
-        if (flowing) {
-            in->state = IN_LIVE;
-        } else if (now - in->state_since_us > STALL_RESTART_US) {
-            fail(in, "the input stalled");
-        }
-        break;
-    default:
-        break;
-    }
-    return G_SOURCE_CONTINUE;
+    return last > 0 && now_us - last < STALL_US;
 }
 
 void str_input_start(StrInput *in)
 {
-    if (in->state != IN_IDLE) {
-        return;
-    }
-    in->tick_us = g_get_monotonic_time();
-    in->tick_id = g_timeout_add(TICK_MS, on_tick, in);
-    open_session(in);
+    str_supervisor_start(in->sup);
 }
 
 void str_input_stop(StrInput *in)
 {
-    if (in->retry_id != 0) {
-        g_source_remove(in->retry_id);
-        in->retry_id = 0;
-    }
-    if (in->tick_id != 0) {
-        g_source_remove(in->tick_id);
-        in->tick_id = 0;
-    }
-    teardown(in);
-    if (in->state != IN_IDLE) {
-        in->state = IN_DONE;
-    }
+    str_supervisor_stop(in->sup);
 }
 
 gboolean str_input_has_sound(StrInput *in)
@@ -923,21 +777,22 @@ gboolean str_input_has_sound(StrInput *in)
 
 void str_input_fill_status(StrInput *in, StrStatus *s)
 {
-    static const char *const names[] = {"connecting", "connecting", "live",
-                                        "slate",      "failed",     "stopped"};
-    gint64 now = g_get_monotonic_time();
+    static const char *const names[] = {
+        [STR_SUP_IDLE] = "connecting", [STR_SUP_CONNECTING] = "connecting",
+        [STR_SUP_LIVE] = "live",       [STR_SUP_STALLED] = "slate",
+        [STR_SUP_BACKOFF] = "failed",  [STR_SUP_FAILED] = "failed",
+        [STR_SUP_DONE] = "stopped",
+    };
+    StrSupState state = str_supervisor_state(in->sup);
     s->input.uri = g_strdup(in->safe_uri);
-    s->input.state = names[in->state];
-    s->input.retry_in =
-        in->state == IN_BACKOFF ? MAX(0.0, (double)(in->retry_at_us - now) / G_USEC_PER_SEC) : 0.0;
-    s->input.fps = in->state == IN_LIVE ? in->fps : 0.0;
+    s->input.state = names[state];
+    s->input.retry_in = str_supervisor_retry_in(in->sup);
+    s->input.fps = state == STR_SUP_LIVE ? in->fps : 0.0;
     s->input.frames = atomic_load(&in->frames);
     s->input.dropped = atomic_load(&in->dropped);
-    s->input.uptime = in->state == IN_LIVE || in->state == IN_STALLED
-                          ? (double)(now - in->live_since_us) / G_USEC_PER_SEC
-                          : 0.0;
-    s->input.attempts = in->backoff.tries;
-    s->input.error = g_strdup(in->error);
+    s->input.uptime = str_supervisor_uptime(in->sup);
+    s->input.attempts = str_supervisor_attempts(in->sup);
+    s->input.error = g_strdup(str_supervisor_error(in->sup));
 }
 
 void str_input_free(StrInput *in)
@@ -945,13 +800,11 @@ void str_input_free(StrInput *in)
     if (in == NULL) {
         return;
     }
-    str_input_stop(in);
+    str_supervisor_free(in->sup);
     gst_caps_replace(&in->caps[0], NULL);
     gst_caps_replace(&in->caps[1], NULL);
     pthread_mutex_destroy(&in->lock);
     gst_object_unref(in->clock);
-    g_free(in->error);
-    g_free(in->logged_error);
     g_free(in->source);
     g_free(in->audio_source);
     g_free(in->safe_uri);

@@ -1,9 +1,10 @@
 /* str_output: one isolated destination, its own small pipeline fed from the encoded program.
  *
- * Threads: the main thread owns the output pipeline's state, the back-off timer and `state`.
- * The program's streaming threads (one per appsink) push into the output's appsrcs; the fields
- * they share with the main thread are guarded by `lock` (a pthread mutex; held only for a
- * non-blocking appsrc push, never across a state change).
+ * Threads: the main thread owns the supervisor (str_supervisor.c: the output pipeline's state,
+ * its bus watch, back-off and tick) and the drain. The program's streaming threads (one per
+ * appsink) push into the output's appsrcs; the fields they share with the main thread are guarded
+ * by `lock` (a pthread mutex; held only for a non-blocking appsrc push, never across a state
+ * change).
  *
  * Invariants:
  *  1. Buffers reach the output only while `accepting`; the main thread clears it before setting
@@ -14,14 +15,16 @@
  *     and video resumes at the next keyframe, so the decoder never sees a broken reference.
  *
  *  4. Bytes and media buffers are counted where they enter the sink (a probe on its sink pad,
- *     atomic counters); the main thread's one-second tick turns bytes into a bit rate and
- *     calls the connection "live" once a second media buffer entered (the sink blocks the
+ *     atomic counters); the supervisor's one-second tick (check) turns bytes into a bit rate
+ *     and calls the connection "live" once a second media buffer entered (the sink blocks the
  *     first until it is connected) and no error waits on the output's bus.
  *
- * States (main thread):  IDLE -start-> RUNNING -error-> BACKOFF -timer-> RUNNING
- *                        RUNNING -the server refused us (not authorized)-> FAILED (no retry:
- *                                 a rejected stream key will not become valid by retrying)
- *                        RUNNING -drain-> DRAINING -EOS or error-> DONE;  any -stop-> DONE
+ * States (the supervisor's): IDLE -start-> CONNECTING -2nd buffer-> LIVE -error-> BACKOFF
+ *                        -timer-> CONNECTING;  the server refused us (not authorized) -> FAILED
+ *                        (no retry: a rejected stream key will not become valid by retrying);
+ *                        any -stop-> DONE.  While `draining`, an EOS or error is the end: DONE.
+ * The pipeline is built once and restarted (NULL -> PLAYING) for every attempt. The back-off
+ * starts again after 30 s live (before, after 30 s from the start, connected or not).
  * Retry policy: a show must never stop, so an output keeps retrying at the capped interval for
  * as long as the show runs (OBS retries for ever when told to); the attempt count is reported. */
 #include "str_output.h"
@@ -33,45 +36,34 @@
 #include <string.h>
 
 #include "jc_error.h"
-#include "str_backoff.h"
+#include "jc_uri.h"
 #include "str_gst.h"
+#include "str_supervisor.h"
 
 #define FIRST_RETRY_MS 2000
 #define MAX_RETRY_MS 60000
 #define TICK_MS 1000
-/* An output that ran this long before failing is treated as healthy: back-off starts again. */
+/* An output live this long before failing is treated as healthy: back-off starts again. */
 #define HEALTHY_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_TIME (2 * GST_SECOND)
 #define MAX_QUEUED_BYTES (32u * 1024u * 1024u)
-
-typedef enum { OUT_IDLE, OUT_RUNNING, OUT_BACKOFF, OUT_DRAINING, OUT_DONE, OUT_FAILED } OutState;
 
 struct StrOutput {
     char *uri;             /* owned: as handed to the sink (without our own tls-insecure=1) */
     gboolean tls_insecure; /* rtmps: do not validate the server's certificate */
     char *safe_uri;        /* owned: redacted, for logs */
-    char *secret;          /* owned: the stream key hidden by safe_uri, NULL if none */
     GstElement *pipe;      /* owned: the output pipeline, reused across restarts */
     GstAppSrc *vsrc;       /* borrowed from pipe */
     GstAppSrc *asrc;       /* borrowed from pipe */
     GstElement *vsink;     /* borrowed: appsink in the program pipeline (NULL before attach) */
-    gboolean watching;     /* a watch is installed on pipe's bus */
 
     /* Main thread only. */
-    OutState state;
-    guint retry_id;       /* back-off timer, 0 when none */
-    StrBackoff backoff;   /* reconnect delays */
-    gint64 retry_at_us;   /* monotonic time of the next attempt (BACKOFF) */
-    gint64 started_us;    /* monotonic time of the last start */
-    gint64 live_us;       /* monotonic time the current connection's first bytes went out, or 0 */
-    guint64 start_bytes;  /* `sent` when the current connection started */
+    StrSupervisor *sup;   /* owned: restarts, back-off, tick */
     guint64 start_bodies; /* `bodies` when the current connection started */
-    guint tick_id;        /* rate tick, 0 when none */
     gint64 tick_us;
     guint64 tick_bytes;
     double kbps;
-    char *error;        /* owned: last failure (scrubbed) */
-    char *logged_error; /* owned: last error logged, so a repeating failure logs once */
+    gboolean draining; /* the next EOS or error ends the output */
     StrOutputDrainedFunc drained;
     gpointer drained_data;
 
@@ -88,77 +80,16 @@ struct StrOutput {
     GstCaps *acaps;    /* ref: caps last set on asrc */
 };
 
-char *str_output_redact_uri(const char *uri)
-{
-    if (g_str_has_prefix(uri, "srt://")) {
-        /* The query holds the passphrase and stream id. */
-        const char *query = strchr(uri, '?');
-        return query != NULL ? g_strdup_printf("%.*s?***", (int)(query - uri), uri) : g_strdup(uri);
-    }
-    if (!g_str_has_prefix(uri, "rtmp://") && !g_str_has_prefix(uri, "rtmps://")) {
-        return g_strdup(uri);
-    }
-    const char *auth = strstr(uri, "://") + 3;
-    const char *path = strchr(auth, '/');
-    const char *auth_end = path != NULL ? path : auth + strlen(auth);
-    GString *out = g_string_new_len(uri, auth - uri);
-    const char *at = g_strrstr_len(auth, auth_end - auth, "@");
-    if (at != NULL) {
-        g_string_append(out, "***@");
-        auth = at + 1;
-    }
-    g_string_append_len(out, auth, auth_end - auth);
-    if (path != NULL) {
-        const char *query = strchr(path, '?');
-        const char *end = query != NULL ? query : path + strlen(path);
-        const char *last = g_strrstr_len(path, end - path, "/");
-        if (last > path) {
-            /* app/KEY: keep the application name, hide the key. */
-            g_string_append_len(out, path, last + 1 - path);
-            g_string_append(out, "***");
-        } else {
-            g_string_append_len(out, path, end - path);
-            if (query != NULL) {
-                g_string_append(out, "?***");
-            }
-        }
-    }
-    return g_string_free(out, FALSE);
-}
-
-/* The stream key of an rtmp URL (its last path segment and query), or NULL. (transfer full) */
-static char *find_secret(const char *uri)
-{
-    if (g_str_has_prefix(uri, "srt://")) {
-        const char *query = strchr(uri, '?');
-        return query != NULL && query[1] != '\0' ? g_strdup(query + 1) : NULL;
-    }
-    if (!g_str_has_prefix(uri, "rtmp://") && !g_str_has_prefix(uri, "rtmps://")) {
-        return NULL;
-    }
-    const char *path = strchr(strstr(uri, "://") + 3, '/');
-    const char *last = path != NULL ? strrchr(path, '/') : NULL;
-    if (last == NULL || last == path || last[1] == '\0') {
-        const char *query = path != NULL ? strchr(path, '?') : NULL;
-        return query != NULL && query[1] != '\0' ? g_strdup(query + 1) : NULL;
-    }
-    return g_strdup(last + 1);
-}
-
-/* msg with every occurrence of the stream key replaced. (transfer full) */
+/* msg with the URI's secrets (stream key, query, user info) replaced. (transfer full) */
 static char *scrub(const StrOutput *o, const char *msg)
 {
-    if (o->secret == NULL) {
-        return g_strdup(msg);
-    }
-    g_auto(GStrv) parts = g_strsplit(msg, o->secret, -1);
-    return g_strjoinv("***", parts);
+    return jc_uri_scrub(msg, o->uri);
 }
 
 /* Chooses the muxer and sink for uri. On error, FALSE with JC_ERROR_INVALID. */
 static gboolean parse_uri(const char *uri, const char **mux, char **path, GError **error)
 {
-    g_autofree char *safe = str_output_redact_uri(uri);
+    g_autofree char *safe = jc_uri_redact(uri);
     if (g_str_has_prefix(uri, "rtmp://") || g_str_has_prefix(uri, "rtmps://")) {
         g_autoptr(GUri) parsed = g_uri_parse(uri, G_URI_FLAGS_NONE, NULL);
         if (parsed == NULL || g_uri_get_host(parsed) == NULL || *g_uri_get_host(parsed) == '\0' ||
@@ -341,7 +272,11 @@ static gboolean build(StrOutput *o, const char *muxname, const char *path, GErro
     return o->asrc != NULL;
 }
 
-static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
+static GstElement *restart(gpointer data, GError **error);
+static gboolean check(gpointer data, gint64 now_us);
+static gboolean on_message(gpointer data, GstMessage *msg);
+static void on_opened(gpointer data, GstElement *pipe);
+static void on_closing(gpointer data);
 
 /* uri without an rtmps URL's "tls-insecure=1" parameter, which is ours, not the server's (the
  * rest of the query may be part of the stream key). (transfer full) */
@@ -379,19 +314,36 @@ StrOutput *str_output_new(const char *uri, GError **error)
     }
     StrOutput *o = g_new0(StrOutput, 1);
     o->uri = strip_tls_insecure(uri, &o->tls_insecure);
-    o->safe_uri = str_output_redact_uri(o->uri);
-    o->secret = find_secret(o->uri);
-    str_backoff_init(&o->backoff, FIRST_RETRY_MS, MAX_RETRY_MS);
+    o->safe_uri = jc_uri_redact(o->uri);
     pthread_mutex_init(&o->lock, NULL);
     o->pipe = gst_object_ref_sink(gst_pipeline_new("output"));
     if (!build(o, mux, path, error)) {
         str_output_free(o);
         return NULL;
     }
-    GstBus *bus = gst_element_get_bus(o->pipe);
-    gst_bus_add_watch(bus, on_bus, o);
-    o->watching = TRUE;
-    gst_object_unref(bus);
+    StrSupervisorConfig cfg = {
+        .what = "output",
+        .label = o->safe_uri,
+        .meanwhile = "retrying with back-off",
+        .first_retry_ms = FIRST_RETRY_MS,
+        .max_retry_ms = MAX_RETRY_MS,
+        .tick_ms = TICK_MS,
+        .healthy_us = HEALTHY_US,
+        .connect_us = 0, /* the sink waits for its server as long as it takes */
+        .stall_us = 0,   /* never reached: a connection, once live, stays live until an error */
+        .connect_error = "no connection",
+        .stall_error = "stalled",
+        .eos_error = "destination ended the stream",
+        .given_up = "not retrying (check the stream key)",
+    };
+    StrSupervisorFuncs funcs = {
+        .build = restart,
+        .check = check,
+        .message = on_message,
+        .opened = on_opened,
+        .closing = on_closing,
+    };
+    o->sup = str_supervisor_new(&cfg, &funcs, o);
     return o;
 }
 
@@ -548,58 +500,18 @@ static void set_accepting(StrOutput *o, gboolean accepting)
     pthread_mutex_unlock(&o->lock);
 }
 
-static void fail(StrOutput *o, const char *why, gboolean permanent);
-
-/* Main thread, once a second while the output runs: bit rate and "live". */
-static gboolean on_tick(gpointer data)
+/* The supervisor's builder: the same pipeline again, from NULL. (transfer full) */
+static GstElement *restart(gpointer data, GError **error)
 {
     StrOutput *o = data;
-    gint64 now = g_get_monotonic_time();
-    guint64 sent = atomic_load(&o->sent);
-    if (now > o->tick_us) {
-        o->kbps = (double)(sent - o->tick_bytes) * 8.0 / 1000.0 * G_USEC_PER_SEC /
-                  (double)(now - o->tick_us);
-    }
-    o->tick_us = now;
-    o->tick_bytes = sent;
-    /* A network sink's render blocks until it is connected (rtmp2sink: "Waiting for
-     * connection"; headers are let through before), so a second media buffer entering it means
-     * the first was sent: the connection is up. Bytes entering it do not say that. */
-    if ((o->state == OUT_RUNNING || o->state == OUT_DRAINING) && o->live_us == 0 &&
-        atomic_load(&o->bodies) - o->start_bodies >= 2) {
-        /* A failed connection lets buffers in too: rtmp2sink posts its error, then wakes the
-         * waiting render, so one more buffer can enter before our bus watch has run (a strict
-         * RTMPS output refused by TLS was once reported "live" on a loaded machine). Such an
-         * error is already on the bus: handle it now, before saying "live". */
-        GstBus *bus = gst_element_get_bus(o->pipe);
-        GstMessage *err = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
-        if (err != NULL) {
-            on_bus(bus, err, o);
-            gst_message_unref(err);
-        } else {
-            o->live_us = now;
-        }
-        gst_object_unref(bus);
-    }
-    return G_SOURCE_CONTINUE;
+    o->start_bodies = atomic_load(&o->bodies);
+    return gst_object_ref(o->pipe);
 }
 
-static void start_pipeline(StrOutput *o)
+/* The supervisor's: the pipeline plays; invariant 2 from here. */
+static void on_opened(gpointer data, GstElement *pipe)
 {
-    o->started_us = g_get_monotonic_time();
-    o->live_us = 0;
-    o->start_bytes = atomic_load(&o->sent);
-    o->start_bodies = atomic_load(&o->bodies);
-    o->state = OUT_RUNNING;
-    if (o->tick_id == 0) {
-        o->tick_us = o->started_us;
-        o->tick_bytes = o->start_bytes;
-        o->tick_id = g_timeout_add(TICK_MS, on_tick, o);
-    }
-    if (gst_element_set_state(o->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        fail(o, "cannot start", FALSE);
-        return;
-    }
+    StrOutput *o = data;
     set_accepting(o, TRUE);
     if (o->vsink != NULL) {
         /* A restart mid-show would otherwise wait up to 2 s for the next keyframe. */
@@ -608,24 +520,34 @@ static void start_pipeline(StrOutput *o)
     }
 }
 
-static gboolean on_retry(gpointer data)
+/* The supervisor's, before the pipeline goes to NULL: invariant 1. */
+static void on_closing(gpointer data)
 {
-    StrOutput *o = data;
-    o->retry_id = 0;
-    g_debug("output %s: retrying", o->safe_uri);
-    start_pipeline(o);
-    return G_SOURCE_REMOVE;
+    set_accepting(data, FALSE);
 }
 
-static void halt(StrOutput *o)
+/* The supervisor's tick, once a second: bit rate and "live". A network sink's render blocks
+ * until it is connected (rtmp2sink: "Waiting for connection"; headers are let through before),
+ * so a second media buffer entering it means the first was sent: the connection is up. Bytes
+ * entering it do not say that. A failed connection lets buffers in too (rtmp2sink posts its
+ * error, then wakes the waiting render): the supervisor handles an error already on the bus
+ * before it says "live" (a strict RTMPS output refused by TLS was once reported live). */
+static gboolean check(gpointer data, gint64 now_us)
 {
-    set_accepting(o, FALSE);
-    gst_element_set_state(o->pipe, GST_STATE_NULL);
+    StrOutput *o = data;
+    guint64 sent = atomic_load(&o->sent);
+    if (now_us > o->tick_us) {
+        o->kbps = (double)(sent - o->tick_bytes) * 8.0 / 1000.0 * G_USEC_PER_SEC /
+                  (double)(now_us - o->tick_us);
+    }
+    o->tick_us = now_us;
+    o->tick_bytes = sent;
+    return atomic_load(&o->bodies) - o->start_bodies >= 2;
 }
 
 static void finish_drain(StrOutput *o)
 {
-    o->state = OUT_DONE;
+    str_supervisor_stop(o->sup);
     StrOutputDrainedFunc drained = o->drained;
     o->drained = NULL;
     if (drained != NULL) {
@@ -633,85 +555,46 @@ static void finish_drain(StrOutput *o)
     }
 }
 
-/* Main thread: the output pipeline failed. Logs once per distinct failure, retries later. */
-static void fail(StrOutput *o, const char *why, gboolean permanent)
-{
-    if (o->state != OUT_RUNNING && o->state != OUT_DRAINING) {
-        return; /* a late message from a pipeline already stopped */
-    }
-    halt(o);
-    if (o->state == OUT_DRAINING) {
-        g_debug("output %s failed while finishing: %s", o->safe_uri, why);
-        finish_drain(o);
-        return;
-    }
-    if (g_get_monotonic_time() - o->started_us >= HEALTHY_US) {
-        str_backoff_reset(&o->backoff);
-        g_clear_pointer(&o->logged_error, g_free);
-    }
-    g_free(o->error);
-    o->error = g_strdup(why);
-    o->live_us = 0;
-    if (permanent) {
-        g_warning("output %s: %s; not retrying (check the stream key)", o->safe_uri, why);
-        o->state = OUT_FAILED;
-        return;
-    }
-    guint delay = str_backoff_next(&o->backoff);
-    if (g_strcmp0(o->logged_error, why) != 0) {
-        g_warning("output %s failed: %s; retrying with back-off", o->safe_uri, why);
-        g_free(o->logged_error);
-        o->logged_error = g_strdup(why);
-    } else {
-        g_debug("output %s failed again: %s; retry in %u ms", o->safe_uri, why, delay);
-    }
-    o->state = OUT_BACKOFF;
-    o->retry_at_us = g_get_monotonic_time() + (gint64)delay * 1000;
-    o->retry_id = g_timeout_add(delay, on_retry, o);
-}
-
-static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
+/* The supervisor's bus hook: the end of a drain, or an error scrubbed of the key (GStreamer's
+ * messages may quote the location) and judged permanent or not. */
+static gboolean on_message(gpointer data, GstMessage *msg)
 {
     StrOutput *o = data;
-    switch (GST_MESSAGE_TYPE(msg)) {
-    case GST_MESSAGE_ERROR: {
-        g_autoptr(GError) err = NULL;
+    gboolean error = GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR;
+    if (!error && GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS) {
+        return FALSE;
+    }
+    g_autoptr(GError) err = NULL;
+    if (error) {
         gst_message_parse_error(msg, &err, NULL);
-        /* GStreamer's messages may quote the location: never log the key. */
-        g_autofree char *why = scrub(o, err->message);
-        fail(o, why, g_error_matches(err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED));
-        break;
     }
-    case GST_MESSAGE_EOS:
-        if (o->state == OUT_DRAINING) {
-            halt(o);
-            finish_drain(o);
-        } else {
-            fail(o, "destination ended the stream", FALSE);
-        }
-        break;
-    default:
-        break;
+    if (o->draining) {
+        g_debug("output %s finished%s%s", o->safe_uri, error ? " with: " : "",
+                error ? err->message : "");
+        finish_drain(o);
+        return TRUE;
     }
-    return G_SOURCE_CONTINUE;
+    if (!error) {
+        return FALSE; /* the supervisor's eos_error */
+    }
+    g_autofree char *why = scrub(o, err->message);
+    str_supervisor_fail(
+        o->sup, why, g_error_matches(err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED));
+    return TRUE;
 }
 
 void str_output_start(StrOutput *o)
 {
-    if (o->state == OUT_IDLE) {
-        start_pipeline(o);
-    }
+    o->tick_us = g_get_monotonic_time();
+    o->tick_bytes = atomic_load(&o->sent);
+    str_supervisor_start(o->sup);
 }
 
 gboolean str_output_drain(StrOutput *o, StrOutputDrainedFunc drained, gpointer user_data)
 {
-    if (o->state == OUT_RUNNING) {
-        o->state = OUT_DRAINING;
-        o->drained = drained;
-        o->drained_data = user_data;
-        return FALSE;
-    }
-    if (o->state == OUT_DRAINING) {
+    StrSupState state = str_supervisor_state(o->sup);
+    if (state == STR_SUP_CONNECTING || state == STR_SUP_LIVE || state == STR_SUP_STALLED) {
+        o->draining = TRUE;
         o->drained = drained;
         o->drained_data = user_data;
         return FALSE;
@@ -722,51 +605,32 @@ gboolean str_output_drain(StrOutput *o, StrOutputDrainedFunc drained, gpointer u
 
 void str_output_stop(StrOutput *o)
 {
-    if (o->retry_id != 0) {
-        g_source_remove(o->retry_id);
-        o->retry_id = 0;
-    }
-    if (o->tick_id != 0) {
-        g_source_remove(o->tick_id);
-        o->tick_id = 0;
-    }
     o->drained = NULL;
-    if (o->state != OUT_IDLE && o->state != OUT_DONE && o->state != OUT_FAILED) {
-        halt(o);
-    }
-    o->state = OUT_DONE;
+    str_supervisor_stop(o->sup);
 }
 
 void str_output_fill_status(StrOutput *o, StrOutputStatus *s)
 {
-    gint64 now = g_get_monotonic_time();
+    static const char *const names[] = {
+        [STR_SUP_IDLE] = "connecting",
+        [STR_SUP_CONNECTING] = "connecting",
+        [STR_SUP_LIVE] = "live",
+        [STR_SUP_STALLED] = "live",
+        [STR_SUP_BACKOFF] = "reconnecting",
+        [STR_SUP_FAILED] = "failed",
+        [STR_SUP_DONE] = "stopped",
+    };
+    StrSupState state = str_supervisor_state(o->sup);
+    gboolean live = state == STR_SUP_LIVE || state == STR_SUP_STALLED;
     s->uri = g_strdup(o->safe_uri);
-    switch (o->state) {
-    case OUT_IDLE:
-        s->state = "connecting";
-        break;
-    case OUT_RUNNING:
-    case OUT_DRAINING:
-        s->state = o->live_us != 0 ? "live" : "connecting";
-        break;
-    case OUT_BACKOFF:
-        s->state = "reconnecting";
-        s->retry_in = MAX(0.0, (double)(o->retry_at_us - now) / G_USEC_PER_SEC);
-        break;
-    case OUT_FAILED:
-        s->state = "failed";
-        break;
-    case OUT_DONE:
-        s->state = "stopped";
-        break;
-    }
-    gboolean live = g_strcmp0(s->state, "live") == 0;
+    s->state = names[state];
+    s->retry_in = str_supervisor_retry_in(o->sup);
     s->kbps = live ? o->kbps : 0.0;
     s->bytes = atomic_load(&o->sent);
     s->dropped = atomic_load(&o->dropped);
-    s->uptime = live ? (double)(now - o->live_us) / G_USEC_PER_SEC : 0.0;
-    s->attempts = o->backoff.tries;
-    s->error = g_strdup(o->error);
+    s->uptime = str_supervisor_uptime(o->sup);
+    s->attempts = str_supervisor_attempts(o->sup);
+    s->error = g_strdup(str_supervisor_error(o->sup));
 }
 
 void str_output_free(StrOutput *o)
@@ -774,12 +638,7 @@ void str_output_free(StrOutput *o)
     if (o == NULL) {
         return;
     }
-    str_output_stop(o);
-    if (o->watching) {
-        GstBus *bus = gst_element_get_bus(o->pipe);
-        gst_bus_remove_watch(bus);
-        gst_object_unref(bus);
-    }
+    str_supervisor_free(o->sup);
     if (o->pipe != NULL) {
         gst_element_set_state(o->pipe, GST_STATE_NULL);
         gst_object_unref(o->pipe);
@@ -787,9 +646,6 @@ void str_output_free(StrOutput *o)
     gst_caps_replace(&o->vcaps, NULL);
     gst_caps_replace(&o->acaps, NULL);
     pthread_mutex_destroy(&o->lock);
-    g_free(o->logged_error);
-    g_free(o->error);
-    g_free(o->secret);
     g_free(o->safe_uri);
     g_free(o->uri);
     g_free(o);

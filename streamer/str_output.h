@@ -51,8 +51,4 @@ void str_output_fill_status(StrOutput *o, StrOutputStatus *s);
 /* Stops and frees the output. NULL is allowed. */
 void str_output_free(StrOutput *o);
 
-/* The URI as it may be logged: the last path segment of rtmp URLs (the stream key), any query
- * (an SRT passphrase or stream id) and any user info are replaced by "***". (transfer full) */
-char *str_output_redact_uri(const char *uri);
-
 G_END_DECLS

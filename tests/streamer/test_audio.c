@@ -8,7 +8,9 @@
 
 #include "jc_error.h"
 
+#include "str_audio.h"
 #include "str_pipeline.h"
+#include "str_supervisor.h"
 #include "str_test.h"
 
 static void test_mute_silences_recording(void)
@@ -181,6 +183,63 @@ static void test_alsa_device_live(void)
     g_main_loop_unref(r.loop);
 }
 
+/* The device's state as the status shows it. */
+static const char *device_state(StrAudio *a)
+{
+    StrStatus s = {0};
+    str_audio_fill_status(a, &s);
+    g_free(s.audio.device_error);
+    return s.audio.device_state;
+}
+
+static gboolean wait_audio(Run *r, StrAudio *a, const char *state, guint timeout_ms)
+{
+    for (guint waited = 0; waited <= timeout_ms; waited += 50) {
+        if (g_strcmp0(device_state(a), state) == 0) {
+            return TRUE;
+        }
+        run_for(r, 50);
+    }
+    return FALSE;
+}
+
+/* A device that goes live and drops within a second (a flaky USB microphone) is not reopened
+ * every 2 s: like the input, the back-off starts again only after 30 s live. ALSA's "null"
+ * device goes live; the failures are the supervisor's, as an unplug would post them. */
+static void test_backoff_kept_after_short_live(void)
+{
+    Run r;
+    run_init(&r);
+    GstElement *program = gst_pipeline_new("program");
+    GstElement *mix = gst_element_factory_make("audiomixer", NULL);
+    GstElement *sink = gst_element_factory_make("fakesink", NULL);
+    g_object_set(sink, "sync", FALSE, NULL);
+    gst_bin_add_many(GST_BIN(program), mix, sink, NULL);
+    g_assert_true(gst_element_link(mix, sink));
+    g_autoptr(GError) error = NULL;
+    StrAudio *a = str_audio_new("alsa:null", NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(str_audio_attach(a, program, mix, &error));
+    gst_element_set_state(program, GST_STATE_PLAYING);
+    str_audio_start(a);
+    StrSupervisor *sup = str_audio_supervisor(a);
+    guint want[] = {2000, 3000};
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+        g_assert_true(wait_audio(&r, a, "live", 4000));
+        run_for(&r, 500);
+        str_supervisor_fail(sup, "the device was unplugged", FALSE);
+        g_assert_cmpstr(device_state(a), ==, "failed");
+        g_assert_cmpuint(str_supervisor_last_delay_ms(sup), >=, want[i]);
+        g_assert_cmpuint(str_supervisor_last_delay_ms(sup), <=, want[i] + want[i] / 10);
+    }
+    g_assert_cmpuint(str_supervisor_attempts(sup), ==, 2);
+    str_audio_stop(a);
+    gst_element_set_state(program, GST_STATE_NULL);
+    str_audio_free(a);
+    gst_object_unref(program);
+    g_main_loop_unref(r.loop);
+}
+
 static void test_bad_device_rejected(void)
 {
     Run r;
@@ -204,6 +263,8 @@ int main(int argc, char **argv)
     g_test_add_func("/streamer/audio/bogus-device-silence", test_bogus_device_silence);
     g_test_add_func("/streamer/audio/alsa-device-live", test_alsa_device_live);
     g_test_add_func("/streamer/audio/bad-device-rejected", test_bad_device_rejected);
+    g_test_add_func("/streamer/audio/backoff-kept-after-short-live",
+                    test_backoff_kept_after_short_live);
     int rc = g_test_run();
     if (gst_is_initialized()) {
         gst_deinit();

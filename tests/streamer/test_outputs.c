@@ -11,14 +11,15 @@
 
 #include "str_output.h"
 #include "str_pipeline.h"
+#include "jc_uri.h"
 #include "str_test.h"
 
 static void test_srt_uri_redacted(void)
 {
-    g_autofree char *safe = str_output_redact_uri("srt://relay.example.com:9000?passphrase=hunter2"
-                                                  "hunter2&streamid=publish/abc");
+    g_autofree char *safe = jc_uri_redact("srt://relay.example.com:9000?passphrase=hunter2"
+                                          "hunter2&streamid=publish/abc");
     g_assert_cmpstr(safe, ==, "srt://relay.example.com:9000?***");
-    g_autofree char *plain = str_output_redact_uri("srt://relay.example.com:9000");
+    g_autofree char *plain = jc_uri_redact("srt://relay.example.com:9000");
     g_assert_cmpstr(plain, ==, "srt://relay.example.com:9000");
 }
 

@@ -16,6 +16,7 @@
 #include "jc_error.h"
 #include "str_output.h"
 #include "str_pipeline.h"
+#include "jc_uri.h"
 #include "str_test.h"
 
 /* Everything the streamer logs, so that a test can check no stream key leaks. */
@@ -115,11 +116,11 @@ static void test_output_unknown_scheme_rejected(void)
 
 static void test_output_uri_redacted(void)
 {
-    g_autofree char *a = str_output_redact_uri("rtmp://a.rtmp.youtube.com/live2/abcd-efgh-1234");
+    g_autofree char *a = jc_uri_redact("rtmp://a.rtmp.youtube.com/live2/abcd-efgh-1234");
     g_assert_cmpstr(a, ==, "rtmp://a.rtmp.youtube.com/live2/***");
-    g_autofree char *b = str_output_redact_uri("rtmps://user:pw@host:443/app?key=s3cret");
+    g_autofree char *b = jc_uri_redact("rtmps://user:pw@host:443/app?key=s3cret");
     g_assert_cmpstr(b, ==, "rtmps://***@host:443/app?***");
-    g_autofree char *c = str_output_redact_uri("file:///tmp/out.mkv");
+    g_autofree char *c = jc_uri_redact("file:///tmp/out.mkv");
     g_assert_cmpstr(c, ==, "file:///tmp/out.mkv");
 }
 
