@@ -27,15 +27,19 @@ build-asan: setup
 demo: build
 	build/jobcast $(ARGS)
 
+# scripts/check.sh fails on a failed or skipped test and when no test ran, and ends with the
+# counts ("N passed, F failed, S skipped").
 test: build
-	cd build && ctest --output-on-failure -j $(JOBS)
+	scripts/check.sh -j $(JOBS) build
 
 test-asan: build-asan
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	scripts/check.sh -j $(JOBS) build-asan
 
-# Every test, twice: the optimised build and the sanitised one, warnings as errors.
+# Every test, twice: the optimised build and the sanitised one, warnings as errors; one verdict
+# and one count for both.
 check: WERROR=ON
-check: test test-asan
+check: build build-asan
+	scripts/check.sh -j $(JOBS) build build-asan
 
 # Benchmarks: bench/bench-NAME.sh each print `metric: NAME VALUE UNIT` lines; results and the
 # commands that made them are kept in bench/RESULTS.md.
