@@ -30,14 +30,18 @@ build-asan: setup
 demo: build
 	build/jobcast $(ARGS)
 
+# scripts/check.sh fails on a failed or skipped test and when no test ran, and ends with the
+# counts ("N passed, F failed, S skipped").
 test: build
-	cd build && ctest --output-on-failure -j $(JOBS)
+	scripts/check.sh -j $(JOBS) build
 
 test-asan: build-asan
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	scripts/check.sh -j $(JOBS) build-asan
 
-# Every test, twice: the optimised build and the sanitised one, warnings as errors.
-check: test test-asan
+# Every test, twice: the optimised build and the sanitised one, warnings as errors; one verdict
+# and one count for both.
+check: build build-asan
+	scripts/check.sh -j $(JOBS) build build-asan
 
 # The binary, the GStreamer plugin, /etc/jobcast and the systemd unit under /usr (the prefix is
 # set at configure time, -DCMAKE_INSTALL_PREFIX=…, as the unit names it); DESTDIR=… stages them.

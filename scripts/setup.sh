@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages jobcast needs to build, run and test, only those missing.
+# Installs the Debian packages jobcast needs to build, run and test, only those missing. Every
+# tool a test needs is here: a missing one makes its test fail or skip, and `make check` fails.
 # Idempotent and quiet when everything is present; uses sudo when not root.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ pkgs=(
     # tests: a TLS terminator for RTMPS, an RTSP server for the RTSP pull test (streamer)
     stunnel4 libgstrtspserver-1.0-dev
     glib-networking  # TLS for rtmps:// outputs (rtmp2sink uses GIO's TLS backend)
-    # benchmarks: HTTP load generator (bench/bench-signup.sh)
+    # benchmarks: HTTP load generator and client (bench/bench-signup.sh)
     wrk curl
     # browser tests (tests/browser): Debian's chromium, driven by playwright-core from npm
     chromium

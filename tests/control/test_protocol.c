@@ -553,12 +553,24 @@ static void test_signups_list_export(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(text, "王五"));
     g_assert_nonnull(strstr(text, "\"'=HYPERLINK(\"\"x\"\")\""));
     g_assert_nonnull(strstr(text, "13800000002"));
+    /* Posting 2 is another employer's: its applicant is not in this employer's file. */
+    g_autoptr(CtlPosting) p2 = ctl_store_get_posting(f->store, 2, NULL);
+    g_assert_cmpstr(p2->company, !=, p1->company);
+    if (strstr(text, "李四") != NULL || strstr(text, "13800000003") != NULL)
+        g_error("the export for posting 1's employer holds posting 2's applicant (phone "
+                "13800000003), who applied to another employer");
+    g_assert_null(strstr(text, p2->company));
+    guint lines = 0;
+    for (const char *c = text; *c != '\0'; c++)
+        lines += *c == '\n';
+    g_assert_cmpuint(lines, ==, 1 + 2); /* header + posting 1's two applicants */
     sqlite3 *db = NULL;
     g_assert_cmpint(sqlite3_open_v2(f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
     sqlite3_stmt *st = NULL;
     sqlite3_prepare_v2(db, "SELECT employer, row_count FROM exports", -1, &st, NULL);
     g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
     g_assert_cmpstr((const char *)sqlite3_column_text(st, 0), ==, p1->company);
+    g_assert_cmpint(sqlite3_column_int(st, 1), ==, 2);
     sqlite3_finalize(st);
     sqlite3_close(db);
     ctl_test_ws_free(a);

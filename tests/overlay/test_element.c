@@ -668,18 +668,6 @@ static void test_nothing_outside_safe_area(void)
     }
 }
 
-/* The plugin is built with the same sanitizers as everything else; a sanitized plugin cannot be
- * loaded into the system's gst-inspect-1.0, so those builds skip the plugin tests. */
-static gboolean plugin_testable(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-    g_test_skip("an ASan-built plugin cannot load into the system's gst tools");
-    return FALSE;
-#else
-    return TRUE;
-#endif
-}
-
 static char *plugin_dir(void)
 {
     return g_build_filename(ovl_test_build_dir(), "plugins", NULL);
@@ -692,6 +680,16 @@ static char *run_tool(const char *const *argv, int *status)
     g_autoptr(GSubprocessLauncher) launcher =
         g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
     g_subprocess_launcher_setenv(launcher, "GST_PLUGIN_PATH", dir, TRUE);
+#ifdef OVL_TEST_SANITIZER_PRELOAD
+    /* A sanitized plugin loads into the system's gst tools only with the sanitizer runtimes
+     * loaded first; their leaks (the tools' own) are not ours to report, and their registry is
+     * kept apart from the one the unsanitized tools use. */
+    g_autofree char *registry =
+        g_build_filename(ovl_test_build_dir(), "gst-tools-registry.bin", NULL);
+    g_subprocess_launcher_setenv(launcher, "LD_PRELOAD", OVL_TEST_SANITIZER_PRELOAD, TRUE);
+    g_subprocess_launcher_setenv(launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+    g_subprocess_launcher_setenv(launcher, "GST_REGISTRY", registry, TRUE);
+#endif
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
     g_assert_no_error(error);
@@ -707,8 +705,6 @@ static char *run_tool(const char *const *argv, int *status)
 
 static void test_plugin_inspect(void)
 {
-    if (!plugin_testable())
-        return;
     const char *argv[] = {"gst-inspect-1.0", "jobcastoverlay", NULL};
     int status = 0;
     g_autofree char *out = run_tool(argv, &status);
@@ -720,8 +716,6 @@ static void test_plugin_inspect(void)
 
 static void test_plugin_launch(void)
 {
-    if (!plugin_testable())
-        return;
     g_autofree char *scene = write_scene_file(CARD_INI);
     g_autofree char *prop = g_strdup_printf("scene-file=%s", scene);
     const char *argv[] = {"gst-launch-1.0",
@@ -893,8 +887,6 @@ static void test_scene_file_bad_theme_fails(void)
 
 static void test_plugin_launch_themed(void)
 {
-    if (!plugin_testable())
-        return;
     g_autofree char *scene = write_scene_file(CARD_INI);
     g_autofree char *theme = write_red_theme();
     g_autofree char *prop = g_strdup_printf("scene-file=%s", scene);

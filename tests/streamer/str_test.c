@@ -243,18 +243,26 @@ void die_with_parent(gpointer data)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* The RTMP module nginx loads: NGINX_RTMP_MODULE, or $JOBCAST_TEST_NGINX_RTMP_MODULE when set
+ * (e.g. a path that does not exist, to see that the RTMP tests then fail). (transfer none) */
+static const char *rtmp_module(void)
+{
+    const char *env = g_getenv("JOBCAST_TEST_NGINX_RTMP_MODULE");
+    return env != NULL && *env != '\0' ? env : NGINX_RTMP_MODULE;
+}
+
 /* Starts nginx-rtmp on 127.0.0.1:port recording every stream into dir. (transfer full) */
 GSubprocess *start_nginx(const char *dir, guint16 port)
 {
     g_autofree char *conf_path = g_build_filename(dir, "nginx.conf", NULL);
     g_autofree char *conf = g_strdup_printf(
-        "load_module " NGINX_RTMP_MODULE ";\n"
+        "load_module %s;\n"
         "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
         "events { worker_connections 64; }\n"
         "rtmp { server { listen 127.0.0.1:%u; application live {\n"
         "  live on; record all; record_path %s; record_unique on; }\n"
         "  application other { live on; } } }\n",
-        dir, dir, port, dir);
+        rtmp_module(), dir, dir, port, dir);
     g_assert_true(g_file_set_contents(conf_path, conf, -1, NULL));
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
@@ -301,7 +309,7 @@ GPtrArray *received_files(const char *dir)
 gboolean have_nginx_rtmp(void)
 {
     g_autofree char *nginx_path = g_find_program_in_path("nginx");
-    if (!g_file_test(NGINX_RTMP_MODULE, G_FILE_TEST_EXISTS) || nginx_path == NULL) {
+    if (!g_file_test(rtmp_module(), G_FILE_TEST_EXISTS) || nginx_path == NULL) {
         g_test_skip("nginx with libnginx-mod-rtmp is not installed");
         return FALSE;
     }
