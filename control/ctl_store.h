@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "ctl_store_writer.h" /* CtlSignupRequest, CtlSignupDone, CtlStoreBatchFunc */
+
 G_BEGIN_DECLS
 
 typedef struct CtlStore CtlStore;
@@ -35,23 +37,6 @@ void ctl_posting_free(CtlPosting *p);
 /* A deep copy. (transfer full) */
 CtlPosting *ctl_posting_copy(const CtlPosting *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlPosting, ctl_posting_free)
-
-/* A sign-up to store. Strings are borrowed for the duration of the call (copied inside). */
-typedef struct {
-    gint64 posting_id;
-    const char *name;
-    const char *phone; /* already normalised by the caller */
-    gboolean consent;
-    const char *client_addr; /* for rate limits and audit; may be NULL */
-    gint64 show_id;          /* the show the sign-up is attributed to; 0 = none */
-} CtlSignupRequest;
-
-/* Called on the store's GMainContext once the sign-up is durable (or failed). signup_id is the
- * stored row's id. duplicate is TRUE when the same phone had already signed up for the same
- * posting in the same show: the first sign-up's id is returned and nothing new is written. error is
- * borrowed. */
-typedef void (*CtlSignupDone)(gint64 signup_id, gboolean duplicate, const GError *error,
-                              gpointer user_data);
 
 /* Opens (creating if missing) the database at path, applies the schema/migrations, starts the
  * writer thread. On error, NULL with error set (JC_ERROR_DB). */
@@ -94,11 +79,9 @@ guint64 ctl_store_commit_count(CtlStore *store);
  * sign-up on its own, for the commit-each benchmark baseline. Any thread. */
 void ctl_store_set_batch_max(CtlStore *store, guint max);
 
-/* For migration tests: creates a database at path with only the first `version` schema steps
- * applied (what an older jobcast left), and closes it. */
-gboolean ctl_store_create_at_version(const char *path, guint version, GError **error);
-/* The number of schema steps this jobcast applies (PRAGMA user_version after open). */
-guint ctl_store_schema_version(void);
+/* Tells fn (on the store's context, main thread) once per committed sign-up transaction, after
+ * its sign-ups' done() callbacks (see CtlStoreBatchFunc); fn NULL stops. Main thread. */
+void ctl_store_set_batch_func(CtlStore *store, CtlStoreBatchFunc fn, gpointer data);
 
 /* ---- postings (ctl_store_postings.c; main thread) ---- */
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctl_store_db.h"
+#include "ctl_store_migrate.h"
 #include "jc_error.h"
 
 /* The postings in data/postings.json. */
@@ -1105,6 +1106,56 @@ static void test_commit_each(Fixture *f, gconstpointer data)
     ctl_store_close(store);
 }
 
+/* What the batch callback saw: how often, how many sign-ups, and how many done() had run. */
+typedef struct {
+    const guint *fired; /* the test's done() counter */
+    guint calls;
+    guint signups;
+    gboolean after_done; /* every call came after the done() of its sign-ups */
+} BatchSeen;
+
+static void on_batch(guint n_signups, gpointer data)
+{
+    BatchSeen *seen = data;
+    seen->calls++;
+    seen->signups += n_signups;
+    if (*seen->fired != seen->signups)
+        seen->after_done = FALSE;
+}
+
+/* The caller is told once per committed transaction, after its sign-ups were answered. */
+static void test_batch_func_once_per_commit(Fixture *f, gconstpointer data)
+{
+    CtlStore *store = open_store(f);
+    guint fired = 0;
+    Result sacrifice = {.counter = &fired};
+    Result r[4];
+    BatchSeen seen = {.fired = &fired, .after_done = TRUE};
+
+    memset(r, 0, sizeof r);
+    seed_samples(store);
+    ctl_store_set_batch_func(store, on_batch, &seen);
+    guint64 before = ctl_store_commit_count(store);
+    sqlite3 *blocker = stall_writer(f, store, &sacrifice);
+    for (int i = 0; i < 4; i++) {
+        char phone[16];
+        g_snprintf(phone, sizeof phone, "1370000000%d", i);
+        r[i].counter = &fired;
+        submit(store, i == 3 ? 999 : 2, "y", phone, &r[i]); /* one fails inside the batch */
+    }
+    release_writer(blocker);
+    run_until(&fired, 5);
+    g_assert_cmpuint(seen.calls, ==, ctl_store_commit_count(store) - before);
+    g_assert_cmpuint(seen.calls, <=, 2); /* the sacrifice's transaction and one more */
+    g_assert_cmpuint(seen.signups, ==, 5);
+    g_assert_true(seen.after_done);
+    ctl_store_set_batch_func(store, NULL, NULL);
+    for (int i = 0; i < 4; i++)
+        result_clear(&r[i]);
+    result_clear(&sacrifice);
+    ctl_store_close(store);
+}
+
 static void test_purge_older(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
@@ -1171,6 +1222,7 @@ int main(int argc, char **argv)
     add("/control/store/signup-dedup-per-show", test_signup_dedup_per_show);
     add("/control/store/accounts-tokens", test_accounts_tokens);
     add("/control/store/commit-each", test_commit_each);
+    add("/control/store/batch-func-once-per-commit", test_batch_func_once_per_commit);
     add("/control/store/purge-older", test_purge_older);
     return g_test_run();
 }
