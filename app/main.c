@@ -17,6 +17,7 @@
 #include <gst/gst.h>
 
 #include "ctl_control.h"
+#include "ctl_seed.h"
 #include "ctl_store.h"
 #include "jc_card_preview.h"
 #include "jc_config.h"
@@ -260,7 +261,7 @@ static gboolean open_store(App *app, GError **error)
         return FALSE;
     gsize len = 0;
     const char *json = g_bytes_get_data(seed, &len);
-    return ctl_store_seed(app->store, json, len, &app->seeded, error);
+    return ctl_seed_postings(app->store, json, len, &app->seeded, error);
 }
 
 /* A WORKER thread, per GET/POST /api/card.png: the card drawn by the overlay's own code in the

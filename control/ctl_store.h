@@ -10,33 +10,12 @@
 
 #include <glib.h>
 
+#include "ctl_posting.h"      /* CtlPosting */
 #include "ctl_store_writer.h" /* CtlSignupRequest, CtlSignupDone, CtlStoreBatchFunc */
 
 G_BEGIN_DECLS
 
 typedef struct CtlStore CtlStore;
-
-/* A posting row. Owned by whoever received it; free with ctl_posting_free(). */
-typedef struct {
-    gint64 id;
-    char *title;   /* owned */
-    char *company; /* owned */
-    double pay_min;
-    double pay_max;
-    char *pay_unit; /* owned: "hour" | "day" | "month" | "piece" */
-    char *location; /* owned */
-    gint headcount;
-    char **tags;          /* owned, NULL-terminated, never NULL */
-    char *requirements;   /* owned, "" when none */
-    char *talking_points; /* owned, "" when none */
-    gint64 version;       /* 1 when created, +1 on every update or archive */
-    gboolean archived;    /* archived postings are kept (sign-ups refer to them) but not listed */
-} CtlPosting;
-
-void ctl_posting_free(CtlPosting *p);
-/* A deep copy. (transfer full) */
-CtlPosting *ctl_posting_copy(const CtlPosting *p);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlPosting, ctl_posting_free)
 
 /* Opens (creating if missing) the database at path, applies the schema/migrations, starts the
  * writer thread. On error, NULL with error set (JC_ERROR_DB). */
@@ -44,12 +23,6 @@ CtlStore *ctl_store_open(const char *path, GError **error);
 
 /* Drains pending sign-ups (their callbacks still run), stops the writer and closes. NULL ok. */
 void ctl_store_close(CtlStore *store);
-
-/* Inserts the postings of a JSON document {"postings": [...]} (the format of
- * data/postings.json) if the postings table is empty. *inserted gets the count (0 if it was
- * not empty). On a malformed document nothing is inserted and FALSE is returned. */
-gboolean ctl_store_seed(CtlStore *store, const char *json, gsize len, guint *inserted,
-                        GError **error);
 
 /* All postings that are not archived, ordered by id. (transfer full) GPtrArray of CtlPosting*, with
  * free func. */
@@ -93,6 +66,13 @@ gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **e
  * version becomes p->version + 1. JC_ERROR_CONFLICT when another update came first,
  * JC_ERROR_NOT_FOUND when there is no such posting. */
 gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error);
+
+/* Inserts the n postings (fields validated by the caller, ids and versions ignored) in one
+ * transaction if the postings table is empty, else nothing; *inserted gets n or 0. The check
+ * and the inserts are one transaction, so two seeders cannot both insert. On error nothing is
+ * inserted. */
+gboolean ctl_store_seed_postings(CtlStore *store, CtlPosting *const *postings, guint n,
+                                 guint *inserted, GError **error);
 
 /* Sets or clears the archived flag (version + 1). version < 0 skips the version check. */
 gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
