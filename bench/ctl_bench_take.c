@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ctl_control.h"
+#include "ctl_seed.h"
 #include "ctl_store.h"
 
 #define TOKEN "bench-producer-token-0123"
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
     g_autofree char *seed = NULL;
     gsize len = 0;
     if (store == NULL || !g_file_get_contents(seed_path, &seed, &len, NULL) ||
-        !ctl_store_seed(store, seed, len, NULL, NULL))
+        !ctl_seed_postings(store, seed, len, NULL, NULL))
         g_error("store");
     CtlControlConfig cfg = {.listen_host = "127.0.0.1", .producer_token = TOKEN, .store = store};
     CtlControl *control = ctl_control_new(&cfg, NULL);

@@ -114,7 +114,9 @@ typedef struct {
 } CtlStudio;
 
 struct CtlControl {
-    CtlStore *store; /* borrowed; outlives the control */
+    CtlStore *store;       /* owned_store, or the caller's (borrowed; outlives the control) */
+    CtlStore *owned_store; /* owned: opened from CtlControlConfig.db_path, else NULL */
+    guint seeded;          /* sample postings inserted by the open */
     CtlOnAirFunc on_air;
     gpointer on_air_data;
     char *public_url;        /* owned, no trailing slash */
@@ -214,13 +216,9 @@ JsonNode *ctl_json_object_node(JsonObject *o);
  * flagged CTL_RPC_PRODUCER need the producer role. */
 const CtlRpcMethod *ctl_control_methods(CtlControl *c, gsize *n);
 
-/* ctl_postings.c: postings.* methods and field validation. */
+/* ctl_postings.c: postings.* methods (fields are validated by ctl_posting.c). */
 extern const CtlRpcMethod ctl_postings_methods[];
 extern const gsize ctl_postings_n_methods;
-/* Reads a posting's fields from params over base (NULL: all required fields must be there),
- * validating each; on error JC_ERROR_INVALID whose message starts with the field name.
- * (transfer full) */
-CtlPosting *ctl_posting_from_params(JsonObject *params, const CtlPosting *base, GError **error);
 /* Reads a positive integer member; FALSE with JC_ERROR_INVALID naming it otherwise.
  * Absent: *out = 0 and TRUE when optional. */
 gboolean ctl_param_id(JsonObject *params, const char *name, gboolean optional, gint64 *out,

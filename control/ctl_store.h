@@ -10,48 +10,12 @@
 
 #include <glib.h>
 
+#include "ctl_posting.h"      /* CtlPosting */
+#include "ctl_store_writer.h" /* CtlSignupRequest, CtlSignupDone, CtlStoreBatchFunc */
+
 G_BEGIN_DECLS
 
 typedef struct CtlStore CtlStore;
-
-/* A posting row. Owned by whoever received it; free with ctl_posting_free(). */
-typedef struct {
-    gint64 id;
-    char *title;   /* owned */
-    char *company; /* owned */
-    double pay_min;
-    double pay_max;
-    char *pay_unit; /* owned: "hour" | "day" | "month" | "piece" */
-    char *location; /* owned */
-    gint headcount;
-    char **tags;          /* owned, NULL-terminated, never NULL */
-    char *requirements;   /* owned, "" when none */
-    char *talking_points; /* owned, "" when none */
-    gint64 version;       /* 1 when created, +1 on every update or archive */
-    gboolean archived;    /* archived postings are kept (sign-ups refer to them) but not listed */
-} CtlPosting;
-
-void ctl_posting_free(CtlPosting *p);
-/* A deep copy. (transfer full) */
-CtlPosting *ctl_posting_copy(const CtlPosting *p);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlPosting, ctl_posting_free)
-
-/* A sign-up to store. Strings are borrowed for the duration of the call (copied inside). */
-typedef struct {
-    gint64 posting_id;
-    const char *name;
-    const char *phone; /* already normalised by the caller */
-    gboolean consent;
-    const char *client_addr; /* for rate limits and audit; may be NULL */
-    gint64 show_id;          /* the show the sign-up is attributed to; 0 = none */
-} CtlSignupRequest;
-
-/* Called on the store's GMainContext once the sign-up is durable (or failed). signup_id is the
- * stored row's id. duplicate is TRUE when the same phone had already signed up for the same
- * posting in the same show: the first sign-up's id is returned and nothing new is written. error is
- * borrowed. */
-typedef void (*CtlSignupDone)(gint64 signup_id, gboolean duplicate, const GError *error,
-                              gpointer user_data);
 
 /* Opens (creating if missing) the database at path, applies the schema/migrations, starts the
  * writer thread. On error, NULL with error set (JC_ERROR_DB). */
@@ -59,12 +23,6 @@ CtlStore *ctl_store_open(const char *path, GError **error);
 
 /* Drains pending sign-ups (their callbacks still run), stops the writer and closes. NULL ok. */
 void ctl_store_close(CtlStore *store);
-
-/* Inserts the postings of a JSON document {"postings": [...]} (the format of
- * data/postings.json) if the postings table is empty. *inserted gets the count (0 if it was
- * not empty). On a malformed document nothing is inserted and FALSE is returned. */
-gboolean ctl_store_seed(CtlStore *store, const char *json, gsize len, guint *inserted,
-                        GError **error);
 
 /* All postings that are not archived, ordered by id. (transfer full) GPtrArray of CtlPosting*, with
  * free func. */
@@ -94,11 +52,9 @@ guint64 ctl_store_commit_count(CtlStore *store);
  * sign-up on its own, for the commit-each benchmark baseline. Any thread. */
 void ctl_store_set_batch_max(CtlStore *store, guint max);
 
-/* For migration tests: creates a database at path with only the first `version` schema steps
- * applied (what an older jobcast left), and closes it. */
-gboolean ctl_store_create_at_version(const char *path, guint version, GError **error);
-/* The number of schema steps this jobcast applies (PRAGMA user_version after open). */
-guint ctl_store_schema_version(void);
+/* Tells fn (on the store's context, main thread) once per committed sign-up transaction, after
+ * its sign-ups' done() callbacks (see CtlStoreBatchFunc); fn NULL stops. Main thread. */
+void ctl_store_set_batch_func(CtlStore *store, CtlStoreBatchFunc fn, gpointer data);
 
 /* ---- postings (ctl_store_postings.c; main thread) ---- */
 
@@ -110,6 +66,13 @@ gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **e
  * version becomes p->version + 1. JC_ERROR_CONFLICT when another update came first,
  * JC_ERROR_NOT_FOUND when there is no such posting. */
 gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error);
+
+/* Inserts the n postings (fields validated by the caller, ids and versions ignored) in one
+ * transaction if the postings table is empty, else nothing; *inserted gets n or 0. The check
+ * and the inserts are one transaction, so two seeders cannot both insert. On error nothing is
+ * inserted. */
+gboolean ctl_store_seed_postings(CtlStore *store, CtlPosting *const *postings, guint n,
+                                 guint *inserted, GError **error);
 
 /* Sets or clears the archived flag (version + 1). version < 0 skips the version check. */
 gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,

@@ -2,6 +2,8 @@
  * ctl_test.h). Runs on the test thread's default main context only. */
 #include "ctl_test.h"
 
+#include "ctl_seed.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -41,7 +43,7 @@ guint ctl_test_seed(CtlStore *store)
     g_assert_true(g_file_get_contents(seed_path, &seed, &len, &error));
     g_assert_no_error(error);
     guint inserted = 0;
-    g_assert_true(ctl_store_seed(store, seed, len, &inserted, &error));
+    g_assert_true(ctl_seed_postings(store, seed, len, &inserted, &error));
     g_assert_no_error(error);
     return inserted;
 }

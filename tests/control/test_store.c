@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "ctl_store_db.h"
+#include "ctl_store_migrate.h"
+#include "ctl_seed.h"
 #include "jc_error.h"
 
 /* The postings in data/postings.json. */
@@ -88,7 +90,7 @@ static void seed_samples(CtlStore *store)
     g_autofree char *json = read_samples(&len);
     guint inserted = 0;
 
-    g_assert_true(ctl_store_seed(store, json, len, &inserted, &error));
+    g_assert_true(ctl_seed_postings(store, json, len, &inserted, &error));
     g_assert_no_error(error);
     g_assert_cmpuint(inserted, ==, SAMPLE_POSTINGS);
 }
@@ -318,7 +320,7 @@ static void test_seed_inserts_samples(Fixture *f, gconstpointer data)
     g_assert_cmpstr(beads->tags[2], ==, "大龄可干");
     g_autoptr(CtlPosting) markup = ctl_store_get_posting(store, 15, &error);
     g_assert_no_error(error);
-    g_assert_cmpstr(markup->tags[1], ==, "<script>alert(1)</script>");
+    g_assert_cmpstr(markup->tags[1], ==, "<script>");
     g_assert_cmpstr(markup->company, ==, "O'Brien & 李氏搬家");
     g_autoptr(CtlPosting) english = ctl_store_get_posting(store, 14, &error);
     g_assert_no_error(error);
@@ -336,7 +338,7 @@ static void test_seed_only_when_empty(Fixture *f, gconstpointer data)
     guint inserted = 99;
 
     seed_samples(store);
-    g_assert_true(ctl_store_seed(store, other, strlen(other), &inserted, &error));
+    g_assert_true(ctl_seed_postings(store, other, strlen(other), &inserted, &error));
     g_assert_no_error(error);
     g_assert_cmpuint(inserted, ==, 0);
     ctl_store_close(store);
@@ -344,7 +346,7 @@ static void test_seed_only_when_empty(Fixture *f, gconstpointer data)
     /* Also after a restart. */
     store = open_store(f);
     inserted = 99;
-    g_assert_true(ctl_store_seed(store, other, strlen(other), &inserted, &error));
+    g_assert_true(ctl_seed_postings(store, other, strlen(other), &inserted, &error));
     g_assert_cmpuint(inserted, ==, 0);
     postings = ctl_store_list_postings(store, &error);
     g_assert_no_error(error);
@@ -397,7 +399,7 @@ static void test_seed_malformed_inserts_nothing(Fixture *f, gconstpointer data)
         g_autoptr(GPtrArray) none = NULL;
 
         inserted = 99;
-        g_assert_false(ctl_store_seed(store, bad[i], strlen(bad[i]), &inserted, &bad_error));
+        g_assert_false(ctl_seed_postings(store, bad[i], strlen(bad[i]), &inserted, &bad_error));
         g_assert_error(bad_error, JC_ERROR, JC_ERROR_INVALID);
         g_assert_cmpuint(inserted, ==, 0);
         none = ctl_store_list_postings(store, &error);
@@ -405,11 +407,54 @@ static void test_seed_malformed_inserts_nothing(Fixture *f, gconstpointer data)
         g_assert_cmpuint(none->len, ==, 0);
     }
     /* The table is still empty, so a good document seeds. */
-    g_assert_true(ctl_store_seed(store, good, strlen(good), &inserted, &error));
+    g_assert_true(ctl_seed_postings(store, good, strlen(good), &inserted, &error));
     g_assert_no_error(error);
     g_assert_cmpuint(inserted, ==, 1);
     postings = ctl_store_list_postings(store, &error);
     g_assert_cmpuint(postings->len, ==, 1);
+    ctl_store_close(store);
+}
+
+/* Every sample posting passes the validation postings.create applies (the same code seeds
+ * them), one by one so that a failure names the posting, and the embedded copy seeds them all. */
+static void test_seed_every_sample_valid(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new();
+    gsize len = 0;
+    g_autofree char *json = read_samples(&len);
+    g_assert_true(json_parser_load_from_data(parser, json, (gssize)len, &error));
+    JsonArray *all = json_object_get_array_member(
+        json_node_get_object(json_parser_get_root(parser)), "postings");
+    g_assert_cmpuint(json_array_get_length(all), ==, SAMPLE_POSTINGS);
+    for (guint i = 0; i < json_array_get_length(all); i++) {
+        g_autoptr(CtlPosting) p =
+            ctl_posting_from_params(json_array_get_object_element(all, i), NULL, &error);
+        if (p == NULL)
+            g_test_message("sample posting %u: %s", i, error->message);
+        g_assert_no_error(error);
+    }
+    CtlStore *store = open_store(f);
+    guint inserted = 0;
+    g_assert_true(ctl_seed_samples(store, &inserted, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(inserted, ==, SAMPLE_POSTINGS);
+    ctl_store_close(store);
+}
+
+/* A posting the producer's form would refuse is refused in a seed document too, by name. */
+static void test_seed_refuses_what_create_refuses(Fixture *f, gconstpointer data)
+{
+    const char *json = "{\"postings\": [{\"title\": \"t\", \"company\": \"c\", \"pay_min\": 1, "
+                       "\"pay_max\": 2, \"pay_unit\": \"day\", \"headcount\": 1, \"tags\": "
+                       "[\"a tag far longer than twelve\"]}]}";
+    g_autoptr(GError) error = NULL;
+    CtlStore *store = open_store(f);
+    guint inserted = 99;
+    g_assert_false(ctl_seed_postings(store, json, strlen(json), &inserted, &error));
+    g_assert_error(error, JC_ERROR, JC_ERROR_INVALID);
+    g_assert_true(g_str_has_prefix(error->message, "seed posting 0: tags: "));
+    g_assert_cmpuint(inserted, ==, 0);
     ctl_store_close(store);
 }
 
@@ -1105,6 +1150,56 @@ static void test_commit_each(Fixture *f, gconstpointer data)
     ctl_store_close(store);
 }
 
+/* What the batch callback saw: how often, how many sign-ups, and how many done() had run. */
+typedef struct {
+    const guint *fired; /* the test's done() counter */
+    guint calls;
+    guint signups;
+    gboolean after_done; /* every call came after the done() of its sign-ups */
+} BatchSeen;
+
+static void on_batch(guint n_signups, gpointer data)
+{
+    BatchSeen *seen = data;
+    seen->calls++;
+    seen->signups += n_signups;
+    if (*seen->fired != seen->signups)
+        seen->after_done = FALSE;
+}
+
+/* The caller is told once per committed transaction, after its sign-ups were answered. */
+static void test_batch_func_once_per_commit(Fixture *f, gconstpointer data)
+{
+    CtlStore *store = open_store(f);
+    guint fired = 0;
+    Result sacrifice = {.counter = &fired};
+    Result r[4];
+    BatchSeen seen = {.fired = &fired, .after_done = TRUE};
+
+    memset(r, 0, sizeof r);
+    seed_samples(store);
+    ctl_store_set_batch_func(store, on_batch, &seen);
+    guint64 before = ctl_store_commit_count(store);
+    sqlite3 *blocker = stall_writer(f, store, &sacrifice);
+    for (int i = 0; i < 4; i++) {
+        char phone[16];
+        g_snprintf(phone, sizeof phone, "1370000000%d", i);
+        r[i].counter = &fired;
+        submit(store, i == 3 ? 999 : 2, "y", phone, &r[i]); /* one fails inside the batch */
+    }
+    release_writer(blocker);
+    run_until(&fired, 5);
+    g_assert_cmpuint(seen.calls, ==, ctl_store_commit_count(store) - before);
+    g_assert_cmpuint(seen.calls, <=, 2); /* the sacrifice's transaction and one more */
+    g_assert_cmpuint(seen.signups, ==, 5);
+    g_assert_true(seen.after_done);
+    ctl_store_set_batch_func(store, NULL, NULL);
+    for (int i = 0; i < 4; i++)
+        result_clear(&r[i]);
+    result_clear(&sacrifice);
+    ctl_store_close(store);
+}
+
 static void test_purge_older(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
@@ -1150,6 +1245,8 @@ int main(int argc, char **argv)
     add("/control/store/seed-inserts-samples", test_seed_inserts_samples);
     add("/control/store/seed-only-when-empty", test_seed_only_when_empty);
     add("/control/store/seed-malformed-inserts-nothing", test_seed_malformed_inserts_nothing);
+    add("/control/seed/every-sample-valid", test_seed_every_sample_valid);
+    add("/control/seed/refuses-what-create-refuses", test_seed_refuses_what_create_refuses);
     add("/control/store/get-missing-not-found", test_get_missing_not_found);
     add("/control/store/signup-durable", test_signup_durable);
     add("/control/store/stamp-like-sqlite", test_stamp_like_sqlite);
@@ -1171,6 +1268,7 @@ int main(int argc, char **argv)
     add("/control/store/signup-dedup-per-show", test_signup_dedup_per_show);
     add("/control/store/accounts-tokens", test_accounts_tokens);
     add("/control/store/commit-each", test_commit_each);
+    add("/control/store/batch-func-once-per-commit", test_batch_func_once_per_commit);
     add("/control/store/purge-older", test_purge_older);
     return g_test_run();
 }

@@ -1,0 +1,215 @@
+/* ctl_store_migrate: jobcast's schema as a list of steps, and bringing a database up to it.
+ *
+ * Threads: runs on the thread that opens the store, on its connection, before the writer thread
+ * exists. Invariant: the steps are applied in order, in one transaction together with PRAGMA
+ * user_version (the number applied so far), so a crash leaves either the old schema or the new
+ * one. Not responsible for opening connections (ctl_store_sql.c) or for any data. */
+#include "ctl_store_migrate.h"
+
+#include "ctl_store_sql.h"
+#include "jc_error.h"
+
+/* Schema steps, applied in order; PRAGMA user_version is the number applied so far. Append new
+ * steps at the end; never edit one that has shipped. */
+static const char *const migrations[] = {
+    /* 1: postings, sign-ups, state. */
+    "CREATE TABLE postings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL CHECK (title <> ''),"
+    "  company TEXT NOT NULL CHECK (company <> ''),"
+    "  pay_min REAL NOT NULL CHECK (pay_min >= 0),"
+    "  pay_max REAL NOT NULL CHECK (pay_max >= pay_min),"
+    "  pay_unit TEXT NOT NULL CHECK (pay_unit IN ('hour', 'day', 'month', 'piece')),"
+    "  location TEXT NOT NULL DEFAULT '',"
+    "  headcount INTEGER NOT NULL CHECK (headcount >= 0),"
+    "  tags TEXT NOT NULL DEFAULT '[]'," /* a JSON array of strings */
+    "  requirements TEXT NOT NULL DEFAULT '',"
+    "  talking_points TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
+    "CREATE TABLE signups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
+    "  name TEXT NOT NULL,"
+    "  phone TEXT NOT NULL,"
+    "  consent_at TEXT," /* NULL when no consent was given */
+    "  client_addr TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  UNIQUE (posting_id, phone));"
+    "CREATE TABLE state ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL);",
+
+    /* 2: shows and their rundowns; posting versions (optimistic concurrency) and archiving;
+     * sign-ups deduplicated per show (show_id 0: outside any show; the table is rebuilt
+     * because SQLite cannot change a UNIQUE constraint in place); accounts; the append-only
+     * as-aired log; the exports log. */
+    "ALTER TABLE postings ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);"
+    "ALTER TABLE postings ADD COLUMN archived INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (archived IN (0, 1));"
+    "CREATE TABLE shows ("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL CHECK (title <> ''),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  started_at TEXT,"
+    "  ended_at TEXT);"
+    "CREATE TABLE rundown ("
+    "  show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL CHECK (position >= 0),"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
+    "  PRIMARY KEY (show_id, position),"
+    "  UNIQUE (show_id, posting_id));"
+    "CREATE TABLE signups_v2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
+    "  show_id INTEGER NOT NULL DEFAULT 0," /* shows.id, or 0 outside any show */
+    "  name TEXT NOT NULL,"
+    "  phone TEXT NOT NULL,"
+    "  consent_at TEXT,"
+    "  client_addr TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  UNIQUE (posting_id, phone, show_id));"
+    "INSERT INTO signups_v2 (id, posting_id, show_id, name, phone, consent_at, client_addr,"
+    "  created_at) SELECT id, posting_id, 0, name, phone, consent_at, client_addr, created_at"
+    "  FROM signups;"
+    "DROP TABLE signups;"
+    "ALTER TABLE signups_v2 RENAME TO signups;"
+    "CREATE INDEX signups_by_show ON signups (show_id, posting_id);"
+    "CREATE TABLE accounts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE CHECK (name <> ''),"
+    "  role TEXT NOT NULL CHECK (role IN ('producer', 'host')),"
+    "  password_hash TEXT,"     /* crypto_pwhash_str (argon2id); NULL: no password */
+    "  token_hash TEXT UNIQUE," /* hex SHA-256 of the API token; NULL: no token */
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  revoked_at TEXT);"
+    "CREATE TABLE as_aired ("
+    "  id INTEGER PRIMARY KEY,"
+    "  aired_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  show_id INTEGER NOT NULL DEFAULT 0,"
+    "  posting_id INTEGER NOT NULL,"
+    "  posting_version INTEGER NOT NULL,"
+    "  fields TEXT NOT NULL," /* the posting as shown, a JSON object */
+    "  actor TEXT NOT NULL DEFAULT '');"
+    "CREATE TRIGGER as_aired_no_update BEFORE UPDATE ON as_aired"
+    "  BEGIN SELECT RAISE(ABORT, 'as_aired is append-only'); END;"
+    "CREATE TRIGGER as_aired_no_delete BEFORE DELETE ON as_aired"
+    "  BEGIN SELECT RAISE(ABORT, 'as_aired is append-only'); END;"
+    "CREATE TABLE exports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  exported_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  actor TEXT NOT NULL,"
+    "  employer TEXT NOT NULL,"
+    "  show_id INTEGER NOT NULL DEFAULT 0,"
+    "  row_count INTEGER NOT NULL);",
+
+    /* 3: the apply-page funnel per posting (opens, submits), kept across restarts; sign-up
+     * counts per posting kept by triggers, so that the count shown after every sign-up is a
+     * lookup, not a scan of that posting's sign-ups (which grows all show long). */
+    "CREATE TABLE funnel ("
+    "  posting_id INTEGER PRIMARY KEY,"
+    "  opens INTEGER NOT NULL DEFAULT 0 CHECK (opens >= 0),"
+    "  submits INTEGER NOT NULL DEFAULT 0 CHECK (submits >= 0));"
+    "CREATE TABLE signup_counts ("
+    "  posting_id INTEGER PRIMARY KEY,"
+    "  n INTEGER NOT NULL CHECK (n >= 0));"
+    "INSERT INTO signup_counts (posting_id, n)"
+    "  SELECT posting_id, count(*) FROM signups GROUP BY posting_id;"
+    "CREATE TRIGGER signup_counts_insert AFTER INSERT ON signups BEGIN"
+    "  INSERT INTO signup_counts (posting_id, n) VALUES (NEW.posting_id, 1)"
+    "    ON CONFLICT (posting_id) DO UPDATE SET n = n + 1;"
+    "  END;"
+    "CREATE TRIGGER signup_counts_delete AFTER DELETE ON signups BEGIN"
+    "  UPDATE signup_counts SET n = n - 1 WHERE posting_id = OLD.posting_id;"
+    "  END;"
+    "CREATE TRIGGER signup_counts_update AFTER UPDATE OF posting_id ON signups BEGIN"
+    "  UPDATE signup_counts SET n = n - 1 WHERE posting_id = OLD.posting_id;"
+    "  INSERT INTO signup_counts (posting_id, n) VALUES (NEW.posting_id, 1)"
+    "    ON CONFLICT (posting_id) DO UPDATE SET n = n + 1;"
+    "  END;",
+};
+
+static gboolean read_user_version(sqlite3 *db, gint64 *version, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    gboolean ok = FALSE;
+
+    if (!ctl_sql_prepare(db, "PRAGMA user_version", &st, error)) {
+        return FALSE;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *version = sqlite3_column_int64(st, 0);
+        ok = TRUE;
+    } else {
+        ctl_sql_error(error, db, "reading the schema version");
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Applies the steps of migrations[] not yet applied, all in one transaction together with the
+ * new user_version, so a crash leaves either the old schema or the new one. A database from a
+ * newer jobcast (more steps than we know) is refused rather than misread. */
+static gboolean migrate(sqlite3 *db, gint64 latest, GError **error)
+{
+    gint64 version = 0;
+
+    if (!ctl_sql_exec(db, "BEGIN IMMEDIATE", "starting the migration", error)) {
+        return FALSE;
+    }
+    if (!read_user_version(db, &version, error)) {
+        goto fail;
+    }
+    if (version > latest) {
+        g_set_error(error, JC_ERROR, JC_ERROR_DB,
+                    "the database has schema version %" G_GINT64_FORMAT
+                    ", newer than this jobcast knows (%" G_GINT64_FORMAT ")",
+                    version, (gint64)G_N_ELEMENTS(migrations));
+        goto fail;
+    }
+    for (gint64 v = version; v < latest; v++) {
+        if (!ctl_sql_exec(db, migrations[v], "applying a schema migration", error)) {
+            goto fail;
+        }
+    }
+    if (version < latest) {
+        g_autofree char *sql = g_strdup_printf("PRAGMA user_version = %" G_GINT64_FORMAT, latest);
+        if (!ctl_sql_exec(db, sql, "setting the schema version", error)) {
+            goto fail;
+        }
+    }
+    if (!ctl_sql_exec(db, "COMMIT", "committing the migration", error)) {
+        goto fail;
+    }
+    return TRUE;
+
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
+gboolean ctl_store_migrate(sqlite3 *db, GError **error)
+{
+    return migrate(db, G_N_ELEMENTS(migrations), error);
+}
+
+gboolean ctl_store_create_at_version(const char *path, guint version, GError **error)
+{
+    sqlite3 *db;
+    gboolean ok;
+
+    g_return_val_if_fail(version <= G_N_ELEMENTS(migrations), FALSE);
+    db = ctl_sql_connect(path, error);
+    if (db == NULL) {
+        return FALSE;
+    }
+    ok = ctl_sql_enable_wal(db, error) && migrate(db, version, error);
+    sqlite3_close(db);
+    return ok;
+}
+
+guint ctl_store_schema_version(void)
+{
+    return G_N_ELEMENTS(migrations);
+}
