@@ -105,6 +105,11 @@ static GInetAddress *parse_address(const char *addr)
  * address only matches itself. */
 static gboolean same_address(const char *a, const char *b)
 {
+    /* Two IPv4 texts (or non-addresses) are the same address iff the same text: an IPv4
+     * address has one spelling (inet_pton refuses leading zeros). This keeps the per-sign-up
+     * path free of allocations; only IPv6 spellings need parsing. */
+    if (strchr(a, ':') == NULL && strchr(b, ':') == NULL)
+        return strcmp(a, b) == 0;
     g_autoptr(GInetAddress) x = parse_address(a);
     g_autoptr(GInetAddress) y = parse_address(b);
     if (x == NULL || y == NULL)
