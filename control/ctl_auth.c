@@ -4,10 +4,8 @@
  * table never holds more than CTL_AUTH_MAX_SESSIONS entries, whatever clients do. */
 #include "ctl_auth.h"
 
-#include <errno.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "jc_error.h"
 
@@ -57,10 +55,7 @@ gboolean ctl_auth_check_token(CtlAuth *auth, const char *presented)
     guint8 digest[DIGEST_LEN];
     sha256(presented, digest);
     /* Comparing digests, not strings, keeps the time independent of how much matched. */
-    guint8 diff = 0;
-    for (gsize i = 0; i < DIGEST_LEN; i++)
-        diff |= (guint8)(digest[i] ^ auth->digest[i]);
-    return diff == 0;
+    return sodium_memcmp(digest, auth->digest, DIGEST_LEN) == 0;
 }
 
 static gint64 now_seconds(void)
@@ -95,27 +90,25 @@ static void make_room(CtlAuth *auth)
         g_hash_table_remove(auth->sessions, oldest);
 }
 
-static void random_bytes(guint8 *raw, gsize len)
+static gboolean sodium_ready(void);
+
+/* len random bytes as 2 * len hex characters. (transfer full) */
+static char *random_hex(gsize len)
 {
-    gsize got = 0;
-    while (got < len) {
-        ssize_t n = getrandom(raw + got, len - got, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            g_error("getrandom failed: %s", g_strerror(errno));
-        got += (gsize)n;
-    }
+    if (!sodium_ready())
+        g_error("control: libsodium cannot start");
+    guint8 raw[32];
+    g_assert(len <= sizeof raw);
+    randombytes_buf(raw, len);
+    char *hex = g_malloc(2 * len + 1);
+    sodium_bin2hex(hex, 2 * len + 1, raw, len);
+    sodium_memzero(raw, sizeof raw);
+    return hex;
 }
 
 char *ctl_auth_token_new(void)
 {
-    guint8 raw[16];
-    random_bytes(raw, sizeof raw);
-    GString *hex = g_string_sized_new(2 * sizeof raw);
-    for (gsize i = 0; i < sizeof raw; i++)
-        g_string_append_printf(hex, "%02x", raw[i]);
-    return g_string_free(hex, FALSE);
+    return random_hex(16);
 }
 
 char *ctl_auth_token_hash(const char *token)
@@ -130,18 +123,13 @@ char *ctl_auth_session_new(CtlAuth *auth)
 
 char *ctl_auth_session_new_role(CtlAuth *auth, int role)
 {
-    guint8 raw[32];
-    random_bytes(raw, sizeof raw);
-    GString *id = g_string_sized_new(2 * sizeof raw);
-    for (gsize i = 0; i < sizeof raw; i++)
-        g_string_append_printf(id, "%02x", raw[i]);
-
+    char *id = random_hex(32);
     make_room(auth);
     Session *session = g_new(Session, 1);
     session->expiry = now_seconds() + CTL_AUTH_SESSION_SECONDS;
     session->role = role;
-    g_hash_table_replace(auth->sessions, g_strdup(id->str), session);
-    return g_string_free(id, FALSE);
+    g_hash_table_replace(auth->sessions, g_strdup(id), session);
+    return id;
 }
 
 int ctl_auth_session_role(CtlAuth *auth, const char *id)

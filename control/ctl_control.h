@@ -10,56 +10,12 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "ctl_posting.h"
+#include "ctl_hooks.h"
 
 G_BEGIN_DECLS
 
 typedef struct CtlControl CtlControl;
 typedef struct CtlStore CtlStore; /* ctl_store.h; only tests hand one in */
-
-/* Called on the main thread whenever what is on air changes (and once at start-up).
- * posting is borrowed (NULL: nothing on air); apply_url is the QR link for it. */
-typedef void (*CtlOnAirFunc)(const CtlPosting *posting, const char *apply_url, gpointer data);
-
-/* Everything the overlay should show beyond the card: a snapshot passed to on_scene. All
- * pointers are borrowed for the duration of the call; strings are never NULL ("" = hide). */
-typedef struct {
-    const CtlPosting *posting; /* on air (program), NULL when nothing is */
-    const char *apply_url;     /* its QR link, NULL when nothing is on air */
-    gint64 signups;            /* committed sign-ups of the on-air posting (all shows) */
-    const char *ticker;        /* scrolling text */
-    const char *host_name;     /* lower third, first line */
-    const char *host_title;    /* lower third, second line */
-    const char *brand;         /* the live room's name, e.g. "XX 零工直播间" */
-    gboolean slate;            /* break slate on: the card makes way for the slate */
-    const char *slate_text;    /* what the slate says */
-    const char *layout;        /* "16:9" or "9:16" */
-    const char *theme;         /* a theme name; "default" */
-    gboolean muted;            /* the program's sound is muted (audio.set) */
-} CtlScene;
-
-/* Called on the main thread whenever anything in CtlScene changes (after on_air on a take,
- * after each committed sign-up of the on-air posting, after every graphics setting) and once
- * at start-up. scene is borrowed. */
-typedef void (*CtlOnSceneFunc)(const CtlScene *scene, gpointer data);
-
-/* Returns the newest preview frame as JPEG (transfer full) and its sequence number in *seq,
- * or NULL before the first frame. Called on the main thread. */
-typedef GBytes *(*CtlPreviewFunc)(gpointer data, gint64 *seq);
-
-/* What GET/POST /api/card.png asks to be drawn: one posting's card as it would go on air.
- * Everything is borrowed for the duration of the call. */
-typedef struct {
-    const CtlPosting *posting; /* a saved posting or the producer's unsaved draft */
-    const char *apply_url;     /* its QR link */
-    gint64 signups;            /* the counter on the card (0: hidden) */
-    const char *layout;        /* "16:9" or "9:16": the studio's current layout */
-} CtlCardRequest;
-
-/* Draws req as a PNG (transfer full), or NULL with error set. Called on a WORKER thread, never
- * on main, possibly several at once: it may read only req and data, and data must stay valid
- * and unchanged for as long as the control lives (main passes static data). */
-typedef GBytes *(*CtlCardFunc)(const CtlCardRequest *req, gpointer data, GError **error);
 
 typedef struct {
     const char *listen_host;    /* e.g. "127.0.0.1" */

@@ -5,7 +5,9 @@
  * (-32009) and nothing is overwritten. Every change is broadcast as posting.changed. */
 #include <string.h>
 
-#include "ctl_server.h"
+#include "ctl_postings.h"
+
+#include "ctl_call.h"
 #include "jc_error.h"
 
 #define SEARCH_MAX 100
@@ -17,44 +19,21 @@ static gboolean bad(GError **error, const char *field, const char *what)
     return FALSE;
 }
 
-gboolean ctl_param_id(JsonObject *params, const char *name, gboolean optional, gint64 *out,
-                      GError **error)
-{
-    JsonNode *n = json_object_get_member(params, name);
-    *out = 0;
-    if (n == NULL || JSON_NODE_HOLDS_NULL(n)) {
-        if (optional)
-            return TRUE;
-        return bad(error, name, "required (a positive integer)");
-    }
-    if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64 ||
-        json_node_get_int(n) <= 0)
-        return bad(error, name, "must be a positive integer");
-    *out = json_node_get_int(n);
-    return TRUE;
-}
-
-static JsonNode *posting_result(CtlControl *c, const CtlPosting *p)
-{
-    JsonObject *o = json_object_new();
-    json_object_set_member(o, "posting", ctl_control_posting_json(c, p));
-    return ctl_json_object_node(o);
-}
-
 /* Notifies everyone of the stored state of posting id and returns it as the result. */
-static JsonNode *changed(CtlControl *c, gint64 id, GError **error)
+static JsonNode *changed(const CtlPostingsRoom *r, gint64 id, GError **error)
 {
-    g_autoptr(CtlPosting) p = ctl_store_get_posting(c->store, id, error);
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(r->store, id, error);
     if (p == NULL)
         return NULL;
-    ctl_control_notify(c, "posting.changed", posting_result(c, p));
-    ctl_studio_posting_changed(c, p);
-    return posting_result(c, p);
+    ctl_notify(r->notify, "posting.changed", ctl_view_posting_result(r->view, p));
+    ctl_studio_posting_changed(r->studio, p);
+    return ctl_view_posting_result(r->view, p);
 }
 
 static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
+    const CtlPostingsRoom *r = call->rpc.room;
     const char *query = NULL;
     JsonNode *q = json_object_get_member(params, "query");
     if (q != NULL && !JSON_NODE_HOLDS_NULL(q)) {
@@ -66,14 +45,8 @@ static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)
         query = json_node_get_string(q);
     }
     gboolean archived = FALSE;
-    JsonNode *a = json_object_get_member(params, "include_archived");
-    if (a != NULL) {
-        if (!JSON_NODE_HOLDS_VALUE(a) || json_node_get_value_type(a) != G_TYPE_BOOLEAN) {
-            bad(error, "include_archived", "must be true or false");
-            return NULL;
-        }
-        archived = json_node_get_boolean(a);
-    }
+    if (!ctl_param_bool_optional(params, "include_archived", &archived, error))
+        return NULL;
     gint64 limit = 0;
     if (!ctl_param_id(params, "limit", TRUE, &limit, error))
         return NULL;
@@ -82,12 +55,12 @@ static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)
         return NULL;
     }
     g_autoptr(GPtrArray) list =
-        ctl_store_search_postings(call->c->store, query, archived, (guint)limit, error);
+        ctl_store_search_postings(r->store, query, archived, (guint)limit, error);
     if (list == NULL)
         return NULL;
     JsonArray *arr = json_array_sized_new(list->len);
     for (guint i = 0; i < list->len; i++)
-        json_array_add_element(arr, ctl_control_posting_json(call->c, list->pdata[i]));
+        json_array_add_element(arr, ctl_view_posting_json(r->view, list->pdata[i]));
     JsonObject *o = json_object_new();
     json_object_set_array_member(o, "postings", arr);
     return ctl_json_object_node(o);
@@ -96,21 +69,23 @@ static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)
 static JsonNode *method_get(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
+    const CtlPostingsRoom *r = call->rpc.room;
     gint64 id;
     if (!ctl_param_id(params, "posting_id", FALSE, &id, error))
         return NULL;
-    g_autoptr(CtlPosting) p = ctl_store_get_posting(call->c->store, id, error);
-    return p != NULL ? posting_result(call->c, p) : NULL;
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(r->store, id, error);
+    return p != NULL ? ctl_view_posting_result(r->view, p) : NULL;
 }
 
 static JsonNode *method_create(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
+    const CtlPostingsRoom *r = call->rpc.room;
     g_autoptr(CtlPosting) p = ctl_posting_from_params(params, NULL, error);
     if (p == NULL)
         return NULL;
-    gint64 id = ctl_store_create_posting(call->c->store, p, error);
-    return id > 0 ? changed(call->c, id, error) : NULL;
+    gint64 id = ctl_store_create_posting(r->store, p, error);
+    return id > 0 ? changed(r, id, error) : NULL;
 }
 
 static gboolean read_version(JsonObject *params, gboolean optional, gint64 *version, GError **error)
@@ -125,12 +100,13 @@ static gboolean read_version(JsonObject *params, gboolean optional, gint64 *vers
 static JsonNode *method_update(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
+    const CtlPostingsRoom *r = call->rpc.room;
     gint64 id;
     gint64 version;
     if (!ctl_param_id(params, "posting_id", FALSE, &id, error) ||
         !read_version(params, FALSE, &version, error))
         return NULL;
-    g_autoptr(CtlPosting) base = ctl_store_get_posting(call->c->store, id, error);
+    g_autoptr(CtlPosting) base = ctl_store_get_posting(r->store, id, error);
     if (base == NULL)
         return NULL;
     if (base->version != version) {
@@ -141,39 +117,39 @@ static JsonNode *method_update(JsonObject *params, gpointer data, GError **error
         return NULL;
     }
     g_autoptr(CtlPosting) p = ctl_posting_from_params(params, base, error);
-    if (p == NULL || !ctl_store_update_posting(call->c->store, p, error))
+    if (p == NULL || !ctl_store_update_posting(r->store, p, error))
         return NULL;
-    return changed(call->c, id, error);
+    return changed(r, id, error);
 }
 
 static JsonNode *method_archive(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
+    const CtlPostingsRoom *r = call->rpc.room;
     gint64 id;
     gint64 version;
     if (!ctl_param_id(params, "posting_id", FALSE, &id, error) ||
         !read_version(params, TRUE, &version, error))
         return NULL;
     gboolean archived = TRUE;
-    JsonNode *a = json_object_get_member(params, "archived");
-    if (a != NULL) {
-        if (!JSON_NODE_HOLDS_VALUE(a) || json_node_get_value_type(a) != G_TYPE_BOOLEAN) {
-            bad(error, "archived", "must be true or false");
-            return NULL;
-        }
-        archived = json_node_get_boolean(a);
-    }
-    if (!ctl_store_archive_posting(call->c->store, id, version, archived, error))
+    if (!ctl_param_bool_optional(params, "archived", &archived, error))
         return NULL;
-    return changed(call->c, id, error);
+    if (!ctl_store_archive_posting(r->store, id, version, archived, error))
+        return NULL;
+    return changed(r, id, error);
 }
 
-const CtlRpcMethod ctl_postings_methods[] = {
-    {"postings.list", method_list, 0},
-    {"postings.search", method_list, 0},
-    {"postings.get", method_get, 0},
-    {"postings.create", method_create, CTL_RPC_PRODUCER},
-    {"postings.update", method_update, CTL_RPC_PRODUCER},
-    {"postings.archive", method_archive, CTL_RPC_PRODUCER},
+static const CtlRpcMethod postings_methods[] = {
+    {"postings.list", method_list, 0, NULL},
+    {"postings.search", method_list, 0, NULL},
+    {"postings.get", method_get, 0, NULL},
+    {"postings.create", method_create, CTL_RPC_PRODUCER, NULL},
+    {"postings.update", method_update, CTL_RPC_PRODUCER, NULL},
+    {"postings.archive", method_archive, CTL_RPC_PRODUCER, NULL},
 };
-const gsize ctl_postings_n_methods = G_N_ELEMENTS(ctl_postings_methods);
+
+const CtlRpcMethod *ctl_postings_methods(gsize *n)
+{
+    *n = G_N_ELEMENTS(postings_methods);
+    return postings_methods;
+}

@@ -5,6 +5,7 @@
  * addresses clients claim. */
 #include "ctl_ratelimit.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 typedef struct {
@@ -84,10 +85,42 @@ static const char *unmapped(const char *addr)
     return addr;
 }
 
+/* addr as an address, an IPv4-mapped IPv6 one turned into IPv4; NULL when it is none.
+ * (transfer full) */
+static GInetAddress *parse_address(const char *addr)
+{
+    GInetAddress *a = g_inet_address_new_from_string(addr);
+    if (a == NULL || g_inet_address_get_family(a) != G_SOCKET_FAMILY_IPV6)
+        return a;
+    static const guint8 prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    const guint8 *bytes = g_inet_address_to_bytes(a);
+    if (memcmp(bytes, prefix, sizeof prefix) != 0)
+        return a;
+    GInetAddress *v4 = g_inet_address_new_from_bytes(bytes + 12, G_SOCKET_FAMILY_IPV4);
+    g_object_unref(a);
+    return v4;
+}
+
+/* The same address (::1 and 0:0::1 are; 1.2.3.4 and ::ffff:1.2.3.4 are); text that is no
+ * address only matches itself. */
+static gboolean same_address(const char *a, const char *b)
+{
+    /* Two IPv4 texts (or non-addresses) are the same address iff the same text: an IPv4
+     * address has one spelling (inet_pton refuses leading zeros). This keeps the per-sign-up
+     * path free of allocations; only IPv6 spellings need parsing. */
+    if (strchr(a, ':') == NULL && strchr(b, ':') == NULL)
+        return strcmp(a, b) == 0;
+    g_autoptr(GInetAddress) x = parse_address(a);
+    g_autoptr(GInetAddress) y = parse_address(b);
+    if (x == NULL || y == NULL)
+        return x == NULL && y == NULL && strcmp(unmapped(a), unmapped(b)) == 0;
+    return g_inet_address_equal(x, y);
+}
+
 static gboolean is_trusted(const char *addr, const char *const *trusted)
 {
     for (const char *const *t = trusted; t != NULL && *t != NULL; t++) {
-        if (strcmp(unmapped(*t), unmapped(addr)) == 0)
+        if (same_address(*t, addr))
             return TRUE;
     }
     return FALSE;

@@ -24,7 +24,8 @@ gboolean ctl_rate_limit_take(CtlRateLimit *rl, const char *key, gint64 now_us);
 /* The client's address: peer itself unless peer is one of trusted (NULL-terminated, may be
  * NULL) and xff (the X-Forwarded-For header, may be NULL) names addresses; then the
  * right-most address in xff that is not itself a trusted proxy (what the nearest untrusted
- * hop said). Addresses are compared as text after dropping an IPv4-mapped "::ffff:" prefix.
+ * hop said). Addresses are compared as addresses (GInetAddress: "::1" equals "0::1", and an
+ * IPv4-mapped "::ffff:1.2.3.4" equals "1.2.3.4"); the result drops an IPv4-mapped prefix.
  * (transfer full) */
 char *ctl_client_address(const char *peer, const char *xff, const char *const *trusted);
 

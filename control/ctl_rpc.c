@@ -4,7 +4,10 @@
  * string "method", optional "params" and optional "id" (string, integer or null). Without "id"
  * it is a notification and gets no reply, not even an error, unless it is malformed enough that
  * we cannot tell (then the error goes out with id null, as the spec asks). Params are accepted
- * by name only: an array is -32602, any other type -32600. */
+ * by name only: an array is -32602, any other type -32600.
+ *
+ * Also the one set of typed parameter readers every method uses, and the helpers for a method
+ * that answers later (ctl_rpc_defer, ctl_rpc_build_reply). */
 #include "ctl_rpc.h"
 
 #include <string.h>
@@ -85,6 +88,120 @@ CtlJsonShape ctl_json_shape(const char *text, gsize len, guint max_depth)
             started = TRUE;
     }
     return CTL_JSON_PLAIN;
+}
+
+JsonNode *ctl_json_object_node(JsonObject *o)
+{
+    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, o);
+    return node;
+}
+
+JsonNode *ctl_json_wrap(const char *key, JsonNode *value)
+{
+    JsonObject *o = json_object_new();
+    json_object_set_member(o, key, value);
+    return ctl_json_object_node(o);
+}
+
+static gboolean holds(JsonNode *n, GType type)
+{
+    return n != NULL && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
+}
+
+const char *ctl_json_get_string(JsonObject *o, const char *name, const char *fallback)
+{
+    if (!holds(json_object_get_member(o, name), G_TYPE_STRING))
+        return fallback;
+    return json_object_get_string_member_with_default(o, name, fallback);
+}
+
+gint64 ctl_json_get_int(JsonObject *o, const char *name, gint64 fallback)
+{
+    if (!holds(json_object_get_member(o, name), G_TYPE_INT64))
+        return fallback;
+    return json_object_get_int_member_with_default(o, name, fallback);
+}
+
+gboolean ctl_json_get_bool(JsonObject *o, const char *name, gboolean fallback)
+{
+    if (!holds(json_object_get_member(o, name), G_TYPE_BOOLEAN))
+        return fallback;
+    return json_object_get_boolean_member_with_default(o, name, fallback);
+}
+
+/* ---- parameter readers ---- */
+
+static gboolean bad_param(GError **error, const char *name, const char *what)
+{
+    g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "%s: %s", name, what);
+    return FALSE;
+}
+
+gboolean ctl_param_id(JsonObject *params, const char *name, gboolean optional, gint64 *out,
+                      GError **error)
+{
+    JsonNode *n = json_object_get_member(params, name);
+    *out = 0;
+    if (n == NULL || JSON_NODE_HOLDS_NULL(n)) {
+        if (optional)
+            return TRUE;
+        return bad_param(error, name, "required (a positive integer)");
+    }
+    if (!holds(n, G_TYPE_INT64) || json_node_get_int(n) <= 0)
+        return bad_param(error, name, "must be a positive integer");
+    *out = json_node_get_int(n);
+    return TRUE;
+}
+
+gboolean ctl_param_bool(JsonObject *params, const char *name, gboolean *out, GError **error)
+{
+    if (!holds(json_object_get_member(params, name), G_TYPE_BOOLEAN))
+        return bad_param(error, name, "required, true or false");
+    *out = json_object_get_boolean_member_with_default(params, name, FALSE);
+    return TRUE;
+}
+
+gboolean ctl_param_bool_optional(JsonObject *params, const char *name, gboolean *out,
+                                 GError **error)
+{
+    JsonNode *n = json_object_get_member(params, name);
+    if (n == NULL)
+        return TRUE;
+    if (!holds(n, G_TYPE_BOOLEAN))
+        return bad_param(error, name, "must be true or false");
+    *out = json_node_get_boolean(n);
+    return TRUE;
+}
+
+gboolean ctl_param_string(JsonObject *params, const char *name, const char **out, GError **error)
+{
+    if (!holds(json_object_get_member(params, name), G_TYPE_STRING))
+        return bad_param(error, name, "required, a string");
+    *out = json_object_get_string_member_with_default(params, name, "");
+    return TRUE;
+}
+
+gboolean ctl_param_text(JsonObject *params, const char *name, gboolean optional, glong max,
+                        char **out, GError **error)
+{
+    JsonNode *n = json_object_get_member(params, name);
+    if (n == NULL && optional)
+        return TRUE;
+    if (!holds(n, G_TYPE_STRING))
+        return bad_param(error, name, "required, a string");
+    g_autofree char *t = g_strstrip(g_strdup(json_node_get_string(n)));
+    if (!g_utf8_validate(t, -1, NULL) || g_utf8_strlen(t, -1) > max) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "%s: at most %ld characters", name, max);
+        return FALSE;
+    }
+    for (const char *p = t; *p != '\0'; p = g_utf8_next_char(p)) {
+        if (g_unichar_iscntrl(g_utf8_get_char(p)))
+            return bad_param(error, name, "no control characters");
+    }
+    g_free(*out);
+    *out = g_steal_pointer(&t);
+    return TRUE;
 }
 
 /* The envelope {"jsonrpc":"2.0","id":...} that every reply shares; member is added by caller. */
@@ -191,10 +308,33 @@ JsonNode *ctl_rpc_later(void)
     return marker;
 }
 
+JsonNode *ctl_rpc_defer(const CtlRpcCurrent *current, const char *method, JsonNode **id,
+                        GError **error)
+{
+    if (current == NULL || current->id == NULL) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "%s needs a request id (its reply comes later)", method);
+        return NULL;
+    }
+    *id = json_node_copy(current->id);
+    return ctl_rpc_later();
+}
+
+char *ctl_rpc_build_reply(JsonNode *id, JsonNode *result, const GError *error)
+{
+    if (error == NULL)
+        return ctl_rpc_build_result(id, result);
+    if (result != NULL)
+        json_node_unref(result);
+    return ctl_rpc_build_error(id, ctl_rpc_code_for_error(error), error->message,
+                               ctl_rpc_reason_for_error(error));
+}
+
 /* Runs a well-formed request; returns the reply or NULL for a notification (or a reply the
  * handler will send later). */
 static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *req,
-                      gboolean may_change, JsonNode **current_id, gpointer user_data)
+                      gboolean may_change, CtlRpcCurrent *current, JsonNode **mirror_id,
+                      gpointer user_data)
 {
     JsonNode *id = json_object_get_member(req, "id"); /* NULL: notification */
     const char *name = json_object_get_string_member(req, "method");
@@ -225,11 +365,15 @@ static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *
     }
 
     g_autoptr(GError) error = NULL;
-    if (current_id != NULL)
-        *current_id = id;
+    current->room = m->room;
+    current->id = id;
+    if (mirror_id != NULL)
+        *mirror_id = id;
     JsonNode *result = m->handler(params, user_data, &error);
-    if (current_id != NULL)
-        *current_id = NULL;
+    current->room = NULL;
+    current->id = NULL;
+    if (mirror_id != NULL)
+        *mirror_id = NULL;
     if (result == ctl_rpc_later())
         return NULL;
     if (id == NULL) {
@@ -245,6 +389,10 @@ static char *dispatch(const CtlRpcMethod *methods, gsize n_methods, JsonObject *
     return ctl_rpc_build_result(id, result);
 }
 
+static char *handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                    gboolean may_change, CtlRpcCurrent *current, JsonNode **mirror_id,
+                    gpointer user_data);
+
 char *ctl_rpc_handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                      gpointer user_data)
 {
@@ -259,6 +407,22 @@ char *ctl_rpc_handle_as(const CtlRpcMethod *methods, gsize n_methods, const char
 
 char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                           gboolean may_change, JsonNode **current_id, gpointer user_data)
+{
+    CtlRpcCurrent current = {0};
+    return handle(methods, n_methods, msg, len, may_change, &current, current_id, user_data);
+}
+
+char *ctl_rpc_handle_call(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                          gboolean may_change, CtlRpcCurrent *current, gpointer user_data)
+{
+    return handle(methods, n_methods, msg, len, may_change, current, NULL, user_data);
+}
+
+/* Parses and checks the envelope, then dispatches. While the handler runs, *current holds the
+ * room and id, and *mirror_id (when not NULL) the id too. */
+static char *handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                    gboolean may_change, CtlRpcCurrent *current, JsonNode **mirror_id,
+                    gpointer user_data)
 {
     if (len > CTL_RPC_MAX_MESSAGE) {
         return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
@@ -313,5 +477,5 @@ char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const ch
         return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
                                    "Invalid Request: params must be an object", NULL);
     }
-    return dispatch(methods, n_methods, req, may_change, current_id, user_data);
+    return dispatch(methods, n_methods, req, may_change, current, mirror_id, user_data);
 }

@@ -45,8 +45,16 @@ typedef JsonNode *(*CtlRpcHandler)(JsonObject *params, gpointer user_data, GErro
 typedef struct {
     const char *name;
     CtlRpcHandler handler;
-    guint flags; /* CTL_RPC_PRODUCER or 0 */
+    guint flags;   /* CTL_RPC_PRODUCER or 0 */
+    gpointer room; /* borrowed: the state the method works on, handed to it in
+                      CtlRpcCurrent.room (NULL in static tables; the server fills it in) */
 } CtlRpcMethod;
+
+/* What the dispatcher tells a handler about the call in progress (valid during it only). */
+typedef struct {
+    gpointer room; /* the method's CtlRpcMethod.room */
+    JsonNode *id;  /* borrowed: the request's id, NULL for a notification */
+} CtlRpcCurrent;
 
 /* Handles one message (len bytes, need not be NUL-terminated) against the method table.
  * Returns the reply to send (transfer full), or NULL when none is due (a notification, i.e. a
@@ -69,6 +77,20 @@ JsonNode *ctl_rpc_later(void);
  * ctl_rpc_later() can copy it. */
 char *ctl_rpc_handle_full(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
                           gboolean may_change, JsonNode **current_id, gpointer user_data);
+
+/* Like ctl_rpc_handle_full, filling *current (room and id) for the duration of the call. */
+char *ctl_rpc_handle_call(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
+                          gboolean may_change, CtlRpcCurrent *current, gpointer user_data);
+
+/* For a handler that answers later (a worker does the job): copies the request's id into *id
+ * (transfer full) and returns the ctl_rpc_later() marker. A notification (no id) cannot be
+ * answered: NULL with JC_ERROR_INVALID naming the method. */
+JsonNode *ctl_rpc_defer(const CtlRpcCurrent *current, const char *method, JsonNode **id,
+                        GError **error);
+
+/* The reply a deferred call finally sends: result (transfer full) when error is NULL, else the
+ * error as a handler's would be. (transfer full) text */
+char *ctl_rpc_build_reply(JsonNode *id, JsonNode *result, const GError *error);
 
 /* Reply builders. id is borrowed (NULL is sent as null); result/params are (transfer full).
  * reason, if not NULL, goes into error.data.reason. All return (transfer full) text. */
@@ -93,5 +115,34 @@ CtlJsonShape ctl_json_shape(const char *text, gsize len, guint max_depth);
 
 /* Serialises a node compactly. (transfer full) */
 char *ctl_json_to_string(JsonNode *node);
+
+/* A JSON object node from o (transfer full). */
+JsonNode *ctl_json_object_node(JsonObject *o);
+/* {"KEY": VALUE} as a node (value: transfer full). */
+JsonNode *ctl_json_wrap(const char *key, JsonNode *value);
+
+/* Typed reads of trusted JSON (our own saved state): the member when it has the type, else
+ * fallback. */
+const char *ctl_json_get_string(JsonObject *o, const char *name, const char *fallback);
+gint64 ctl_json_get_int(JsonObject *o, const char *name, gint64 fallback);
+gboolean ctl_json_get_bool(JsonObject *o, const char *name, gboolean fallback);
+
+/* Typed parameter readers for methods. Each fails with JC_ERROR_INVALID whose message starts
+ * with the member's name ("limit: must be a positive integer"), which the pages show next to
+ * the input. */
+/* A positive integer; absent (or null): *out = 0, and TRUE when optional. */
+gboolean ctl_param_id(JsonObject *params, const char *name, gboolean optional, gint64 *out,
+                      GError **error);
+/* true or false, required. */
+gboolean ctl_param_bool(JsonObject *params, const char *name, gboolean *out, GError **error);
+/* true or false; absent: *out unchanged. */
+gboolean ctl_param_bool_optional(JsonObject *params, const char *name, gboolean *out,
+                                 GError **error);
+/* A string, required; *out borrowed from params. */
+gboolean ctl_param_string(JsonObject *params, const char *name, const char **out, GError **error);
+/* One line of text (required unless optional; absent: *out unchanged), trimmed, valid UTF-8,
+ * at most max characters, no control characters. *out is replaced (owned). */
+gboolean ctl_param_text(JsonObject *params, const char *name, gboolean optional, glong max,
+                        char **out, GError **error);
 
 G_END_DECLS

@@ -1,15 +1,28 @@
 /* ctl_ws: the producers' WebSocket (/api/control): upgrade auth, receiving JSON-RPC messages,
- * and the per-connection outgoing queue.
+ * the per-connection outgoing queue, and broadcasting notifications (the rooms reach it only
+ * through the CtlNotifier it provides).
  *
- * Main thread only. Invariants: a CtlSession is in control->producers exactly while its
+ * Main thread only. Invariants: a CtlSession is in ws->producers exactly while its
  * ws.open is TRUE (ESTABLISHED to CLOSED); outgoing text is only queued here and written in
  * LWS_CALLBACK_SERVER_WRITEABLE, one message per callback; a queue never grows past
  * CTL_WS_QUEUE_MAX_* (a producer that cannot keep up is disconnected, not buffered forever);
  * an incoming message never grows past CTL_RPC_MAX_MESSAGE (the rest of it is dropped and the
- * sender gets -32600, the connection stays up). */
-#include "ctl_server.h"
+ * sender gets -32600, the connection stays up); a reply that comes later (accounts.set_password)
+ * waits in the session's pending list, which is detached when the connection closes. */
+#include "ctl_ws.h"
 
 #include <string.h>
+
+#include "ctl_call.h"
+
+struct CtlWs {
+    CtlAccess *access;           /* borrowed */
+    const CtlRpcMethod *methods; /* borrowed: every method of every room */
+    gsize n_methods;
+    GList *producers;     /* CtlSession* borrowed (lws owns them): open WebSockets */
+    gboolean closing;     /* no new upgrades, no broadcasts */
+    CtlNotifier notifier; /* broadcasts through this ws */
+};
 
 /* Refuses the upgrade with a plain HTTP status (the client sees e.g. 401, not a closed
  * socket); returning nonzero from FILTER_PROTOCOL_CONNECTION then drops the connection. */
@@ -19,15 +32,15 @@ static int refuse(struct lws *wsi, guint status)
     return -1;
 }
 
-static int filter_connection(CtlControl *c, struct lws *wsi, CtlSession *s)
+static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
 {
     if (s == NULL)
         return -1;
     char uri[64];
-    if (c->closing)
+    if (ws->closing)
         return -1;
     if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-        strcmp(uri, "/api/control") != 0 || !ctl_http_admin_allowed(c, wsi))
+        strcmp(uri, "/api/control") != 0 || !ctl_access_admin_allowed(ws->access, wsi))
         return refuse(wsi, 404);
 
     char authz[512];
@@ -36,24 +49,24 @@ static int filter_connection(CtlControl *c, struct lws *wsi, CtlSession *s)
         /* A present but wrong (or too long) Authorization never falls back to the cookie. */
         CtlRole role = CTL_ROLE_NONE;
         if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0)
-            role = ctl_http_bearer_role(c, g_strstrip(authz + 7));
+            role = ctl_access_bearer_role(ws->access, g_strstrip(authz + 7));
         if (role == CTL_ROLE_NONE)
             return refuse(wsi, 401);
         s->ws.role = role;
         return 0;
     }
-    CtlRole role = ctl_http_session_role(c, wsi);
+    CtlRole role = ctl_access_session_role(ws->access, wsi);
     if (role == CTL_ROLE_NONE)
         return refuse(wsi, 401);
     /* Browsers cannot send Authorization on a WebSocket: with the cookie, the Origin must be
      * this server (so another site's page cannot ride the cookie). */
-    if (!ctl_http_same_origin(wsi))
+    if (!ctl_access_same_origin(wsi))
         return refuse(wsi, 403);
     s->ws.role = role;
     return 0;
 }
 
-void ctl_ws_send(CtlSession *s, const char *text)
+static void send_text(CtlSession *s, const char *text)
 {
     CtlWsSession *w = &s->ws;
     if (!w->open || w->kick)
@@ -70,25 +83,70 @@ void ctl_ws_send(CtlSession *s, const char *text)
     lws_callback_on_writable(s->wsi);
 }
 
-CtlSession *ctl_ws_find(CtlControl *c, guint64 serial)
+/* A later reply to the caller that is still waiting (CtlReplyFunc). */
+static void reply_later(gpointer waiter, const char *text)
 {
-    for (GList *l = c->producers; l != NULL; l = l->next) {
-        CtlSession *s = l->data;
-        if (s->ws.serial == serial)
-            return s;
-    }
-    return NULL;
+    send_text(waiter, text);
 }
 
-void ctl_ws_broadcast(CtlControl *c, const char *text)
+static void broadcast(gpointer target, const char *method, JsonNode *params)
 {
-    if (c->closing)
+    CtlWs *ws = target;
+    if (ws->closing || ws->producers == NULL) {
+        json_node_unref(params);
         return;
-    for (GList *l = c->producers; l != NULL; l = l->next)
-        ctl_ws_send(l->data, text);
+    }
+    g_autofree char *note = ctl_rpc_build_notification(method, params);
+    for (GList *l = ws->producers; l != NULL; l = l->next)
+        send_text(l->data, note);
 }
 
-static void on_receive(CtlControl *c, struct lws *wsi, CtlSession *s, const void *in, size_t len)
+static gboolean listening(gpointer target)
+{
+    CtlWs *ws = target;
+    return !ws->closing && ws->producers != NULL;
+}
+
+CtlWs *ctl_ws_new(CtlAccess *access)
+{
+    CtlWs *ws = g_new0(CtlWs, 1);
+    ws->access = access;
+    ws->notifier.notify = broadcast;
+    ws->notifier.listening = listening;
+    ws->notifier.target = ws;
+    return ws;
+}
+
+void ctl_ws_free(CtlWs *ws)
+{
+    if (ws == NULL)
+        return;
+    g_list_free(ws->producers);
+    g_free(ws);
+}
+
+void ctl_ws_set_methods(CtlWs *ws, const CtlRpcMethod *methods, gsize n)
+{
+    ws->methods = methods;
+    ws->n_methods = n;
+}
+
+const CtlNotifier *ctl_ws_notifier(CtlWs *ws)
+{
+    return &ws->notifier;
+}
+
+void ctl_ws_close(CtlWs *ws)
+{
+    ws->closing = TRUE;
+}
+
+guint ctl_ws_connections(const CtlWs *ws)
+{
+    return g_list_length(ws->producers);
+}
+
+static void on_receive(CtlWs *ws, struct lws *wsi, CtlSession *s, const void *in, size_t len)
 {
     CtlWsSession *w = &s->ws;
     if (!w->rx_dropped) {
@@ -111,11 +169,14 @@ static void on_receive(CtlControl *c, struct lws *wsi, CtlSession *s, const void
             ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
                                 "Invalid Request: message larger than 65536 bytes", "too_large");
     } else {
-        gsize n = 0;
-        const CtlRpcMethod *methods = ctl_control_methods(c, &n);
-        CtlCall call = {.c = c, .s = s, .role = w->role};
-        reply = ctl_rpc_handle_full(methods, n, w->rx->str, w->rx->len,
-                                    w->role == CTL_ROLE_PRODUCER, &call.id, &call);
+        CtlCall call = {
+            .role = w->role,
+            .waiting = &w->waiting,
+            .waiter = s,
+            .reply = reply_later,
+        };
+        reply = ctl_rpc_handle_call(ws->methods, ws->n_methods, w->rx->str, w->rx->len,
+                                    w->role == CTL_ROLE_PRODUCER, &call.rpc, &call);
     }
     w->rx_dropped = FALSE;
     if (w->rx != NULL) {
@@ -123,7 +184,7 @@ static void on_receive(CtlControl *c, struct lws *wsi, CtlSession *s, const void
         w->rx = NULL;
     }
     if (reply != NULL)
-        ctl_ws_send(s, reply);
+        send_text(s, reply);
     g_free(reply);
 }
 
@@ -154,12 +215,13 @@ static int on_writeable(struct lws *wsi, CtlSession *s)
     return 0;
 }
 
-static void on_closed(CtlControl *c, CtlSession *s)
+static void on_closed(CtlWs *ws, CtlSession *s)
 {
     CtlWsSession *w = &s->ws;
     if (w->open)
-        c->producers = g_list_remove(c->producers, s);
+        ws->producers = g_list_remove(ws->producers, s);
     w->open = FALSE;
+    ctl_pending_list_detach(&w->waiting);
     g_queue_clear_full(&w->out, (GDestroyNotify)g_bytes_unref);
     w->out_bytes = 0;
     if (w->rx != NULL) {
@@ -168,26 +230,25 @@ static void on_closed(CtlControl *c, CtlSession *s)
     }
 }
 
-int ctl_ws_callback(CtlControl *c, struct lws *wsi, enum lws_callback_reasons reason, CtlSession *s,
+int ctl_ws_callback(CtlWs *ws, struct lws *wsi, enum lws_callback_reasons reason, CtlSession *s,
                     void *in, size_t len)
 {
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return filter_connection(c, wsi, s);
+        return filter_connection(ws, wsi, s);
     case LWS_CALLBACK_ESTABLISHED:
         s->wsi = wsi;
         s->ws.open = TRUE;
-        s->ws.serial = ++c->ws_serials;
         g_queue_init(&s->ws.out);
-        c->producers = g_list_prepend(c->producers, s);
+        ws->producers = g_list_prepend(ws->producers, s);
         return 0;
     case LWS_CALLBACK_RECEIVE:
-        on_receive(c, wsi, s, in, len);
+        on_receive(ws, wsi, s, in, len);
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return on_writeable(wsi, s);
     case LWS_CALLBACK_CLOSED:
-        on_closed(c, s);
+        on_closed(ws, s);
         return 0;
     default:
         return 0;

@@ -11,7 +11,7 @@
 
 #include "ctl_auth.h"
 #include "ctl_control.h"
-#include "ctl_server.h"
+#include "ctl_refs.h"
 #include "ctl_store.h"
 #include "ctl_test.h"
 #include "jc_error.h"
@@ -586,8 +586,10 @@ static void test_signup_attributed_to_show(Fixture *f, gconstpointer data)
     gint64 show =
         json_object_get_int_member(json_object_get_object_member(result_of(c), "show"), "id");
     g_autoptr(JsonNode) s = call(a, "shows.start", NULL);
-    /* What GET /a/1 put into the page while the show was live. */
-    g_autofree char *ref = ctl_control_make_ref(f->control, 1, show);
+    /* What GET /a/1 put into the page while the show was live (the key is the store's). */
+    CtlRefs *refs = ctl_refs_new(f->store);
+    g_autofree char *ref = ctl_refs_make(refs, 1, show);
+    ctl_refs_free(refs);
     g_autoptr(JsonNode) stop = call(a, "shows.stop", NULL);
 
     g_autofree char *with_ref = g_strdup_printf(

@@ -2,10 +2,11 @@
  * sign-up validation (ctl_apply). No sockets here; test_control.c drives the real server. */
 #include <string.h>
 
+#include "ctl_access.h"
 #include "ctl_apply.h"
+#include "ctl_csv.h"
 #include "ctl_ratelimit.h"
 #include "ctl_rpc.h"
-#include "ctl_server.h"
 #include "jc_error.h"
 
 typedef struct {
@@ -32,9 +33,9 @@ static JsonNode *method_fail(JsonObject *params, gpointer data, GError **error)
 }
 
 static const CtlRpcMethod methods[] = {
-    {"echo", method_echo, 0},
-    {"fail", method_fail, 0},
-    {"change", method_echo, CTL_RPC_PRODUCER},
+    {"echo", method_echo, 0, NULL},
+    {"fail", method_fail, 0, NULL},
+    {"change", method_echo, CTL_RPC_PRODUCER, NULL},
 };
 
 /* Runs msg and returns the parsed reply (NULL when there was none). */
@@ -500,6 +501,39 @@ static void test_client_address(void)
     g_assert_cmpstr(e, ==, "127.0.0.1"); /* no trusted proxies: never believed */
 }
 
+/* Trusted proxies are compared as addresses, not as text: another spelling of the same address
+ * is the same proxy, and an IPv4-mapped IPv6 peer is its IPv4 address. */
+static void test_trusted_proxy_spellings(void)
+{
+    const char *trusted[] = {"::1", "10.0.0.2", NULL};
+    g_autofree char *a = ctl_client_address("0:0::1", "9.9.9.9", trusted);
+    g_assert_cmpstr(a, ==, "9.9.9.9");
+    g_autofree char *b = ctl_client_address("::ffff:10.0.0.2", "8.8.8.8", trusted);
+    g_assert_cmpstr(b, ==, "8.8.8.8");
+    g_autofree char *c = ctl_client_address("10.0.0.3", "8.8.8.8", trusted);
+    g_assert_cmpstr(c, ==, "10.0.0.3"); /* not a proxy: the header is not believed */
+    g_autofree char *d = ctl_client_address("10.0.0.2", "8.8.8.8, 0::1", trusted);
+    g_assert_cmpstr(d, ==, "8.8.8.8"); /* a trusted hop in another spelling is skipped */
+}
+
+/* The Origin a cookie-riding request must show: this server, over http or https, nothing
+ * more. */
+static void test_origin_matches(void)
+{
+    g_assert_true(ctl_access_origin_matches("http://127.0.0.1:8080", "127.0.0.1:8080"));
+    g_assert_true(ctl_access_origin_matches("https://studio.example", "studio.example"));
+    g_assert_true(ctl_access_origin_matches("HTTP://Studio.Example", "studio.example"));
+    g_assert_true(ctl_access_origin_matches("http://[::1]:8080", "[::1]:8080"));
+    g_assert_false(ctl_access_origin_matches("http://127.0.0.1:8081", "127.0.0.1:8080"));
+    g_assert_false(ctl_access_origin_matches("http://evil.example", "studio.example"));
+    g_assert_false(ctl_access_origin_matches("http://studio.example.evil", "studio.example"));
+    g_assert_false(ctl_access_origin_matches("ftp://studio.example", "studio.example"));
+    g_assert_false(ctl_access_origin_matches("http://studio.example/x", "studio.example"));
+    g_assert_false(ctl_access_origin_matches("http://u@studio.example", "studio.example"));
+    g_assert_false(ctl_access_origin_matches("null", "studio.example"));
+    g_assert_false(ctl_access_origin_matches("", "studio.example"));
+}
+
 /* A method that answers later: no reply now, and the id it was given is the request's. */
 typedef struct {
     JsonNode **current_id; /* where ctl_rpc_handle_full puts the id during the call */
@@ -515,7 +549,7 @@ static JsonNode *method_later(JsonObject *params, gpointer data, GError **error)
 
 static void test_answer_later(void)
 {
-    static const CtlRpcMethod later_methods[] = {{"later", method_later, 0}};
+    static const CtlRpcMethod later_methods[] = {{"later", method_later, 0, NULL}};
     JsonNode *current = NULL;
     Later l = {&current, NULL};
     const char *msg = "{\"jsonrpc\":\"2.0\",\"id\":\"x-7\",\"method\":\"later\"}";
@@ -538,6 +572,8 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/control/rpc/valid-request", test_valid_request);
+    g_test_add_func("/control/rpc/trusted-proxy-spellings", test_trusted_proxy_spellings);
+    g_test_add_func("/control/rpc/origin-matches", test_origin_matches);
     g_test_add_func("/control/rpc/malformed-json", test_malformed_json);
     g_test_add_func("/control/rpc/not-an-object", test_not_an_object);
     g_test_add_func("/control/rpc/second-value-refused", test_second_value_refused);

@@ -26,9 +26,9 @@ static JsonNode *fail(JsonObject *params, gpointer user_data, GError **error)
 }
 
 static const CtlRpcMethod methods[] = {
-    {"state.get", echo, 0},
-    {"show.take", echo, CTL_RPC_PRODUCER},
-    {"postings.create", fail, CTL_RPC_PRODUCER},
+    {"state.get", echo, 0, NULL},
+    {"show.take", echo, CTL_RPC_PRODUCER, NULL},
+    {"postings.create", fail, CTL_RPC_PRODUCER, NULL},
 };
 
 static void check(char *reply)

@@ -1,0 +1,131 @@
+/* ctl_access: roles, origin and client address of a request (see ctl_access.h).
+ *
+ * Main thread only. A present but wrong Authorization header never falls back to the cookie. */
+#include "ctl_access.h"
+
+#include <string.h>
+
+#include "ctl_ratelimit.h"
+
+struct CtlAccess {
+    CtlAuth *auth;                 /* owned */
+    CtlStore *store;               /* borrowed */
+    char **trusted_proxies;        /* owned, NULL-terminated, may be NULL */
+    struct lws_vhost *admin_vhost; /* owned by lws; NULL without --admin-listen */
+};
+
+CtlAccess *ctl_access_new(CtlStore *store, const char *producer_token,
+                          const char *const *trusted_proxies)
+{
+    CtlAccess *a = g_new0(CtlAccess, 1);
+    a->auth = ctl_auth_new(producer_token);
+    a->store = store;
+    a->trusted_proxies = g_strdupv((char **)trusted_proxies);
+    return a;
+}
+
+void ctl_access_free(CtlAccess *a)
+{
+    if (a == NULL)
+        return;
+    ctl_auth_free(a->auth);
+    g_strfreev(a->trusted_proxies);
+    g_free(a);
+}
+
+void ctl_access_set_admin_vhost(CtlAccess *a, struct lws_vhost *admin_vhost)
+{
+    a->admin_vhost = admin_vhost;
+}
+
+gboolean ctl_access_admin_allowed(const CtlAccess *a, struct lws *wsi)
+{
+    return a->admin_vhost == NULL || lws_get_vhost(wsi) == a->admin_vhost;
+}
+
+CtlRole ctl_access_bearer_role(CtlAccess *a, const char *token)
+{
+    if (token == NULL || token[0] == '\0' || strlen(token) > 256)
+        return CTL_ROLE_NONE;
+    if (ctl_auth_check_token(a->auth, token))
+        return CTL_ROLE_PRODUCER;
+    g_autofree char *hash = ctl_auth_token_hash(token);
+    g_autoptr(GError) error = NULL;
+    CtlAccount *account = ctl_store_account_by_token(a->store, hash, &error);
+    if (account == NULL) {
+        if (error != NULL)
+            g_message("control: checking a token: %s", error->message);
+        return CTL_ROLE_NONE;
+    }
+    CtlRole role = strcmp(account->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
+    ctl_account_free(account);
+    return role;
+}
+
+CtlRole ctl_access_session_role(CtlAccess *a, struct lws *wsi)
+{
+    char buf[128];
+    size_t max = sizeof buf;
+    if (lws_http_cookie_get(wsi, CTL_AUTH_COOKIE, buf, &max) != 0)
+        return CTL_ROLE_NONE;
+    return (CtlRole)ctl_auth_session_role(a->auth, buf);
+}
+
+CtlRole ctl_access_request_role(CtlAccess *a, struct lws *wsi)
+{
+    char authz[512];
+    int n = lws_hdr_copy(wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION);
+    if (n != 0) {
+        if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0)
+            return ctl_access_bearer_role(a, g_strstrip(authz + 7));
+        return CTL_ROLE_NONE;
+    }
+    return ctl_access_session_role(a, wsi);
+}
+
+char *ctl_access_session_cookie(CtlAccess *a, CtlRole role)
+{
+    g_autofree char *sid = ctl_auth_session_new_role(a->auth, (int)role);
+    return g_strdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", CTL_AUTH_COOKIE,
+                           sid, CTL_AUTH_SESSION_SECONDS);
+}
+
+gboolean ctl_access_origin_matches(const char *origin, const char *host)
+{
+    g_autoptr(GUri) o = g_uri_parse(origin, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *host_uri = g_strconcat("http://", host, NULL);
+    g_autoptr(GUri) h = g_uri_parse(host_uri, G_URI_FLAGS_NONE, NULL);
+    if (o == NULL || h == NULL || g_uri_get_host(o) == NULL || g_uri_get_host(h) == NULL)
+        return FALSE;
+    /* https too: behind a TLS-terminating proxy the page is https://HOST (docs/deploy.md). */
+    const char *scheme = g_uri_get_scheme(o);
+    if (g_ascii_strcasecmp(scheme, "http") != 0 && g_ascii_strcasecmp(scheme, "https") != 0)
+        return FALSE;
+    if (g_uri_get_userinfo(o) != NULL || g_uri_get_path(o)[0] != '\0' ||
+        g_uri_get_query(o) != NULL || g_uri_get_fragment(o) != NULL ||
+        g_uri_get_userinfo(h) != NULL || g_uri_get_path(h)[0] != '\0' || g_uri_get_query(h) != NULL)
+        return FALSE;
+    return g_ascii_strcasecmp(g_uri_get_host(o), g_uri_get_host(h)) == 0 &&
+           g_uri_get_port(o) == g_uri_get_port(h);
+}
+
+gboolean ctl_access_same_origin(struct lws *wsi)
+{
+    char origin[256];
+    char host[256];
+    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+        return FALSE;
+    if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+        return FALSE;
+    return ctl_access_origin_matches(origin, host);
+}
+
+char *ctl_access_client_address(const CtlAccess *a, struct lws *wsi)
+{
+    char addr[64] = "";
+    lws_get_peer_simple(wsi, addr, sizeof addr);
+    char xff[512];
+    gboolean has_xff = a->trusted_proxies != NULL &&
+                       lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) > 0;
+    return ctl_client_address(addr, has_xff ? xff : NULL, (const char *const *)a->trusted_proxies);
+}

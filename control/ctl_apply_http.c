@@ -1,0 +1,294 @@
+/* ctl_apply_http: the apply page and POST /api/apply (see ctl_apply_http.h).
+ *
+ * Main thread only. A sign-up is answered only once the store reports it durable. Meanwhile
+ * the connection just waits, holding a CtlPending (ctl_pending.c) that is shared with the
+ * store's callback: a connection that closes detaches itself, a desk that is freed orphans
+ * it, and the store's callback (which always runs exactly once) drops the work's reference.
+ * On a commit the stats count it, the studio redraws the on-air counter (once per batch) and
+ * producers are told (signup.created). */
+#include "ctl_apply_http.h"
+
+#include <string.h>
+
+#include "ctl_apply.h"
+#include "ctl_ratelimit.h"
+#include "ctl_reply.h"
+#include "ctl_rpc.h"
+#include "jc_error.h"
+
+struct CtlApplyDesk {
+    CtlStore *store;           /* borrowed */
+    CtlAccess *access;         /* borrowed */
+    CtlStats *stats;           /* borrowed */
+    CtlRefs *refs;             /* borrowed */
+    CtlStudio *studio;         /* borrowed */
+    const CtlNotifier *notify; /* borrowed */
+    CtlRateLimit *limit;       /* owned: sign-ups per client address */
+    CtlPendingList tickets;    /* sign-ups the store has not answered */
+};
+
+/* A sign-up waiting for the store (the payload of its CtlPending). */
+typedef struct {
+    CtlApplyDesk *desk; /* borrowed; only used while the pending is not orphaned */
+    gboolean json;      /* answer in JSON (else redirect / HTML) */
+    gint64 posting_id;
+    char *name;  /* owned, normalised */
+    char *phone; /* owned, normalised */
+} Ticket;
+
+static void ticket_free(gpointer data)
+{
+    Ticket *t = data;
+    g_free(t->name);
+    g_free(t->phone);
+    g_free(t);
+}
+
+CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *stats, CtlRefs *refs,
+                                 CtlStudio *studio, const CtlNotifier *notify,
+                                 guint signups_per_minute)
+{
+    CtlApplyDesk *d = g_new0(CtlApplyDesk, 1);
+    d->store = store;
+    d->access = access;
+    d->stats = stats;
+    d->refs = refs;
+    d->studio = studio;
+    d->notify = notify;
+    d->limit = ctl_rate_limit_new(signups_per_minute, signups_per_minute, 100000);
+    return d;
+}
+
+void ctl_apply_desk_free(CtlApplyDesk *d)
+{
+    if (d == NULL)
+        return;
+    ctl_pending_list_orphan(&d->tickets);
+    ctl_rate_limit_free(d->limit);
+    g_free(d);
+}
+
+guint ctl_apply_pending(const CtlApplyDesk *d)
+{
+    return ctl_pending_list_length(&d->tickets);
+}
+
+/* Parses the decimal id at the start of text; *rest points after it. 0 when none. */
+static gint64 parse_id(const char *text, const char **rest)
+{
+    gint64 id = 0;
+    const char *p = text;
+    while (*p >= '0' && *p <= '9' && id < G_MAXINT64 / 10 - 10) {
+        id = id * 10 + (*p - '0');
+        p++;
+    }
+    *rest = p;
+    return p == text ? 0 : id;
+}
+
+/* /a/ID and /a/ID/thanks?s=N[&dup=1] */
+void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
+{
+    const char *rest = NULL;
+    gint64 id = parse_id(tail, &rest);
+    gboolean thanks = g_ascii_strcasecmp(rest, "/thanks") == 0;
+    if (id <= 0 || (rest[0] != '\0' && !thanks)) {
+        ctl_reply_not_found(s);
+        return;
+    }
+    g_autoptr(CtlPosting) p = ctl_reply_posting_or_fail(d->store, s, id, FALSE);
+    if (p == NULL)
+        return;
+    if (!thanks) {
+        ctl_stats_count_open(d->stats, p->id);
+        g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
+        ctl_reply_html(s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref));
+        return;
+    }
+    char buf[64];
+    const char *sid = lws_get_urlarg_by_name(s->wsi, "s=", buf, sizeof buf);
+    gint64 signup_id = sid != NULL ? g_ascii_strtoll(sid, NULL, 10) : 0;
+    char dbuf[16];
+    gboolean dup = lws_get_urlarg_by_name(s->wsi, "dup=", dbuf, sizeof dbuf) != NULL;
+    ctl_reply_html(s, 200, ctl_apply_thanks_page(p, signup_id, dup));
+}
+
+static void reply_rate_limited(CtlSession *s, gboolean json)
+{
+    if (json)
+        ctl_reply_error(s, 429, "rate_limited", NULL, "提交太频繁，请稍后再试");
+    else
+        ctl_reply_message(s, 429, "提交太频繁", "请稍等一会儿再提交。");
+}
+
+/* Tells producers about a new committed sign-up and redraws the on-air counter. */
+static void signup_committed(CtlApplyDesk *d, const Ticket *t, gint64 signup_id)
+{
+    ctl_stats_count_committed(d->stats);
+    ctl_studio_signup_committed(d->studio, t->posting_id);
+    if (!ctl_notify_listening(d->notify))
+        return;
+    g_autoptr(GError) error = NULL;
+    gint64 count = ctl_store_count_signups(d->store, t->posting_id, &error);
+    if (count < 0) {
+        g_message("control: counting sign-ups: %s", error->message);
+        return;
+    }
+    g_autofree char *masked = ctl_apply_mask_phone(t->phone);
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "posting_id", t->posting_id);
+    json_object_set_int_member(o, "signup_id", signup_id);
+    json_object_set_int_member(o, "show_id", ctl_studio_show_id(d->studio));
+    json_object_set_string_member(o, "name", t->name);
+    json_object_set_string_member(o, "phone_masked", masked);
+    json_object_set_int_member(o, "count", count);
+    ctl_notify(d->notify, "signup.created", ctl_json_object_node(o));
+}
+
+static void reply_stored(CtlSession *s, const Ticket *t, gint64 signup_id, gboolean duplicate)
+{
+    if (t->json) {
+        /* A JsonObject set directly: a JsonBuilder for two members costs more than the rest
+         * of the answer. */
+        JsonObject *o = json_object_new();
+        json_object_set_int_member(o, "id", signup_id);
+        json_object_set_boolean_member(o, "duplicate", duplicate);
+        JsonNode *node = json_node_init_object(json_node_alloc(), o);
+        json_object_unref(o);
+        ctl_reply_json(s, duplicate ? 200 : 201, node);
+        return;
+    }
+    g_autofree char *location =
+        g_strdup_printf("/a/%" G_GINT64_FORMAT "/thanks?s=%" G_GINT64_FORMAT "%s", t->posting_id,
+                        signup_id, duplicate ? "&dup=1" : "");
+    ctl_reply_redirect(s, location);
+}
+
+static void apply_done(gint64 signup_id, gboolean duplicate, const GError *error, gpointer data)
+{
+    CtlPending *p = data;
+    Ticket *t = ctl_pending_data(p);
+    gboolean live = !ctl_pending_orphaned(p);
+    CtlSession *s = ctl_pending_finish(p);
+    if (live && error == NULL && !duplicate)
+        signup_committed(t->desk, t, signup_id);
+    if (s == NULL) {
+        ctl_pending_unref(p); /* the store's */
+        return;
+    }
+    if (error != NULL && g_error_matches(error, JC_ERROR, JC_ERROR_RATE_LIMITED)) {
+        reply_rate_limited(s, t->json);
+    } else if (error != NULL) {
+        g_message("control: storing a sign-up failed: %s", error->message);
+        if (t->json)
+            ctl_reply_error(s, 500, "internal", NULL, "服务器内部错误，请稍后再试");
+        else
+            ctl_reply_message(s, 500, "出错了", "报名没有保存成功，请稍后再试。");
+    } else {
+        reply_stored(s, t, signup_id, duplicate);
+    }
+    ctl_pending_unref(p); /* the store's */
+}
+
+static void invalid_apply(CtlSession *s, gboolean json, const CtlPosting *p,
+                          const CtlApplyForm *form, const char *field, const char *message)
+{
+    if (json)
+        ctl_reply_error(s, 400, "invalid", field, message);
+    else if (p != NULL)
+        ctl_reply_html(s, 400, ctl_apply_page(p, form, field, message));
+    else
+        ctl_reply_message(s, 400, "提交有误", message);
+}
+
+/* The body's type: TRUE for JSON; *form for a form; neither: 415 was answered (or 413). */
+static gboolean body_kind(CtlSession *s, gboolean *json, gboolean *form)
+{
+    char ctype[128] = "";
+    if (lws_hdr_copy(s->wsi, ctype, sizeof ctype, WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
+        ctype[0] = '\0';
+    char *semi = strchr(ctype, ';');
+    if (semi != NULL)
+        *semi = '\0';
+    g_strstrip(ctype);
+    *json = g_ascii_strcasecmp(ctype, "application/json") == 0;
+    *form = g_ascii_strcasecmp(ctype, "application/x-www-form-urlencoded") == 0;
+    if (s->http.too_large) {
+        if (*form)
+            ctl_reply_message(s, 413, "内容太长", "提交的内容太长了，请检查后重新提交。");
+        else
+            ctl_reply_error(s, 413, "too_large", NULL, "request body over 16384 bytes");
+        return FALSE;
+    }
+    if (!*json && !*form) {
+        ctl_reply_error(s, 415, "unsupported_media_type", NULL,
+                        "use application/json or application/x-www-form-urlencoded");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Hands a valid sign-up to the store; the session waits for the answer. */
+static void submit(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, const CtlApplyForm *in,
+                   gboolean json, char *name, char *phone, const char *client)
+{
+    Ticket *t = g_new0(Ticket, 1);
+    t->desk = d;
+    t->json = json;
+    t->posting_id = p->id;
+    t->name = name;
+    t->phone = phone;
+    CtlPending *pending = ctl_pending_new(t, ticket_free);
+    ctl_pending_track(pending, &d->tickets);
+    ctl_pending_wait(pending, &s->http.waiting, s);
+    CtlSignupRequest req = {
+        .posting_id = p->id,
+        .name = t->name,
+        .phone = t->phone,
+        .consent = TRUE,
+        .client_addr = client[0] != '\0' ? client : NULL,
+        .show_id = ctl_refs_signup_show(d->refs, p->id, in->ref, ctl_studio_live_show(d->studio)),
+    };
+    ctl_stats_count_submit(d->stats, p->id);
+    ctl_store_add_signup(d->store, &req, apply_done, pending);
+}
+
+void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
+{
+    gboolean json;
+    gboolean form;
+    if (!body_kind(s, &json, &form))
+        return;
+    CtlHttpSession *h = &s->http;
+    const char *body = h->body != NULL ? h->body->str : "";
+    gsize len = h->body != NULL ? h->body->len : 0;
+    CtlApplyForm in = {0};
+    const char *field = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean parsed = json ? ctl_apply_parse_json(body, len, &in, &field, &error)
+                           : ctl_apply_parse_form(body, len, &in, &field, &error);
+    /* A posting id that parsed, even if another field did not, is needed for the 404 and for
+     * the form page. */
+    g_autoptr(CtlPosting) p = NULL;
+    g_autofree char *name = NULL; /* declared before any goto: cleanup runs at "out" */
+    g_autofree char *phone = NULL;
+    g_autofree char *client = NULL;
+    if (in.posting_id > 0) {
+        p = ctl_reply_posting_or_fail(d->store, s, in.posting_id, json);
+        if (p == NULL)
+            goto out;
+    }
+    if (!parsed || !ctl_apply_validate(&in, &name, &phone, &field, &error)) {
+        invalid_apply(s, json, p, &in, field, error->message);
+        goto out;
+    }
+    /* lws listens on a dual-stack socket: IPv4 clients show as IPv4 (ctl_client_address). */
+    client = ctl_access_client_address(d->access, s->wsi);
+    if (!ctl_rate_limit_take(d->limit, client, g_get_monotonic_time())) {
+        reply_rate_limited(s, json);
+        goto out;
+    }
+    submit(d, s, p, &in, json, g_steal_pointer(&name), g_steal_pointer(&phone), client);
+out:
+    ctl_apply_form_clear(&in);
+}

@@ -1,0 +1,33 @@
+/* ctl_apply_http: the viewer's endpoints: the apply page (GET /a/ID, /a/ID/thanks) and the
+ * sign-up itself (POST /api/apply, JSON or form), answered only once the store has committed
+ * it (see ctl_apply_http.c). Main thread only. */
+#pragma once
+
+#include "ctl_access.h"
+#include "ctl_notify.h"
+#include "ctl_refs.h"
+#include "ctl_session.h"
+#include "ctl_stats.h"
+#include "ctl_store.h"
+#include "ctl_studio.h"
+
+G_BEGIN_DECLS
+
+typedef struct CtlApplyDesk CtlApplyDesk;
+
+/* Everything borrowed outlives the desk. (transfer full) */
+CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *stats, CtlRefs *refs,
+                                 CtlStudio *studio, const CtlNotifier *notify,
+                                 guint signups_per_minute);
+/* Orphans the sign-ups still waiting for the store (their answers can no longer be sent; the
+ * store still calls back) and frees. NULL is allowed. */
+void ctl_apply_desk_free(CtlApplyDesk *d);
+
+/* GET /a/TAIL. */
+void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail);
+/* POST /api/apply (the body is in s). */
+void ctl_apply_post(CtlApplyDesk *d, CtlSession *s);
+/* Sign-ups submitted and not yet answered by the store. */
+guint ctl_apply_pending(const CtlApplyDesk *d);
+
+G_END_DECLS

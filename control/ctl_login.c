@@ -1,0 +1,149 @@
+/* ctl_login: GET and POST /login (see ctl_login.h).
+ *
+ * Main thread only, apart from the argon2id verification, which runs on a GTask worker as a
+ * CtlPending (it takes a fraction of a second and 64 MiB: never on main). The worker reads only
+ * hash and password and writes only ok; main reads ok only in the done callback, after GTask
+ * handed the result back. Attempts are rate-limited per client address; an unknown name costs
+ * as long as a wrong password. */
+#include "ctl_login.h"
+
+#include <string.h>
+
+#include "ctl_ratelimit.h"
+#include "ctl_reply.h"
+
+struct CtlLoginDesk {
+    CtlStore *store;       /* borrowed */
+    CtlAccess *access;     /* borrowed */
+    CtlRateLimit *limit;   /* owned: login attempts per client address */
+    CtlPendingList checks; /* password checks in flight */
+};
+
+/* A password check in flight (the payload of its CtlPending). */
+typedef struct {
+    CtlAccess *access; /* borrowed; only used while the pending is not orphaned */
+    CtlRole role;      /* the account's role */
+    char *hash;        /* owned, may be NULL (unknown name: a dummy check runs anyway) */
+    char *password;    /* owned, wiped and freed after the check */
+    gboolean ok;       /* worker's result */
+} Check;
+
+static void check_free(gpointer data)
+{
+    Check *c = data;
+    g_free(c->hash);
+    if (c->password != NULL) {
+        memset(c->password, 0, strlen(c->password));
+        g_free(c->password);
+    }
+    g_free(c);
+}
+
+CtlLoginDesk *ctl_login_desk_new(CtlStore *store, CtlAccess *access)
+{
+    CtlLoginDesk *d = g_new0(CtlLoginDesk, 1);
+    d->store = store;
+    d->access = access;
+    d->limit = ctl_rate_limit_new(10, 10, 10000);
+    return d;
+}
+
+void ctl_login_desk_free(CtlLoginDesk *d)
+{
+    if (d == NULL)
+        return;
+    ctl_pending_list_orphan(&d->checks);
+    ctl_rate_limit_free(d->limit);
+    g_free(d);
+}
+
+static gboolean take_attempt(CtlLoginDesk *d, CtlSession *s)
+{
+    g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
+    if (ctl_rate_limit_take(d->limit, client, g_get_monotonic_time()))
+        return TRUE;
+    ctl_reply_message(s, 429, "尝试次数太多", "Too many login attempts; wait a minute.");
+    return FALSE;
+}
+
+static void reply_session(CtlAccess *access, CtlSession *s, CtlRole role)
+{
+    g_autofree char *cookie = ctl_access_session_cookie(access, role);
+    ctl_reply_header(s, "set-cookie:", cookie);
+    ctl_reply_redirect(s, role == CTL_ROLE_PRODUCER ? "/control" : "/host");
+}
+
+void ctl_login_get(CtlLoginDesk *d, CtlSession *s)
+{
+    /* No token at all: the name + password form (POST /login); showing it costs no attempt. */
+    char probe[512];
+    if (lws_get_urlarg_by_name(s->wsi, "token=", probe, sizeof probe) == NULL &&
+        lws_hdr_total_length(s->wsi, WSI_TOKEN_HTTP_URI_ARGS) <= 0) {
+        ctl_reply_resource(s, "login.html");
+        return;
+    }
+    if (!take_attempt(d, s))
+        return;
+    char buf[512];
+    const char *token = lws_get_urlarg_by_name(s->wsi, "token=", buf, sizeof buf);
+    CtlRole role = token != NULL ? ctl_access_bearer_role(d->access, token) : CTL_ROLE_NONE;
+    if (role == CTL_ROLE_NONE) {
+        ctl_reply_message(s, 401, "需要登录",
+                          "请打开 jobcast 启动时打印的控制台链接（含 token）。"
+                          "Open the control link that jobcast printed when it started.");
+        return;
+    }
+    reply_session(d->access, s, role);
+}
+
+static void check_worker(gpointer data)
+{
+    Check *c = data;
+    c->ok = ctl_auth_password_verify(c->hash, c->password);
+}
+
+static void check_done(CtlPending *p, gpointer data)
+{
+    Check *c = data;
+    CtlSession *s = ctl_pending_finish(p);
+    if (s == NULL)
+        return;
+    if (c->ok)
+        reply_session(c->access, s, c->role);
+    else
+        ctl_reply_message(s, 401, "登录失败", "用户名或密码不对。Wrong name or password.");
+}
+
+void ctl_login_post(CtlLoginDesk *d, CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    if (!take_attempt(d, s))
+        return;
+    if (h->too_large || h->body == NULL) {
+        ctl_reply_message(s, 400, "登录失败", "Bad login form.");
+        return;
+    }
+    g_autoptr(GHashTable) form =
+        g_uri_parse_params(h->body->str, (gssize)h->body->len, "&", G_URI_PARAMS_WWW_FORM, NULL);
+    const char *name = form != NULL ? g_hash_table_lookup(form, "name") : NULL;
+    const char *password = form != NULL ? g_hash_table_lookup(form, "password") : NULL;
+    if (name == NULL || password == NULL || strlen(password) > 4 * CTL_AUTH_PASSWORD_MAX) {
+        ctl_reply_message(s, 400, "登录失败", "Send name and password.");
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    char *hash = NULL;
+    CtlAccount *a = ctl_store_account_by_name(d->store, name, &hash, &error);
+    if (error != NULL)
+        g_message("control: login lookup: %s", error->message);
+    Check *c = g_new0(Check, 1);
+    c->access = d->access;
+    c->role = a != NULL && strcmp(a->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
+    c->hash = hash; /* NULL for an unknown name: the worker checks a dummy, then says no */
+    c->password = g_strdup(password);
+    ctl_account_free(a);
+    CtlPending *p = ctl_pending_new(c, check_free);
+    ctl_pending_track(p, &d->checks);
+    ctl_pending_wait(p, &h->waiting, s);
+    ctl_pending_run(p, check_worker, check_done);
+}

@@ -1,0 +1,48 @@
+/* ctl_routes: which handler answers which HTTP request: the viewer's apply pages, login,
+ * the producer and host pages, preview frames, card previews, the export, /metrics and
+ * /healthz, and the static files; with an admin listener, the public one serves only the
+ * viewer's paths (see ctl_routes.c). Main thread only. */
+#pragma once
+
+#include "ctl_access.h"
+#include "ctl_apply_http.h"
+#include "ctl_card_http.h"
+#include "ctl_hooks.h"
+#include "ctl_login.h"
+#include "ctl_session.h"
+#include "ctl_stats.h"
+#include "ctl_store.h"
+#include "ctl_stream.h"
+#include "ctl_ws.h"
+
+G_BEGIN_DECLS
+
+typedef struct CtlRoutes CtlRoutes;
+
+/* The handlers and rooms requests go to; all borrowed, outliving the routes. */
+typedef struct {
+    CtlStore *store;
+    CtlAccess *access;
+    CtlApplyDesk *apply;
+    CtlLoginDesk *login;
+    CtlCardDesk *cards;
+    CtlStats *stats;
+    CtlStream *stream;
+    CtlWs *ws;     /* for /metrics: open control connections */
+    GTimeZone *tz; /* exports' time zone */
+} CtlRoutesConfig;
+
+/* (transfer full) */
+CtlRoutes *ctl_routes_new(const CtlRoutesConfig *cfg);
+void ctl_routes_free(CtlRoutes *r);
+
+/* /healthz answers 200 only once the pipeline is up. */
+void ctl_routes_set_pipeline_ready(CtlRoutes *r, gboolean ready);
+/* Where GET /api/preview.jpg gets its frames from (fn NULL: 404). */
+void ctl_routes_set_preview_func(CtlRoutes *r, CtlPreviewFunc fn, gpointer data);
+
+/* Answers a GET of path; a POST whose body is complete (path and body in s). */
+void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path);
+void ctl_routes_post(CtlRoutes *r, CtlSession *s);
+
+G_END_DECLS

@@ -1,0 +1,353 @@
+/* ctl_stats: funnel, sign-up rate, counts and /metrics (see ctl_stats.h).
+ *
+ * Main thread only. The funnel is counted in memory and saved as increments every
+ * FUNNEL_SAVE_S seconds in one transaction (a failed save keeps them for the next one). */
+#include "ctl_stats.h"
+
+#include <string.h>
+
+#include "ctl_rpc.h"
+
+#define FUNNEL_SAVE_S 5
+#define FUNNEL_MAX 100000
+
+/* Per-posting funnel (all time); the unsaved_* part has not been written to the store yet. */
+typedef struct {
+    gint64 opens;
+    gint64 submits;
+    gint64 unsaved_opens;
+    gint64 unsaved_submits;
+} Funnel;
+
+struct CtlStats {
+    CtlStore *store;      /* borrowed */
+    GHashTable *funnel;   /* owned: gint64* posting id (owned) -> Funnel* (owned) */
+    guint funnel_timer;   /* GSource id: saves the funnel's increments */
+    gint64 minute_of[60]; /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
+    guint per_minute[60]; /* ... and how many sign-ups were committed in it */
+};
+
+static Funnel *funnel_of(CtlStats *st, gint64 posting_id)
+{
+    Funnel *f = g_hash_table_lookup(st->funnel, &posting_id);
+    if (f == NULL) {
+        if (g_hash_table_size(st->funnel) >= FUNNEL_MAX)
+            return NULL; /* ids come from URLs only after a lookup, but stay bounded anyway */
+        gint64 *key = g_new(gint64, 1);
+        *key = posting_id;
+        f = g_new0(Funnel, 1);
+        g_hash_table_insert(st->funnel, key, f);
+    }
+    return f;
+}
+
+void ctl_stats_count_open(CtlStats *st, gint64 posting_id)
+{
+    Funnel *f = funnel_of(st, posting_id);
+    if (f != NULL) {
+        f->opens++;
+        f->unsaved_opens++;
+    }
+}
+
+void ctl_stats_count_submit(CtlStats *st, gint64 posting_id)
+{
+    Funnel *f = funnel_of(st, posting_id);
+    if (f != NULL) {
+        f->submits++;
+        f->unsaved_submits++;
+    }
+}
+
+/* Writes the increments since the last save in one transaction. On failure (the disk, a lock
+ * held past the busy timeout) they stay unsaved and go with the next save. */
+static void save_funnel(CtlStats *st)
+{
+    g_autoptr(GArray) deltas = g_array_new(FALSE, FALSE, sizeof(CtlFunnelRow));
+    GHashTableIter it;
+    gpointer key;
+    gpointer value;
+    g_hash_table_iter_init(&it, st->funnel);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        Funnel *f = value;
+        if (f->unsaved_opens > 0 || f->unsaved_submits > 0) {
+            CtlFunnelRow r = {*(gint64 *)key, f->unsaved_opens, f->unsaved_submits};
+            g_array_append_val(deltas, r);
+        }
+    }
+    g_autoptr(GError) error = NULL;
+    if (!ctl_store_funnel_add(st->store, deltas, &error)) {
+        g_message("control: saving the apply-page funnel: %s (retrying)", error->message);
+        return;
+    }
+    for (guint i = 0; i < deltas->len; i++) {
+        const CtlFunnelRow *r = &g_array_index(deltas, CtlFunnelRow, i);
+        Funnel *f = g_hash_table_lookup(st->funnel, &r->posting_id);
+        f->unsaved_opens -= r->opens;
+        f->unsaved_submits -= r->submits;
+    }
+}
+
+static gboolean on_funnel_timer(gpointer data)
+{
+    save_funnel(data);
+    return G_SOURCE_CONTINUE;
+}
+
+/* The funnel and the last minutes' sign-up rate as they were before a restart. */
+static void restore(CtlStats *st)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) rows = ctl_store_funnel_load(st->store, &error);
+    for (guint i = 0; rows != NULL && i < rows->len; i++) {
+        const CtlFunnelRow *r = &g_array_index(rows, CtlFunnelRow, i);
+        Funnel *f = funnel_of(st, r->posting_id);
+        if (f != NULL) {
+            f->opens = r->opens;
+            f->submits = r->submits;
+        }
+    }
+    gint64 counts[10];
+    gint64 now = 0;
+    if (rows == NULL ||
+        !ctl_store_signups_per_minute(st->store, G_N_ELEMENTS(counts), counts, &now, &error)) {
+        g_message("control: restoring stats: %s", error->message);
+        return;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(counts); i++) {
+        gint64 m = now - (gint64)G_N_ELEMENTS(counts) + 1 + i;
+        st->minute_of[m % 60] = m;
+        st->per_minute[m % 60] = (guint)counts[i];
+    }
+}
+
+CtlStats *ctl_stats_new(CtlStore *store)
+{
+    CtlStats *st = g_new0(CtlStats, 1);
+    st->store = store;
+    st->funnel = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    restore(st);
+    st->funnel_timer = g_timeout_add_seconds(FUNNEL_SAVE_S, on_funnel_timer, st);
+    return st;
+}
+
+void ctl_stats_free(CtlStats *st)
+{
+    if (st == NULL)
+        return;
+    if (st->funnel_timer != 0) {
+        g_source_remove(st->funnel_timer);
+        save_funnel(st);
+    }
+    g_hash_table_destroy(st->funnel);
+    g_free(st);
+}
+
+static gint64 minute_now(void)
+{
+    return g_get_real_time() / (60 * G_USEC_PER_SEC);
+}
+
+void ctl_stats_count_committed(CtlStats *st)
+{
+    gint64 m = minute_now();
+    guint i = (guint)(m % 60);
+    if (st->minute_of[i] != m) {
+        st->minute_of[i] = m;
+        st->per_minute[i] = 0;
+    }
+    st->per_minute[i]++;
+}
+
+JsonNode *ctl_stats_json(CtlStats *st)
+{
+    JsonObject *funnel = json_object_new();
+    GHashTableIter it;
+    gpointer key;
+    gpointer value;
+    g_hash_table_iter_init(&it, st->funnel);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        gint64 id = *(gint64 *)key;
+        Funnel *f = value;
+        JsonObject *o = json_object_new();
+        json_object_set_int_member(o, "opens", f->opens);
+        json_object_set_int_member(o, "submits", f->submits);
+        json_object_set_int_member(o, "signups",
+                                   MAX(ctl_store_count_signups(st->store, id, NULL), 0));
+        char name[32];
+        g_snprintf(name, sizeof name, "%" G_GINT64_FORMAT, id);
+        json_object_set_object_member(funnel, name, o);
+    }
+    JsonArray *rate = json_array_new();
+    gint64 now = minute_now();
+    for (gint64 m = now - 9; m <= now; m++) {
+        guint i = (guint)(m % 60);
+        json_array_add_int_element(rate, st->minute_of[i] == m ? st->per_minute[i] : 0);
+    }
+    JsonObject *o = json_object_new();
+    json_object_set_object_member(o, "funnel", funnel);
+    json_object_set_array_member(o, "signups_per_minute", rate);
+    return ctl_json_object_node(o);
+}
+
+/* The pairs (posting id, count) of counts into by; returns their sum. */
+static gint64 add_counts(JsonObject *by, const GArray *counts)
+{
+    gint64 total = 0;
+    for (guint i = 0; counts != NULL && i + 1 < counts->len; i += 2) {
+        char key[32];
+        g_snprintf(key, sizeof key, "%" G_GINT64_FORMAT, g_array_index(counts, gint64, i));
+        json_object_set_int_member(by, key, g_array_index(counts, gint64, i + 1));
+        total += g_array_index(counts, gint64, i + 1);
+    }
+    return total;
+}
+
+JsonNode *ctl_stats_counts_json(CtlStats *st, gint64 show_id, GError **error)
+{
+    g_autoptr(GArray) all = ctl_store_count_signups_by_posting(st->store, -1, error);
+    if (all == NULL)
+        return NULL;
+    JsonObject *by = json_object_new();
+    gint64 total = add_counts(by, all);
+    JsonObject *o = json_object_new();
+    json_object_set_object_member(o, "by_posting", by);
+    json_object_set_int_member(o, "total", total);
+    JsonObject *show = json_object_new();
+    gint64 show_total = 0;
+    if (show_id > 0) {
+        g_autoptr(GArray) in_show = ctl_store_count_signups_by_posting(st->store, show_id, NULL);
+        show_total = add_counts(show, in_show);
+    }
+    json_object_set_object_member(o, "show_by_posting", show);
+    json_object_set_int_member(o, "show_total", show_total);
+    return ctl_json_object_node(o);
+}
+
+/* ---- /metrics ---- */
+
+/* A Prometheus metric name part: [a-zA-Z0-9_] only. */
+static char *metric_part(const char *s)
+{
+    char *out = g_strdup(s);
+    for (char *p = out; *p != '\0'; p++) {
+        if (!g_ascii_isalnum(*p))
+            *p = '_';
+    }
+    return out;
+}
+
+/* A label value: escaped, and never a URL's path or query (where stream keys live). */
+static char *label_value(const char *s)
+{
+    g_autofree char *v = g_strdup(s);
+    char *scheme = strstr(v, "://");
+    if (scheme != NULL) {
+        char *slash = strchr(scheme + 3, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        char *q = strchr(scheme + 3, '?');
+        if (q != NULL)
+            *q = '\0';
+    }
+    GString *out = g_string_new(NULL);
+    for (const char *p = v; *p != '\0'; p++) {
+        if (*p == '\\' || *p == '"')
+            g_string_append_c(out, '\\');
+        if (*p == '\n')
+            g_string_append(out, "\\n");
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static gboolean secret_key(const char *name)
+{
+    return strstr(name, "key") != NULL || strstr(name, "url") != NULL ||
+           strstr(name, "uri") != NULL || strstr(name, "token") != NULL;
+}
+
+static void metric_number(GString *out, const char *prefix, const char *part, const char *labels,
+                          JsonNode *n)
+{
+    GType t = json_node_get_value_type(n);
+    double v = t == G_TYPE_INT64    ? (double)json_node_get_int(n)
+               : t == G_TYPE_DOUBLE ? json_node_get_double(n)
+                                    : (json_node_get_boolean(n) ? 1.0 : 0.0);
+    char num[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(num, sizeof num, "%.15g", v);
+    g_string_append_printf(out, "%s_%s%s%s%s %s\n", prefix, part, labels[0] ? "{" : "", labels,
+                           labels[0] ? "}" : "", num);
+}
+
+/* Numbers and booleans of object o as PREFIX_MEMBER{labels} value; "state" strings as
+ * PREFIX_state{labels,state="..."} 1. */
+static void metrics_object(GString *out, const char *prefix, JsonObject *o, const char *labels)
+{
+    GList *members = json_object_get_members(o);
+    for (GList *l = members; l != NULL; l = l->next) {
+        const char *name = l->data;
+        JsonNode *n = json_object_get_member(o, name);
+        if (!JSON_NODE_HOLDS_VALUE(n) || secret_key(name))
+            continue;
+        g_autofree char *part = metric_part(name);
+        GType t = json_node_get_value_type(n);
+        if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE || t == G_TYPE_BOOLEAN) {
+            metric_number(out, prefix, part, labels, n);
+        } else if (t == G_TYPE_STRING &&
+                   (strcmp(name, "state") == 0 || strcmp(name, "status") == 0)) {
+            g_autofree char *v = label_value(json_node_get_string(n));
+            g_string_append_printf(out, "%s_%s{%s%s%s=\"%s\"} 1\n", prefix, part, labels,
+                                   labels[0] ? "," : "", part, v);
+        }
+    }
+    g_list_free(members);
+}
+
+static void metrics_outputs(GString *out, JsonArray *arr)
+{
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        JsonNode *e = json_array_get_element(arr, i);
+        if (!JSON_NODE_HOLDS_OBJECT(e))
+            continue;
+        JsonObject *eo = json_node_get_object(e);
+        const char *id = json_object_has_member(eo, "name")
+                             ? json_object_get_string_member_with_default(eo, "name", "")
+                             : json_object_get_string_member_with_default(eo, "id", "");
+        g_autofree char *label = id[0] != '\0' ? label_value(id) : g_strdup_printf("%u", i);
+        g_autofree char *labels = g_strdup_printf("output=\"%s\"", label);
+        metrics_object(out, "jobcast_output", eo, labels);
+    }
+}
+
+static void metrics_stream(GString *out, JsonObject *o)
+{
+    metrics_object(out, "jobcast_stream", o, "");
+    /* The sound: jobcast_audio_level_dbfs, jobcast_audio_muted, ... */
+    JsonNode *audio = json_object_get_member(o, "audio");
+    if (audio != NULL && JSON_NODE_HOLDS_OBJECT(audio))
+        metrics_object(out, "jobcast_audio", json_node_get_object(audio), "");
+    JsonNode *outputs = json_object_get_member(o, "outputs");
+    if (outputs != NULL && JSON_NODE_HOLDS_ARRAY(outputs))
+        metrics_outputs(out, json_node_get_array(outputs));
+}
+
+char *ctl_stats_metrics(CtlStats *st, const CtlMetricsInput *in)
+{
+    GString *out = g_string_new(NULL);
+    g_string_append_printf(out, "# HELP jobcast_up 1 while jobcast runs\njobcast_up 1\n");
+    g_string_append_printf(out, "jobcast_pipeline_ready %d\n", in->pipeline_ready ? 1 : 0);
+    g_string_append_printf(out, "jobcast_control_connections %u\n", in->connections);
+    g_string_append_printf(out, "jobcast_store_commits_total %" G_GUINT64_FORMAT "\n",
+                           ctl_store_commit_count(st->store));
+    g_autoptr(GArray) counts = ctl_store_count_signups_by_posting(st->store, -1, NULL);
+    gint64 total = 0;
+    for (guint i = 0; counts != NULL && i + 1 < counts->len; i += 2)
+        total += g_array_index(counts, gint64, i + 1);
+    g_string_append_printf(out, "jobcast_signups_total %" G_GINT64_FORMAT "\n", total);
+    g_string_append_printf(out, "jobcast_signups_pending %u\n", in->signups_pending);
+    if (in->stream != NULL && JSON_NODE_HOLDS_OBJECT(in->stream))
+        metrics_stream(out, json_node_get_object(in->stream));
+    return g_string_free(out, FALSE);
+}

@@ -1,0 +1,112 @@
+/* ctl_view: postings as JSON and their apply URLs (see ctl_view.h).
+ *
+ * Main thread only. Not responsible for validating postings (ctl_postings.c) or for sending
+ * anything. */
+#include "ctl_view.h"
+
+#include "ctl_rpc.h"
+#include "jc_text.h"
+
+struct CtlView {
+    CtlStore *store;  /* borrowed */
+    char *public_url; /* owned, no trailing slash */
+};
+
+CtlView *ctl_view_new(CtlStore *store, const char *public_url)
+{
+    CtlView *v = g_new0(CtlView, 1);
+    v->store = store;
+    v->public_url = g_strdup(public_url);
+    return v;
+}
+
+void ctl_view_free(CtlView *v)
+{
+    if (v == NULL)
+        return;
+    g_free(v->public_url);
+    g_free(v);
+}
+
+char *ctl_view_apply_url(const CtlView *v, gint64 posting_id)
+{
+    return g_strdup_printf("%s/a/%" G_GINT64_FORMAT, v->public_url, posting_id);
+}
+
+static void add_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
+}
+
+static void add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+static void add_double(JsonBuilder *b, const char *name, double value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_double_value(b, value);
+}
+
+JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    add_int(b, "id", p->id);
+    add_string(b, "title", p->title);
+    add_string(b, "company", p->company);
+    add_double(b, "pay_min", p->pay_min);
+    add_double(b, "pay_max", p->pay_max);
+    add_string(b, "pay_unit", p->pay_unit);
+    g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
+    add_string(b, "pay_text", pay);
+    add_string(b, "location", p->location);
+    add_int(b, "headcount", p->headcount);
+    json_builder_set_member_name(b, "tags");
+    json_builder_begin_array(b);
+    for (char **t = p->tags; *t != NULL; t++)
+        json_builder_add_string_value(b, *t);
+    json_builder_end_array(b);
+    add_string(b, "requirements", p->requirements);
+    add_string(b, "talking_points", p->talking_points);
+    g_autofree char *url = ctl_view_apply_url(v, p->id);
+    add_string(b, "apply_url", url);
+    add_int(b, "version", p->version);
+    json_builder_set_member_name(b, "archived");
+    json_builder_add_boolean_value(b, p->archived);
+    g_autoptr(GError) error = NULL;
+    gint64 count = ctl_store_count_signups(v->store, p->id, &error);
+    if (count < 0) {
+        g_message("control: counting sign-ups of %" G_GINT64_FORMAT ": %s", p->id, error->message);
+        count = 0;
+    }
+    add_int(b, "signups", count);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
+JsonNode *ctl_view_posting_or_null(const CtlView *v, const CtlPosting *p)
+{
+    return p != NULL ? ctl_view_posting_json(v, p) : json_node_new(JSON_NODE_NULL);
+}
+
+JsonNode *ctl_view_postings_json(const CtlView *v, GError **error)
+{
+    g_autoptr(GPtrArray) list = ctl_store_list_postings(v->store, error);
+    if (list == NULL)
+        return NULL;
+    JsonArray *arr = json_array_sized_new(list->len);
+    for (guint i = 0; i < list->len; i++)
+        json_array_add_element(arr, ctl_view_posting_json(v, g_ptr_array_index(list, i)));
+    JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+    json_node_take_array(node, arr);
+    return node;
+}
+
+JsonNode *ctl_view_posting_result(const CtlView *v, const CtlPosting *p)
+{
+    return ctl_json_wrap("posting", ctl_view_posting_json(v, p));
+}

@@ -1,0 +1,35 @@
+/* ctl_ws: the producers' WebSocket (/api/control): upgrade auth, JSON-RPC messages in,
+ * per-connection outgoing queues, and the broadcast behind the rooms' notifier (see
+ * ctl_ws.c). Main thread only. */
+#pragma once
+
+#include <libwebsockets.h>
+
+#include "ctl_access.h"
+#include "ctl_notify.h"
+#include "ctl_rpc.h"
+#include "ctl_session.h"
+
+G_BEGIN_DECLS
+
+typedef struct CtlWs CtlWs;
+
+/* access: borrowed, outlives the ws. (transfer full) */
+CtlWs *ctl_ws_new(CtlAccess *access);
+void ctl_ws_free(CtlWs *ws);
+
+/* The method table messages are dispatched to (borrowed, outlives the ws). */
+void ctl_ws_set_methods(CtlWs *ws, const CtlRpcMethod *methods, gsize n);
+/* The notifier that broadcasts to every open WebSocket. (transfer none: lives with ws) */
+const CtlNotifier *ctl_ws_notifier(CtlWs *ws);
+/* Closing: no new upgrades, no broadcasts; later replies are no longer delivered. */
+void ctl_ws_close(CtlWs *ws);
+/* Open WebSockets. */
+guint ctl_ws_connections(const CtlWs *ws);
+
+/* The server's lws callback for the WebSocket reasons (FILTER_PROTOCOL_CONNECTION,
+ * ESTABLISHED, RECEIVE, SERVER_WRITEABLE, CLOSED). */
+int ctl_ws_callback(CtlWs *ws, struct lws *wsi, enum lws_callback_reasons reason, CtlSession *s,
+                    void *in, size_t len);
+
+G_END_DECLS
