@@ -17,8 +17,6 @@
 #include <gst/gst.h>
 
 #include "ctl_control.h"
-#include "ctl_seed.h"
-#include "ctl_store.h"
 #include "jc_card_preview.h"
 #include "jc_config.h"
 #include "jc_error.h"
@@ -32,14 +30,12 @@
 typedef struct {
     JcConfig *cfg;             /* owned */
     GMainLoop *loop;           /* owned */
-    CtlStore *store;           /* owned */
     OvlRenderer *renderer;     /* owned; shared with streaming threads through overlay_for_frame */
     CtlControl *control;       /* owned */
     StrPipeline *pipeline;     /* owned */
     const StrProfile *profile; /* static */
     char *token;               /* owned: the producers' bearer token for this run */
     char *on_air_url;          /* owned: apply URL of what is on air, NULL when nothing */
-    guint seeded;              /* sample postings inserted into an empty database */
     guint scene_timer;         /* GSource id: a throttled counter update is waiting */
     OvlScene *pending_scene;   /* owned: the newest scene not yet submitted, or NULL */
     char *scene_sig;           /* owned: scene_signature() of the newest scene */
@@ -244,26 +240,6 @@ static char *mint_token(GError **error)
     return g_string_free(hex, FALSE);
 }
 
-static gboolean open_store(App *app, GError **error)
-{
-    if (g_mkdir_with_parents(app->cfg->data_dir, 0700) != 0) {
-        g_set_error(error, JC_ERROR, JC_ERROR_IO, "cannot create data folder %s: %s",
-                    app->cfg->data_dir, g_strerror(errno));
-        return FALSE;
-    }
-    g_autofree char *db = g_build_filename(app->cfg->data_dir, "jobcast.db", NULL);
-    app->store = ctl_store_open(db, error);
-    if (app->store == NULL)
-        return FALSE;
-    g_autoptr(GBytes) seed =
-        g_resources_lookup_data("/jobcast/data/postings.json", G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-    if (seed == NULL)
-        return FALSE;
-    gsize len = 0;
-    const char *json = g_bytes_get_data(seed, &len);
-    return ctl_seed_postings(app->store, json, len, &app->seeded, error);
-}
-
 /* A WORKER thread, per GET/POST /api/card.png: the card drawn by the overlay's own code in the
  * program's current theme, at the profile's size turned to the studio's layout. Reads only
  * app->profile and app->themes (whose current theme ovl_themes_current() hands over under its
@@ -285,12 +261,15 @@ static GBytes *card_preview(const CtlCardRequest *req, gpointer data, GError **e
 
 static gboolean start_control(App *app, GError **error)
 {
+    g_autofree char *db = g_build_filename(app->cfg->data_dir, "jobcast.db", NULL);
     CtlControlConfig cc = {
         .listen_host = app->cfg->listen_host,
         .listen_port = app->cfg->listen_port,
         .public_url = app->cfg->public_url,
         .producer_token = app->token,
-        .store = app->store,
+        .db_path = db,
+        .seed = TRUE,
+        .batch_max = app->cfg->commit_each ? 1 : 0,
         .on_air = on_air,
         .on_air_data = app,
         .on_scene = on_scene,
@@ -301,8 +280,6 @@ static gboolean start_control(App *app, GError **error)
         .themes = ovl_themes_names(app->themes),
         .layout = str_profile_layout(app->profile), /* a fresh studio's; a saved one wins */
     };
-    if (app->cfg->commit_each)
-        ctl_store_set_batch_max(app->store, 1);
     app->control = ctl_control_new(&cc, error);
     if (app->control != NULL)
         ctl_control_set_card_func(app->control, card_preview, app);
@@ -462,8 +439,9 @@ static void print_banner(App *app)
     if (app->pipeline != NULL && str_pipeline_recording_path(app->pipeline) != NULL)
         printf("  Recording: %s\n", str_pipeline_recording_path(app->pipeline));
     g_autofree char *db = g_build_filename(app->cfg->data_dir, "jobcast.db", NULL);
-    if (app->seeded > 0)
-        printf("  Database: %s (seeded with %u sample postings)\n", db, app->seeded);
+    guint seeded = ctl_control_seeded(app->control);
+    if (seeded > 0)
+        printf("  Database: %s (seeded with %u sample postings)\n", db, seeded);
     else
         printf("  Database: %s\n", db);
     printf("  Stop with Ctrl-C.\n");
@@ -477,8 +455,6 @@ static int run(App *app, GError **error)
         return 2;
     app->token = app->cfg->producer_token ? g_strdup(app->cfg->producer_token) : mint_token(error);
     if (app->token == NULL)
-        return 1;
-    if (!open_store(app, error))
         return 1;
     /* --theme, --theme-dir and --safe-area are the user's to fix (exit 2), including a theme
      * whose safe area leaves no room for a card and a scannable QR code: every theme is checked
@@ -546,7 +522,6 @@ static void app_clear(App *app)
     ctl_control_free(app->control);
     g_clear_pointer(&app->themes, ovl_themes_free); /* after control: no preview is drawing */
     ovl_renderer_free(app->renderer);
-    ctl_store_close(app->store);
     g_free(app->token);
     g_free(app->on_air_url);
     g_main_loop_unref(app->loop);

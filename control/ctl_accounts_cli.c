@@ -9,6 +9,7 @@
 
 #include "ctl_auth.h"
 #include "ctl_control.h"
+#include "ctl_store.h"
 #include "jc_error.h"
 
 static const char usage[] =

@@ -16,6 +16,8 @@
  * upgrade is filtered. */
 #include "ctl_server.h"
 
+#include "ctl_seed.h"
+
 #include <string.h>
 #include <sys/random.h>
 
@@ -695,13 +697,22 @@ static void lws_log(int level, const char *line)
 
 CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
 {
-    g_return_val_if_fail(cfg != NULL && cfg->store != NULL, NULL);
+    g_return_val_if_fail(cfg != NULL && (cfg->store != NULL) != (cfg->db_path != NULL), NULL);
     g_return_val_if_fail(jobcast_get_resource() != NULL, NULL);
 
+    guint seeded = 0;
+    CtlStore *owned =
+        cfg->db_path != NULL ? ctl_seed_open(cfg->db_path, cfg->seed, &seeded, error) : NULL;
+    if (cfg->db_path != NULL && owned == NULL)
+        return NULL;
     lws_set_log_level(LLL_ERR, lws_log);
 
     CtlControl *c = g_new0(CtlControl, 1);
-    c->store = cfg->store;
+    c->store = owned != NULL ? owned : cfg->store;
+    c->owned_store = owned;
+    c->seeded = seeded;
+    if (cfg->batch_max > 0)
+        ctl_store_set_batch_max(c->store, cfg->batch_max);
     c->on_air = cfg->on_air;
     c->on_air_data = cfg->on_air_data;
     c->on_scene = cfg->on_scene;
@@ -794,6 +805,11 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     return c;
 }
 
+guint ctl_control_seeded(CtlControl *c)
+{
+    return c->seeded;
+}
+
 int ctl_control_port(CtlControl *c)
 {
     return c->port;
@@ -873,5 +889,7 @@ void ctl_control_free(CtlControl *c)
     ctl_auth_free(c->auth);
     g_main_loop_unref(c->loop);
     g_free(c->public_url);
+    /* Last: pending sign-ups are committed and their (orphaned) tickets answered. */
+    ctl_store_close(c->owned_store);
     g_free(c);
 }

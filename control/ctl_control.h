@@ -2,18 +2,20 @@
  * what is on air, and sign-ups flowing to the store.
  *
  * Threads: everything here runs on the main thread's GMainContext (libwebsockets joins the
- * GLib loop). Talks to the overlay and the streamer only through the callbacks in
- * CtlControlConfig, which main wires up. */
+ * GLib loop). Control opens, migrates and seeds its own store (CtlControlConfig.db_path).
+ * Talks to the overlay and the streamer only through the callbacks in CtlControlConfig, which
+ * main wires up. */
 #pragma once
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "ctl_store.h"
+#include "ctl_posting.h"
 
 G_BEGIN_DECLS
 
 typedef struct CtlControl CtlControl;
+typedef struct CtlStore CtlStore; /* ctl_store.h; only tests hand one in */
 
 /* Called on the main thread whenever what is on air changes (and once at start-up).
  * posting is borrowed (NULL: nothing on air); apply_url is the QR link for it. */
@@ -65,7 +67,7 @@ typedef struct {
     const char *public_url;     /* base of apply links, no trailing slash, e.g.
                                    "http://127.0.0.1:8080"; NULL = http://HOST:PORT */
     const char *producer_token; /* the bearer token producers present */
-    CtlStore *store;            /* borrowed; must outlive the control */
+    CtlStore *store;            /* borrowed, must outlive the control; NULL with db_path */
     CtlOnAirFunc on_air;
     gpointer on_air_data;
     /* Fields below were appended; zero means the documented default. */
@@ -80,9 +82,14 @@ typedef struct {
     guint signup_rate_per_minute;       /* per client address; 0 = CTL_SIGNUP_RATE_DEFAULT */
     const char *const *themes;          /* NULL-terminated: the names graphics.theme accepts
                                            ("default" first); NULL = any well-formed name */
-    const char *layout; /* "9:16" or "16:9": the layout of a studio that has none saved yet
-                           (main passes --profile's orientation); NULL = "16:9". A saved one
-                           always wins. */
+    const char *layout;  /* "9:16" or "16:9": the layout of a studio that has none saved yet
+                            (main passes --profile's orientation); NULL = "16:9". A saved one
+                            always wins. */
+    const char *db_path; /* the database file: control creates its folder, opens and migrates
+                            it and owns it; NULL = use store (tests) */
+    gboolean seed;       /* with db_path: the sample postings go into a database with none */
+    guint batch_max;     /* sign-ups per store transaction at most; 0 = no limit (group
+                            commit), 1 = each on its own (the commit-each benchmark) */
 } CtlControlConfig;
 
 /* Sign-ups accepted per client address per minute by default: generous, since a whole carrier
@@ -92,6 +99,10 @@ typedef struct {
 /* Starts listening. Restores the on-air posting from the store (or puts the first posting on
  * air when none was) and calls on_air once. On error (port in use...), NULL with error set. */
 CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error);
+
+/* How many sample postings were put into the database at start (0: it had postings, or no
+ * seed was asked for). */
+guint ctl_control_seeded(CtlControl *c);
 
 /* The port actually bound (useful with listen_port 0). */
 int ctl_control_port(CtlControl *c);

@@ -1,4 +1,4 @@
-/* ctl_seed: sample postings for an empty store. Each posting of the
+/* ctl_seed: a store opened from a path, and sample postings for an empty store. Each posting of the
  * document goes through ctl_posting_from_params, the validation postings.create applies to a
  * producer's posting, so a sample can never hold what a producer could not type; the whole document
  * is checked before anything is inserted.
@@ -6,7 +6,9 @@
  * Main thread (the store's connection). */
 #include "ctl_seed.h"
 
+#include <errno.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "ctl_posting.h"
@@ -84,4 +86,21 @@ gboolean ctl_seed_samples(CtlStore *store, guint *inserted, GError **error)
     gsize len = 0;
     const char *json = g_bytes_get_data(seed, &len);
     return ctl_seed_postings(store, json, len, inserted, error);
+}
+
+CtlStore *ctl_seed_open(const char *path, gboolean seed, guint *seeded, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    if (seeded != NULL)
+        *seeded = 0;
+    g_autofree char *dir = g_path_get_dirname(path);
+    if (g_mkdir_with_parents(dir, 0700) != 0) {
+        g_set_error(error, JC_ERROR, JC_ERROR_IO, "cannot create data folder %s: %s", dir,
+                    g_strerror(errno));
+        return NULL;
+    }
+    CtlStore *store = ctl_store_open(path, error);
+    if (store != NULL && seed && !ctl_seed_samples(store, seeded, error))
+        g_clear_pointer(&store, ctl_store_close);
+    return store;
 }

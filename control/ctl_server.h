@@ -114,7 +114,9 @@ typedef struct {
 } CtlStudio;
 
 struct CtlControl {
-    CtlStore *store; /* borrowed; outlives the control */
+    CtlStore *store;       /* owned_store, or the caller's (borrowed; outlives the control) */
+    CtlStore *owned_store; /* owned: opened from CtlControlConfig.db_path, else NULL */
+    guint seeded;          /* sample postings inserted by the open */
     CtlOnAirFunc on_air;
     gpointer on_air_data;
     char *public_url;        /* owned, no trailing slash */
