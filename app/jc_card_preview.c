@@ -11,6 +11,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "jc_director.h"
 #include "jc_error.h"
 #include "ovl_card.h"
 
@@ -133,4 +134,20 @@ GBytes *jc_card_preview_draft_png(const OvlCardSpec *card, const OvlTheme *theme
                                   int height, GError **error)
 {
     return render_png(card, theme, width, height, TRUE, error);
+}
+
+GBytes *jc_card_preview_request(const CtlCardRequest *req, const StrProfile *profile,
+                                OvlThemes *themes, GError **error)
+{
+    const CtlPosting *p = req->posting;
+    g_autofree char *pay = NULL;
+    OvlCardSpec card = jc_director_card_spec(p, req->apply_url, req->signups, &pay);
+    int width = 0;
+    int height = 0;
+    jc_card_preview_size(profile->width, profile->height, req->layout, &width, &height);
+    g_autoptr(OvlTheme) theme = ovl_themes_current(themes);
+    /* A draft (id 0) has no apply URL yet: no QR code that would open /a/0. */
+    if (p->id <= 0)
+        return jc_card_preview_draft_png(&card, theme, width, height, error);
+    return jc_card_preview_png(&card, theme, width, height, error);
 }

@@ -7,8 +7,11 @@
 
 #include <glib.h>
 
+#include "ctl_control.h"
 #include "ovl_scene.h"
 #include "ovl_theme.h"
+#include "ovl_themes.h"
+#include "str_pipeline.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +33,12 @@ GBytes *jc_card_preview_png(const OvlCardSpec *card, const OvlTheme *theme, int 
  * nobody can scan a code that opens the wrong page. (transfer full) */
 GBytes *jc_card_preview_draft_png(const OvlCardSpec *card, const OvlTheme *theme, int width,
                                   int height, GError **error);
+
+/* What GET/POST /api/card.png asks for (control's CtlCardFunc): req's posting as the director
+ * maps it to a card (a draft, id 0, without a QR code), in the themes' current theme, at
+ * profile's size turned to req's layout. Reads only its arguments; profile and themes must
+ * outlive the call. (transfer full) or NULL with error set. */
+GBytes *jc_card_preview_request(const CtlCardRequest *req, const StrProfile *profile,
+                                OvlThemes *themes, GError **error);
 
 G_END_DECLS

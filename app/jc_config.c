@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "jc_error.h"
 #include "ovl_theme.h"
@@ -436,4 +437,19 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->theme_dir);
     g_free(cfg->audio_device);
     g_free(cfg);
+}
+
+char *jc_config_token(const JcConfig *cfg, GError **error)
+{
+    guint8 raw[16];
+    if (cfg->producer_token != NULL)
+        return g_strdup(cfg->producer_token);
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+        g_set_error(error, JC_ERROR, JC_ERROR_IO, "getrandom: %s", g_strerror(errno));
+        return NULL;
+    }
+    GString *hex = g_string_sized_new(2 * sizeof raw);
+    for (gsize i = 0; i < sizeof raw; i++)
+        g_string_append_printf(hex, "%02x", raw[i]);
+    return g_string_free(hex, FALSE);
 }

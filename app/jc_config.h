@@ -41,6 +41,10 @@ typedef struct {
  * error unset and *help_text set (transfer full) to print. */
 JcConfig *jc_config_parse(int argc, char **argv, char **help_text, GError **error);
 
+/* The producers' bearer token for this run: the configured one, else 128 random bits from the
+ * kernel's CSPRNG as hex. NULL with JC_ERROR_IO when there is no randomness. (transfer full) */
+char *jc_config_token(const JcConfig *cfg, GError **error);
+
 void jc_config_free(JcConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JcConfig, jc_config_free)
 

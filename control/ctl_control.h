@@ -2,9 +2,9 @@
  * what is on air, and sign-ups flowing to the store.
  *
  * Threads: everything here runs on the main thread's GMainContext (libwebsockets joins the
- * GLib loop). Control opens, migrates and seeds its own store (CtlControlConfig.db_path). Talks to
- * the overlay and the streamer only through the callbacks in CtlControlConfig, which main wires up.
- */
+ * GLib loop). Control opens, migrates and seeds its own store (CtlControlConfig.db_path).
+ * Talks to the overlay and the streamer only through the callbacks in CtlControlConfig, which
+ * main wires up. */
 #pragma once
 
 #include <glib.h>

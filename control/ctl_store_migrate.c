@@ -130,24 +130,6 @@ static const char *const migrations[] = {
     "  END;",
 };
 
-static gboolean read_user_version(sqlite3 *db, gint64 *version, GError **error)
-{
-    sqlite3_stmt *st = NULL;
-    gboolean ok = FALSE;
-
-    if (!ctl_sql_prepare(db, "PRAGMA user_version", &st, error)) {
-        return FALSE;
-    }
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *version = sqlite3_column_int64(st, 0);
-        ok = TRUE;
-    } else {
-        ctl_sql_error(error, db, "reading the schema version");
-    }
-    sqlite3_finalize(st);
-    return ok;
-}
-
 /* Applies the steps of migrations[] not yet applied, all in one transaction together with the
  * new user_version, so a crash leaves either the old schema or the new one. A database from a
  * newer jobcast (more steps than we know) is refused rather than misread. */
@@ -158,7 +140,8 @@ static gboolean migrate(sqlite3 *db, gint64 latest, GError **error)
     if (!ctl_sql_exec(db, "BEGIN IMMEDIATE", "starting the migration", error)) {
         return FALSE;
     }
-    if (!read_user_version(db, &version, error)) {
+    if (!ctl_sql_query_int64(db, "PRAGMA user_version", &version, "reading the schema version",
+                             error)) {
         goto fail;
     }
     if (version > latest) {

@@ -187,31 +187,11 @@ GPtrArray *ctl_store_search_postings(CtlStore *store, const char *query, gboolea
                            (GDestroyNotify)ctl_posting_free, "searching postings", error);
 }
 
-static gboolean postings_empty(sqlite3 *db, gboolean *empty, GError **error)
-{
-    sqlite3_stmt *st = NULL;
-    gboolean ok = FALSE;
-
-    if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM postings)", -1, &st, NULL) !=
-        SQLITE_OK) {
-        ctl_sql_error(error, db, "preparing a statement");
-        return FALSE;
-    }
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *empty = sqlite3_column_int(st, 0) == 0;
-        ok = TRUE;
-    } else {
-        ctl_sql_error(error, db, "checking for postings");
-    }
-    sqlite3_finalize(st);
-    return ok;
-}
-
 gboolean ctl_store_seed_postings(CtlStore *store, CtlPosting *const *postings, guint n,
                                  guint *inserted, GError **error)
 {
     sqlite3 *db = ctl_store_db(store);
-    gboolean empty = FALSE;
+    gint64 any = 0;
     gboolean ok;
 
     if (inserted != NULL)
@@ -220,15 +200,16 @@ gboolean ctl_store_seed_postings(CtlStore *store, CtlPosting *const *postings, g
      * racing a seed) cannot both insert. */
     if (!ctl_sql_exec(db, "BEGIN IMMEDIATE", "starting the seed", error))
         return FALSE;
-    ok = postings_empty(db, &empty, error);
-    for (guint i = 0; ok && empty && i < n; i++)
+    ok = ctl_sql_query_int64(db, "SELECT EXISTS (SELECT 1 FROM postings)", &any,
+                             "checking for postings", error);
+    for (guint i = 0; ok && any == 0 && i < n; i++)
         ok = ctl_store_create_posting(store, postings[i], error) > 0;
     if (!ok || !ctl_sql_exec(db, "COMMIT", "committing the seed", error)) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         ctl_store_postings_changed(store);
         return FALSE;
     }
-    if (inserted != NULL && empty)
+    if (inserted != NULL && any == 0)
         *inserted = n;
     return TRUE;
 }

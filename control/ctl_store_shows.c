@@ -222,15 +222,9 @@ gboolean ctl_store_log_take(CtlStore *store, gint64 show_id, const CtlPosting *p
 
 static gint64 count_query(CtlStore *store, const char *sql, GError **error)
 {
-    sqlite3_stmt *st = ctl_store_prep(store, sql, error);
-    if (st == NULL)
-        return -1;
     gint64 n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    else
-        ctl_sql_error(error, ctl_store_db(store), "counting");
-    sqlite3_finalize(st);
+    if (!ctl_sql_query_int64(ctl_store_db(store), sql, &n, "counting", error))
+        return -1;
     return n;
 }
 

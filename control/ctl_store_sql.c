@@ -42,6 +42,23 @@ GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite
     return out;
 }
 
+gboolean ctl_sql_query_int64(sqlite3 *db, const char *sql, gint64 *out, const char *what,
+                             GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        ctl_sql_error(error, db, "preparing a statement");
+        return FALSE;
+    }
+    gboolean ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        ctl_sql_error(error, db, what);
+    sqlite3_finalize(st);
+    return ok;
+}
+
 gboolean ctl_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, GError **error)
 {
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {

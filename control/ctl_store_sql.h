@@ -35,6 +35,10 @@ void ctl_sql_reset(sqlite3_stmt *st);
 void ctl_sql_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* The column as a string, "" for NULL. (transfer full) */
 char *ctl_sql_column_dup(sqlite3_stmt *st, int col);
+/* Runs sql, a query of one row, and reads its first column into *out. FALSE with JC_ERROR_DB
+ * ("what" names the query) when it cannot be prepared or returns no row. */
+gboolean ctl_sql_query_int64(sqlite3 *db, const char *sql, gint64 *out, const char *what,
+                             GError **error);
 /* Steps st to the end, turning each row into an element with row() (transfer full), and
  * finalizes it. On a step error, NULL with error set ("what" names the query). */
 GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *st),
