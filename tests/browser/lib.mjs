@@ -146,9 +146,11 @@ export function postingIdOf(url) {
   return Number(/\/a\/(\d+)/.exec(url)[1]);
 }
 
-// Opens the host monitor: /host where the server routes it, else the page file itself.
+// Opens the host monitor at /host, the address hosts are sent to: no other address stands in
+// for it, so a missing route fails the test.
 export async function openHost(page, show) {
   const res = await page.goto(show.base + '/host');
-  if (res.status() === 404) return page.goto(show.base + '/static/host.html');
+  assert.equal(res.status(), 200, 'GET /host answered ' + res.status());
+  assert.equal(new URL(page.url()).pathname, '/host');
   return res;
 }

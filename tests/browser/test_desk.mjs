@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withShow, producerPage, shot, postingIdOf, DESKTOP, PHONE } from './lib.mjs';
@@ -65,44 +66,41 @@ async function fillEditor(page, fields) {
   }
 }
 
-// The mean luminance of 8x8 blocks over the card's part of the program thumbnail (the lower
-// left of a landscape frame), read from the <img> the page shows.
-async function programCardBlocks(page) {
+// The program thumbnail as the page shows it (its <img>, drawn on a canvas), as PNG bytes.
+async function programThumbnail(page) {
   return page.evaluate(() => {
     const img = document.querySelector('#program img.live');
     if (!img || !img.complete || !img.naturalWidth) return null;
     const c = document.createElement('canvas');
     c.width = img.naturalWidth;
     c.height = img.naturalHeight;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const x0 = Math.round(c.width * 0.06), x1 = Math.round(c.width * 0.55);
-    const y0 = Math.round(c.height * 0.6), y1 = Math.round(c.height * 0.93);
-    const d = g.getImageData(x0, y0, x1 - x0, y1 - y0);
-    const out = [];
-    for (let by = 0; by + 8 <= d.height; by += 8) {
-      for (let bx = 0; bx + 8 <= d.width; bx += 8) {
-        let sum = 0;
-        for (let y = by; y < by + 8; y++) {
-          for (let x = bx; x < bx + 8; x++) {
-            const i = (y * d.width + x) * 4;
-            sum += 0.299 * d.data[i] + 0.587 * d.data[i + 1] + 0.114 * d.data[i + 2];
-          }
-        }
-        out.push(sum / 64);
-      }
-    }
-    return { src: img.src, blocks: out };
+    c.getContext('2d').drawImage(img, 0, 0);
+    return { src: img.src, png: c.toDataURL('image/png').split(',')[1] };
   });
 }
 
-const meanDiff = (a, b) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+// The QR codes zbarimg decodes in a PNG ('' when none).
+function decodeQr(pngBase64) {
+  const dir = mkdtempSync(join(tmpdir(), 'jobcast-qr-'));
+  try {
+    const file = join(dir, 'thumbnail.png');
+    writeFileSync(file, Buffer.from(pngBase64, 'base64'));
+    const r = spawnSync('zbarimg', ['--raw', '-q', file], { encoding: 'utf8' });
+    assert.ok(r.error === undefined, 'zbarimg (zbar-tools) could not run: ' + r.error);
+    return r.stdout.trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
-// A frame of the program thumbnail newer than `after` (its URL changes with every refresh).
-async function nextThumbnail(page, after) {
+// A frame of the program thumbnail newer than `after` (its URL changes with every refresh),
+// with the QR code it shows.
+async function nextThumbnailQr(page, after) {
   for (let i = 0; i < 100; i++) {
-    const s = await programCardBlocks(page);
-    if (s && (!after || s.src !== after.src)) return s;
+    const s = await programThumbnail(page);
+    if (s && (!after || s.src !== after.src)) {
+      return { src: s.src, qr: decodeQr(s.png) };
+    }
     await sleep(100);
   }
   throw new Error('the program thumbnail did not refresh');
@@ -143,17 +141,16 @@ test('/browser/desk/editor-create-cue-take-program-changes', async () => {
     await pvwTitle(page).filter({ hasText: '冷链仓库分拣员' }).waitFor();
     await page.locator('#preview img.card-png[data-id="' + created.id + '"]').waitFor();
 
-    // Take it: the program thumbnail (the real encoded output) changes where the card is.
-    const a1 = await nextThumbnail(page, null);
-    const a2 = await nextThumbnail(page, a1);
-    const still = meanDiff(a1.blocks, a2.blocks);
+    // Take it: the program thumbnail (the real encoded output) shows the new card: its QR code
+    // decodes to the new posting's apply URL (before the take, to the one on air then).
+    const before = await nextThumbnailQr(page, null);
+    const want = show.applyUrl.replace(/\/a\/\d+.*$/, '/a/' + created.id);
+    assert.equal(before.qr, show.applyUrl, 'the QR code in the program thumbnail before the take');
     await page.locator('#take').click();
     await pgmTitle(page).filter({ hasText: '冷链仓库分拣员' }).waitFor();
-    await sleep(1500); // the card's fade and a few preview frames (4 a second)
-    const b = await nextThumbnail(page, a2);
-    const changed = meanDiff(a2.blocks, b.blocks);
-    assert.ok(changed > 4 && changed > 3 * still,
-              'the card region changed after the take: ' + changed.toFixed(2) + ' vs ' + still.toFixed(2));
+    let after = before;
+    for (let i = 0; i < 40 && after.qr !== want; i++) after = await nextThumbnailQr(page, after);
+    assert.equal(after.qr, want, 'the QR code in the program thumbnail after the take');
     await shot(page, 'control-after-take-desktop');
     assert.deepEqual(page.problems, []);
   });

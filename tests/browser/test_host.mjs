@@ -1,5 +1,4 @@
-// The host monitor (/host, or /static/host.html on a server without that route): follows takes and
-// sign-ups by itself, read-only.
+// The host monitor (/host, and only there): follows takes and sign-ups by itself, read-only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

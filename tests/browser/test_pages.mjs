@@ -22,7 +22,7 @@ test('/browser/pages/every-page-both-layouts', async () => {
         ['not-found', show.base + '/a/999'],
         ['login-needed', show.base + '/login?token=wrong'],
         ['login', show.base + '/login'],
-        ['host', show.base + '/static/host.html'],
+        ['host', show.base + '/host'],
       ];
       for (const [name, url] of pages) {
         const page = await producer.context().newPage();
