@@ -255,6 +255,7 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .layout = cfg->layout,
     };
     c->studio = ctl_studio_new(&studio);
+    ctl_store_set_batch_func(c->store, ctl_studio_batch_committed, c->studio);
     guint rate =
         cfg->signup_rate_per_minute > 0 ? cfg->signup_rate_per_minute : CTL_SIGNUP_RATE_DEFAULT;
     c->apply = ctl_apply_desk_new(c->store, c->access, c->stats, c->refs, c->studio, notify, rate);
@@ -394,6 +395,9 @@ void ctl_control_free(CtlControl *c)
     ctl_routes_free(c->routes);
     if (c->methods != NULL)
         g_array_unref(c->methods);
+    /* A caller's store (tests) outlives the studio: it must not call into a freed one. */
+    if (c->studio != NULL)
+        ctl_store_set_batch_func(c->store, NULL, NULL);
     ctl_studio_free(c->studio);
     ctl_stream_free(c->stream);
     ctl_refs_free(c->refs);

@@ -4,8 +4,7 @@
  * overlay. Which show is current lives here too (ctl_shows.c changes it through this file).
  *
  * Lifecycle: ctl_studio_new restores the saved studio and what was on air; ctl_studio_start
- * reports both once (on_air, on_scene); ctl_studio_free stops the rotation and a pending
- * counter redraw.
+ * reports both once (on_air, on_scene); ctl_studio_free stops the rotation.
  *
  * Main thread only; rotation is a GLib timeout on the main context. Invariants:
  *   1. Every change is persisted (state keys "studio" and "on_air_posting") before it is
@@ -15,8 +14,8 @@
  *      on_scene, so the overlay and every page agree.
  *   3. Every take is appended to the as-aired log with the posting's fields as shown.
  *   4. rotation_timer != 0 iff rotating.
- *   5. counter_source != 0 iff a redraw of the on-air counter is queued (one per batch of
- *      committed sign-ups). */
+ *   5. counter_stale is TRUE only between a committed sign-up of the on-air posting and the
+ *      end of its store batch (ctl_studio_batch_committed), which redraws the counter once. */
 #include "ctl_studio.h"
 
 #include <string.h>
@@ -42,7 +41,7 @@ struct CtlStudio {
     char **themes;              /* owned, NULL-terminated, or NULL: any well-formed name */
     gboolean portrait_default;  /* a studio with no saved layout starts in 9:16 */
     CtlPosting *on_air_posting; /* owned, NULL when nothing is on air */
-    guint counter_source;       /* GSource id of the pending counter redraw, else 0 */
+    gboolean counter_stale;     /* the on-air count changed in the batch being delivered */
     /* Persisted as the state key "studio" (JSON): */
     gint64 show_id;      /* the current show, 0 = none */
     CtlPosting *preview; /* owned: cued (preview), NULL = none */
@@ -198,8 +197,6 @@ void ctl_studio_free(CtlStudio *st)
         return;
     if (st->rotation_timer != 0)
         g_source_remove(st->rotation_timer);
-    if (st->counter_source != 0)
-        g_source_remove(st->counter_source);
     ctl_posting_free(st->preview);
     ctl_posting_free(st->on_air_posting);
     g_free(st->ticker);
@@ -264,23 +261,23 @@ void ctl_studio_set_show(CtlStudio *st, gint64 show_id)
     persist(st);
 }
 
-static gboolean redraw_counter(gpointer data)
-{
-    CtlStudio *st = data;
-    st->counter_source = 0;
-    ctl_studio_emit_scene(st);
-    return G_SOURCE_REMOVE;
-}
-
 void ctl_studio_signup_committed(CtlStudio *st, gint64 posting_id)
 {
     /* The counter on screen. The sign-ups of one commit arrive together and, in a show, most
      * are for the posting on air; a scene (with its count read back) for each of them was 4% of
-     * the main thread at 20,000/s. The screen only needs the last, so it is redrawn once, right
-     * after the batch's callbacks, at the same priority. */
-    if (st->on_air_posting != NULL && st->on_air_posting->id == posting_id &&
-        st->counter_source == 0)
-        st->counter_source = g_idle_add_full(G_PRIORITY_DEFAULT, redraw_counter, st, NULL);
+     * the main thread at 20,000/s. The screen only needs the last, so it is redrawn once, when
+     * the store says the batch is delivered. */
+    if (st->on_air_posting != NULL && st->on_air_posting->id == posting_id)
+        st->counter_stale = TRUE;
+}
+
+void ctl_studio_batch_committed(guint n_signups, gpointer data)
+{
+    CtlStudio *st = data;
+    if (!st->counter_stale)
+        return;
+    st->counter_stale = FALSE;
+    ctl_studio_emit_scene(st);
 }
 
 /* ---- state as JSON ---- */

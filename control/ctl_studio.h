@@ -47,6 +47,9 @@ void ctl_studio_emit_scene(CtlStudio *st);
 void ctl_studio_posting_changed(CtlStudio *st, const CtlPosting *p);
 /* A sign-up of posting_id was committed: the on-air counter is redrawn once per batch. */
 void ctl_studio_signup_committed(CtlStudio *st, gint64 posting_id);
+/* The store's batch callback (ctl_store_set_batch_func, data = the studio): a batch's sign-ups
+ * were all delivered; redraws the on-air counter if one of them was for it. */
+void ctl_studio_batch_committed(guint n_signups, gpointer data);
 
 /* Readers. (transfer none) */
 CtlStore *ctl_studio_store(const CtlStudio *st);

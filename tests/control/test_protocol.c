@@ -638,6 +638,7 @@ static void test_signup_counter_on_screen(Fixture *f, gconstpointer data)
 {
     g_assert_cmpint(f->scene_posting, ==, 1);
     g_assert_cmpint(f->scene_signups, ==, 0);
+    int scenes_before = f->scenes;
     g_assert_cmpuint(apply(f,
                            "{\"posting_id\":1,\"name\":\"甲\",\"phone\":\"13700000001\","
                            "\"consent\":true}",
@@ -657,6 +658,10 @@ static void test_signup_counter_on_screen(Fixture *f, gconstpointer data)
         ctl_test_spin_for(20);
     g_assert_cmpint(f->scene_posting, ==, 1);
     g_assert_cmpint(f->scene_signups, ==, 2);
+    /* Each answered sign-up was its own store batch: one redraw for each of the on-air
+     * posting's two, none for the other posting's. */
+    ctl_test_spin_for(50);
+    g_assert_cmpint(f->scenes - scenes_before, ==, 2);
 }
 
 static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
