@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_rpc.h"
+#include "jc_uri.h"
 
 #define FUNNEL_SAVE_S 5
 #define FUNNEL_MAX 100000
@@ -237,19 +238,11 @@ static char *metric_part(const char *s)
     return out;
 }
 
-/* A label value: escaped, and never a URL's path or query (where stream keys live). */
+/* A label value: escaped, and a URI's secrets (stream key, query, user info) hidden by the
+ * same rule as the streamer's logs and status. */
 static char *label_value(const char *s)
 {
-    g_autofree char *v = g_strdup(s);
-    char *scheme = strstr(v, "://");
-    if (scheme != NULL) {
-        char *slash = strchr(scheme + 3, '/');
-        if (slash != NULL)
-            *slash = '\0';
-        char *q = strchr(scheme + 3, '?');
-        if (q != NULL)
-            *q = '\0';
-    }
+    g_autofree char *v = strstr(s, "://") != NULL ? jc_uri_redact(s) : g_strdup(s);
     GString *out = g_string_new(NULL);
     for (const char *p = v; *p != '\0'; p++) {
         if (*p == '\\' || *p == '"')
