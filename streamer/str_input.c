@@ -27,13 +27,13 @@
 #include <gst/video/video.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "jc_error.h"
 #include "jc_uri.h"
 #include "str_gst.h"
 #include "str_supervisor.h"
+#include "str_y4m.h"
 
 #define DELAY (150 * GST_MSECOND)
 #define FIRST_RETRY_MS 2000
@@ -373,12 +373,6 @@ static void on_frame(GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer dat
 
 /* ---- the session pipeline (main thread, or a demuxer's thread for pad-added) --------------- */
 
-static void set_caps(GstElement *capsfilter, GstCaps *caps)
-{
-    g_object_set(capsfilter, "caps", caps, NULL);
-    gst_caps_unref(caps);
-}
-
 /* The video sink's pad, on an allocation query: everything after it (the appsrc, the switch,
  * the overlay, the encoder) reads frames through GstVideoMeta, so upstream may hand over buffers
  * in their own layout. Without this, y4mdec copied every frame into GStreamer's default layout
@@ -419,14 +413,16 @@ static GstElement *add_branch(StrInput *in, GstElement *pipe, gboolean video, gb
         /* Any camera or file at the program's size (letterboxed), in the encoder's format and
          * colours (the switch does not convert). */
         g_object_set(e[1], "add-borders", TRUE, NULL);
-        set_caps(e[2], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                           G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                           "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-                                           "colorimetry", G_TYPE_STRING, "bt709", NULL));
+        str_gst_set_caps(e[2],
+                         gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420",
+                                             "width", G_TYPE_INT, pr->width, "height", G_TYPE_INT,
+                                             pr->height, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1,
+                                             1, "colorimetry", G_TYPE_STRING, "bt709", NULL));
     } else {
-        set_caps(e[2], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
-                                           G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
-                                           G_TYPE_STRING, "interleaved", NULL));
+        str_gst_set_caps(e[2],
+                         gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
+                                             "rate", G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2,
+                                             "layout", G_TYPE_STRING, "interleaved", NULL));
     }
     /* sync=TRUE: a file is played at its own pace; live sources are paced anyway. */
     g_object_set(sink, "sync", TRUE, "async", FALSE, "enable-last-sample", FALSE, NULL);
@@ -507,9 +503,10 @@ static gboolean build_test(StrInput *in, GstElement *pipe, GError **error)
     const StrProfile *pr = in->profile;
     gst_util_set_object_arg(G_OBJECT(v[0]), "pattern", "ball");
     g_object_set(v[0], "is-live", TRUE, NULL);
-    set_caps(v[1], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                       G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                       "framerate", GST_TYPE_FRACTION, pr->fps, 1, NULL));
+    str_gst_set_caps(v[1],
+                     gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
+                                         G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
+                                         "framerate", GST_TYPE_FRACTION, pr->fps, 1, NULL));
     /* auto-resize=false: the default re-lays out the font for the frame size, costly at 1080p. */
     g_object_set(v[2], "time-format", "%H:%M:%S", "auto-resize", FALSE, "font-desc", "Sans 28",
                  NULL);
@@ -520,102 +517,12 @@ static gboolean build_test(StrInput *in, GstElement *pipe, GError **error)
     return ahead != NULL && str_gst_link(v[2], vhead, error) && str_gst_link(a[0], ahead, error);
 }
 
-/* Raw Y4M (test clips, the benchmark's input): decodebin's typefind would pull it 4 KiB at a
- * time, 340 reads per 720p frame; filesrc pushing large blocks straight into y4mdec halves the
- * cost of reading. Everything else goes through uridecodebin.
- *
- * The blocks are cut where the frames are: the header line with the first "FRAME\n", then each
- * picture alone, then its successor's "FRAME\n" alone, and so on. y4mdec then takes each
- * picture as one whole read: not merged from two reads (a copy: 0.45 ms per 720p frame, perf),
- * and not a slice of a larger one (read-only memory, which the overlay would have to copy before
- * drawing into it). The sizes come from the header's W, H and C; where they are wrong (frame
- * headers with parameters, a colour space not listed here) the blocks misalign, which costs
- * those copies again but reads correctly: y4mdec copes with any cut. */
-typedef struct {
-    guint header; /* the header line with its newline; 0: not Y4M */
-    guint frame;  /* "FRAME\n" plus one picture; 0: unknown */
-} Y4mLayout;
-
-static Y4mLayout y4m_layout(const char *uri)
+/* A raw Y4M file's reader (str_y4m.c) -> the video branch. */
+static gboolean build_y4m(StrInput *in, GstElement *pipe, GstElement *reader, GError **error)
 {
-    Y4mLayout out = {0, 0};
-    g_autofree char *path = g_filename_from_uri(uri, NULL, NULL);
-    char head[256];
-    FILE *f = path != NULL ? fopen(path, "rb") : NULL;
-    if (f == NULL) {
-        return out;
-    }
-    size_t n = fread(head, 1, sizeof head - 1, f);
-    fclose(f);
-    char *nl = n > 10 && memcmp(head, "YUV4MPEG2 ", 10) == 0 ? memchr(head, '\n', n) : NULL;
-    if (nl == NULL) {
-        return out;
-    }
-    *nl = '\0';
-    out.header = (guint)(nl - head) + 1;
-    guint64 w = 0, h = 0;
-    const char *chroma = "420";
-    g_auto(GStrv) params = g_strsplit(head + 10, " ", -1);
-    for (char **p = params; *p != NULL; p++) {
-        if ((*p)[0] == 'W') {
-            w = g_ascii_strtoull(*p + 1, NULL, 10);
-        } else if ((*p)[0] == 'H') {
-            h = g_ascii_strtoull(*p + 1, NULL, 10);
-        } else if ((*p)[0] == 'C') {
-            chroma = *p + 1;
-        }
-    }
-    guint64 cw = (w + 1) / 2, ch = (h + 1) / 2, picture = 0;
-    if (g_str_equal(chroma, "420") || g_str_equal(chroma, "420jpeg") ||
-        g_str_equal(chroma, "420paldv") || g_str_equal(chroma, "420mpeg2")) {
-        picture = w * h + 2 * cw * ch;
-    } else if (g_str_equal(chroma, "422")) {
-        picture = w * h + 2 * cw * h;
-    } else if (g_str_equal(chroma, "444")) {
-        picture = 3 * w * h;
-    } else if (g_str_equal(chroma, "mono")) {
-        picture = w * h;
-    }
-    if (picture > 0 && picture + 6 + out.header <= G_MAXUINT) {
-        out.frame = (guint)picture + 6;
-    }
-    return out;
-}
-
-/* filesrc's thread, after each read: the next read ends where the next picture or the next
- * "FRAME\n" does (a seek back to the start realigns by itself). */
-static GstPadProbeReturn on_y4m_block(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-    const Y4mLayout *layout = data;
-    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-    guint64 end = GST_BUFFER_OFFSET(buf) + gst_buffer_get_size(buf);
-    if (GST_BUFFER_OFFSET_IS_VALID(buf) && end >= layout->header) {
-        guint64 rem = (end - layout->header) % layout->frame;
-        guint64 next = rem < 6 ? 6 - rem : layout->frame - rem;
-        g_object_set(GST_PAD_PARENT(pad), "blocksize", (guint)next, NULL);
-    }
-    return GST_PAD_PROBE_OK;
-}
-
-static gboolean build_y4m(StrInput *in, GstElement *pipe, Y4mLayout layout, GError **error)
-{
-    static const char *const chain[] = {"filesrc", "y4mdec", NULL};
-    GstElement *e[2];
-    if (!str_gst_add_chain(GST_BIN(pipe), chain, e, error)) {
-        return FALSE;
-    }
-    g_autofree char *path = g_filename_from_uri(in->source, NULL, NULL);
-    guint first = layout.frame > 0 ? layout.header + 6 : 1u << 20;
-    g_object_set(e[0], "location", path, "blocksize", first, NULL);
-    if (layout.frame > 0) {
-        GstPad *src = gst_element_get_static_pad(e[0], "src");
-        gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, on_y4m_block,
-                          g_memdup2(&layout, sizeof layout), g_free);
-        gst_object_unref(src);
-    }
     atomic_store(&in->video_linked, TRUE);
     GstElement *head = add_branch(in, pipe, TRUE, FALSE, error);
-    return head != NULL && str_gst_link(e[1], head, error);
+    return head != NULL && str_gst_link(reader, head, error);
 }
 
 /* Source element -> decodebin, or uridecodebin alone; raw pads linked in on_pad_added. */
@@ -624,8 +531,14 @@ static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
     GstElement *decoder;
     if (in->kind == K_FILE || in->kind == K_URI) {
         decoder = NULL;
-        Y4mLayout y4m = in->kind == K_FILE ? y4m_layout(in->source) : (Y4mLayout){0, 0};
-        if (y4m.header > 0) {
+        GError *y4m_error = NULL;
+        GstElement *y4m =
+            in->kind == K_FILE ? str_y4m_add_reader(GST_BIN(pipe), in->source, &y4m_error) : NULL;
+        if (y4m_error != NULL) {
+            g_propagate_error(error, y4m_error);
+            return FALSE;
+        }
+        if (y4m != NULL) {
             if (!build_y4m(in, pipe, y4m, error)) {
                 return FALSE;
             }
@@ -671,7 +584,7 @@ static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
                 "image/jpeg,width=%d,height=%d,framerate=%d/1; video/x-raw,width=%d,height=%d,"
                 "framerate=%d/1; image/jpeg; video/x-raw",
                 pr->width, pr->height, pr->fps, pr->width, pr->height, pr->fps);
-            set_caps(caps, gst_caps_from_string(want));
+            str_gst_set_caps(caps, gst_caps_from_string(want));
             gst_bin_add(GST_BIN(pipe), caps);
             if (!str_gst_link(src, caps, error)) {
                 return FALSE;
