@@ -675,14 +675,6 @@ GstClockTime str_pipeline_running_time(StrPipeline *p)
     return now > base ? now - base : 0;
 }
 
-static void output_status_free(gpointer data)
-{
-    StrOutputStatus *o = data;
-    g_free(o->uri);
-    g_free(o->error);
-    g_free(o);
-}
-
 StrStatus *str_pipeline_status(StrPipeline *p)
 {
     static const char *const phases[] = {"built",    "starting", "playing",
@@ -721,29 +713,13 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     if (p->audio != NULL) {
         str_audio_fill_status(p->audio, s);
     }
-    s->outputs = g_ptr_array_new_with_free_func(output_status_free);
+    s->outputs = g_ptr_array_new_with_free_func(str_output_status_free);
     for (guint i = 0; i < p->outs->len; i++) {
         StrOutputStatus *o = g_new0(StrOutputStatus, 1);
         str_output_fill_status(g_ptr_array_index(p->outs, i), o);
         g_ptr_array_add(s->outputs, o);
     }
     return s;
-}
-
-void str_status_free(StrStatus *s)
-{
-    if (s == NULL) {
-        return;
-    }
-    g_free(s->input.uri);
-    g_free(s->input.error);
-    g_free(s->recording.path);
-    g_free(s->audio.device);
-    g_free(s->audio.device_error);
-    if (s->outputs != NULL) {
-        g_ptr_array_unref(s->outputs);
-    }
-    g_free(s);
 }
 
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq)

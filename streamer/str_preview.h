@@ -9,7 +9,7 @@
 
 #include <gst/gst.h>
 
-#include "str_pipeline.h"
+#include "str_profile.h"
 
 G_BEGIN_DECLS
 
