@@ -27,11 +27,11 @@
 #include <gst/video/video.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <string.h>
 
 #include "jc_error.h"
 #include "jc_uri.h"
 #include "str_gst.h"
+#include "str_input_spec.h"
 #include "str_supervisor.h"
 #include "str_y4m.h"
 
@@ -46,17 +46,10 @@
 #define HEALTHY_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_TIME GST_SECOND
 
-typedef enum { K_TEST, K_FILE, K_SRT, K_URI, K_V4L2 } Kind;
-
 struct StrInput {
-    Kind kind;
-    char *uri;          /* owned: as given */
-    char *safe_uri;     /* owned: redacted for logs and status */
-    char *source;       /* owned: what the source element is given (file URI without query,
-                           device path, SRT URI) */
-    char *audio_source; /* owned: file: a separate audio file's URI (?audio=), NULL if none */
-    gboolean loop;      /* file: start again at the end */
-    gboolean listener;
+    char *uri;                 /* owned: as given */
+    char *safe_uri;            /* owned: redacted for logs and status */
+    StrInputSpec spec;         /* parsed from uri (str_input_spec.c) */
     const StrProfile *profile; /* borrowed, static */
     GstElement *program;       /* borrowed: the program pipeline */
     GstAppSrc *vsrc;           /* borrowed: in program */
@@ -83,101 +76,6 @@ struct StrInput {
     GstCaps *caps[2]; /* ref: caps last set on vsrc [1] / asrc [0] */
 };
 
-/* ---- URIs ---------------------------------------------------------------------------------- */
-
-static gboolean query_flag(const char *query, const char *name)
-{
-    if (query == NULL) {
-        return FALSE;
-    }
-    g_autoptr(GHashTable) params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL);
-    const char *v = params != NULL ? g_hash_table_lookup(params, name) : NULL;
-    return v != NULL && (g_strcmp0(v, "1") == 0 || g_ascii_strcasecmp(v, "true") == 0);
-}
-
-static gboolean parse_file(StrInput *in, GError **error)
-{
-    const char *q = strchr(in->uri, '?');
-    g_autofree char *bare =
-        q != NULL ? g_strndup(in->uri, (gsize)(q - in->uri)) : g_strdup(in->uri);
-    g_autofree char *path = g_filename_from_uri(bare, NULL, NULL);
-    if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input %s: %s", in->safe_uri,
-                    path == NULL ? "not a valid file:// URI (needs an absolute path)"
-                                 : "no such file");
-        return FALSE;
-    }
-    in->kind = K_FILE;
-    in->source = g_steal_pointer(&bare);
-    in->loop = query_flag(q != NULL ? q + 1 : NULL, "loop");
-    g_autoptr(GHashTable) params =
-        q != NULL ? g_uri_parse_params(q + 1, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
-    const char *audio = params != NULL ? g_hash_table_lookup(params, "audio") : NULL;
-    if (audio != NULL) {
-        /* A separate sound track (a raw Y4M picture has none): audio=file:///x.wav */
-        g_autofree char *apath = g_filename_from_uri(audio, NULL, NULL);
-        if (apath == NULL || !g_file_test(apath, G_FILE_TEST_IS_REGULAR)) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input %s: audio=%s: no such file",
-                        in->safe_uri, audio);
-            return FALSE;
-        }
-        in->audio_source = g_strdup(audio);
-    }
-    return TRUE;
-}
-
-static gboolean parse_srt(StrInput *in, GError **error)
-{
-    g_autoptr(GUri) u = g_uri_parse(in->uri, G_URI_FLAGS_NON_DNS, NULL);
-    if (u == NULL || g_uri_get_port(u) <= 0) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "input %s: an SRT URI needs a port (srt://:9000 to listen)", in->safe_uri);
-        return FALSE;
-    }
-    const char *host = g_uri_get_host(u);
-    g_autoptr(GHashTable) params =
-        g_uri_get_query(u) != NULL
-            ? g_uri_parse_params(g_uri_get_query(u), -1, "&", G_URI_PARAMS_NONE, NULL)
-            : NULL;
-    const char *mode = params != NULL ? g_hash_table_lookup(params, "mode") : NULL;
-    in->listener = g_strcmp0(mode, "listener") == 0 || (mode == NULL && (host == NULL || !*host));
-    in->kind = K_SRT;
-    in->source = g_strdup(in->uri);
-    return TRUE;
-}
-
-static gboolean parse_uri(StrInput *in, GError **error)
-{
-    const char *uri = in->uri;
-    if (g_strcmp0(uri, "test:") == 0) {
-        in->kind = K_TEST;
-        return TRUE;
-    }
-    if (g_str_has_prefix(uri, "file://")) {
-        return parse_file(in, error);
-    }
-    if (g_str_has_prefix(uri, "srt://")) {
-        return parse_srt(in, error);
-    }
-    if (g_str_has_prefix(uri, "rtsp://") || g_str_has_prefix(uri, "rtmp://") ||
-        g_str_has_prefix(uri, "rtmps://")) {
-        in->kind = K_URI;
-        in->source = g_strdup(uri);
-        return TRUE;
-    }
-    if (g_str_has_prefix(uri, "v4l2://") && strlen(uri) > strlen("v4l2://") + 1 &&
-        uri[strlen("v4l2://")] == '/') {
-        in->kind = K_V4L2;
-        in->source = g_strdup(uri + strlen("v4l2://"));
-        return TRUE;
-    }
-    g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                "input %s not supported; use test:, file:///path[?loop=1], srt://:PORT, "
-                "rtsp://..., rtmp://... or v4l2:///dev/videoN",
-                in->safe_uri);
-    return FALSE;
-}
-
 static GstElement *build_session(gpointer data, GError **error);
 static gboolean check(gpointer data, gint64 now_us);
 static gboolean on_message(gpointer data, GstMessage *msg);
@@ -194,7 +92,7 @@ StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **err
     in->profile = profile;
     in->clock = gst_system_clock_obtain();
     pthread_mutex_init(&in->lock, NULL);
-    if (!parse_uri(in, error)) {
+    if (!str_input_spec_parse(uri, in->safe_uri, &in->spec, error)) {
         str_input_free(in);
         return NULL;
     }
@@ -206,7 +104,8 @@ StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **err
         .max_retry_ms = MAX_RETRY_MS,
         .tick_ms = TICK_MS,
         .healthy_us = HEALTHY_US,
-        .connect_us = in->listener ? 0 : CONNECT_TIMEOUT_US, /* a listener waits for a caller */
+        .connect_us =
+            in->spec.listener ? 0 : CONNECT_TIMEOUT_US, /* a listener waits for a caller */
         .stall_us = STALL_RESTART_US,
         .connect_error = "no picture from the input",
         .stall_error = "the input stalled",
@@ -529,11 +428,12 @@ static gboolean build_y4m(StrInput *in, GstElement *pipe, GstElement *reader, GE
 static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
 {
     GstElement *decoder;
-    if (in->kind == K_FILE || in->kind == K_URI) {
+    if (in->spec.kind == STR_INPUT_FILE || in->spec.kind == STR_INPUT_PULL) {
         decoder = NULL;
         GError *y4m_error = NULL;
-        GstElement *y4m =
-            in->kind == K_FILE ? str_y4m_add_reader(GST_BIN(pipe), in->source, &y4m_error) : NULL;
+        GstElement *y4m = in->spec.kind == STR_INPUT_FILE
+                              ? str_y4m_add_reader(GST_BIN(pipe), in->spec.source, &y4m_error)
+                              : NULL;
         if (y4m_error != NULL) {
             g_propagate_error(error, y4m_error);
             return FALSE;
@@ -547,32 +447,33 @@ static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
             if (decoder == NULL) {
                 return FALSE;
             }
-            g_object_set(decoder, "uri", in->source, NULL);
+            g_object_set(decoder, "uri", in->spec.source, NULL);
             gst_bin_add(GST_BIN(pipe), decoder);
         }
-        if (in->audio_source != NULL) {
+        if (in->spec.audio_source != NULL) {
             GstElement *audio = str_gst_make("uridecodebin", "audio-decoder", error);
             if (audio == NULL) {
                 return FALSE;
             }
-            g_object_set(audio, "uri", in->audio_source, NULL);
+            g_object_set(audio, "uri", in->spec.audio_source, NULL);
             gst_bin_add(GST_BIN(pipe), audio);
             g_signal_connect(audio, "pad-added", G_CALLBACK(on_pad_added), in);
         }
     } else {
-        GstElement *src = str_gst_make(in->kind == K_SRT ? "srtsrc" : "v4l2src", "source", error);
+        GstElement *src =
+            str_gst_make(in->spec.kind == STR_INPUT_SRT ? "srtsrc" : "v4l2src", "source", error);
         if (src == NULL) {
             return FALSE;
         }
         gst_bin_add(GST_BIN(pipe), src);
         GstElement *last = src;
-        if (in->kind == K_SRT) {
-            g_object_set(src, "uri", in->source, NULL);
-            if (in->listener) {
+        if (in->spec.kind == STR_INPUT_SRT) {
+            g_object_set(src, "uri", in->spec.source, NULL);
+            if (in->spec.listener) {
                 gst_util_set_object_arg(G_OBJECT(src), "mode", "listener");
             }
         } else {
-            g_object_set(src, "device", in->source, NULL);
+            g_object_set(src, "device", in->spec.source, NULL);
             /* Prefer MJPEG or raw at the program's size and rate, else whatever the camera
              * offers (scaled later). Untested here: this machine has no camera. */
             GstElement *caps = str_gst_make("capsfilter", NULL, error);
@@ -624,8 +525,8 @@ static GstElement *build_session(gpointer data, GError **error)
     in->tick_frames = atomic_load(&in->frames);
     GstElement *pipe = gst_object_ref_sink(gst_pipeline_new("input"));
     gst_pipeline_use_clock(GST_PIPELINE(pipe), in->clock);
-    gboolean built =
-        in->kind == K_TEST ? build_test(in, pipe, error) : build_decoded(in, pipe, error);
+    gboolean built = in->spec.kind == STR_INPUT_TEST ? build_test(in, pipe, error)
+                                                     : build_decoded(in, pipe, error);
     if (!built) {
         gst_object_unref(pipe);
         return NULL;
@@ -644,7 +545,7 @@ static gboolean on_message(gpointer data, GstMessage *msg)
 {
     StrInput *in = data;
     GstElement *pipe = str_supervisor_pipeline(in->sup);
-    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS || !in->loop || pipe == NULL) {
+    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS || !in->spec.loop || pipe == NULL) {
         return FALSE;
     }
     gst_element_set_state(pipe, GST_STATE_PAUSED);
@@ -718,8 +619,7 @@ void str_input_free(StrInput *in)
     gst_caps_replace(&in->caps[1], NULL);
     pthread_mutex_destroy(&in->lock);
     gst_object_unref(in->clock);
-    g_free(in->source);
-    g_free(in->audio_source);
+    str_input_spec_clear(&in->spec);
     g_free(in->safe_uri);
     g_free(in->uri);
     g_free(in);
