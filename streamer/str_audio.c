@@ -194,11 +194,9 @@ static GstElement *build(gpointer data, GError **error)
     if (a->name != NULL) {
         g_object_set(e[0], "device", a->name, NULL);
     }
-    GstCaps *caps = gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
-                                        G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
-                                        G_TYPE_STRING, "interleaved", NULL);
-    g_object_set(e[3], "caps", caps, NULL);
-    gst_caps_unref(caps);
+    str_gst_set_caps(e[3], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
+                                               "rate", G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2,
+                                               "layout", G_TYPE_STRING, "interleaved", NULL));
     g_object_set(e[4], "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, "max-buffers",
                  8u, "drop", TRUE, NULL);
     GstAppSinkCallbacks cb = {.new_sample = on_sample};

@@ -12,7 +12,7 @@
 
 #include <gst/gst.h>
 
-#include "str_pipeline.h"
+#include "str_status.h"
 #include "str_supervisor.h"
 
 G_BEGIN_DECLS

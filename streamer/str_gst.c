@@ -66,3 +66,9 @@ gboolean str_gst_link_to_request(GstElement *src, GstElement *mux, const char *t
     }
     return TRUE;
 }
+
+void str_gst_set_caps(GstElement *capsfilter, GstCaps *caps)
+{
+    g_object_set(capsfilter, "caps", caps, NULL);
+    gst_caps_unref(caps);
+}

@@ -26,4 +26,7 @@ gboolean str_gst_link_to_request(GstElement *src, GstElement *mux, const char *t
 /* Links a to b (adding a request pad if needed). On failure, FALSE with error set. */
 gboolean str_gst_link(GstElement *a, GstElement *b, GError **error);
 
+/* Sets capsfilter's caps to caps, taking them (transfer full). */
+void str_gst_set_caps(GstElement *capsfilter, GstCaps *caps);
+
 G_END_DECLS

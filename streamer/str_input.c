@@ -27,13 +27,13 @@
 #include <gst/video/video.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "jc_error.h"
 #include "jc_uri.h"
 #include "str_gst.h"
+#include "str_input_spec.h"
 #include "str_supervisor.h"
+#include "str_y4m.h"
 
 #define DELAY (150 * GST_MSECOND)
 #define FIRST_RETRY_MS 2000
@@ -46,17 +46,10 @@
 #define HEALTHY_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_TIME GST_SECOND
 
-typedef enum { K_TEST, K_FILE, K_SRT, K_URI, K_V4L2 } Kind;
-
 struct StrInput {
-    Kind kind;
-    char *uri;          /* owned: as given */
-    char *safe_uri;     /* owned: redacted for logs and status */
-    char *source;       /* owned: what the source element is given (file URI without query,
-                           device path, SRT URI) */
-    char *audio_source; /* owned: file: a separate audio file's URI (?audio=), NULL if none */
-    gboolean loop;      /* file: start again at the end */
-    gboolean listener;
+    char *uri;                 /* owned: as given */
+    char *safe_uri;            /* owned: redacted for logs and status */
+    StrInputSpec spec;         /* parsed from uri (str_input_spec.c) */
     const StrProfile *profile; /* borrowed, static */
     GstElement *program;       /* borrowed: the program pipeline */
     GstAppSrc *vsrc;           /* borrowed: in program */
@@ -83,101 +76,6 @@ struct StrInput {
     GstCaps *caps[2]; /* ref: caps last set on vsrc [1] / asrc [0] */
 };
 
-/* ---- URIs ---------------------------------------------------------------------------------- */
-
-static gboolean query_flag(const char *query, const char *name)
-{
-    if (query == NULL) {
-        return FALSE;
-    }
-    g_autoptr(GHashTable) params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL);
-    const char *v = params != NULL ? g_hash_table_lookup(params, name) : NULL;
-    return v != NULL && (g_strcmp0(v, "1") == 0 || g_ascii_strcasecmp(v, "true") == 0);
-}
-
-static gboolean parse_file(StrInput *in, GError **error)
-{
-    const char *q = strchr(in->uri, '?');
-    g_autofree char *bare =
-        q != NULL ? g_strndup(in->uri, (gsize)(q - in->uri)) : g_strdup(in->uri);
-    g_autofree char *path = g_filename_from_uri(bare, NULL, NULL);
-    if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input %s: %s", in->safe_uri,
-                    path == NULL ? "not a valid file:// URI (needs an absolute path)"
-                                 : "no such file");
-        return FALSE;
-    }
-    in->kind = K_FILE;
-    in->source = g_steal_pointer(&bare);
-    in->loop = query_flag(q != NULL ? q + 1 : NULL, "loop");
-    g_autoptr(GHashTable) params =
-        q != NULL ? g_uri_parse_params(q + 1, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
-    const char *audio = params != NULL ? g_hash_table_lookup(params, "audio") : NULL;
-    if (audio != NULL) {
-        /* A separate sound track (a raw Y4M picture has none): audio=file:///x.wav */
-        g_autofree char *apath = g_filename_from_uri(audio, NULL, NULL);
-        if (apath == NULL || !g_file_test(apath, G_FILE_TEST_IS_REGULAR)) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "input %s: audio=%s: no such file",
-                        in->safe_uri, audio);
-            return FALSE;
-        }
-        in->audio_source = g_strdup(audio);
-    }
-    return TRUE;
-}
-
-static gboolean parse_srt(StrInput *in, GError **error)
-{
-    g_autoptr(GUri) u = g_uri_parse(in->uri, G_URI_FLAGS_NON_DNS, NULL);
-    if (u == NULL || g_uri_get_port(u) <= 0) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "input %s: an SRT URI needs a port (srt://:9000 to listen)", in->safe_uri);
-        return FALSE;
-    }
-    const char *host = g_uri_get_host(u);
-    g_autoptr(GHashTable) params =
-        g_uri_get_query(u) != NULL
-            ? g_uri_parse_params(g_uri_get_query(u), -1, "&", G_URI_PARAMS_NONE, NULL)
-            : NULL;
-    const char *mode = params != NULL ? g_hash_table_lookup(params, "mode") : NULL;
-    in->listener = g_strcmp0(mode, "listener") == 0 || (mode == NULL && (host == NULL || !*host));
-    in->kind = K_SRT;
-    in->source = g_strdup(in->uri);
-    return TRUE;
-}
-
-static gboolean parse_uri(StrInput *in, GError **error)
-{
-    const char *uri = in->uri;
-    if (g_strcmp0(uri, "test:") == 0) {
-        in->kind = K_TEST;
-        return TRUE;
-    }
-    if (g_str_has_prefix(uri, "file://")) {
-        return parse_file(in, error);
-    }
-    if (g_str_has_prefix(uri, "srt://")) {
-        return parse_srt(in, error);
-    }
-    if (g_str_has_prefix(uri, "rtsp://") || g_str_has_prefix(uri, "rtmp://") ||
-        g_str_has_prefix(uri, "rtmps://")) {
-        in->kind = K_URI;
-        in->source = g_strdup(uri);
-        return TRUE;
-    }
-    if (g_str_has_prefix(uri, "v4l2://") && strlen(uri) > strlen("v4l2://") + 1 &&
-        uri[strlen("v4l2://")] == '/') {
-        in->kind = K_V4L2;
-        in->source = g_strdup(uri + strlen("v4l2://"));
-        return TRUE;
-    }
-    g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                "input %s not supported; use test:, file:///path[?loop=1], srt://:PORT, "
-                "rtsp://..., rtmp://... or v4l2:///dev/videoN",
-                in->safe_uri);
-    return FALSE;
-}
-
 static GstElement *build_session(gpointer data, GError **error);
 static gboolean check(gpointer data, gint64 now_us);
 static gboolean on_message(gpointer data, GstMessage *msg);
@@ -194,7 +92,7 @@ StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **err
     in->profile = profile;
     in->clock = gst_system_clock_obtain();
     pthread_mutex_init(&in->lock, NULL);
-    if (!parse_uri(in, error)) {
+    if (!str_input_spec_parse(uri, in->safe_uri, &in->spec, error)) {
         str_input_free(in);
         return NULL;
     }
@@ -206,7 +104,8 @@ StrInput *str_input_new(const char *uri, const StrProfile *profile, GError **err
         .max_retry_ms = MAX_RETRY_MS,
         .tick_ms = TICK_MS,
         .healthy_us = HEALTHY_US,
-        .connect_us = in->listener ? 0 : CONNECT_TIMEOUT_US, /* a listener waits for a caller */
+        .connect_us =
+            in->spec.listener ? 0 : CONNECT_TIMEOUT_US, /* a listener waits for a caller */
         .stall_us = STALL_RESTART_US,
         .connect_error = "no picture from the input",
         .stall_error = "the input stalled",
@@ -373,12 +272,6 @@ static void on_frame(GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer dat
 
 /* ---- the session pipeline (main thread, or a demuxer's thread for pad-added) --------------- */
 
-static void set_caps(GstElement *capsfilter, GstCaps *caps)
-{
-    g_object_set(capsfilter, "caps", caps, NULL);
-    gst_caps_unref(caps);
-}
-
 /* The video sink's pad, on an allocation query: everything after it (the appsrc, the switch,
  * the overlay, the encoder) reads frames through GstVideoMeta, so upstream may hand over buffers
  * in their own layout. Without this, y4mdec copied every frame into GStreamer's default layout
@@ -419,14 +312,16 @@ static GstElement *add_branch(StrInput *in, GstElement *pipe, gboolean video, gb
         /* Any camera or file at the program's size (letterboxed), in the encoder's format and
          * colours (the switch does not convert). */
         g_object_set(e[1], "add-borders", TRUE, NULL);
-        set_caps(e[2], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                           G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                           "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
-                                           "colorimetry", G_TYPE_STRING, "bt709", NULL));
+        str_gst_set_caps(e[2],
+                         gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420",
+                                             "width", G_TYPE_INT, pr->width, "height", G_TYPE_INT,
+                                             pr->height, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1,
+                                             1, "colorimetry", G_TYPE_STRING, "bt709", NULL));
     } else {
-        set_caps(e[2], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
-                                           G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
-                                           G_TYPE_STRING, "interleaved", NULL));
+        str_gst_set_caps(e[2],
+                         gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
+                                             "rate", G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2,
+                                             "layout", G_TYPE_STRING, "interleaved", NULL));
     }
     /* sync=TRUE: a file is played at its own pace; live sources are paced anyway. */
     g_object_set(sink, "sync", TRUE, "async", FALSE, "enable-last-sample", FALSE, NULL);
@@ -507,9 +402,10 @@ static gboolean build_test(StrInput *in, GstElement *pipe, GError **error)
     const StrProfile *pr = in->profile;
     gst_util_set_object_arg(G_OBJECT(v[0]), "pattern", "ball");
     g_object_set(v[0], "is-live", TRUE, NULL);
-    set_caps(v[1], gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
-                                       G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
-                                       "framerate", GST_TYPE_FRACTION, pr->fps, 1, NULL));
+    str_gst_set_caps(v[1],
+                     gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "width",
+                                         G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
+                                         "framerate", GST_TYPE_FRACTION, pr->fps, 1, NULL));
     /* auto-resize=false: the default re-lays out the font for the frame size, costly at 1080p. */
     g_object_set(v[2], "time-format", "%H:%M:%S", "auto-resize", FALSE, "font-desc", "Sans 28",
                  NULL);
@@ -520,112 +416,29 @@ static gboolean build_test(StrInput *in, GstElement *pipe, GError **error)
     return ahead != NULL && str_gst_link(v[2], vhead, error) && str_gst_link(a[0], ahead, error);
 }
 
-/* Raw Y4M (test clips, the benchmark's input): decodebin's typefind would pull it 4 KiB at a
- * time, 340 reads per 720p frame; filesrc pushing large blocks straight into y4mdec halves the
- * cost of reading. Everything else goes through uridecodebin.
- *
- * The blocks are cut where the frames are: the header line with the first "FRAME\n", then each
- * picture alone, then its successor's "FRAME\n" alone, and so on. y4mdec then takes each
- * picture as one whole read: not merged from two reads (a copy: 0.45 ms per 720p frame, perf),
- * and not a slice of a larger one (read-only memory, which the overlay would have to copy before
- * drawing into it). The sizes come from the header's W, H and C; where they are wrong (frame
- * headers with parameters, a colour space not listed here) the blocks misalign, which costs
- * those copies again but reads correctly: y4mdec copes with any cut. */
-typedef struct {
-    guint header; /* the header line with its newline; 0: not Y4M */
-    guint frame;  /* "FRAME\n" plus one picture; 0: unknown */
-} Y4mLayout;
-
-static Y4mLayout y4m_layout(const char *uri)
+/* A raw Y4M file's reader (str_y4m.c) -> the video branch. */
+static gboolean build_y4m(StrInput *in, GstElement *pipe, GstElement *reader, GError **error)
 {
-    Y4mLayout out = {0, 0};
-    g_autofree char *path = g_filename_from_uri(uri, NULL, NULL);
-    char head[256];
-    FILE *f = path != NULL ? fopen(path, "rb") : NULL;
-    if (f == NULL) {
-        return out;
-    }
-    size_t n = fread(head, 1, sizeof head - 1, f);
-    fclose(f);
-    char *nl = n > 10 && memcmp(head, "YUV4MPEG2 ", 10) == 0 ? memchr(head, '\n', n) : NULL;
-    if (nl == NULL) {
-        return out;
-    }
-    *nl = '\0';
-    out.header = (guint)(nl - head) + 1;
-    guint64 w = 0, h = 0;
-    const char *chroma = "420";
-    g_auto(GStrv) params = g_strsplit(head + 10, " ", -1);
-    for (char **p = params; *p != NULL; p++) {
-        if ((*p)[0] == 'W') {
-            w = g_ascii_strtoull(*p + 1, NULL, 10);
-        } else if ((*p)[0] == 'H') {
-            h = g_ascii_strtoull(*p + 1, NULL, 10);
-        } else if ((*p)[0] == 'C') {
-            chroma = *p + 1;
-        }
-    }
-    guint64 cw = (w + 1) / 2, ch = (h + 1) / 2, picture = 0;
-    if (g_str_equal(chroma, "420") || g_str_equal(chroma, "420jpeg") ||
-        g_str_equal(chroma, "420paldv") || g_str_equal(chroma, "420mpeg2")) {
-        picture = w * h + 2 * cw * ch;
-    } else if (g_str_equal(chroma, "422")) {
-        picture = w * h + 2 * cw * h;
-    } else if (g_str_equal(chroma, "444")) {
-        picture = 3 * w * h;
-    } else if (g_str_equal(chroma, "mono")) {
-        picture = w * h;
-    }
-    if (picture > 0 && picture + 6 + out.header <= G_MAXUINT) {
-        out.frame = (guint)picture + 6;
-    }
-    return out;
-}
-
-/* filesrc's thread, after each read: the next read ends where the next picture or the next
- * "FRAME\n" does (a seek back to the start realigns by itself). */
-static GstPadProbeReturn on_y4m_block(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-    const Y4mLayout *layout = data;
-    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-    guint64 end = GST_BUFFER_OFFSET(buf) + gst_buffer_get_size(buf);
-    if (GST_BUFFER_OFFSET_IS_VALID(buf) && end >= layout->header) {
-        guint64 rem = (end - layout->header) % layout->frame;
-        guint64 next = rem < 6 ? 6 - rem : layout->frame - rem;
-        g_object_set(GST_PAD_PARENT(pad), "blocksize", (guint)next, NULL);
-    }
-    return GST_PAD_PROBE_OK;
-}
-
-static gboolean build_y4m(StrInput *in, GstElement *pipe, Y4mLayout layout, GError **error)
-{
-    static const char *const chain[] = {"filesrc", "y4mdec", NULL};
-    GstElement *e[2];
-    if (!str_gst_add_chain(GST_BIN(pipe), chain, e, error)) {
-        return FALSE;
-    }
-    g_autofree char *path = g_filename_from_uri(in->source, NULL, NULL);
-    guint first = layout.frame > 0 ? layout.header + 6 : 1u << 20;
-    g_object_set(e[0], "location", path, "blocksize", first, NULL);
-    if (layout.frame > 0) {
-        GstPad *src = gst_element_get_static_pad(e[0], "src");
-        gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, on_y4m_block,
-                          g_memdup2(&layout, sizeof layout), g_free);
-        gst_object_unref(src);
-    }
     atomic_store(&in->video_linked, TRUE);
     GstElement *head = add_branch(in, pipe, TRUE, FALSE, error);
-    return head != NULL && str_gst_link(e[1], head, error);
+    return head != NULL && str_gst_link(reader, head, error);
 }
 
 /* Source element -> decodebin, or uridecodebin alone; raw pads linked in on_pad_added. */
 static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
 {
     GstElement *decoder;
-    if (in->kind == K_FILE || in->kind == K_URI) {
+    if (in->spec.kind == STR_INPUT_FILE || in->spec.kind == STR_INPUT_PULL) {
         decoder = NULL;
-        Y4mLayout y4m = in->kind == K_FILE ? y4m_layout(in->source) : (Y4mLayout){0, 0};
-        if (y4m.header > 0) {
+        GError *y4m_error = NULL;
+        GstElement *y4m = in->spec.kind == STR_INPUT_FILE
+                              ? str_y4m_add_reader(GST_BIN(pipe), in->spec.source, &y4m_error)
+                              : NULL;
+        if (y4m_error != NULL) {
+            g_propagate_error(error, y4m_error);
+            return FALSE;
+        }
+        if (y4m != NULL) {
             if (!build_y4m(in, pipe, y4m, error)) {
                 return FALSE;
             }
@@ -634,32 +447,33 @@ static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
             if (decoder == NULL) {
                 return FALSE;
             }
-            g_object_set(decoder, "uri", in->source, NULL);
+            g_object_set(decoder, "uri", in->spec.source, NULL);
             gst_bin_add(GST_BIN(pipe), decoder);
         }
-        if (in->audio_source != NULL) {
+        if (in->spec.audio_source != NULL) {
             GstElement *audio = str_gst_make("uridecodebin", "audio-decoder", error);
             if (audio == NULL) {
                 return FALSE;
             }
-            g_object_set(audio, "uri", in->audio_source, NULL);
+            g_object_set(audio, "uri", in->spec.audio_source, NULL);
             gst_bin_add(GST_BIN(pipe), audio);
             g_signal_connect(audio, "pad-added", G_CALLBACK(on_pad_added), in);
         }
     } else {
-        GstElement *src = str_gst_make(in->kind == K_SRT ? "srtsrc" : "v4l2src", "source", error);
+        GstElement *src =
+            str_gst_make(in->spec.kind == STR_INPUT_SRT ? "srtsrc" : "v4l2src", "source", error);
         if (src == NULL) {
             return FALSE;
         }
         gst_bin_add(GST_BIN(pipe), src);
         GstElement *last = src;
-        if (in->kind == K_SRT) {
-            g_object_set(src, "uri", in->source, NULL);
-            if (in->listener) {
+        if (in->spec.kind == STR_INPUT_SRT) {
+            g_object_set(src, "uri", in->spec.source, NULL);
+            if (in->spec.listener) {
                 gst_util_set_object_arg(G_OBJECT(src), "mode", "listener");
             }
         } else {
-            g_object_set(src, "device", in->source, NULL);
+            g_object_set(src, "device", in->spec.source, NULL);
             /* Prefer MJPEG or raw at the program's size and rate, else whatever the camera
              * offers (scaled later). Untested here: this machine has no camera. */
             GstElement *caps = str_gst_make("capsfilter", NULL, error);
@@ -671,7 +485,7 @@ static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
                 "image/jpeg,width=%d,height=%d,framerate=%d/1; video/x-raw,width=%d,height=%d,"
                 "framerate=%d/1; image/jpeg; video/x-raw",
                 pr->width, pr->height, pr->fps, pr->width, pr->height, pr->fps);
-            set_caps(caps, gst_caps_from_string(want));
+            str_gst_set_caps(caps, gst_caps_from_string(want));
             gst_bin_add(GST_BIN(pipe), caps);
             if (!str_gst_link(src, caps, error)) {
                 return FALSE;
@@ -711,8 +525,8 @@ static GstElement *build_session(gpointer data, GError **error)
     in->tick_frames = atomic_load(&in->frames);
     GstElement *pipe = gst_object_ref_sink(gst_pipeline_new("input"));
     gst_pipeline_use_clock(GST_PIPELINE(pipe), in->clock);
-    gboolean built =
-        in->kind == K_TEST ? build_test(in, pipe, error) : build_decoded(in, pipe, error);
+    gboolean built = in->spec.kind == STR_INPUT_TEST ? build_test(in, pipe, error)
+                                                     : build_decoded(in, pipe, error);
     if (!built) {
         gst_object_unref(pipe);
         return NULL;
@@ -731,7 +545,7 @@ static gboolean on_message(gpointer data, GstMessage *msg)
 {
     StrInput *in = data;
     GstElement *pipe = str_supervisor_pipeline(in->sup);
-    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS || !in->loop || pipe == NULL) {
+    if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS || !in->spec.loop || pipe == NULL) {
         return FALSE;
     }
     gst_element_set_state(pipe, GST_STATE_PAUSED);
@@ -805,8 +619,7 @@ void str_input_free(StrInput *in)
     gst_caps_replace(&in->caps[1], NULL);
     pthread_mutex_destroy(&in->lock);
     gst_object_unref(in->clock);
-    g_free(in->source);
-    g_free(in->audio_source);
+    str_input_spec_clear(&in->spec);
     g_free(in->safe_uri);
     g_free(in->uri);
     g_free(in);

@@ -14,7 +14,8 @@
 
 #include <gst/gst.h>
 
-#include "str_pipeline.h"
+#include "str_profile.h"
+#include "str_status.h"
 
 G_BEGIN_DECLS
 

@@ -14,7 +14,7 @@
 
 #include <gst/gst.h>
 
-#include "str_pipeline.h"
+#include "str_status.h"
 
 G_BEGIN_DECLS
 

@@ -18,8 +18,7 @@
  *            -> appsink => StrOutput's own pipeline (one per output; its appsrc drops when full)
  * The recording is part of the program (a local disk is trusted); network outputs and the input
  * are not: each runs in its own pipeline that may fail and restart while the program plays on.
- * The preview appsink's callback (a streaming thread) publishes the newest JPEG under
- * preview_lock; str_pipeline_preview_jpeg() takes a ref under it from any thread.
+ * The preview branch and its hand-over of the newest JPEG are str_preview.c's.
  *
  * Phases:  BUILT -start-> STARTING -pipeline PLAYING-> PLAYING -stop-> STOPPING -EOS everywhere
  *          or timeout-> STOPPED.  A program error moves to ERROR (reported); stop from BUILT or
@@ -29,9 +28,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <gst/app/app.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "jc_error.h"
@@ -39,15 +36,11 @@
 #include "str_gst.h"
 #include "str_input.h"
 #include "str_output.h"
+#include "str_preview.h"
 #include "str_retention.h"
 #include "str_slate.h"
 #include "str_switch.h"
 
-#define PREVIEW_WIDTH 480
-#define PREVIEW_FPS 4
-#define PREVIEW_QUALITY 70
-#define PREVIEW_WATCHED_US (10 * G_USEC_PER_SEC) /* a page asked this recently: full rate */
-#define PREVIEW_IDLE_US (2 * G_USEC_PER_SEC)     /* else one frame this often */
 #define DISK_CHECK_MS 2000
 #define MIX_LATENCY ((guint64)(200 * GST_MSECOND))
 #define RETENTION_EVERY 15 /* disk checks, i.e. every 30 s */
@@ -85,11 +78,7 @@ struct StrPipeline {
     guint report_id;       /* idle source reporting STOPPED, 0 when none */
     gboolean watching;     /* the bus watch is installed */
 
-    pthread_mutex_t preview_lock;    /* guards the two fields below */
-    GBytes *preview;                 /* ref: newest JPEG, NULL before the first */
-    gint64 preview_seq;              /* sequence number of preview */
-    _Atomic gint64 preview_asked_us; /* monotonic time of the last str_pipeline_preview_jpeg */
-    gint64 preview_idle_us;          /* program's thread only: last frame let through unwatched */
+    StrPreview *preview; /* owned, freed after pipeline is NULL */
 
     pthread_mutex_t rec_lock; /* guards current_path (written by splitmuxsink's thread) */
     char *current_path;       /* owned: the recording part being written, NULL before */
@@ -108,12 +97,6 @@ static GstVideoOverlayComposition *on_draw(GstElement *overlay, GstSample *sampl
     return p->cfg.overlay(p->cfg.overlay_data);
 }
 
-static void set_caps(GstElement *capsfilter, GstCaps *caps)
-{
-    g_object_set(capsfilter, "caps", caps, NULL);
-    gst_caps_unref(caps);
-}
-
 /* Adds a fakesink on its own pad of tee: the program then always has a sink, which keeps its
  * PLAYING and EOS well defined when it records nothing and has no outputs. */
 static gboolean add_fakesink(GstBin *bin, GstElement *tee, GError **error)
@@ -125,83 +108,6 @@ static gboolean add_fakesink(GstBin *bin, GstElement *tee, GError **error)
     g_object_set(sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
     gst_bin_add(bin, sink);
     return str_gst_link(tee, sink, error);
-}
-
-/* Preview appsink, streaming thread: publishes the newest JPEG (one copy, a few per second). */
-static GstFlowReturn on_preview(GstAppSink *sink, gpointer data)
-{
-    StrPipeline *p = data;
-    GstSample *sample = gst_app_sink_pull_sample(sink);
-    if (sample == NULL) {
-        return GST_FLOW_OK;
-    }
-    GstBuffer *buf = gst_sample_get_buffer(sample);
-    GstMapInfo map;
-    if (buf != NULL && gst_buffer_map(buf, &map, GST_MAP_READ)) {
-        GBytes *jpeg = g_bytes_new(map.data, map.size);
-        gst_buffer_unmap(buf, &map);
-        pthread_mutex_lock(&p->preview_lock);
-        GBytes *old = p->preview;
-        p->preview = jpeg;
-        p->preview_seq++;
-        pthread_mutex_unlock(&p->preview_lock);
-        if (old != NULL) {
-            g_bytes_unref(old);
-        }
-    }
-    gst_sample_unref(sample);
-    return GST_FLOW_OK;
-}
-
-/* The program's thread, each frame, before the preview's videorate: at full rate (4 a second)
- * only while a page asks for the thumbnail, else one frame every 2 s. Scaling and JPEG-encoding
- * thumbnails nobody looks at cost 2-3% of a 720p show's CPU; the one kept every 2 s means a page
- * that starts looking gets a picture at once, if a slightly old one. */
-static GstPadProbeReturn on_preview_frame(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-    StrPipeline *p = data;
-    gint64 now = g_get_monotonic_time();
-    (void)pad;
-    (void)info;
-    if (now - atomic_load(&p->preview_asked_us) < PREVIEW_WATCHED_US ||
-        now - p->preview_idle_us >= PREVIEW_IDLE_US) {
-        p->preview_idle_us = now;
-        return GST_PAD_PROBE_OK;
-    }
-    return GST_PAD_PROBE_DROP;
-}
-
-/* tee -> videorate -> leaky queue -> videoscale -> caps -> jpegenc -> appsink. A slow preview
- * only loses frames in its queue: the program never waits for it. The rate is cut before the
- * queue, on the program's thread, where dropping costs nothing: after it, 26 of every 30 frames
- * woke the preview's thread only to be dropped there. */
-static gboolean build_preview(StrPipeline *p, GstElement *tee, GError **error)
-{
-    static const char *const chain[] = {"videorate", "queue",   "videoscale", "capsfilter",
-                                        "jpegenc",   "appsink", NULL};
-    GstElement *e[G_N_ELEMENTS(chain)];
-    if (!str_gst_add_chain(GST_BIN(p->pipeline), chain, e, error) ||
-        !str_gst_link(tee, e[0], error)) {
-        return FALSE;
-    }
-    g_object_set(e[0], "drop-only", TRUE, "max-rate", PREVIEW_FPS, NULL);
-    GstPad *sinkpad = gst_element_get_static_pad(e[0], "sink");
-    gst_pad_add_probe(sinkpad, GST_PAD_PROBE_TYPE_BUFFER, on_preview_frame, p, NULL);
-    gst_object_unref(sinkpad);
-    g_object_set(e[1], "max-size-buffers", 2u, "max-size-time", (guint64)0, "max-size-bytes", 0u,
-                 NULL);
-    gst_util_set_object_arg(G_OBJECT(e[1]), "leaky", "downstream");
-    const StrProfile *pr = p->cfg.profile;
-    int height = (PREVIEW_WIDTH * pr->height / pr->width) & ~1;
-    set_caps(e[3], gst_caps_new_simple("video/x-raw", "width", G_TYPE_INT, PREVIEW_WIDTH, "height",
-                                       G_TYPE_INT, height, "pixel-aspect-ratio", GST_TYPE_FRACTION,
-                                       1, 1, NULL));
-    g_object_set(e[4], "quality", PREVIEW_QUALITY, NULL);
-    g_object_set(e[5], "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, "max-buffers",
-                 1u, "drop", TRUE, NULL);
-    GstAppSinkCallbacks cb = {.new_sample = on_preview};
-    gst_app_sink_set_callbacks(GST_APP_SINK(e[5]), &cb, p, NULL);
-    return TRUE;
 }
 
 /* The switch's sink pads are requested by the slate and the input; returns the encoded
@@ -233,9 +139,9 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
                                            G_TYPE_INT, pr->width, "height", G_TYPE_INT, pr->height,
                                            "framerate", GST_TYPE_FRACTION, pr->fps, 1,
                                            "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-    set_caps(e[1], gst_caps_ref(program));
+    str_gst_set_caps(e[1], gst_caps_ref(program));
     /* Again after videorate: left free, it would settle on the preview branch's 4 fps. */
-    set_caps(e[4], program);
+    str_gst_set_caps(e[4], program);
     if (p->cfg.overlay != NULL) {
         g_signal_connect(e[2], "draw", G_CALLBACK(on_draw), p);
     }
@@ -244,7 +150,7 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
      * before it, so the encoder, the recording and the platforms get a steady frame rate. */
     g_object_set(e[3], "skip-to-first", TRUE, NULL);
     g_object_set(e[5], "allow-not-linked", TRUE, NULL);
-    if (!build_preview(p, e[5], error)) {
+    if (!str_preview_attach(p->preview, bin, e[5], pr, error)) {
         return NULL;
     }
     /* No queue before the encoder: x264 (sliced threads) spreads each frame over the cores by
@@ -257,11 +163,12 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     /* A keyframe every 2 s (what the platforms ask for); VBV of 1 s keeps the rate CBR-like. */
     g_object_set(e[6], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
                  "vbv-buf-capacity", 1000u, "threads", 0u, NULL);
-    set_caps(e[7], gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
+    str_gst_set_caps(e[7],
+                     gst_caps_new_simple("video/x-h264", "profile", G_TYPE_STRING, "high", NULL));
     /* SPS/PPS before every keyframe: an output that joins late can start at any keyframe. */
     g_object_set(e[8], "config-interval", -1, NULL);
-    set_caps(e[9], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
-                                       "alignment", G_TYPE_STRING, "au", NULL));
+    str_gst_set_caps(e[9], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING,
+                                               "avc", "alignment", G_TYPE_STRING, "au", NULL));
     g_object_set(e[10], "allow-not-linked", TRUE, NULL);
     return add_fakesink(bin, e[10], error) ? e[10] : NULL;
 }
@@ -281,9 +188,9 @@ static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
     /* 40 ms blocks instead of the default 10: every buffer costs each element of the chain the
      * same bookkeeping whatever its length, and the encoder takes 21 ms frames anyway. */
     g_object_set(e[0], "latency", MIX_LATENCY, "output-buffer-duration-fraction", 1, 25, NULL);
-    set_caps(e[1], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE", "rate",
-                                       G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2, "layout",
-                                       G_TYPE_STRING, "interleaved", NULL));
+    str_gst_set_caps(e[1], gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
+                                               "rate", G_TYPE_INT, 48000, "channels", G_TYPE_INT, 2,
+                                               "layout", G_TYPE_STRING, "interleaved", NULL));
     /* A few meter readings a second for the control page; posted on the bus (main thread). */
     g_object_set(e[2], "interval", (guint64)LEVEL_INTERVAL, "post-messages", TRUE, NULL);
     p->volume = e[3];
@@ -479,7 +386,7 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
      * FFmpeg aligns its frames; process-wide, set before the first buffer. */
     gst_memory_alignment = MAX(gst_memory_alignment, 63);
     StrPipeline *p = g_new0(StrPipeline, 1);
-    pthread_mutex_init(&p->preview_lock, NULL);
+    p->preview = str_preview_new();
     pthread_mutex_init(&p->rec_lock, NULL);
     p->cfg = *cfg;
     p->input_uri = g_strdup(cfg->input_uri);
@@ -768,14 +675,6 @@ GstClockTime str_pipeline_running_time(StrPipeline *p)
     return now > base ? now - base : 0;
 }
 
-static void output_status_free(gpointer data)
-{
-    StrOutputStatus *o = data;
-    g_free(o->uri);
-    g_free(o->error);
-    g_free(o);
-}
-
 StrStatus *str_pipeline_status(StrPipeline *p)
 {
     static const char *const phases[] = {"built",    "starting", "playing",
@@ -814,7 +713,7 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     if (p->audio != NULL) {
         str_audio_fill_status(p->audio, s);
     }
-    s->outputs = g_ptr_array_new_with_free_func(output_status_free);
+    s->outputs = g_ptr_array_new_with_free_func(str_output_status_free);
     for (guint i = 0; i < p->outs->len; i++) {
         StrOutputStatus *o = g_new0(StrOutputStatus, 1);
         str_output_fill_status(g_ptr_array_index(p->outs, i), o);
@@ -823,32 +722,9 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     return s;
 }
 
-void str_status_free(StrStatus *s)
-{
-    if (s == NULL) {
-        return;
-    }
-    g_free(s->input.uri);
-    g_free(s->input.error);
-    g_free(s->recording.path);
-    g_free(s->audio.device);
-    g_free(s->audio.device_error);
-    if (s->outputs != NULL) {
-        g_ptr_array_unref(s->outputs);
-    }
-    g_free(s);
-}
-
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq)
 {
-    atomic_store(&p->preview_asked_us, g_get_monotonic_time());
-    pthread_mutex_lock(&p->preview_lock);
-    GBytes *jpeg = p->preview != NULL ? g_bytes_ref(p->preview) : NULL;
-    if (seq != NULL) {
-        *seq = p->preview_seq;
-    }
-    pthread_mutex_unlock(&p->preview_lock);
-    return jpeg;
+    return str_preview_jpeg(p->preview, seq);
 }
 
 void str_pipeline_set_muted(StrPipeline *p, gboolean muted)
@@ -884,10 +760,7 @@ void str_pipeline_free(StrPipeline *p)
     str_input_free(p->input);
     str_audio_free(p->audio);
     gst_object_unref(p->pipeline);
-    if (p->preview != NULL) {
-        g_bytes_unref(p->preview);
-    }
-    pthread_mutex_destroy(&p->preview_lock);
+    str_preview_free(p->preview);
     pthread_mutex_destroy(&p->rec_lock);
     g_free(p->current_path);
     g_free(p->recording_path);

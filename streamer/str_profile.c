@@ -1,7 +1,7 @@
 /* str_profile: the fixed table of output profiles (size, frame rate, bit rates).
  *
  * Threads: any; the table is constant. */
-#include "str_pipeline.h"
+#include "str_profile.h"
 
 #include "jc_error.h"
 

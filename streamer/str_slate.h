@@ -7,7 +7,7 @@
 
 #include <gst/gst.h>
 
-#include "str_pipeline.h"
+#include "str_profile.h"
 
 G_BEGIN_DECLS
 
