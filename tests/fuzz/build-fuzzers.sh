@@ -14,7 +14,7 @@ command -v clang >/dev/null || { echo "build-fuzzers: clang missing (apt install
 # The resource bundle the control library embeds (apply.c looks templates up in it).
 glib-compile-resources --sourcedir="$here" --generate-source --target="$out/resources.c" \
     "$here/web/jobcast.gresource.xml"
-flags=(-g -O1 -fsanitize=fuzzer,address,undefined -I"$here/control" -I"$here/common/include"
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -I"$here/control" -I"$here/control/include" -I"$here/common/include"
        $(pkg-config --cflags glib-2.0 gio-2.0 json-glib-1.0 sqlite3 libwebsockets))
 libs=($(pkg-config --libs glib-2.0 gio-2.0 json-glib-1.0))
 common=("$here/common/jc_error.c" "$here/common/jc_text.c")
