@@ -45,6 +45,7 @@
 #define CONNECT_TIMEOUT_US (10 * G_USEC_PER_SEC)
 #define HEALTHY_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_TIME GST_SECOND
+#define SOURCE_ENDED "jobcast-source-ended" /* posted by on_source_event */
 
 struct StrInput {
     char *uri;                 /* owned: as given */
@@ -69,7 +70,8 @@ struct StrInput {
     _Atomic gint64 last_sound_us; /* monotonic time of the last audio sample forwarded */
     _Atomic gboolean video_linked;
     _Atomic gboolean audio_linked;
-    pthread_mutex_t lock; /* guards the fields below */
+    _Atomic gboolean source_ended; /* the pulled source sent EOS: forward nothing more */
+    pthread_mutex_t lock;          /* guards the fields below */
     gboolean anchored;
     gint64 offset; /* program clock time minus input clock time, invariant 2 */
     gboolean discont[2];
@@ -204,6 +206,10 @@ static void forward_locked(StrInput *in, GstCaps *caps, GstBuffer *buf, GstClock
 static void forward(StrInput *in, GstElement *pipe, GstCaps *caps, GstBuffer *buf, GstClockTime rt,
                     gboolean video)
 {
+    if (atomic_load(&in->source_ended)) {
+        gst_buffer_unref(buf); /* queued behind a dead source's end: the slate's time now */
+        return;
+    }
     /* The session pipeline is the sink's parent (invariant 1: it outlives this call). */
     GstClockTime ct = rt + gst_element_get_base_time(pipe);
     pthread_mutex_lock(&in->lock);
@@ -424,80 +430,150 @@ static gboolean build_y4m(StrInput *in, GstElement *pipe, GstElement *reader, GE
     return head != NULL && str_gst_link(reader, head, error);
 }
 
+/* A pulled source's streaming thread: an EOS leaving the source itself means the far end ended
+ * the stream (an RTMP server's stream-eof: the publisher is gone). From now on nothing more is
+ * forwarded, and the bus hears it at once, so the session is torn down with what it still
+ * queued: the EOS itself reached the bus only after the pictures queued behind it (0.2 s of
+ * them behind an RTMP pull) had played, and the slate came that much later. */
+static GstPadProbeReturn on_source_event(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    StrInput *in = data;
+    if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_EOS) {
+        return GST_PAD_PROBE_OK;
+    }
+    atomic_store(&in->source_ended, TRUE);
+    GstElement *source = gst_pad_get_parent_element(pad);
+    if (source != NULL) {
+        gst_element_post_message(
+            source,
+            gst_message_new_application(GST_OBJECT(source), gst_structure_new_empty(SOURCE_ENDED)));
+        gst_object_unref(source);
+    }
+    return GST_PAD_PROBE_OK;
+}
+
+static void watch_source_pad(GstElement *source, GstPad *pad, gpointer data)
+{
+    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_source_event, data, NULL);
+}
+
+/* Watches every pad source makes for the end of the stream: its static "src" pad, or those it
+ * adds later (rtspsrc). */
+static void watch_source(StrInput *in, GstElement *source)
+{
+    GstPad *pad = gst_element_get_static_pad(source, "src");
+    if (pad != NULL) {
+        watch_source_pad(source, pad, in);
+        gst_object_unref(pad);
+    } else {
+        g_signal_connect(source, "pad-added", G_CALLBACK(watch_source_pad), in);
+    }
+}
+
+/* uridecodebin made its source element for a pulled URI (rtmp://, rtsp://). */
+static void on_source_setup(GstElement *decoder, GstElement *source, gpointer data)
+{
+    watch_source(data, source);
+}
+
+/* A file or a pulled URI: the Y4M reader (video linked here), else uridecodebin, whose pads
+ * on_pad_added links; and the separate sound file, if any. *decoder: the uridecodebin, or
+ * NULL. */
+static gboolean build_uri_source(StrInput *in, GstElement *pipe, GstElement **decoder,
+                                 GError **error)
+{
+    *decoder = NULL;
+    GError *y4m_error = NULL;
+    GstElement *y4m = in->spec.kind == STR_INPUT_FILE
+                          ? str_y4m_add_reader(GST_BIN(pipe), in->spec.source, &y4m_error)
+                          : NULL;
+    if (y4m_error != NULL) {
+        g_propagate_error(error, y4m_error);
+        return FALSE;
+    }
+    if (y4m != NULL) {
+        if (!build_y4m(in, pipe, y4m, error)) {
+            return FALSE;
+        }
+    } else {
+        *decoder = str_gst_make("uridecodebin", "decoder", error);
+        if (*decoder == NULL) {
+            return FALSE;
+        }
+        g_object_set(*decoder, "uri", in->spec.source, NULL);
+        if (in->spec.kind == STR_INPUT_PULL) {
+            g_signal_connect(*decoder, "source-setup", G_CALLBACK(on_source_setup), in);
+        }
+        gst_bin_add(GST_BIN(pipe), *decoder);
+    }
+    if (in->spec.audio_source != NULL) {
+        GstElement *audio = str_gst_make("uridecodebin", "audio-decoder", error);
+        if (audio == NULL) {
+            return FALSE;
+        }
+        g_object_set(audio, "uri", in->spec.audio_source, NULL);
+        gst_bin_add(GST_BIN(pipe), audio);
+        g_signal_connect(audio, "pad-added", G_CALLBACK(on_pad_added), in);
+    }
+    return TRUE;
+}
+
+/* An SRT receiver (watched for the end of the stream like a pulled URI) or a camera (MJPEG or
+ * raw at the program's size and rate preferred, else whatever it offers, scaled later;
+ * untested here: this machine has no camera), then decodebin. Returns the decodebin (transfer
+ * none) or NULL with error set. */
+static GstElement *build_device_source(StrInput *in, GstElement *pipe, GError **error)
+{
+    GstElement *src =
+        str_gst_make(in->spec.kind == STR_INPUT_SRT ? "srtsrc" : "v4l2src", "source", error);
+    if (src == NULL) {
+        return NULL;
+    }
+    gst_bin_add(GST_BIN(pipe), src);
+    GstElement *last = src;
+    if (in->spec.kind == STR_INPUT_SRT) {
+        g_object_set(src, "uri", in->spec.source, NULL);
+        if (in->spec.listener) {
+            gst_util_set_object_arg(G_OBJECT(src), "mode", "listener");
+        }
+        watch_source(in, src);
+    } else {
+        g_object_set(src, "device", in->spec.source, NULL);
+        GstElement *caps = str_gst_make("capsfilter", NULL, error);
+        if (caps == NULL) {
+            return NULL;
+        }
+        const StrProfile *pr = in->profile;
+        g_autofree char *want = g_strdup_printf(
+            "image/jpeg,width=%d,height=%d,framerate=%d/1; video/x-raw,width=%d,height=%d,"
+            "framerate=%d/1; image/jpeg; video/x-raw",
+            pr->width, pr->height, pr->fps, pr->width, pr->height, pr->fps);
+        str_gst_set_caps(caps, gst_caps_from_string(want));
+        gst_bin_add(GST_BIN(pipe), caps);
+        if (!str_gst_link(src, caps, error)) {
+            return NULL;
+        }
+        last = caps;
+    }
+    GstElement *decoder = str_gst_make("decodebin", "decoder", error);
+    if (decoder == NULL) {
+        return NULL;
+    }
+    gst_bin_add(GST_BIN(pipe), decoder);
+    return str_gst_link(last, decoder, error) ? decoder : NULL;
+}
+
 /* Source element -> decodebin, or uridecodebin alone; raw pads linked in on_pad_added. */
 static gboolean build_decoded(StrInput *in, GstElement *pipe, GError **error)
 {
-    GstElement *decoder;
+    GstElement *decoder = NULL;
     if (in->spec.kind == STR_INPUT_FILE || in->spec.kind == STR_INPUT_PULL) {
-        decoder = NULL;
-        GError *y4m_error = NULL;
-        GstElement *y4m = in->spec.kind == STR_INPUT_FILE
-                              ? str_y4m_add_reader(GST_BIN(pipe), in->spec.source, &y4m_error)
-                              : NULL;
-        if (y4m_error != NULL) {
-            g_propagate_error(error, y4m_error);
+        if (!build_uri_source(in, pipe, &decoder, error)) {
             return FALSE;
-        }
-        if (y4m != NULL) {
-            if (!build_y4m(in, pipe, y4m, error)) {
-                return FALSE;
-            }
-        } else {
-            decoder = str_gst_make("uridecodebin", "decoder", error);
-            if (decoder == NULL) {
-                return FALSE;
-            }
-            g_object_set(decoder, "uri", in->spec.source, NULL);
-            gst_bin_add(GST_BIN(pipe), decoder);
-        }
-        if (in->spec.audio_source != NULL) {
-            GstElement *audio = str_gst_make("uridecodebin", "audio-decoder", error);
-            if (audio == NULL) {
-                return FALSE;
-            }
-            g_object_set(audio, "uri", in->spec.audio_source, NULL);
-            gst_bin_add(GST_BIN(pipe), audio);
-            g_signal_connect(audio, "pad-added", G_CALLBACK(on_pad_added), in);
         }
     } else {
-        GstElement *src =
-            str_gst_make(in->spec.kind == STR_INPUT_SRT ? "srtsrc" : "v4l2src", "source", error);
-        if (src == NULL) {
-            return FALSE;
-        }
-        gst_bin_add(GST_BIN(pipe), src);
-        GstElement *last = src;
-        if (in->spec.kind == STR_INPUT_SRT) {
-            g_object_set(src, "uri", in->spec.source, NULL);
-            if (in->spec.listener) {
-                gst_util_set_object_arg(G_OBJECT(src), "mode", "listener");
-            }
-        } else {
-            g_object_set(src, "device", in->spec.source, NULL);
-            /* Prefer MJPEG or raw at the program's size and rate, else whatever the camera
-             * offers (scaled later). Untested here: this machine has no camera. */
-            GstElement *caps = str_gst_make("capsfilter", NULL, error);
-            if (caps == NULL) {
-                return FALSE;
-            }
-            const StrProfile *pr = in->profile;
-            g_autofree char *want = g_strdup_printf(
-                "image/jpeg,width=%d,height=%d,framerate=%d/1; video/x-raw,width=%d,height=%d,"
-                "framerate=%d/1; image/jpeg; video/x-raw",
-                pr->width, pr->height, pr->fps, pr->width, pr->height, pr->fps);
-            str_gst_set_caps(caps, gst_caps_from_string(want));
-            gst_bin_add(GST_BIN(pipe), caps);
-            if (!str_gst_link(src, caps, error)) {
-                return FALSE;
-            }
-            last = caps;
-        }
-        decoder = str_gst_make("decodebin", "decoder", error);
+        decoder = build_device_source(in, pipe, error);
         if (decoder == NULL) {
-            return FALSE;
-        }
-        gst_bin_add(GST_BIN(pipe), decoder);
-        if (!str_gst_link(last, decoder, error)) {
             return FALSE;
         }
     }
@@ -521,6 +597,7 @@ static GstElement *build_session(gpointer data, GError **error)
     pthread_mutex_unlock(&in->lock);
     atomic_store(&in->video_linked, FALSE);
     atomic_store(&in->audio_linked, FALSE);
+    atomic_store(&in->source_ended, FALSE);
     atomic_store(&in->last_frame_us, 0);
     in->tick_frames = atomic_load(&in->frames);
     GstElement *pipe = gst_object_ref_sink(gst_pipeline_new("input"));
@@ -539,11 +616,17 @@ static GstElement *build_session(gpointer data, GError **error)
  * time at 0, but the sinks (async=FALSE) never make the pipeline pick a new base time by
  * themselves: without the trip through PAUSED every later frame was "late", the sinks stopped
  * waiting and a looped file was read as fast as the disk allowed (a 720p clip twelve times a
- * second) while the program dropped what it could not queue. Anything else is the
- * supervisor's: an error or an unlooped end reopens the input. */
+ * second) while the program dropped what it could not queue. A pulled source's own end
+ * (SOURCE_ENDED) fails the session at once. Anything else is the supervisor's: an error or an
+ * unlooped end reopens the input. */
 static gboolean on_message(gpointer data, GstMessage *msg)
 {
     StrInput *in = data;
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_APPLICATION &&
+        gst_message_has_name(msg, SOURCE_ENDED)) {
+        str_supervisor_fail(in->sup, "the input ended", FALSE);
+        return TRUE;
+    }
     GstElement *pipe = str_supervisor_pipeline(in->sup);
     if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS || !in->spec.loop || pipe == NULL) {
         return FALSE;

@@ -335,21 +335,11 @@ static Shown classify(const guint8 *px)
 
 /* Decodes file at SAMPLE_FPS into tiny RGB frames and classifies each by its (2, 2) pixel.
  * (transfer full) A GArray of Shown. */
-GArray *shown_sequence(const char *file)
+GArray *shown_sequence_at(const char *file, guint fps)
 {
-    const char *argv[] = {"ffmpeg",
-                          "-v",
-                          "error",
-                          "-i",
-                          file,
-                          "-vf",
-                          "fps=" G_STRINGIFY(SAMPLE_FPS) ",scale=32:18",
-                          "-f",
-                          "rawvideo",
-                          "-pix_fmt",
-                          "rgb24",
-                          "-",
-                          NULL};
+    g_autofree char *filter = g_strdup_printf("fps=%u,scale=%d:%d", fps, SAMPLE_W, SAMPLE_H);
+    const char *argv[] = {"ffmpeg", "-v",       "error",    "-i",    file, "-vf", filter,
+                          "-f",     "rawvideo", "-pix_fmt", "rgb24", "-",  NULL};
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) proc = g_subprocess_newv(
         argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
@@ -366,6 +356,11 @@ GArray *shown_sequence(const char *file)
         g_array_append_val(seq, s);
     }
     return seq;
+}
+
+GArray *shown_sequence(const char *file)
+{
+    return shown_sequence_at(file, SAMPLE_FPS);
 }
 
 /* Run-length form of seq: pairs (what, how many samples), printed for failures. */

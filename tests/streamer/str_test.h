@@ -102,6 +102,9 @@ gboolean have_nginx_rtmp(void);
  * (transfer full) A GArray of Shown. */
 GArray *shown_sequence(const char *file);
 
+/* The same, sampled fps times a second. (transfer full) */
+GArray *shown_sequence_at(const char *file, guint fps);
+
 /* Run-length form of seq: pairs (what, how many samples), printed for failures. */
 GArray *runs_of(GArray *seq);
 
