@@ -23,13 +23,26 @@ static gboolean is_rtmp(GUri *u)
     return g_ascii_strcasecmp(scheme, "rtmp") == 0 || g_ascii_strcasecmp(scheme, "rtmps") == 0;
 }
 
-/* The stream key's offset in path ("/app/KEY": after the last '/'), or -1 when the path has
- * fewer than two segments (then it names only the application). */
-static gssize key_offset(GUri *u)
+/* The stream key in path: its offset and length, or FALSE when there is none. The key is the
+ * last non-empty segment ("/app/KEY", "/app/KEY/"), and a lone segment counts too ("/KEY"):
+ * servers take a key without an application, and a lone application name shown as stars costs
+ * nothing while a key shown costs the channel. */
+static gboolean key_span(GUri *u, gsize *offset, gsize *len)
 {
     const char *path = g_uri_get_path(u);
-    const char *last = is_rtmp(u) && path[0] == '/' ? strrchr(path, '/') : NULL;
-    return last != NULL && last != path ? last + 1 - path : -1;
+    if (!is_rtmp(u) || path[0] != '/')
+        return FALSE;
+    gsize end = strlen(path);
+    while (end > 0 && path[end - 1] == '/')
+        end--;
+    gsize start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    if (start == end)
+        return FALSE;
+    *offset = start;
+    *len = end - start;
+    return TRUE;
 }
 
 static char *redact_unparsed(const char *uri)
@@ -52,9 +65,11 @@ char *jc_uri_redact(const char *uri)
         return redact_unparsed(uri);
     }
     const char *path = g_uri_get_path(u);
-    gssize key = key_offset(u);
+    gsize key = 0, key_len = 0;
     g_autofree char *safe_path =
-        key >= 0 ? g_strdup_printf("%.*s" HIDDEN, (int)key, path) : g_strdup(path);
+        key_span(u, &key, &key_len)
+            ? g_strdup_printf("%.*s" HIDDEN "%s", (int)key, path, path + key + key_len)
+            : g_strdup(path);
     return g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u),
                       g_uri_get_userinfo(u) != NULL ? HIDDEN : NULL, g_uri_get_host(u),
                       g_uri_get_port(u), safe_path, g_uri_get_query(u) != NULL ? HIDDEN : NULL,
@@ -92,9 +107,10 @@ char *jc_uri_scrub(const char *text, const char *uri)
     add_secret(secrets, g_uri_get_userinfo(u));
     add_secret(secrets, g_uri_get_password(u));
     add_secret(secrets, g_uri_get_query(u));
-    gssize key = key_offset(u);
-    if (key >= 0) {
-        add_secret(secrets, g_uri_get_path(u) + key);
+    gsize key = 0, key_len = 0;
+    if (key_span(u, &key, &key_len)) {
+        g_autofree char *k = g_strndup(g_uri_get_path(u) + key, key_len);
+        add_secret(secrets, k);
     }
     g_ptr_array_sort(secrets, by_length_desc);
     char *out = g_strdup(text);

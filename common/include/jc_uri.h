@@ -2,8 +2,9 @@
  *
  * The secrets of a media URI are its user info (user:password), its query (an SRT passphrase
  * and stream id, a platform's auth parameters) and, for rtmp:// and rtmps:// URLs, the stream
- * key: the last segment of a path of two or more (rtmp://host/app/KEY). Local URIs (file://,
- * v4l2://, test:) carry none and are shown as given.
+ * key: the last non-empty segment of the path, with or without an application before it and a
+ * slash after it (rtmp://host/app/KEY, rtmp://host/app/KEY/, rtmp://host/KEY). Local URIs
+ * (file://, v4l2://, test:) carry none and are shown as given.
  *
  * Threads: pure functions, any thread. */
 #pragma once

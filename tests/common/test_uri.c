@@ -23,15 +23,21 @@ static void test_rtmp_key(void)
 
 static void test_rtmps_userinfo_and_query(void)
 {
-    check_redact("rtmps://user:pw@host:443/app?key=s3cret", "rtmps://***@host:443/app?***");
+    check_redact("rtmps://user:pw@host:443/app?key=s3cret", "rtmps://***@host:443/***?***");
     check_redact("RTMPS://host/app/KEY", "rtmps://host/app/***");
 }
 
-static void test_rtmp_app_only(void)
+static void test_rtmp_key_shapes(void)
 {
-    /* One segment names the application: no key to hide. */
-    check_redact("rtmp://host/live", "rtmp://host/live");
+    /* A key without an application, or with a slash after it, is still the key. One segment
+     * may be only an application name: hidden all the same (stars cost nothing there). */
+    check_redact("rtmp://host/KEY123", "rtmp://host/***");
+    check_redact("rtmp://host/live/KEY123/", "rtmp://host/live/***/");
+    check_redact("rtmps://host:443/live/KEY123//", "rtmps://host:443/live/***//");
+    check_redact("rtmp://host/", "rtmp://host/");
     check_redact("rtmp://host", "rtmp://host");
+    check_scrub("refused: rtmp://h/KEY123/ gone", "rtmp://h/KEY123/",
+                "refused: rtmp://h/***/ gone");
 }
 
 static void test_srt_query(void)
@@ -91,7 +97,7 @@ static void test_scrub_srt_and_password(void)
 
 static void test_scrub_nothing_secret(void)
 {
-    check_scrub("cannot open rtmp://host/live", "rtmp://host/live", "cannot open rtmp://host/live");
+    check_scrub("cannot open rtmp://host/", "rtmp://host/", "cannot open rtmp://host/");
     check_scrub("anything", NULL, "anything");
     check_scrub("anything", "not a uri", "anything");
     /* Too short to look for: "p" would wreck every word. */
@@ -113,7 +119,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/common/uri/rtmp-key", test_rtmp_key);
     g_test_add_func("/common/uri/rtmps-userinfo-and-query", test_rtmps_userinfo_and_query);
-    g_test_add_func("/common/uri/rtmp-app-only-no-key", test_rtmp_app_only);
+    g_test_add_func("/common/uri/rtmp-key-without-app-or-with-slash", test_rtmp_key_shapes);
     g_test_add_func("/common/uri/srt-passphrase-query", test_srt_query);
     g_test_add_func("/common/uri/rtsp-user-password", test_rtsp_userinfo);
     g_test_add_func("/common/uri/ipv6-host", test_ipv6_host);

@@ -119,7 +119,7 @@ static void test_output_uri_redacted(void)
     g_autofree char *a = jc_uri_redact("rtmp://a.rtmp.youtube.com/live2/abcd-efgh-1234");
     g_assert_cmpstr(a, ==, "rtmp://a.rtmp.youtube.com/live2/***");
     g_autofree char *b = jc_uri_redact("rtmps://user:pw@host:443/app?key=s3cret");
-    g_assert_cmpstr(b, ==, "rtmps://***@host:443/app?***");
+    g_assert_cmpstr(b, ==, "rtmps://***@host:443/***?***");
     g_autofree char *c = jc_uri_redact("file:///tmp/out.mkv");
     g_assert_cmpstr(c, ==, "file:///tmp/out.mkv");
 }
