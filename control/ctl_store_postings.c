@@ -46,19 +46,34 @@ static void step_error(GError **error, sqlite3 *db, int rc, const char *what)
         ctl_sql_error(error, db, what);
 }
 
-gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
+/* Prepares a statement that writes postings, and forgets the cached copies first. */
+static sqlite3_stmt *prep_write(CtlStore *store, const char *sql, GError **error)
 {
     ctl_store_postings_changed(store);
+    return ctl_store_prep(store, sql, error);
+}
+
+/* prep_write, with title..talking_points bound to ?1..?10. */
+static sqlite3_stmt *prep_fields(CtlStore *store, const char *sql, const CtlPosting *p,
+                                 GError **error)
+{
+    sqlite3_stmt *st = prep_write(store, sql, error);
+    if (st != NULL)
+        bind_fields(st, p);
+    return st;
+}
+
+gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
+{
     sqlite3 *db = ctl_store_db(store);
     sqlite3_stmt *st =
-        ctl_store_prep(store,
-                       "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
-                       "location, headcount, tags, requirements, talking_points) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                       error);
+        prep_fields(store,
+                    "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
+                    "location, headcount, tags, requirements, talking_points) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    p, error);
     if (st == NULL)
         return 0;
-    bind_fields(st, p);
     int rc = sqlite3_step(st);
     gint64 id = 0;
     if (rc == SQLITE_DONE)
@@ -110,18 +125,16 @@ static gboolean step_versioned(sqlite3 *db, sqlite3_stmt *st, gint64 id, gint64 
 
 gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error)
 {
-    ctl_store_postings_changed(store);
     sqlite3 *db = ctl_store_db(store);
     sqlite3_stmt *st =
-        ctl_store_prep(store,
-                       "UPDATE postings SET title = ?1, company = ?2, pay_min = ?3, "
-                       "pay_max = ?4, pay_unit = ?5, location = ?6, headcount = ?7, tags = ?8, "
-                       "requirements = ?9, talking_points = ?10, version = version + 1, "
-                       "updated_at = " CTL_NOW_SQL " WHERE id = ?11 AND version = ?12",
-                       error);
+        prep_fields(store,
+                    "UPDATE postings SET title = ?1, company = ?2, pay_min = ?3, "
+                    "pay_max = ?4, pay_unit = ?5, location = ?6, headcount = ?7, tags = ?8, "
+                    "requirements = ?9, talking_points = ?10, version = version + 1, "
+                    "updated_at = " CTL_NOW_SQL " WHERE id = ?11 AND version = ?12",
+                    p, error);
     if (st == NULL)
         return FALSE;
-    bind_fields(st, p);
     sqlite3_bind_int64(st, 11, p->id);
     sqlite3_bind_int64(st, 12, p->version);
     return step_versioned(db, st, p->id, p->version, "updating a posting", error);
@@ -130,13 +143,12 @@ gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError *
 gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
                                    GError **error)
 {
-    ctl_store_postings_changed(store);
     sqlite3 *db = ctl_store_db(store);
     sqlite3_stmt *st =
-        ctl_store_prep(store,
-                       "UPDATE postings SET archived = ?1, version = version + 1, "
-                       "updated_at = " CTL_NOW_SQL " WHERE id = ?2 AND (?3 < 0 OR version = ?3)",
-                       error);
+        prep_write(store,
+                   "UPDATE postings SET archived = ?1, version = version + 1, "
+                   "updated_at = " CTL_NOW_SQL " WHERE id = ?2 AND (?3 < 0 OR version = ?3)",
+                   error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_int(st, 1, archived ? 1 : 0);
