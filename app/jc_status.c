@@ -2,12 +2,16 @@
  * one place that knows both the streamer's structs and control's wire format. */
 #include "jc_status.h"
 
-#include "ctl_rpc.h"
-
 /* Rounded to what a person reads: bitrates and seconds to a tenth. */
 static double tenth(double v)
 {
     return (double)(gint64)(v * 10.0 + (v >= 0 ? 0.5 : -0.5)) / 10.0;
+}
+
+static void add_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
 }
 
 /* A string member, or null when value is NULL. */
@@ -20,23 +24,36 @@ static void add_nullable(JsonBuilder *b, const char *name, const char *value)
         json_builder_add_null_value(b);
 }
 
+static void add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+static void add_boolean(JsonBuilder *b, const char *name, gboolean value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, value);
+}
+
 /* A number rounded to a tenth. */
 static void add_tenth(JsonBuilder *b, const char *name, double value)
 {
-    ctl_json_add_double(b, name, tenth(value));
+    json_builder_set_member_name(b, name);
+    json_builder_add_double_value(b, tenth(value));
 }
 
 static void add_output(JsonBuilder *b, const StrOutputStatus *o)
 {
     json_builder_begin_object(b);
-    ctl_json_add_string(b, "uri", o->uri);
-    ctl_json_add_string(b, "state", o->state);
+    add_string(b, "uri", o->uri);
+    add_string(b, "state", o->state);
     add_tenth(b, "retry_in", o->retry_in);
     add_tenth(b, "kbps", o->kbps);
-    ctl_json_add_int(b, "bytes", (gint64)o->bytes);
-    ctl_json_add_int(b, "dropped", (gint64)o->dropped);
+    add_int(b, "bytes", (gint64)o->bytes);
+    add_int(b, "dropped", (gint64)o->dropped);
     add_tenth(b, "uptime", o->uptime);
-    ctl_json_add_int(b, "attempts", o->attempts);
+    add_int(b, "attempts", o->attempts);
     add_nullable(b, "error", o->error);
     json_builder_end_object(b);
 }
@@ -45,14 +62,14 @@ static void add_input(JsonBuilder *b, const StrStatus *s)
 {
     json_builder_set_member_name(b, "input");
     json_builder_begin_object(b);
-    ctl_json_add_string(b, "uri", s->input.uri ? s->input.uri : "");
-    ctl_json_add_string(b, "state", s->input.state);
+    add_string(b, "uri", s->input.uri ? s->input.uri : "");
+    add_string(b, "state", s->input.state);
     add_tenth(b, "retry_in", s->input.retry_in);
     add_tenth(b, "fps", s->input.fps);
-    ctl_json_add_int(b, "frames", (gint64)s->input.frames);
-    ctl_json_add_int(b, "dropped", (gint64)s->input.dropped);
+    add_int(b, "frames", (gint64)s->input.frames);
+    add_int(b, "dropped", (gint64)s->input.dropped);
     add_tenth(b, "uptime", s->input.uptime);
-    ctl_json_add_int(b, "attempts", s->input.attempts);
+    add_int(b, "attempts", s->input.attempts);
     add_nullable(b, "error", s->input.error);
     json_builder_end_object(b);
 }
@@ -61,10 +78,10 @@ static void add_recording(JsonBuilder *b, const StrStatus *s)
 {
     json_builder_set_member_name(b, "recording");
     json_builder_begin_object(b);
-    ctl_json_add_string(b, "state", s->recording.state);
+    add_string(b, "state", s->recording.state);
     add_nullable(b, "path", s->recording.path);
-    ctl_json_add_int(b, "bytes", (gint64)s->recording.bytes);
-    ctl_json_add_int(b, "free_mb", (gint64)s->recording.free_mb);
+    add_int(b, "bytes", (gint64)s->recording.bytes);
+    add_int(b, "free_mb", (gint64)s->recording.free_mb);
     json_builder_end_object(b);
 }
 
@@ -72,12 +89,12 @@ static void add_audio(JsonBuilder *b, const StrStatus *s)
 {
     json_builder_set_member_name(b, "audio");
     json_builder_begin_object(b);
-    ctl_json_add_bool(b, "muted", s->audio.muted);
-    ctl_json_add_string(b, "source", s->audio.source);
+    add_boolean(b, "muted", s->audio.muted);
+    add_string(b, "source", s->audio.source);
     add_tenth(b, "level_dbfs", s->audio.level_dbfs);
     add_tenth(b, "peak_dbfs", s->audio.peak_dbfs);
     add_nullable(b, "device", s->audio.device);
-    ctl_json_add_string(b, "device_state", s->audio.device_state);
+    add_string(b, "device_state", s->audio.device_state);
     add_tenth(b, "device_retry_in", s->audio.device_retry_in);
     add_nullable(b, "device_error", s->audio.device_error);
     json_builder_end_object(b);
@@ -87,7 +104,7 @@ JsonNode *jc_status_to_json(const StrStatus *s)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    ctl_json_add_string(b, "program", s->program);
+    add_string(b, "program", s->program);
     add_tenth(b, "running", s->running);
     add_input(b, s);
     add_recording(b, s);
