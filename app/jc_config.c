@@ -170,17 +170,32 @@ gboolean jc_parse_listen(const char *value, char **host, int *port, GError **err
     return TRUE;
 }
 
-static gboolean parse_duration(const char *value, int *out, GError **error)
+/* Option --name's value, a whole number of unit from min to max, into *out; *out is left as it
+ * is when the option was not given (value NULL). */
+static gboolean parse_whole(const char *name, const char *value, guint64 min, guint64 max,
+                            const char *unit, int *out, GError **error)
 {
     guint64 v = 0;
-    if (!g_ascii_string_to_unsigned(value, 10, 1, 7 * 24 * 3600, &v, NULL)) {
+    if (value == NULL)
+        return TRUE;
+    if (!g_ascii_string_to_unsigned(value, 10, min, max, &v, NULL)) {
         g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "--duration: '%s' is not a whole number of seconds between 1 and 604800",
-                    value);
+                    "--%s: '%s' is not a whole number of %s between %" G_GUINT64_FORMAT
+                    " and %" G_GUINT64_FORMAT,
+                    name, value, unit, min, max);
         return FALSE;
     }
     *out = (int)v;
     return TRUE;
+}
+
+/* FALSE with an error when option --name was given empty. */
+static gboolean check_not_empty(const char *name, const char *value, GError **error)
+{
+    if (value == NULL || value[0] != '\0')
+        return TRUE;
+    g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--%s: must not be empty", name);
+    return FALSE;
 }
 
 static gboolean check_public_url(const char *value, GError **error)
@@ -277,25 +292,14 @@ static gboolean overlay_options(const Cli *cli, JcConfig *cfg, GError **error)
         return FALSE;
     }
     cfg->transition = g_strdup(kind);
-    guint64 ms = 400;
-    if (cli->transition_ms != NULL &&
-        !g_ascii_string_to_unsigned(cli->transition_ms, 10, 0, 5000, &ms, NULL)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "--transition-ms: '%s' is not a whole number of milliseconds between 0 and "
-                    "5000",
-                    cli->transition_ms);
+    cfg->transition_ms = 400;
+    if (!parse_whole("transition-ms", cli->transition_ms, 0, 5000, "milliseconds",
+                     &cfg->transition_ms, error) ||
+        !check_not_empty("theme", cli->theme, error))
         return FALSE;
-    }
-    cfg->transition_ms = (int)ms;
-    if (cli->theme != NULL && cli->theme[0] == '\0') {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--theme: must not be empty");
-        return FALSE;
-    }
     cfg->theme = g_strdup(cli->theme);
-    if (cli->theme_dir != NULL && cli->theme_dir[0] == '\0') {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--theme-dir: must not be empty");
+    if (!check_not_empty("theme-dir", cli->theme_dir, error))
         return FALSE;
-    }
     cfg->theme_dir = g_strdup(cli->theme_dir);
     cfg->has_safe_area = cli->safe_area != NULL;
     OvlSafeArea safe;
@@ -317,35 +321,14 @@ static JcConfig *build_config(Cli *cli, GError **error)
     if (!jc_parse_listen(cli->listen ? cli->listen : "127.0.0.1:8080", &cfg->listen_host,
                          &cfg->listen_port, error))
         return NULL;
-    if (cli->duration != NULL && !parse_duration(cli->duration, &cfg->duration, error))
+    cfg->segment_minutes = 60;
+    if (!parse_whole("duration", cli->duration, 1, 7 * 24 * 3600, "seconds", &cfg->duration,
+                     error) ||
+        !parse_whole("segment-minutes", cli->segment_minutes, 1, 24 * 60, "minutes",
+                     &cfg->segment_minutes, error) ||
+        !parse_whole("keep-days", cli->keep_days, 0, 3650, "days", &cfg->keep_days, error) ||
+        !parse_whole("keep-gb", cli->keep_gb, 0, 100000, "GB", &cfg->keep_gb, error))
         return NULL;
-    guint64 segment = 60;
-    if (cli->segment_minutes != NULL &&
-        !g_ascii_string_to_unsigned(cli->segment_minutes, 10, 1, 24 * 60, &segment, NULL)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "--segment-minutes: '%s' is not a whole number of minutes between 1 and 1440",
-                    cli->segment_minutes);
-        return NULL;
-    }
-    cfg->segment_minutes = (int)segment;
-    guint64 keep_days = 0;
-    guint64 keep_gb = 0;
-    if (cli->keep_days != NULL &&
-        !g_ascii_string_to_unsigned(cli->keep_days, 10, 0, 3650, &keep_days, NULL)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "--keep-days: '%s' is not a whole number of days between 0 and 3650",
-                    cli->keep_days);
-        return NULL;
-    }
-    if (cli->keep_gb != NULL &&
-        !g_ascii_string_to_unsigned(cli->keep_gb, 10, 0, 100000, &keep_gb, NULL)) {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                    "--keep-gb: '%s' is not a whole number of GB between 0 and 100000",
-                    cli->keep_gb);
-        return NULL;
-    }
-    cfg->keep_days = (int)keep_days;
-    cfg->keep_gb = (int)keep_gb;
     if (cli->public_url != NULL) {
         if (!check_public_url(cli->public_url, error))
             return NULL;
@@ -354,10 +337,8 @@ static JcConfig *build_config(Cli *cli, GError **error)
         while (n > 0 && cfg->public_url[n - 1] == '/')
             cfg->public_url[--n] = '\0';
     }
-    if (cli->data_dir != NULL && cli->data_dir[0] == '\0') {
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--data-dir: must not be empty");
+    if (!check_not_empty("data-dir", cli->data_dir, error))
         return NULL;
-    }
     const char *token =
         cli->producer_token ? cli->producer_token : g_getenv("JOBCAST_PRODUCER_TOKEN");
     if (token != NULL && token[0] != '\0') {

@@ -8,79 +8,13 @@ static double tenth(double v)
     return (double)(gint64)(v * 10.0 + (v >= 0 ? 0.5 : -0.5)) / 10.0;
 }
 
-static void add_output(JsonBuilder *b, const StrOutputStatus *o)
+static void add_string(JsonBuilder *b, const char *name, const char *value)
 {
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "uri");
-    json_builder_add_string_value(b, o->uri);
-    json_builder_set_member_name(b, "state");
-    json_builder_add_string_value(b, o->state);
-    json_builder_set_member_name(b, "retry_in");
-    json_builder_add_double_value(b, tenth(o->retry_in));
-    json_builder_set_member_name(b, "kbps");
-    json_builder_add_double_value(b, tenth(o->kbps));
-    json_builder_set_member_name(b, "bytes");
-    json_builder_add_int_value(b, (gint64)o->bytes);
-    json_builder_set_member_name(b, "dropped");
-    json_builder_add_int_value(b, (gint64)o->dropped);
-    json_builder_set_member_name(b, "uptime");
-    json_builder_add_double_value(b, tenth(o->uptime));
-    json_builder_set_member_name(b, "attempts");
-    json_builder_add_int_value(b, o->attempts);
-    json_builder_set_member_name(b, "error");
-    if (o->error != NULL)
-        json_builder_add_string_value(b, o->error);
-    else
-        json_builder_add_null_value(b);
-    json_builder_end_object(b);
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
 }
 
-static void add_input(JsonBuilder *b, const StrStatus *s)
-{
-    json_builder_set_member_name(b, "input");
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "uri");
-    json_builder_add_string_value(b, s->input.uri ? s->input.uri : "");
-    json_builder_set_member_name(b, "state");
-    json_builder_add_string_value(b, s->input.state);
-    json_builder_set_member_name(b, "retry_in");
-    json_builder_add_double_value(b, tenth(s->input.retry_in));
-    json_builder_set_member_name(b, "fps");
-    json_builder_add_double_value(b, tenth(s->input.fps));
-    json_builder_set_member_name(b, "frames");
-    json_builder_add_int_value(b, (gint64)s->input.frames);
-    json_builder_set_member_name(b, "dropped");
-    json_builder_add_int_value(b, (gint64)s->input.dropped);
-    json_builder_set_member_name(b, "uptime");
-    json_builder_add_double_value(b, tenth(s->input.uptime));
-    json_builder_set_member_name(b, "attempts");
-    json_builder_add_int_value(b, s->input.attempts);
-    json_builder_set_member_name(b, "error");
-    if (s->input.error != NULL)
-        json_builder_add_string_value(b, s->input.error);
-    else
-        json_builder_add_null_value(b);
-    json_builder_end_object(b);
-}
-
-static void add_recording(JsonBuilder *b, const StrStatus *s)
-{
-    json_builder_set_member_name(b, "recording");
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "state");
-    json_builder_add_string_value(b, s->recording.state);
-    json_builder_set_member_name(b, "path");
-    if (s->recording.path != NULL)
-        json_builder_add_string_value(b, s->recording.path);
-    else
-        json_builder_add_null_value(b);
-    json_builder_set_member_name(b, "bytes");
-    json_builder_add_int_value(b, (gint64)s->recording.bytes);
-    json_builder_set_member_name(b, "free_mb");
-    json_builder_add_int_value(b, (gint64)s->recording.free_mb);
-    json_builder_end_object(b);
-}
-
+/* A string member, or null when value is NULL. */
 static void add_nullable(JsonBuilder *b, const char *name, const char *value)
 {
     json_builder_set_member_name(b, name);
@@ -90,23 +24,78 @@ static void add_nullable(JsonBuilder *b, const char *name, const char *value)
         json_builder_add_null_value(b);
 }
 
+static void add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+static void add_boolean(JsonBuilder *b, const char *name, gboolean value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, value);
+}
+
+/* A number rounded to a tenth. */
+static void add_tenth(JsonBuilder *b, const char *name, double value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_double_value(b, tenth(value));
+}
+
+static void add_output(JsonBuilder *b, const StrOutputStatus *o)
+{
+    json_builder_begin_object(b);
+    add_string(b, "uri", o->uri);
+    add_string(b, "state", o->state);
+    add_tenth(b, "retry_in", o->retry_in);
+    add_tenth(b, "kbps", o->kbps);
+    add_int(b, "bytes", (gint64)o->bytes);
+    add_int(b, "dropped", (gint64)o->dropped);
+    add_tenth(b, "uptime", o->uptime);
+    add_int(b, "attempts", o->attempts);
+    add_nullable(b, "error", o->error);
+    json_builder_end_object(b);
+}
+
+static void add_input(JsonBuilder *b, const StrStatus *s)
+{
+    json_builder_set_member_name(b, "input");
+    json_builder_begin_object(b);
+    add_string(b, "uri", s->input.uri ? s->input.uri : "");
+    add_string(b, "state", s->input.state);
+    add_tenth(b, "retry_in", s->input.retry_in);
+    add_tenth(b, "fps", s->input.fps);
+    add_int(b, "frames", (gint64)s->input.frames);
+    add_int(b, "dropped", (gint64)s->input.dropped);
+    add_tenth(b, "uptime", s->input.uptime);
+    add_int(b, "attempts", s->input.attempts);
+    add_nullable(b, "error", s->input.error);
+    json_builder_end_object(b);
+}
+
+static void add_recording(JsonBuilder *b, const StrStatus *s)
+{
+    json_builder_set_member_name(b, "recording");
+    json_builder_begin_object(b);
+    add_string(b, "state", s->recording.state);
+    add_nullable(b, "path", s->recording.path);
+    add_int(b, "bytes", (gint64)s->recording.bytes);
+    add_int(b, "free_mb", (gint64)s->recording.free_mb);
+    json_builder_end_object(b);
+}
+
 static void add_audio(JsonBuilder *b, const StrStatus *s)
 {
     json_builder_set_member_name(b, "audio");
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "muted");
-    json_builder_add_boolean_value(b, s->audio.muted);
-    json_builder_set_member_name(b, "source");
-    json_builder_add_string_value(b, s->audio.source);
-    json_builder_set_member_name(b, "level_dbfs");
-    json_builder_add_double_value(b, tenth(s->audio.level_dbfs));
-    json_builder_set_member_name(b, "peak_dbfs");
-    json_builder_add_double_value(b, tenth(s->audio.peak_dbfs));
+    add_boolean(b, "muted", s->audio.muted);
+    add_string(b, "source", s->audio.source);
+    add_tenth(b, "level_dbfs", s->audio.level_dbfs);
+    add_tenth(b, "peak_dbfs", s->audio.peak_dbfs);
     add_nullable(b, "device", s->audio.device);
-    json_builder_set_member_name(b, "device_state");
-    json_builder_add_string_value(b, s->audio.device_state);
-    json_builder_set_member_name(b, "device_retry_in");
-    json_builder_add_double_value(b, tenth(s->audio.device_retry_in));
+    add_string(b, "device_state", s->audio.device_state);
+    add_tenth(b, "device_retry_in", s->audio.device_retry_in);
     add_nullable(b, "device_error", s->audio.device_error);
     json_builder_end_object(b);
 }
@@ -115,10 +104,8 @@ JsonNode *jc_status_to_json(const StrStatus *s)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "program");
-    json_builder_add_string_value(b, s->program);
-    json_builder_set_member_name(b, "running");
-    json_builder_add_double_value(b, tenth(s->running));
+    add_string(b, "program", s->program);
+    add_tenth(b, "running", s->running);
     add_input(b, s);
     add_recording(b, s);
     add_audio(b, s);

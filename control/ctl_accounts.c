@@ -12,8 +12,16 @@
 #include "ctl_call.h"
 #include "jc_error.h"
 
-static JsonNode *token_result(const char *name, const char *token)
+/* Gives account name a new token: added with role when add, else rotated. Answers the token,
+ * which is shown this once; only its hash is stored. */
+static JsonNode *issue_token(CtlStore *store, const char *name, gboolean add, const char *role,
+                             GError **error)
 {
+    g_autofree char *token = ctl_auth_token_new();
+    g_autofree char *hash = ctl_auth_token_hash(token);
+    if (add ? ctl_store_account_add(store, name, role, hash, error) <= 0
+            : !ctl_store_account_rotate(store, name, hash, error))
+        return NULL;
     JsonObject *o = json_object_new();
     json_object_set_string_member(o, "name", name);
     json_object_set_string_member(o, "token", token);
@@ -32,11 +40,7 @@ static JsonNode *method_accounts_add(JsonObject *params, gpointer data, GError *
         r != NULL && JSON_NODE_HOLDS_VALUE(r) && json_node_get_value_type(r) == G_TYPE_STRING
             ? json_node_get_string(r)
             : NULL;
-    g_autofree char *token = ctl_auth_token_new();
-    g_autofree char *hash = ctl_auth_token_hash(token);
-    if (ctl_store_account_add(room->store, name, role, hash, error) <= 0)
-        return NULL;
-    return token_result(name, token);
+    return issue_token(room->store, name, TRUE, role, error);
 }
 
 static JsonNode *method_accounts_rotate(JsonObject *params, gpointer data, GError **error)
@@ -46,11 +50,7 @@ static JsonNode *method_accounts_rotate(JsonObject *params, gpointer data, GErro
     const char *name;
     if (!ctl_param_string(params, "name", &name, error))
         return NULL;
-    g_autofree char *token = ctl_auth_token_new();
-    g_autofree char *hash = ctl_auth_token_hash(token);
-    if (!ctl_store_account_rotate(room->store, name, hash, error))
-        return NULL;
-    return token_result(name, token);
+    return issue_token(room->store, name, FALSE, NULL, error);
 }
 
 static JsonNode *method_accounts_revoke(JsonObject *params, gpointer data, GError **error)

@@ -104,6 +104,30 @@ JsonNode *ctl_json_wrap(const char *key, JsonNode *value)
     return ctl_json_object_node(o);
 }
 
+void ctl_json_add_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
+}
+
+void ctl_json_add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+void ctl_json_add_double(JsonBuilder *b, const char *name, double value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_double_value(b, value);
+}
+
+void ctl_json_add_bool(JsonBuilder *b, const char *name, gboolean value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, value);
+}
+
 static gboolean holds(JsonNode *n, GType type)
 {
     return n != NULL && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
@@ -209,8 +233,7 @@ static JsonBuilder *reply_begin(JsonNode *id)
 {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "jsonrpc");
-    json_builder_add_string_value(b, "2.0");
+    ctl_json_add_string(b, "jsonrpc", "2.0");
     json_builder_set_member_name(b, "id");
     if (id != NULL)
         json_builder_add_value(b, json_node_copy(id));
@@ -243,15 +266,12 @@ char *ctl_rpc_build_error(JsonNode *id, int code, const char *message, const cha
     JsonBuilder *b = reply_begin(id);
     json_builder_set_member_name(b, "error");
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "code");
-    json_builder_add_int_value(b, code);
-    json_builder_set_member_name(b, "message");
-    json_builder_add_string_value(b, message);
+    ctl_json_add_int(b, "code", code);
+    ctl_json_add_string(b, "message", message);
     if (reason != NULL) {
         json_builder_set_member_name(b, "data");
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "reason");
-        json_builder_add_string_value(b, reason);
+        ctl_json_add_string(b, "reason", reason);
         json_builder_end_object(b);
     }
     json_builder_end_object(b);
@@ -262,10 +282,8 @@ char *ctl_rpc_build_notification(const char *method, JsonNode *params)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "jsonrpc");
-    json_builder_add_string_value(b, "2.0");
-    json_builder_set_member_name(b, "method");
-    json_builder_add_string_value(b, method);
+    ctl_json_add_string(b, "jsonrpc", "2.0");
+    ctl_json_add_string(b, "method", method);
     if (params != NULL) {
         json_builder_set_member_name(b, "params");
         json_builder_add_value(b, params);

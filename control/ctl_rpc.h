@@ -121,6 +121,12 @@ JsonNode *ctl_json_object_node(JsonObject *o);
 /* {"KEY": VALUE} as a node (value: transfer full). */
 JsonNode *ctl_json_wrap(const char *key, JsonNode *value);
 
+/* One member of the object a builder is in: its name, then a value of the type. */
+void ctl_json_add_string(JsonBuilder *b, const char *name, const char *value);
+void ctl_json_add_int(JsonBuilder *b, const char *name, gint64 value);
+void ctl_json_add_double(JsonBuilder *b, const char *name, double value);
+void ctl_json_add_bool(JsonBuilder *b, const char *name, gboolean value);
+
 /* Typed reads of trusted JSON (our own saved state): the member when it has the type, else
  * fallback. */
 const char *ctl_json_get_string(JsonObject *o, const char *name, const char *fallback);

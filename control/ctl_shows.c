@@ -69,12 +69,18 @@ static void notify_show(CtlStudio *st)
     ctl_notify(ctl_studio_notifier(st), "show.changed", ctl_json_wrap("show", show_json(st)));
 }
 
-static void notify_rundown(CtlStudio *st)
+/* {"show_id": the current show, "rundown": its posting ids}. */
+static JsonNode *rundown_result(CtlStudio *st)
 {
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "show_id", ctl_studio_show_id(st));
     json_object_set_member(o, "rundown", rundown_json(st));
-    ctl_notify(ctl_studio_notifier(st), "rundown.changed", ctl_json_object_node(o));
+    return ctl_json_object_node(o);
+}
+
+static void notify_rundown(CtlStudio *st)
+{
+    ctl_notify(ctl_studio_notifier(st), "rundown.changed", rundown_result(st));
 }
 
 static JsonNode *method_shows_create(JsonObject *params, gpointer data, GError **error)
@@ -97,6 +103,14 @@ static JsonNode *method_shows_create(JsonObject *params, gpointer data, GError *
     return ctl_json_wrap("show", show_json(st));
 }
 
+/* FALSE, with the error that there is no current show. */
+static gboolean no_current_show(GError **error)
+{
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
+                        "show_id: there is no current show; create one with shows.create");
+    return FALSE;
+}
+
 /* The show_id parameter, or the current show. */
 static gboolean which_show(CtlCall *call, JsonObject *params, gint64 *id, GError **error)
 {
@@ -105,12 +119,7 @@ static gboolean which_show(CtlCall *call, JsonObject *params, gint64 *id, GError
         return FALSE;
     if (*id == 0)
         *id = ctl_studio_show_id(st);
-    if (*id == 0) {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
-                            "show_id: there is no current show; create one with shows.create");
-        return FALSE;
-    }
-    return TRUE;
+    return *id != 0 || no_current_show(error);
 }
 
 static JsonNode *method_shows_start(JsonObject *params, gpointer data, GError **error)
@@ -161,11 +170,8 @@ static JsonNode *method_shows_list(JsonObject *params, gpointer data, GError **e
 static GArray *current_rundown(CtlCall *call, GError **error)
 {
     CtlStudio *st = call->rpc.room;
-    if (ctl_studio_show_id(st) == 0) {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
-                            "show_id: there is no current show; create one with shows.create");
+    if (ctl_studio_show_id(st) == 0 && !no_current_show(error))
         return NULL;
-    }
     return ctl_store_get_rundown(ctl_studio_store(st), ctl_studio_show_id(st), error);
 }
 
@@ -181,20 +187,13 @@ static JsonNode *save_rundown(CtlCall *call, GArray *ids, GError **error)
                                ids->len, error))
         return NULL;
     notify_rundown(st);
-    JsonObject *o = json_object_new();
-    json_object_set_int_member(o, "show_id", ctl_studio_show_id(st));
-    json_object_set_member(o, "rundown", rundown_json(st));
-    return ctl_json_object_node(o);
+    return rundown_result(st);
 }
 
 static JsonNode *method_rundown_get(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    JsonObject *o = json_object_new();
-    json_object_set_int_member(o, "show_id", ctl_studio_show_id(st));
-    json_object_set_member(o, "rundown", rundown_json(st));
-    return ctl_json_object_node(o);
+    return rundown_result(call->rpc.room);
 }
 
 static JsonNode *method_rundown_set(JsonObject *params, gpointer data, GError **error)
@@ -207,11 +206,8 @@ static JsonNode *method_rundown_set(JsonObject *params, gpointer data, GError **
                             "posting_ids: required, an array of posting ids");
         return NULL;
     }
-    if (ctl_studio_show_id(st) == 0) {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
-                            "show_id: there is no current show; create one with shows.create");
+    if (ctl_studio_show_id(st) == 0 && !no_current_show(error))
         return NULL;
-    }
     JsonArray *arr = json_node_get_array(n);
     g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     for (guint i = 0; i < json_array_get_length(arr); i++) {
@@ -237,22 +233,22 @@ static gint index_of(GArray *ids, gint64 id)
     return -1;
 }
 
-/* The current rundown, params' posting_id (*id) and where it stands in it (*at). (transfer full)
- * NULL with error set when the id is invalid or not in the rundown. */
-static GArray *rundown_with_param(CtlCall *call, JsonObject *params, gint64 *id, gint *at,
-                                  GError **error)
+/* The current rundown without params' posting_id (*id). (transfer full) NULL with error set
+ * when the id is invalid or not in the rundown. */
+static GArray *rundown_without_param(CtlCall *call, JsonObject *params, gint64 *id, GError **error)
 {
     if (!ctl_param_id(params, "posting_id", FALSE, id, error))
         return NULL;
     g_autoptr(GArray) ids = current_rundown(call, error);
     if (ids == NULL)
         return NULL;
-    *at = index_of(ids, *id);
-    if (*at < 0) {
+    gint at = index_of(ids, *id);
+    if (at < 0) {
         g_set_error(error, JC_ERROR, JC_ERROR_NOT_FOUND,
                     "posting %" G_GINT64_FORMAT " is not in the rundown", *id);
         return NULL;
     }
+    g_array_remove_index(ids, (guint)at);
     return g_steal_pointer(&ids);
 }
 
@@ -295,11 +291,9 @@ static JsonNode *method_rundown_remove(JsonObject *params, gpointer data, GError
 {
     CtlCall *call = data;
     gint64 id;
-    gint at;
-    g_autoptr(GArray) ids = rundown_with_param(call, params, &id, &at, error);
+    g_autoptr(GArray) ids = rundown_without_param(call, params, &id, error);
     if (ids == NULL)
         return NULL;
-    g_array_remove_index(ids, (guint)at);
     return save_rundown(call, ids, error);
 }
 
@@ -307,15 +301,13 @@ static JsonNode *method_rundown_move(JsonObject *params, gpointer data, GError *
 {
     CtlCall *call = data;
     gint64 id;
-    gint at;
-    g_autoptr(GArray) ids = rundown_with_param(call, params, &id, &at, error);
+    g_autoptr(GArray) ids = rundown_without_param(call, params, &id, error);
     if (ids == NULL)
         return NULL;
     if (!json_object_has_member(params, "position")) {
         g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "position: required");
         return NULL;
     }
-    g_array_remove_index(ids, (guint)at);
     guint pos;
     if (!read_position(params, ids->len, &pos, error))
         return NULL;

@@ -46,20 +46,34 @@ static void step_error(GError **error, sqlite3 *db, int rc, const char *what)
         ctl_sql_error(error, db, what);
 }
 
-gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
+/* Prepares a statement that writes postings, and forgets the cached copies first. */
+static sqlite3_stmt *prep_write(CtlStore *store, const char *sql, GError **error)
 {
     ctl_store_postings_changed(store);
+    return ctl_store_prep(store, sql, error);
+}
+
+/* prep_write, with title..talking_points bound to ?1..?10. */
+static sqlite3_stmt *prep_fields(CtlStore *store, const char *sql, const CtlPosting *p,
+                                 GError **error)
+{
+    sqlite3_stmt *st = prep_write(store, sql, error);
+    if (st != NULL)
+        bind_fields(st, p);
+    return st;
+}
+
+gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
+{
     sqlite3 *db = ctl_store_db(store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
-                           "location, headcount, tags, requirements, talking_points) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        ctl_sql_error(error, db, "preparing a statement");
+    sqlite3_stmt *st =
+        prep_fields(store,
+                    "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
+                    "location, headcount, tags, requirements, talking_points) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    p, error);
+    if (st == NULL)
         return 0;
-    }
-    bind_fields(st, p);
     int rc = sqlite3_step(st);
     gint64 id = 0;
     if (rc == SQLITE_DONE)
@@ -92,62 +106,55 @@ static void explain_no_change(sqlite3 *db, gint64 id, gint64 version, GError **e
     sqlite3_finalize(st);
 }
 
-gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error)
+/* Steps an UPDATE of posting id WHERE its version matches, and finalizes it: FALSE with error
+ * when it failed or changed nothing. */
+static gboolean step_versioned(sqlite3 *db, sqlite3_stmt *st, gint64 id, gint64 version,
+                               const char *what, GError **error)
 {
-    ctl_store_postings_changed(store);
-    sqlite3 *db = ctl_store_db(store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE postings SET title = ?1, company = ?2, pay_min = ?3, "
-                           "pay_max = ?4, pay_unit = ?5, location = ?6, headcount = ?7, tags = ?8, "
-                           "requirements = ?9, talking_points = ?10, version = version + 1, "
-                           "updated_at = " CTL_NOW_SQL " WHERE id = ?11 AND version = ?12",
-                           -1, &st, NULL) != SQLITE_OK) {
-        ctl_sql_error(error, db, "preparing a statement");
-        return FALSE;
-    }
-    bind_fields(st, p);
-    sqlite3_bind_int64(st, 11, p->id);
-    sqlite3_bind_int64(st, 12, p->version);
     int rc = sqlite3_step(st);
     gboolean ok = FALSE;
     if (rc != SQLITE_DONE)
-        step_error(error, db, rc, "updating a posting");
-    else if (sqlite3_changes(db) == 0)
-        explain_no_change(db, p->id, p->version, error);
-    else
-        ok = TRUE;
-    sqlite3_finalize(st);
-    return ok;
-}
-
-gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
-                                   GError **error)
-{
-    ctl_store_postings_changed(store);
-    sqlite3 *db = ctl_store_db(store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE postings SET archived = ?1, version = version + 1, "
-                           "updated_at = " CTL_NOW_SQL
-                           " WHERE id = ?2 AND (?3 < 0 OR version = ?3)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        ctl_sql_error(error, db, "preparing a statement");
-        return FALSE;
-    }
-    sqlite3_bind_int(st, 1, archived ? 1 : 0);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(st, 3, version);
-    int rc = sqlite3_step(st);
-    gboolean ok = FALSE;
-    if (rc != SQLITE_DONE)
-        step_error(error, db, rc, "archiving a posting");
+        step_error(error, db, rc, what);
     else if (sqlite3_changes(db) == 0)
         explain_no_change(db, id, version, error);
     else
         ok = TRUE;
     sqlite3_finalize(st);
     return ok;
+}
+
+gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    sqlite3_stmt *st =
+        prep_fields(store,
+                    "UPDATE postings SET title = ?1, company = ?2, pay_min = ?3, "
+                    "pay_max = ?4, pay_unit = ?5, location = ?6, headcount = ?7, tags = ?8, "
+                    "requirements = ?9, talking_points = ?10, version = version + 1, "
+                    "updated_at = " CTL_NOW_SQL " WHERE id = ?11 AND version = ?12",
+                    p, error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 11, p->id);
+    sqlite3_bind_int64(st, 12, p->version);
+    return step_versioned(db, st, p->id, p->version, "updating a posting", error);
+}
+
+gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
+                                   GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    sqlite3_stmt *st =
+        prep_write(store,
+                   "UPDATE postings SET archived = ?1, version = version + 1, "
+                   "updated_at = " CTL_NOW_SQL " WHERE id = ?2 AND (?3 < 0 OR version = ?3)",
+                   error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int(st, 1, archived ? 1 : 0);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, version);
+    return step_versioned(db, st, id, version, "archiving a posting", error);
 }
 
 /* LIKE with its wildcards escaped: what the producer typed is matched literally. */
@@ -167,18 +174,16 @@ GPtrArray *ctl_store_search_postings(CtlStore *store, const char *query, gboolea
                                      guint limit, GError **error)
 {
     sqlite3 *db = ctl_store_db(store);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(
-            db,
-            CTL_POSTING_COLUMNS
-            "WHERE (?1 OR archived = 0) AND (?2 IS NULL OR title LIKE ?2 ESCAPE '\\' "
-            "OR company LIKE ?2 ESCAPE '\\' OR location LIKE ?2 ESCAPE '\\' "
-            "OR tags LIKE ?2 ESCAPE '\\' OR requirements LIKE ?2 ESCAPE '\\') "
-            "ORDER BY id LIMIT ?3",
-            -1, &st, NULL) != SQLITE_OK) {
-        ctl_sql_error(error, db, "preparing a statement");
+    sqlite3_stmt *st =
+        ctl_store_prep(store,
+                       CTL_POSTING_COLUMNS
+                       "WHERE (?1 OR archived = 0) AND (?2 IS NULL OR title LIKE ?2 ESCAPE '\\' "
+                       "OR company LIKE ?2 ESCAPE '\\' OR location LIKE ?2 ESCAPE '\\' "
+                       "OR tags LIKE ?2 ESCAPE '\\' OR requirements LIKE ?2 ESCAPE '\\') "
+                       "ORDER BY id LIMIT ?3",
+                       error);
+    if (st == NULL)
         return NULL;
-    }
     g_autofree char *pattern = query != NULL && query[0] != '\0' ? like_pattern(query) : NULL;
     sqlite3_bind_int(st, 1, include_archived ? 1 : 0);
     ctl_sql_bind_text(st, 2, pattern);

@@ -92,6 +92,17 @@ GPtrArray *ctl_store_list_shows(CtlStore *store, guint limit, GError **error)
                            (GDestroyNotify)ctl_show_free, "listing shows", error);
 }
 
+/* Runs sql, an UPDATE of show ?1. */
+static gboolean update_show(CtlStore *store, gint64 id, const char *sql, const char *what,
+                            GError **error)
+{
+    sqlite3_stmt *st = ctl_store_prep(store, sql, error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_int64(st, 1, id);
+    return run(store, st, what, error);
+}
+
 gboolean ctl_store_start_show(CtlStore *store, gint64 id, GError **error)
 {
     g_autoptr(CtlShow) show = ctl_store_get_show(store, id, error);
@@ -104,12 +115,8 @@ gboolean ctl_store_start_show(CtlStore *store, gint64 id, GError **error)
     }
     if (show->started_at != NULL)
         return TRUE;
-    sqlite3_stmt *st =
-        ctl_store_prep(store, "UPDATE shows SET started_at = " CTL_NOW_SQL " WHERE id = ?1", error);
-    if (st == NULL)
-        return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    return run(store, st, "starting a show", error);
+    return update_show(store, id, "UPDATE shows SET started_at = " CTL_NOW_SQL " WHERE id = ?1",
+                       "starting a show", error);
 }
 
 gboolean ctl_store_stop_show(CtlStore *store, gint64 id, GError **error)
@@ -119,15 +126,31 @@ gboolean ctl_store_stop_show(CtlStore *store, gint64 id, GError **error)
         return FALSE;
     if (show->ended_at != NULL)
         return TRUE;
-    sqlite3_stmt *st =
-        ctl_store_prep(store,
+    return update_show(store, id,
                        "UPDATE shows SET ended_at = " CTL_NOW_SQL
                        ", started_at = coalesce(started_at, " CTL_NOW_SQL ") WHERE id = ?1",
-                       error);
-    if (st == NULL)
-        return FALSE;
-    sqlite3_bind_int64(st, 1, id);
-    return run(store, st, "stopping a show", error);
+                       "stopping a show", error);
+}
+
+/* The first n_cols columns of every row of st, as int64s one row after another; finalizes
+ * st. (transfer full) NULL with error on failure. */
+static GArray *collect_int64s(CtlStore *store, sqlite3_stmt *st, int n_cols, const char *what,
+                              GError **error)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < n_cols; i++) {
+            gint64 v = sqlite3_column_int64(st, i);
+            g_array_append_val(out, v);
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        ctl_sql_error(error, ctl_store_db(store), what);
+        g_clear_pointer(&out, g_array_unref);
+    }
+    sqlite3_finalize(st);
+    return out;
 }
 
 GArray *ctl_store_get_rundown(CtlStore *store, gint64 show_id, GError **error)
@@ -137,18 +160,7 @@ GArray *ctl_store_get_rundown(CtlStore *store, gint64 show_id, GError **error)
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, show_id);
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 id = sqlite3_column_int64(st, 0);
-        g_array_append_val(out, id);
-    }
-    if (rc != SQLITE_DONE) {
-        ctl_sql_error(error, ctl_store_db(store), "reading a rundown");
-        g_clear_pointer(&out, g_array_unref);
-    }
-    sqlite3_finalize(st);
-    return out;
+    return collect_int64s(store, st, 1, "reading a rundown", error);
 }
 
 gboolean ctl_store_set_rundown(CtlStore *store, gint64 show_id, const gint64 *posting_ids, guint n,
@@ -311,18 +323,7 @@ GArray *ctl_store_count_signups_by_posting(CtlStore *store, gint64 show_id, GErr
     if (st == NULL)
         return NULL;
     sqlite3_bind_int64(st, 1, show_id);
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 pair[2] = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
-        g_array_append_vals(out, pair, 2);
-    }
-    if (rc != SQLITE_DONE) {
-        ctl_sql_error(error, ctl_store_db(store), "counting sign-ups");
-        g_clear_pointer(&out, g_array_unref);
-    }
-    sqlite3_finalize(st);
-    return out;
+    return collect_int64s(store, st, 2, "counting sign-ups", error);
 }
 
 gint64 ctl_store_forget_phone(CtlStore *store, const char *phone, GError **error)

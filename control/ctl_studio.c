@@ -530,22 +530,23 @@ static gboolean step(CtlStudio *st, int dir, gboolean skip_filled, const char *a
     return FALSE;
 }
 
-static JsonNode *method_next(JsonObject *params, gpointer data, GError **error)
+/* show.next and show.previous: one step in dir, answered with what is on air. */
+static JsonNode *step_result(CtlCall *call, int dir, GError **error)
 {
-    CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    if (!step(st, +1, FALSE, actor_of(call), error))
+    if (!step(st, dir, FALSE, actor_of(call), error))
         return NULL;
     return on_air_result(st);
 }
 
+static JsonNode *method_next(JsonObject *params, gpointer data, GError **error)
+{
+    return step_result(data, +1, error);
+}
+
 static JsonNode *method_previous(JsonObject *params, gpointer data, GError **error)
 {
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    if (!step(st, -1, FALSE, actor_of(call), error))
-        return NULL;
-    return on_air_result(st);
+    return step_result(data, -1, error);
 }
 
 /* ---- rotation ---- */
@@ -567,6 +568,19 @@ static void notify_rotation(CtlStudio *st)
     ctl_notify(st->notify, "rotation.changed", ctl_json_wrap("rotation", rotation_json(st)));
 }
 
+/* Starts or stops the rotation (its timer follows) and announces it. */
+static void set_rotating(CtlStudio *st, gboolean on)
+{
+    st->rotating = on;
+    rotation_arm(st);
+    notify_rotation(st);
+}
+
+static JsonNode *rotation_result(CtlStudio *st)
+{
+    return ctl_json_wrap("rotation", rotation_json(st));
+}
+
 static JsonNode *method_rotation_start(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
@@ -581,32 +595,26 @@ static JsonNode *method_rotation_start(JsonObject *params, gpointer data, GError
     }
     if (dwell > 0)
         st->dwell_s = (guint)dwell;
-    st->rotating = TRUE;
-    rotation_arm(st);
-    notify_rotation(st);
-    return ctl_json_wrap("rotation", rotation_json(st));
+    set_rotating(st, TRUE);
+    return rotation_result(st);
 }
 
 static JsonNode *method_rotation_stop(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    st->rotating = FALSE;
-    rotation_arm(st);
-    notify_rotation(st);
-    return ctl_json_wrap("rotation", rotation_json(st));
+    set_rotating(st, FALSE);
+    return rotation_result(st);
 }
 
 static JsonNode *method_rotation_pin(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    gboolean pinned;
-    if (!ctl_param_bool(params, "pinned", &pinned, error))
+    if (!ctl_param_bool(params, "pinned", &st->pinned, error))
         return NULL;
-    st->pinned = pinned;
     notify_rotation(st);
-    return ctl_json_wrap("rotation", rotation_json(st));
+    return rotation_result(st);
 }
 
 /* ---- graphics ---- */
@@ -617,13 +625,20 @@ static JsonNode *graphics_result(CtlStudio *st)
     return ctl_json_wrap("graphics", graphics_json(st));
 }
 
+/* A graphics method whose one parameter, "text" (at most max characters), replaces *field. */
+static JsonNode *graphics_text(CtlStudio *st, JsonObject *params, glong max, char **field,
+                               GError **error)
+{
+    if (!ctl_param_text(params, "text", FALSE, max, field, error))
+        return NULL;
+    return graphics_result(st);
+}
+
 static JsonNode *method_ticker(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    if (!ctl_param_text(params, "text", FALSE, TEXT_MAX, &st->ticker, error))
-        return NULL;
-    return graphics_result(st);
+    return graphics_text(st, params, TEXT_MAX, &st->ticker, error);
 }
 
 static JsonNode *method_lower_third(JsonObject *params, gpointer data, GError **error)
@@ -644,9 +659,7 @@ static JsonNode *method_brand(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    if (!ctl_param_text(params, "text", FALSE, 30, &st->brand, error))
-        return NULL;
-    return graphics_result(st);
+    return graphics_text(st, params, 30, &st->brand, error);
 }
 
 static JsonNode *method_slate(JsonObject *params, gpointer data, GError **error)
@@ -732,10 +745,8 @@ static JsonNode *method_audio_set(JsonObject *params, gpointer data, GError **er
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    gboolean muted;
-    if (!ctl_param_bool(params, "muted", &muted, error))
+    if (!ctl_param_bool(params, "muted", &st->muted, error))
         return NULL;
-    st->muted = muted;
     persist(st);
     ctl_notify(st->notify, "audio.changed", ctl_json_wrap("audio", audio_json(st)));
     ctl_studio_emit_scene(st);
@@ -769,9 +780,6 @@ const CtlRpcMethod *ctl_studio_methods(gsize *n)
 
 void ctl_studio_stop_rotation(CtlStudio *st)
 {
-    if (!st->rotating)
-        return;
-    st->rotating = FALSE;
-    rotation_arm(st);
-    notify_rotation(st);
+    if (st->rotating)
+        set_rotating(st, FALSE);
 }

@@ -33,57 +33,38 @@ char *ctl_view_apply_url(const CtlView *v, gint64 posting_id)
     return g_strdup_printf("%s/a/%" G_GINT64_FORMAT, v->public_url, posting_id);
 }
 
-static void add_string(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, value);
-}
-
-static void add_int(JsonBuilder *b, const char *name, gint64 value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, value);
-}
-
-static void add_double(JsonBuilder *b, const char *name, double value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_double_value(b, value);
-}
-
 JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    add_int(b, "id", p->id);
-    add_string(b, "title", p->title);
-    add_string(b, "company", p->company);
-    add_double(b, "pay_min", p->pay_min);
-    add_double(b, "pay_max", p->pay_max);
-    add_string(b, "pay_unit", p->pay_unit);
+    ctl_json_add_int(b, "id", p->id);
+    ctl_json_add_string(b, "title", p->title);
+    ctl_json_add_string(b, "company", p->company);
+    ctl_json_add_double(b, "pay_min", p->pay_min);
+    ctl_json_add_double(b, "pay_max", p->pay_max);
+    ctl_json_add_string(b, "pay_unit", p->pay_unit);
     g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
-    add_string(b, "pay_text", pay);
-    add_string(b, "location", p->location);
-    add_int(b, "headcount", p->headcount);
+    ctl_json_add_string(b, "pay_text", pay);
+    ctl_json_add_string(b, "location", p->location);
+    ctl_json_add_int(b, "headcount", p->headcount);
     json_builder_set_member_name(b, "tags");
     json_builder_begin_array(b);
     for (char **t = p->tags; *t != NULL; t++)
         json_builder_add_string_value(b, *t);
     json_builder_end_array(b);
-    add_string(b, "requirements", p->requirements);
-    add_string(b, "talking_points", p->talking_points);
+    ctl_json_add_string(b, "requirements", p->requirements);
+    ctl_json_add_string(b, "talking_points", p->talking_points);
     g_autofree char *url = ctl_view_apply_url(v, p->id);
-    add_string(b, "apply_url", url);
-    add_int(b, "version", p->version);
-    json_builder_set_member_name(b, "archived");
-    json_builder_add_boolean_value(b, p->archived);
+    ctl_json_add_string(b, "apply_url", url);
+    ctl_json_add_int(b, "version", p->version);
+    ctl_json_add_bool(b, "archived", p->archived);
     g_autoptr(GError) error = NULL;
     gint64 count = ctl_store_count_signups(v->store, p->id, &error);
     if (count < 0) {
         g_message("control: counting sign-ups of %" G_GINT64_FORMAT ": %s", p->id, error->message);
         count = 0;
     }
-    add_int(b, "signups", count);
+    ctl_json_add_int(b, "signups", count);
     json_builder_end_object(b);
     return json_builder_get_root(b);
 }

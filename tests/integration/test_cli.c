@@ -77,6 +77,28 @@ static void test_bad_duration(void)
     expect_usage_error((const char *const[]){"--duration", "ten", NULL}, "--duration");
 }
 
+/* Every whole-number option names itself, its unit and its range; empty names refuse. */
+static void test_bad_numbers(void)
+{
+    expect_usage_error((const char *const[]){"--duration", "0", NULL},
+                       "--duration: '0' is not a whole number of seconds between 1 and 604800");
+    expect_usage_error(
+        (const char *const[]){"--segment-minutes", "0", NULL},
+        "--segment-minutes: '0' is not a whole number of minutes between 1 and 1440");
+    expect_usage_error((const char *const[]){"--keep-days", "3651", NULL},
+                       "--keep-days: '3651' is not a whole number of days between 0 and 3650");
+    expect_usage_error((const char *const[]){"--keep-gb", "x", NULL},
+                       "--keep-gb: 'x' is not a whole number of GB between 0 and 100000");
+    expect_usage_error(
+        (const char *const[]){"--transition-ms", "5001", NULL},
+        "--transition-ms: '5001' is not a whole number of milliseconds between 0 and 5000");
+    expect_usage_error((const char *const[]){"--data-dir", "", NULL},
+                       "--data-dir: must not be empty");
+    expect_usage_error((const char *const[]){"--theme", "", NULL}, "--theme: must not be empty");
+    expect_usage_error((const char *const[]){"--theme-dir", "", NULL},
+                       "--theme-dir: must not be empty");
+}
+
 static void test_bad_public_url(void)
 {
     expect_usage_error((const char *const[]){"--public-url", "ftp://x", NULL}, "--public-url");
@@ -155,6 +177,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/bad-profile-exits-2", test_bad_profile);
     g_test_add_func("/cli/bad-listen-exits-2", test_bad_listen);
     g_test_add_func("/cli/bad-duration-exits-2", test_bad_duration);
+    g_test_add_func("/cli/bad-numbers-exits-2", test_bad_numbers);
     g_test_add_func("/cli/bad-public-url-exits-2", test_bad_public_url);
     g_test_add_func("/cli/bad-output-exits-2", test_bad_output);
     g_test_add_func("/cli/config-unknown-key-exits-2", test_config_unknown_key);
