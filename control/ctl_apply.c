@@ -318,18 +318,14 @@ char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, co
     return render_resource("/jobcast/web/apply.html", vars);
 }
 
-char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate)
+char *ctl_apply_thanks_page(const CtlPosting *posting)
 {
     g_autoptr(GHashTable) vars = vars_new();
     put_posting(vars, posting);
-    g_hash_table_insert(vars, "signup_id", g_strdup_printf("%" G_GINT64_FORMAT, signup_id));
-    g_hash_table_insert(vars, "heading", g_strdup(duplicate ? "您已经报过名了" : "报名成功"));
+    g_hash_table_insert(vars, "heading", g_strdup("报名成功"));
     g_hash_table_insert(vars, "message",
-                        g_strdup(duplicate
-                                     ? "我们已经收到过您用这个手机号提交的报名，无需重复提交。"
-                                       "用工单位会在一个工作日内给您打电话，请留意来电。"
-                                     : "用工单位会在一个工作日内给您打电话，请保持手机畅通，"
-                                       "留意来电。"));
+                        g_strdup("用工单位会在一个工作日内给您打电话，请保持手机畅通，留意来电。"
+                                 "同一个手机号只需报名一次。"));
     return render_resource("/jobcast/web/apply-thanks.html", vars);
 }
 

@@ -64,8 +64,9 @@ char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const 
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                          const char *message, const char *ref);
 
-/* The confirmation after a sign-up (duplicate: it had already been received). (transfer full) */
-char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate);
+/* The confirmation after a sign-up: the same page for a new and a duplicate one, so that it
+ * tells nobody whether a phone had already applied. (transfer full) */
+char *ctl_apply_thanks_page(const CtlPosting *posting);
 
 /* A small page with a heading and one paragraph (404, 401...). (transfer full) */
 char *ctl_apply_message_page(const char *heading, const char *message);
