@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctl_control.h"
+#include "ctl_ratelimit.h"
 #include "ctl_store.h"
 #include "ctl_test.h"
 
@@ -229,6 +230,79 @@ static void test_signup_same_answer_form(Fixture *f, gconstpointer data)
     g_assert_cmpint(count_rows(f, "posting_id = 3 AND phone = '13800002222'"), ==, 1);
 }
 
+/* ---- proxies parsed right ---- */
+
+/* A sign-up (a new phone each time, so none is a duplicate) through the trusted proxy 127.0.0.1
+ * with the given X-Forwarded-For; returns the status. */
+static guint apply_via(Fixture *f, int phone, const char *xff)
+{
+    g_autofree char *body = g_strdup_printf(
+        "{\"posting_id\":1,\"name\":\"x\",\"phone\":\"135%08d\",\"consent\":true}", phone);
+    g_autofree char *reply = post_apply(f, "application/json", body, xff);
+    return status_of(reply);
+}
+
+/* 40 hops: 38 the client made up (varied on every request), then the address the client's
+ * proxy saw, then that proxy (10.9.9.9, trusted). The per-address limit (3 a minute) must
+ * still bite on the real client, however the made-up part is varied. */
+static void test_proxy_long_header(Fixture *f, gconstpointer data)
+{
+    for (int i = 0; i < 5; i++) {
+        GString *xff = g_string_new(NULL);
+        for (int h = 0; h < 31; h++)
+            g_string_append_printf(xff, "192.0.2.%d, ", (h + i) % 250 + 1);
+        for (int h = 0; h < 7; h++)
+            g_string_append_printf(xff, "%d,", i * 10 + h);
+        g_string_append(xff, " 10.5.0.1, 10.9.9.9");
+        g_autofree char *header = g_string_free(xff, FALSE);
+        guint status = apply_via(f, i, header);
+        g_test_message("request %d: %u", i, status);
+        g_assert_cmpuint(status, ==, i < 3 ? 201 : 429);
+    }
+    g_assert_cmpint(count_rows(f, "client_addr = '10.5.0.1'"), ==, 3);
+    g_assert_cmpuint(apply_via(f, 9, "192.0.2.1, 10.5.0.2, 10.9.9.9"), ==, 201); /* another */
+}
+
+/* A hop that is no address ends the walk at the address before it (the trusted proxy that
+ * passed it on): varying garbage must not make a new client each time. */
+static void test_proxy_malformed_hop(Fixture *f, gconstpointer data)
+{
+    for (int i = 0; i < 5; i++) {
+        g_autofree char *header = g_strdup_printf("9.9.9.9, evil-%d, 10.9.9.9", i);
+        g_assert_cmpuint(apply_via(f, i, header), ==, i < 3 ? 201 : 429);
+    }
+    g_assert_cmpint(count_rows(f, "client_addr = '10.9.9.9'"), ==, 3);
+
+    const char *const trusted[] = {"127.0.0.1", "10.9.9.9", NULL};
+    static const struct {
+        const char *xff;
+        const char *client;
+    } cases[] = {
+        {"1.2.3.4, garbage, 10.9.9.9", "10.9.9.9"},
+        {"1.2.3.4, 10.9.9.9, ", "127.0.0.1"}, /* an empty last hop: the peer */
+        {"1.2.3.4,,10.9.9.9", "10.9.9.9"},
+        {"1.2.3.4, 5.6.7.8:80", "127.0.0.1"}, /* a port: not an address */
+        {"1.2.3.4, 5.6.7.8 9.9.9.9", "127.0.0.1"},
+        {"1.2.3.4, ::ffff:5.6.7.8", "5.6.7.8"},
+        {"1.2.3.4, 2001:DB8::0:1", "2001:db8::1"}, /* one spelling per address */
+        {"10.9.9.9, 127.0.0.1", "10.9.9.9"},       /* all trusted: the left-most */
+        {"01.2.3.4", "127.0.0.1"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = ctl_client_address("127.0.0.1", cases[i].xff, trusted);
+        g_test_message("%s -> %s", cases[i].xff, got);
+        g_assert_cmpstr(got, ==, cases[i].client);
+    }
+    /* A header far longer than 32 hops: read from the right all the same. */
+    GString *xff = g_string_new(NULL);
+    for (int h = 0; h < 1000; h++)
+        g_string_append(xff, "6.6.6.6,");
+    g_string_append(xff, "7.7.7.7, 10.9.9.9, 10.9.9.9");
+    g_autofree char *header = g_string_free(xff, FALSE);
+    g_autofree char *got = ctl_client_address("127.0.0.1", header, trusted);
+    g_assert_cmpstr(got, ==, "7.7.7.7");
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
 
 int main(int argc, char **argv)
@@ -236,5 +310,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     ADD("/security/signup/same-answer-json", test_signup_same_answer_json);
     ADD("/security/signup/same-answer-form", test_signup_same_answer_form);
+    ADD("/security/proxy/forwarded-for-40-hops", test_proxy_long_header);
+    ADD("/security/proxy/malformed-hop-ends-walk", test_proxy_malformed_hop);
     return g_test_run();
 }
