@@ -329,6 +329,30 @@ char *ctl_apply_thanks_page(const CtlPosting *posting)
     return render_resource("/jobcast/web/apply-thanks.html", vars);
 }
 
+char *ctl_apply_closed_page(const CtlPosting *posting, const GPtrArray *open)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    put_posting(vars, posting);
+    g_autofree char *page = render_resource("/jobcast/web/apply-closed.html", vars);
+    GString *list = g_string_new(NULL);
+    for (guint i = 0; open != NULL && i < open->len; i++) {
+        const CtlPosting *p = g_ptr_array_index(open, i);
+        g_autofree char *title = g_markup_escape_text(p->title, -1);
+        g_autofree char *company = g_markup_escape_text(p->company, -1);
+        g_string_append_printf(list,
+                               "    <li><a class=\"button\" href=\"/a/%" G_GINT64_FORMAT
+                               "\">%s（%s）</a></li>\n",
+                               p->id, title, company);
+    }
+    if (list->len == 0)
+        g_string_append(list, "    <li>目前没有正在招聘的岗位，请稍后再来看看。</li>\n");
+    g_autofree char *items = g_string_free(list, FALSE);
+    const char *marker = "<!--open-postings-->\n";
+    const char *at = strstr(page, marker);
+    g_assert(at != NULL);
+    return g_strdup_printf("%.*s%s%s", (int)(at - page), page, items, at + strlen(marker));
+}
+
 char *ctl_apply_message_page(const char *heading, const char *message)
 {
     g_autoptr(GHashTable) vars = vars_new();

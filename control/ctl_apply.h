@@ -68,6 +68,10 @@ char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, co
  * tells nobody whether a phone had already applied. (transfer full) */
 char *ctl_apply_thanks_page(const CtlPosting *posting);
 
+/* The page for a closed (archived) posting: it takes no sign-ups; links to the open postings
+ * (open: CtlPosting*, may be NULL or empty). (transfer full) HTML. */
+char *ctl_apply_closed_page(const CtlPosting *posting, const GPtrArray *open);
+
 /* A small page with a heading and one paragraph (404, 401...). (transfer full) */
 char *ctl_apply_message_page(const char *heading, const char *message);
 

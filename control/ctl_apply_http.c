@@ -87,6 +87,20 @@ static gint64 parse_id(const char *text, const char **rest)
     return p == text ? 0 : id;
 }
 
+/* An archived posting takes no sign-ups: 410, and the form's page links the open postings. */
+static void reply_closed(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, gboolean json)
+{
+    if (json) {
+        ctl_reply_error(s, 410, "closed", "posting_id", "这个岗位已停止报名");
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) open = ctl_store_list_postings(d->store, &error);
+    if (open == NULL)
+        g_message("control: listing postings: %s", error->message);
+    ctl_reply_html(s, 410, ctl_apply_closed_page(p, open));
+}
+
 /* /a/ID and /a/ID/thanks?t=TOKEN. The thanks page is the same for every sign-up, new or
  * duplicate, whatever the token: it must not tell anyone whether a phone had applied. */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
@@ -101,6 +115,10 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
     g_autoptr(CtlPosting) p = ctl_reply_posting_or_fail(d->store, s, id, FALSE);
     if (p == NULL)
         return;
+    if (p->archived && !thanks) {
+        reply_closed(d, s, p, FALSE);
+        return;
+    }
     if (!thanks) {
         ctl_stats_count_open(d->stats, p->id);
         g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
@@ -274,6 +292,10 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
         p = ctl_reply_posting_or_fail(d->store, s, in.posting_id, json);
         if (p == NULL)
             goto out;
+        if (p->archived) {
+            reply_closed(d, s, p, json);
+            goto out;
+        }
     }
     if (!parsed || !ctl_apply_validate(&in, &name, &phone, &field, &error)) {
         invalid_apply(s, json, p, &in, field, error->message);

@@ -303,6 +303,43 @@ static void test_proxy_malformed_hop(Fixture *f, gconstpointer data)
     g_assert_cmpstr(got, ==, "7.7.7.7");
 }
 
+/* ---- closed means closed ---- */
+
+static void test_closed_posting_refuses(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ctl_store_archive_posting(f->store, 2, -1, TRUE, &error));
+    g_assert_no_error(error);
+    /* JSON: 410 closed, nothing stored. */
+    const char body[] =
+        "{\"posting_id\":2,\"name\":\"李四\",\"phone\":\"13900001111\",\"consent\":true}";
+    g_autofree char *json = post_apply(f, "application/json", body, "10.1.0.3");
+    g_assert_cmpuint(status_of(json), ==, 410);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *o = ctl_test_parse_object(body_of(json), parser);
+    JsonObject *err = json_object_get_object_member(o, "error");
+    g_assert_cmpstr(json_object_get_string_member(err, "code"), ==, "closed");
+    /* The form: a page that links the open postings, not the closed one. */
+    const char form[] = "posting_id=2&name=%E7%8E%8B%E4%BA%94&phone=13800002222&consent=on";
+    g_autofree char *page = post_apply(f, "application/x-www-form-urlencoded", form, "10.1.0.3");
+    g_assert_cmpuint(status_of(page), ==, 410);
+    g_assert_nonnull(strstr(page, "已停止报名"));
+    g_assert_nonnull(strstr(page, "href=\"/a/1\""));
+    g_assert_nonnull(strstr(page, "href=\"/a/3\""));
+    g_assert_null(strstr(page, "href=\"/a/2\""));
+    g_assert_cmpint(count_rows(f, "posting_id = 2"), ==, 0);
+    /* Its apply page says so too; an open posting still takes sign-ups. */
+    g_autofree char *get = get_page(f, "/a/2");
+    g_assert_cmpuint(status_of(get), ==, 410);
+    g_assert_nonnull(strstr(get, "href=\"/a/1\""));
+    g_autofree char *open = post_apply(f, "application/json",
+                                       "{\"posting_id\":1,\"name\":\"李四\",\"phone\":"
+                                       "\"13900001111\",\"consent\":true}",
+                                       "10.1.0.3");
+    g_assert_cmpuint(status_of(open), ==, 201);
+    g_assert_cmpint(count_rows(f, "posting_id = 1"), ==, 1);
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
 
 int main(int argc, char **argv)
@@ -312,5 +349,6 @@ int main(int argc, char **argv)
     ADD("/security/signup/same-answer-form", test_signup_same_answer_form);
     ADD("/security/proxy/forwarded-for-40-hops", test_proxy_long_header);
     ADD("/security/proxy/malformed-hop-ends-walk", test_proxy_malformed_hop);
+    ADD("/security/posting/closed-refuses-signups", test_closed_posting_refuses);
     return g_test_run();
 }
