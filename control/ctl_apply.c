@@ -17,6 +17,7 @@
 
 static const char msg_posting[] = "岗位编号无效";
 static const char msg_name[] = "请填写姓名（1-40个字）";
+static const char msg_name_chars[] = "姓名里要有文字，不能只有符号或看不见的字符";
 static const char msg_phone[] = "请填写正确的11位手机号码";
 static const char msg_consent[] = "请勾选同意后再报名";
 
@@ -113,9 +114,10 @@ gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone,
     *field = NULL;
     if (form->posting_id <= 0)
         return fail(field, "posting_id", error, msg_posting);
-    g_autofree char *n = ctl_apply_normalise_name(form->name, NULL);
+    g_autoptr(GError) name_error = NULL;
+    g_autofree char *n = ctl_apply_normalise_name(form->name, &name_error);
     if (n == NULL)
-        return fail(field, "name", error, msg_name);
+        return fail(field, "name", error, name_error->message);
     g_autofree char *p = ctl_apply_normalise_phone(form->phone, NULL);
     if (p == NULL)
         return fail(field, "phone", error, msg_phone);
@@ -127,7 +129,9 @@ gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone,
 }
 
 /* Characters a name may not hold: controls, line breaks and bidi overrides (they would let a
- * name rewrite how its neighbours read on the producer's screen). */
+ * name rewrite how its neighbours read on the producer's screen), and invisible ones: format
+ * characters (U+200B, U+FEFF, U+2060, tag characters U+E0000-E007F...) but the joiners U+200C
+ * and U+200D that some scripts and emoji need, and the Hangul fillers that draw nothing. */
 static gboolean name_char_ok(gunichar c)
 {
     GUnicodeType t = g_unichar_type(c);
@@ -135,13 +139,41 @@ static gboolean name_char_ok(gunichar c)
         t == G_UNICODE_PARAGRAPH_SEPARATOR || t == G_UNICODE_UNASSIGNED ||
         t == G_UNICODE_SURROGATE || t == G_UNICODE_PRIVATE_USE)
         return FALSE;
-    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+    if (t == G_UNICODE_FORMAT && c != 0x200C && c != 0x200D)
+        return FALSE;
+    if (c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0)
         return FALSE;
     return TRUE;
 }
 
+static gboolean is_mark(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK ||
+           t == G_UNICODE_ENCLOSING_MARK;
+}
+
+/* A name a producer can read: only allowed characters, at most two combining marks in a row
+ * (more stack into a smear over the neighbouring lines), and at least one letter. */
+static gboolean name_visible(const char *start, const char *end)
+{
+    gboolean letter = FALSE;
+    int marks = 0;
+    for (const char *s = start; s < end; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        if (!name_char_ok(c))
+            return FALSE;
+        marks = is_mark(c) ? marks + 1 : 0;
+        if (marks > 2)
+            return FALSE;
+        letter = letter || g_unichar_isalpha(c);
+    }
+    return letter;
+}
+
 char *ctl_apply_normalise_name(const char *raw, GError **error)
 {
+    const char *message = msg_name;
     if (raw == NULL || strlen(raw) > NAME_RAW_MAX || !g_utf8_validate(raw, -1, NULL))
         goto invalid;
     const char *start = raw;
@@ -157,14 +189,13 @@ char *ctl_apply_normalise_name(const char *raw, GError **error)
     glong chars = g_utf8_strlen(start, end - start);
     if (chars < 1 || chars > CTL_APPLY_NAME_MAX)
         goto invalid;
-    for (const char *s = start; s < end; s = g_utf8_next_char(s)) {
-        if (!name_char_ok(g_utf8_get_char(s)))
-            goto invalid;
-    }
+    message = msg_name_chars;
+    if (!name_visible(start, end))
+        goto invalid;
     return g_strndup(start, (gsize)(end - start));
 
 invalid:
-    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, msg_name);
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, message);
     return NULL;
 }
 

@@ -42,8 +42,9 @@ gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, co
 gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone, const char **field,
                             GError **error);
 
-/* Trims and checks a name: 1-40 characters, valid UTF-8, no control characters.
- * (transfer full) or NULL with JC_ERROR_INVALID. */
+/* Trims and checks a name: 1-40 characters, valid UTF-8, at least one letter; no control,
+ * invisible (format, filler) or bidi override characters and no more than two combining marks
+ * in a row. (transfer full) or NULL with JC_ERROR_INVALID (a message a viewer can read). */
 char *ctl_apply_normalise_name(const char *raw, GError **error);
 
 /* Turns what a viewer typed into 11 ASCII digits: full-width digits become ASCII; spaces and

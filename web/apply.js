@@ -36,10 +36,15 @@
   // private use and lone surrogates (checked per code point below).
   var BAD_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\uf8ff]/;
 
+  // As on the server: no invisible characters (format characters but the joiners, Hangul
+  // fillers), at most two combining marks in a row, and at least one letter.
+  var INVISIBLE = /[\u115f\u1160\u3164\uffa0]|(?![\u200c\u200d])\p{Cf}/u;
+
   function nameOk(raw) {
     var n = raw.replace(SPACE, '');
     var chars = Array.from(n);
     if (chars.length < 1 || chars.length > 40 || BAD_NAME.test(n)) return false;
+    if (INVISIBLE.test(n) || /\p{M}{3}/u.test(n) || !/\p{L}/u.test(n)) return false;
     return !/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/.test(n);
   }
 

@@ -340,6 +340,75 @@ static void test_closed_posting_refuses(Fixture *f, gconstpointer data)
     g_assert_cmpint(count_rows(f, "posting_id = 1"), ==, 1);
 }
 
+/* ---- names are names ---- */
+
+/* A sign-up with this name from its own client address; returns the reply. (transfer full) */
+static char *apply_name(Fixture *f, const char *name, int n)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "posting_id");
+    json_builder_add_int_value(b, 1);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, name);
+    json_builder_set_member_name(b, "phone");
+    g_autofree char *phone = g_strdup_printf("137%08d", n);
+    json_builder_add_string_value(b, phone);
+    json_builder_set_member_name(b, "consent");
+    json_builder_add_boolean_value(b, TRUE);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autofree char *body = json_to_string(root, FALSE);
+    g_autofree char *xff = g_strdup_printf("10.7.%d.%d", n / 200, n % 200 + 1);
+    return post_apply(f, "application/json", body, xff);
+}
+
+static void test_names_are_names(Fixture *f, gconstpointer data)
+{
+    GString *stacked = g_string_new("a");
+    for (int i = 0; i < 40; i++)
+        g_string_append(stacked, "\u0301");
+    const char *bad[] = {
+        "\u200b",                         /* zero width space */
+        "\ufeff",                         /* BOM */
+        "\u200b\ufeff\u2060",             /* only invisible */
+        "\U000E0041\U000E0042\U000E007F", /* tag characters */
+        "张\U000E0041三",                 /* a tag character among letters */
+        "张\u200b三",                     /* an invisible one among letters */
+        "\u3164",                         /* Hangul filler: draws nothing */
+        "张\x01三",                       /* a control character */
+        "张\xc2\x85三",                   /* C1 control (NEL) */
+        "\u0301\u0302",                   /* marks on nothing */
+        "a\u0301\u0302\u0303",            /* three combining marks in a row */
+        stacked->str,                     /* forty of them */
+        "123",                            /* no letter */
+        "\U0001F600",                     /* an emoji alone: no letter */
+        "\u202e王五",                     /* a bidi override */
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *reply = apply_name(f, bad[i], (int)i);
+        g_test_message("bad %zu: %s", i, reply);
+        g_assert_cmpuint(status_of(reply), ==, 400);
+        g_autoptr(JsonParser) parser = json_parser_new();
+        JsonObject *o = ctl_test_parse_object(body_of(reply), parser);
+        JsonObject *err = json_object_get_object_member(o, "error");
+        g_assert_cmpstr(json_object_get_string_member(err, "code"), ==, "invalid");
+        g_assert_cmpstr(json_object_get_string_member(err, "field"), ==, "name");
+    }
+    g_string_free(stacked, TRUE);
+    g_assert_cmpint(count_rows(f, "1"), ==, 0);
+
+    const char *good[] = {
+        "王五", "Zoë", "Zoe\u0308", "Nguyễn Văn A", "a\u0301\u0302", "म\u094D\u200Dष", "李 ❤\ufe0f",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+        g_autofree char *reply = apply_name(f, good[i], 100 + (int)i);
+        g_test_message("good %zu: %s", i, reply);
+        g_assert_cmpuint(status_of(reply), ==, 201);
+    }
+    g_assert_cmpint(count_rows(f, "1"), ==, G_N_ELEMENTS(good));
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
 
 int main(int argc, char **argv)
@@ -350,5 +419,6 @@ int main(int argc, char **argv)
     ADD("/security/proxy/forwarded-for-40-hops", test_proxy_long_header);
     ADD("/security/proxy/malformed-hop-ends-walk", test_proxy_malformed_hop);
     ADD("/security/posting/closed-refuses-signups", test_closed_posting_refuses);
+    ADD("/security/name/invisible-and-stacked-refused", test_names_are_names);
     return g_test_run();
 }
