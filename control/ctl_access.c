@@ -124,8 +124,14 @@ char *ctl_access_client_address(const CtlAccess *a, struct lws *wsi)
 {
     char addr[64] = "";
     lws_get_peer_simple(wsi, addr, sizeof addr);
-    char xff[512];
-    gboolean has_xff = a->trusted_proxies != NULL &&
-                       lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) > 0;
-    return ctl_client_address(addr, has_xff ? xff : NULL, (const char *const *)a->trusted_proxies);
+    /* The whole header, however long (lws caps all headers together): a fixed buffer would
+     * drop a long one, and with it every client behind the proxy into the proxy's bucket. */
+    int len = a->trusted_proxies != NULL ? lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR) : 0;
+    g_autofree char *xff = NULL;
+    if (len > 0) {
+        xff = g_malloc((gsize)len + 1);
+        if (lws_hdr_copy(wsi, xff, len + 1, WSI_TOKEN_X_FORWARDED_FOR) <= 0)
+            g_clear_pointer(&xff, g_free);
+    }
+    return ctl_client_address(addr, xff, (const char *const *)a->trusted_proxies);
 }

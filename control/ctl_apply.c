@@ -17,6 +17,7 @@
 
 static const char msg_posting[] = "岗位编号无效";
 static const char msg_name[] = "请填写姓名（1-40个字）";
+static const char msg_name_chars[] = "姓名里要有文字，不能只有符号或看不见的字符";
 static const char msg_phone[] = "请填写正确的11位手机号码";
 static const char msg_consent[] = "请勾选同意后再报名";
 
@@ -113,9 +114,10 @@ gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone,
     *field = NULL;
     if (form->posting_id <= 0)
         return fail(field, "posting_id", error, msg_posting);
-    g_autofree char *n = ctl_apply_normalise_name(form->name, NULL);
+    g_autoptr(GError) name_error = NULL;
+    g_autofree char *n = ctl_apply_normalise_name(form->name, &name_error);
     if (n == NULL)
-        return fail(field, "name", error, msg_name);
+        return fail(field, "name", error, name_error->message);
     g_autofree char *p = ctl_apply_normalise_phone(form->phone, NULL);
     if (p == NULL)
         return fail(field, "phone", error, msg_phone);
@@ -127,7 +129,9 @@ gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone,
 }
 
 /* Characters a name may not hold: controls, line breaks and bidi overrides (they would let a
- * name rewrite how its neighbours read on the producer's screen). */
+ * name rewrite how its neighbours read on the producer's screen), and invisible ones: format
+ * characters (U+200B, U+FEFF, U+2060, tag characters U+E0000-E007F...) but the joiners U+200C
+ * and U+200D that some scripts and emoji need, and the Hangul fillers that draw nothing. */
 static gboolean name_char_ok(gunichar c)
 {
     GUnicodeType t = g_unichar_type(c);
@@ -135,13 +139,41 @@ static gboolean name_char_ok(gunichar c)
         t == G_UNICODE_PARAGRAPH_SEPARATOR || t == G_UNICODE_UNASSIGNED ||
         t == G_UNICODE_SURROGATE || t == G_UNICODE_PRIVATE_USE)
         return FALSE;
-    if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+    if (t == G_UNICODE_FORMAT && c != 0x200C && c != 0x200D)
+        return FALSE;
+    if (c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0)
         return FALSE;
     return TRUE;
 }
 
+static gboolean is_mark(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK ||
+           t == G_UNICODE_ENCLOSING_MARK;
+}
+
+/* A name a producer can read: only allowed characters, at most two combining marks in a row
+ * (more stack into a smear over the neighbouring lines), and at least one letter. */
+static gboolean name_visible(const char *start, const char *end)
+{
+    gboolean letter = FALSE;
+    int marks = 0;
+    for (const char *s = start; s < end; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        if (!name_char_ok(c))
+            return FALSE;
+        marks = is_mark(c) ? marks + 1 : 0;
+        if (marks > 2)
+            return FALSE;
+        letter = letter || g_unichar_isalpha(c);
+    }
+    return letter;
+}
+
 char *ctl_apply_normalise_name(const char *raw, GError **error)
 {
+    const char *message = msg_name;
     if (raw == NULL || strlen(raw) > NAME_RAW_MAX || !g_utf8_validate(raw, -1, NULL))
         goto invalid;
     const char *start = raw;
@@ -157,14 +189,13 @@ char *ctl_apply_normalise_name(const char *raw, GError **error)
     glong chars = g_utf8_strlen(start, end - start);
     if (chars < 1 || chars > CTL_APPLY_NAME_MAX)
         goto invalid;
-    for (const char *s = start; s < end; s = g_utf8_next_char(s)) {
-        if (!name_char_ok(g_utf8_get_char(s)))
-            goto invalid;
-    }
+    message = msg_name_chars;
+    if (!name_visible(start, end))
+        goto invalid;
     return g_strndup(start, (gsize)(end - start));
 
 invalid:
-    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, msg_name);
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, message);
     return NULL;
 }
 
@@ -318,19 +349,39 @@ char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, co
     return render_resource("/jobcast/web/apply.html", vars);
 }
 
-char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate)
+char *ctl_apply_thanks_page(const CtlPosting *posting)
 {
     g_autoptr(GHashTable) vars = vars_new();
     put_posting(vars, posting);
-    g_hash_table_insert(vars, "signup_id", g_strdup_printf("%" G_GINT64_FORMAT, signup_id));
-    g_hash_table_insert(vars, "heading", g_strdup(duplicate ? "您已经报过名了" : "报名成功"));
+    g_hash_table_insert(vars, "heading", g_strdup("报名成功"));
     g_hash_table_insert(vars, "message",
-                        g_strdup(duplicate
-                                     ? "我们已经收到过您用这个手机号提交的报名，无需重复提交。"
-                                       "用工单位会在一个工作日内给您打电话，请留意来电。"
-                                     : "用工单位会在一个工作日内给您打电话，请保持手机畅通，"
-                                       "留意来电。"));
+                        g_strdup("用工单位会在一个工作日内给您打电话，请保持手机畅通，留意来电。"
+                                 "同一个手机号只需报名一次。"));
     return render_resource("/jobcast/web/apply-thanks.html", vars);
+}
+
+char *ctl_apply_closed_page(const CtlPosting *posting, const GPtrArray *open)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    put_posting(vars, posting);
+    g_autofree char *page = render_resource("/jobcast/web/apply-closed.html", vars);
+    GString *list = g_string_new(NULL);
+    for (guint i = 0; open != NULL && i < open->len; i++) {
+        const CtlPosting *p = g_ptr_array_index(open, i);
+        g_autofree char *title = g_markup_escape_text(p->title, -1);
+        g_autofree char *company = g_markup_escape_text(p->company, -1);
+        g_string_append_printf(list,
+                               "    <li><a class=\"button\" href=\"/a/%" G_GINT64_FORMAT
+                               "\">%s（%s）</a></li>\n",
+                               p->id, title, company);
+    }
+    if (list->len == 0)
+        g_string_append(list, "    <li>目前没有正在招聘的岗位，请稍后再来看看。</li>\n");
+    g_autofree char *items = g_string_free(list, FALSE);
+    const char *marker = "<!--open-postings-->\n";
+    const char *at = strstr(page, marker);
+    g_assert(at != NULL);
+    return g_strdup_printf("%.*s%s%s", (int)(at - page), page, items, at + strlen(marker));
 }
 
 char *ctl_apply_message_page(const char *heading, const char *message)

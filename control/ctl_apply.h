@@ -42,8 +42,9 @@ gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, co
 gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone, const char **field,
                             GError **error);
 
-/* Trims and checks a name: 1-40 characters, valid UTF-8, no control characters.
- * (transfer full) or NULL with JC_ERROR_INVALID. */
+/* Trims and checks a name: 1-40 characters, valid UTF-8, at least one letter; no control,
+ * invisible (format, filler) or bidi override characters and no more than two combining marks
+ * in a row. (transfer full) or NULL with JC_ERROR_INVALID (a message a viewer can read). */
 char *ctl_apply_normalise_name(const char *raw, GError **error);
 
 /* Turns what a viewer typed into 11 ASCII digits: full-width digits become ASCII; spaces and
@@ -64,8 +65,13 @@ char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const 
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                          const char *message, const char *ref);
 
-/* The confirmation after a sign-up (duplicate: it had already been received). (transfer full) */
-char *ctl_apply_thanks_page(const CtlPosting *posting, gint64 signup_id, gboolean duplicate);
+/* The confirmation after a sign-up: the same page for a new and a duplicate one, so that it
+ * tells nobody whether a phone had already applied. (transfer full) */
+char *ctl_apply_thanks_page(const CtlPosting *posting);
+
+/* The page for a closed (archived) posting: it takes no sign-ups; links to the open postings
+ * (open: CtlPosting*, may be NULL or empty). (transfer full) HTML. */
+char *ctl_apply_closed_page(const CtlPosting *posting, const GPtrArray *open);
 
 /* A small page with a heading and one paragraph (404, 401...). (transfer full) */
 char *ctl_apply_message_page(const char *heading, const char *message);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctl_apply.h"
+#include "ctl_auth.h"
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
@@ -86,7 +87,22 @@ static gint64 parse_id(const char *text, const char **rest)
     return p == text ? 0 : id;
 }
 
-/* /a/ID and /a/ID/thanks?s=N[&dup=1] */
+/* An archived posting takes no sign-ups: 410, and the form's page links the open postings. */
+static void reply_closed(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, gboolean json)
+{
+    if (json) {
+        ctl_reply_error(s, 410, "closed", "posting_id", "这个岗位已停止报名");
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) open = ctl_store_list_postings(d->store, &error);
+    if (open == NULL)
+        g_message("control: listing postings: %s", error->message);
+    ctl_reply_html(s, 410, ctl_apply_closed_page(p, open));
+}
+
+/* /a/ID and /a/ID/thanks?t=TOKEN. The thanks page is the same for every sign-up, new or
+ * duplicate, whatever the token: it must not tell anyone whether a phone had applied. */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
 {
     const char *rest = NULL;
@@ -99,18 +115,17 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
     g_autoptr(CtlPosting) p = ctl_reply_posting_or_fail(d->store, s, id, FALSE);
     if (p == NULL)
         return;
+    if (p->archived && !thanks) {
+        reply_closed(d, s, p, FALSE);
+        return;
+    }
     if (!thanks) {
         ctl_stats_count_open(d->stats, p->id);
         g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
         ctl_reply_html(s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref));
         return;
     }
-    char buf[64];
-    const char *sid = lws_get_urlarg_by_name(s->wsi, "s=", buf, sizeof buf);
-    gint64 signup_id = sid != NULL ? g_ascii_strtoll(sid, NULL, 10) : 0;
-    char dbuf[16];
-    gboolean dup = lws_get_urlarg_by_name(s->wsi, "dup=", dbuf, sizeof dbuf) != NULL;
-    ctl_reply_html(s, 200, ctl_apply_thanks_page(p, signup_id, dup));
+    ctl_reply_html(s, 200, ctl_apply_thanks_page(p));
 }
 
 static void reply_rate_limited(CtlSession *s, gboolean json)
@@ -145,22 +160,22 @@ static void signup_committed(CtlApplyDesk *d, const Ticket *t, gint64 signup_id)
     ctl_notify(d->notify, "signup.created", ctl_json_object_node(o));
 }
 
-static void reply_stored(CtlSession *s, const Ticket *t, gint64 signup_id, gboolean duplicate)
+/* New and duplicate sign-ups get the same answer, byte for byte: anything else (an id, a
+ * status, a flag) would tell anyone who types a phone number whether that person applied. The
+ * form's thanks URL carries a fresh random token instead of a sign-up id. */
+static void reply_stored(CtlSession *s, const Ticket *t)
 {
     if (t->json) {
-        /* A JsonObject set directly: a JsonBuilder for two members costs more than the rest
-         * of the answer. */
         JsonObject *o = json_object_new();
-        json_object_set_int_member(o, "id", signup_id);
-        json_object_set_boolean_member(o, "duplicate", duplicate);
+        json_object_set_boolean_member(o, "received", TRUE);
         JsonNode *node = json_node_init_object(json_node_alloc(), o);
         json_object_unref(o);
-        ctl_reply_json(s, duplicate ? 200 : 201, node);
+        ctl_reply_json(s, 201, node);
         return;
     }
+    g_autofree char *token = ctl_auth_token_new();
     g_autofree char *location =
-        g_strdup_printf("/a/%" G_GINT64_FORMAT "/thanks?s=%" G_GINT64_FORMAT "%s", t->posting_id,
-                        signup_id, duplicate ? "&dup=1" : "");
+        g_strdup_printf("/a/%" G_GINT64_FORMAT "/thanks?t=%s", t->posting_id, token);
     ctl_reply_redirect(s, location);
 }
 
@@ -185,7 +200,7 @@ static void apply_done(gint64 signup_id, gboolean duplicate, const GError *error
         else
             ctl_reply_message(s, 500, "出错了", "报名没有保存成功，请稍后再试。");
     } else {
-        reply_stored(s, t, signup_id, duplicate);
+        reply_stored(s, t);
     }
     ctl_pending_unref(p); /* the store's */
 }
@@ -277,6 +292,10 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
         p = ctl_reply_posting_or_fail(d->store, s, in.posting_id, json);
         if (p == NULL)
             goto out;
+        if (p->archived) {
+            reply_closed(d, s, p, json);
+            goto out;
+        }
     }
     if (!parsed || !ctl_apply_validate(&in, &name, &phone, &field, &error)) {
         invalid_apply(s, json, p, &in, field, error->message);

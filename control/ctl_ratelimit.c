@@ -126,19 +126,45 @@ static gboolean is_trusted(const char *addr, const char *const *trusted)
     return FALSE;
 }
 
+/* The hop that ends at end (exclusive) and starts after the comma before it, trimmed, as a
+ * canonical address text (an IPv4-mapped address as IPv4); NULL when it is not one address.
+ * *start gets where the hop begins. (transfer full) */
+static char *hop_before(const char *xff, const char *end, const char **start)
+{
+    const char *s = end;
+    while (s > xff && s[-1] != ',')
+        s--;
+    *start = s;
+    while (s < end && g_ascii_isspace(*s))
+        s++;
+    const char *e = end;
+    while (e > s && g_ascii_isspace(e[-1]))
+        e--;
+    if (e == s || e - s > 64)
+        return NULL;
+    g_autofree char *text = g_strndup(s, (gsize)(e - s));
+    g_autoptr(GInetAddress) a = parse_address(text);
+    return a != NULL ? g_inet_address_to_string(a) : NULL;
+}
+
 char *ctl_client_address(const char *peer, const char *xff, const char *const *trusted)
 {
-    const char *p = unmapped(peer != NULL ? peer : "");
-    if (xff == NULL || !is_trusted(p, trusted))
-        return g_strdup(p);
-    g_auto(GStrv) hops = g_strsplit(xff, ",", 32);
-    guint n = g_strv_length(hops);
-    for (guint i = n; i > 0; i--) {
-        char *hop = g_strstrip(hops[i - 1]);
-        if (hop[0] == '\0' || strlen(hop) > 64)
-            break; /* garbage: stop believing the header here */
-        if (!is_trusted(hop, trusted))
-            return g_strdup(unmapped(hop));
+    char *client = g_strdup(unmapped(peer != NULL ? peer : ""));
+    if (xff == NULL || !is_trusted(client, trusted))
+        return client;
+    /* From the right, however many hops there are: each trusted proxy vouches for the hop
+     * before it; the first hop that is no trusted proxy is the client. Whatever is left of a
+     * malformed hop was never vouched for: the walk ends at the address before it. */
+    const char *end = xff + strlen(xff);
+    for (;;) {
+        const char *start = NULL;
+        char *hop = hop_before(xff, end, &start);
+        if (hop == NULL)
+            return client;
+        g_free(client);
+        client = hop;
+        if (!is_trusted(client, trusted) || start == xff)
+            return client;
+        end = start - 1; /* before the comma */
     }
-    return g_strdup(p);
 }

@@ -22,11 +22,14 @@ void ctl_rate_limit_free(CtlRateLimit *rl);
 gboolean ctl_rate_limit_take(CtlRateLimit *rl, const char *key, gint64 now_us);
 
 /* The client's address: peer itself unless peer is one of trusted (NULL-terminated, may be
- * NULL) and xff (the X-Forwarded-For header, may be NULL) names addresses; then the
- * right-most address in xff that is not itself a trusted proxy (what the nearest untrusted
- * hop said). Addresses are compared as addresses (GInetAddress: "::1" equals "0::1", and an
- * IPv4-mapped "::ffff:1.2.3.4" equals "1.2.3.4"); the result drops an IPv4-mapped prefix.
- * (transfer full) */
+ * NULL) and xff (the X-Forwarded-For header, may be NULL, of any length) names addresses; then
+ * xff is walked from the right, skipping trusted proxies, and the first address that is not one
+ * is the client (what the nearest untrusted hop said). A hop that is not one address (empty,
+ * a name, a port, garbage) ends the walk: the client is the address walked before it (the
+ * peer, or the trusted proxy that passed the garbage on); when every hop is trusted, the
+ * left-most. Addresses are compared as addresses (GInetAddress: "::1" equals "0::1", and an
+ * IPv4-mapped "::ffff:1.2.3.4" equals "1.2.3.4"); a hop is returned in its canonical text,
+ * without an IPv4-mapped prefix. (transfer full) */
 char *ctl_client_address(const char *peer, const char *xff, const char *const *trusted);
 
 G_END_DECLS

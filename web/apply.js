@@ -17,11 +17,9 @@
     network: '网络不太好，报名还没有提交成功，请再点一次“立即报名”。',
     busy: '正在提交…',
   };
-  var DONE = {
-    fresh: ['报名成功', '用工单位会在一个工作日内给您打电话，请保持手机畅通，留意来电。'],
-    dup: ['您已经报过名了',
-          '我们已经收到过您用这个手机号提交的报名，无需重复提交。用工单位会在一个工作日内给您打电话，请留意来电。'],
-  };
+  // One text for a new and a repeated sign-up: the server does not say which it was.
+  var DONE = ['报名成功',
+              '用工单位会在一个工作日内给您打电话，请保持手机畅通，留意来电。同一个手机号只需报名一次。'];
 
   var fields = {
     name: form.querySelector('#name'),
@@ -38,10 +36,15 @@
   // private use and lone surrogates (checked per code point below).
   var BAD_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\uf8ff]/;
 
+  // As on the server: no invisible characters (format characters but the joiners, Hangul
+  // fillers), at most two combining marks in a row, and at least one letter.
+  var INVISIBLE = /[\u115f\u1160\u3164\uffa0]|(?![\u200c\u200d])\p{Cf}/u;
+
   function nameOk(raw) {
     var n = raw.replace(SPACE, '');
     var chars = Array.from(n);
     if (chars.length < 1 || chars.length > 40 || BAD_NAME.test(n)) return false;
+    if (INVISIBLE.test(n) || /\p{M}{3}/u.test(n) || !/\p{L}/u.test(n)) return false;
     return !/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/.test(n);
   }
 
@@ -128,12 +131,10 @@
     }
   }
 
-  function showDone(result) {
+  function showDone() {
     var done = document.getElementById('done');
-    var text = result.duplicate ? DONE.dup : DONE.fresh;
-    document.getElementById('done-heading').textContent = text[0];
-    document.getElementById('done-message').textContent = text[1];
-    document.getElementById('done-ref').textContent = '报名编号：' + result.id;
+    document.getElementById('done-heading').textContent = DONE[0];
+    document.getElementById('done-message').textContent = DONE[1];
     form.hidden = true;
     done.hidden = false;
     done.focus();
@@ -177,7 +178,7 @@
                            function () { return { status: r.status, body: null }; });
     }).then(function (res) {
       busy(false);
-      if ((res.status === 200 || res.status === 201) && res.body && res.body.id) showDone(res.body);
+      if (res.status === 201 && res.body && res.body.received === true) showDone();
       else serverError(res.status, res.body);
     }, function () {
       busy(false);

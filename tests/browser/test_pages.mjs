@@ -17,8 +17,7 @@ test('/browser/pages/every-page-both-layouts', async () => {
       const pages = [
         ['apply', show.applyUrl],
         ['apply-markup', show.base + '/a/15'],
-        ['thanks', show.base + '/a/1/thanks?s=1'],
-        ['thanks-dup', show.base + '/a/1/thanks?s=1&dup=1'],
+        ['thanks', show.base + '/a/1/thanks?t=0123456789abcdef0123456789abcdef'],
         ['not-found', show.base + '/a/999'],
         ['login-needed', show.base + '/login?token=wrong'],
         ['login', show.base + '/login'],

