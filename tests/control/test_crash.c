@@ -17,9 +17,17 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "crash_vfs.h"
 #include "ctl_test.h"
+
+/* In the child, before exec: it gets SIGKILL when the test dies, so a failed assertion (which
+ * aborts before any clean-up) leaves no server running on the machine. */
+static void die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
 
 #define ITERATIONS 3
 #define BURST 400
@@ -53,10 +61,12 @@ static void server_start(Server *sv, SoupSession *soup)
     g_autofree char *bin = g_build_filename(g_getenv("JOBCAST_BUILD_DIR"), "jobcast", NULL);
     g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", sv->port);
     g_autoptr(GError) error = NULL;
-    sv->proc = g_subprocess_new(
-        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, bin,
-        "--listen", listen, "--data-dir", sv->dir, "--no-record", "--profile", "720x1280",
-        "--trusted-proxy", "127.0.0.1", "--duration", "120", NULL);
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    sv->proc = g_subprocess_launcher_spawn(
+        launcher, &error, bin, "--listen", listen, "--data-dir", sv->dir, "--no-record",
+        "--profile", "720x1280", "--trusted-proxy", "127.0.0.1", "--duration", "120", NULL);
     g_assert_no_error(error);
     g_autofree char *url = g_strdup_printf("http://127.0.0.1:%d/healthz", sv->port);
     for (int i = 0; i < 200; i++) {

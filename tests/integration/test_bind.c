@@ -6,12 +6,20 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 typedef struct {
     char *dir;
     GSubprocess *proc;
 } Server;
+
+/* In the child, before exec: it gets SIGKILL when the test dies, so a failed assertion (which
+ * aborts before any clean-up) leaves no server running on the machine. */
+static void die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
 
 /* A port free on host now (the kernel's pick; released for jobcast to take). */
 static int free_port(const char *host)
@@ -53,9 +61,10 @@ static void server_start(Server *s, const char *listen, const char *admin)
     }
     g_ptr_array_add(argv, NULL);
     g_autoptr(GError) error = NULL;
-    s->proc =
-        g_subprocess_newv((const char *const *)argv->pdata,
-                          G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    s->proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
     g_ptr_array_free(argv, TRUE);
     g_assert_no_error(error);
     g_autoptr(GDataInputStream) out =

@@ -6,10 +6,18 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sqlite3.h>
 #include <string.h>
 
 #define TOKEN "integration-test-token-0123456789"
+
+/* In the child, before exec: it gets SIGKILL when the test dies, so a failed assertion (which
+ * aborts before any clean-up) leaves no server running on the machine. */
+static void die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
 
 typedef struct {
     char *dir;             /* owned: the --data-dir, a fresh temp folder */
@@ -88,8 +96,10 @@ static Show *show_start(const char *const *extra)
         g_ptr_array_add(argv, (gpointer)*a);
     g_ptr_array_add(argv, NULL);
     g_autoptr(GError) error = NULL;
-    s->proc =
-        g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    s->proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
     g_assert_no_error(error);
     s->out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(s->proc));
     s->http = soup_session_new_with_options("timeout", 15, NULL);

@@ -981,8 +981,10 @@ static void test_record_survives_kill(void)
     g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
     g_assert_nonnull(self);
     g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
     g_autoptr(GSubprocess) child =
-        g_subprocess_new(G_SUBPROCESS_FLAGS_NONE, &error, self, "--child-show", dir, NULL);
+        g_subprocess_launcher_spawn(launcher, &error, self, "--child-show", dir, NULL);
     g_assert_no_error(error);
     /* Let it record about 4 s (its first fragment lands after 1 s), then kill -9. The file's
      * first bytes are its header, written before any fragment: counting from them left about
