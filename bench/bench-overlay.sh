@@ -42,6 +42,15 @@ cpu_of() {
     awk '{ printf "%.4f", $1 + $2 }' <<<"$t"
 }
 
+# steady FFMPEG-CMD...: CPU seconds of FRAMES frames once set-up is paid (FF_WARMUP + FRAMES
+# frames minus FF_WARMUP frames of the same single-threaded command).
+steady() {
+    local opts=(-threads 1 -filter_threads 1 -filter_complex_threads 1 -f null -) long short
+    long=$(cpu_of "$@" -frames:v $((FF_WARMUP + FRAMES)) "${opts[@]}")
+    short=$(cpu_of "$@" -frames:v "$FF_WARMUP" "${opts[@]}")
+    awk -v a="$long" -v b="$short" 'BEGIN { printf "%.4f", a - b }'
+}
+
 median() {
     sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
@@ -85,20 +94,10 @@ for res in 1920x1080 1280x720; do
         last=o$n
     done < <(grep '^rect ' "$out")
     src=(-f lavfi -i "color=c=gray:s=${w}x${h}:r=30,format=yuv420p,copy")
-    opts=(-threads 1 -filter_threads 1 -filter_complex_threads 1 -f null -)
-    # steady FRAMES CMD...: CPU seconds of FRAMES frames once set-up is paid (30 + FRAMES
-    # frames minus 30 frames of the same command).
-    steady() {
-        local n=$1 long short
-        shift
-        long=$(cpu_of "$@" -frames:v $((FF_WARMUP + n)) "${opts[@]}")
-        short=$(cpu_of "$@" -frames:v "$FF_WARMUP" "${opts[@]}")
-        awk -v a="$long" -v b="$short" 'BEGIN { printf "%.4f", a - b }'
-    }
     base=$(for i in $(seq "$RUNS"); do
-        steady "$FRAMES" ffmpeg -nostdin -v error "${src[@]}"; echo; done | median)
+        steady ffmpeg -nostdin -v error "${src[@]}"; echo; done | median)
     with=$(for i in $(seq "$RUNS"); do
-        steady "$FRAMES" ffmpeg -nostdin -v error "${src[@]}" "${inputs[@]}" \
+        steady ffmpeg -nostdin -v error "${src[@]}" "${inputs[@]}" \
             -filter_complex "$graph" -map "[$last]"; echo; done | median)
     ffmpeg_ms=$(awk -v a="$with" -v b="$base" -v n="$FRAMES" 'BEGIN { printf "%.4f", (a - b) * 1000 / n }')
 
