@@ -17,17 +17,10 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "crash_vfs.h"
 #include "ctl_test.h"
-
-/* In the child, before exec: it gets SIGKILL when the test dies, so a failed assertion (which
- * aborts before any clean-up) leaves no server running on the machine. */
-static void die_with_parent(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
+#include "../jc_test_child.h"
 
 #define ITERATIONS 3
 #define BURST 400

@@ -6,20 +6,13 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
+#include "../jc_test_child.h"
 
 typedef struct {
     char *dir;
     GSubprocess *proc;
 } Server;
-
-/* In the child, before exec: it gets SIGKILL when the test dies, so a failed assertion (which
- * aborts before any clean-up) leaves no server running on the machine. */
-static void die_with_parent(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
 
 /* A port free on host now (the kernel's pick; released for jobcast to take). */
 static int free_port(const char *host)

@@ -6,18 +6,11 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include "../jc_test_child.h"
 
 #define TOKEN "integration-test-token-0123456789"
-
-/* In the child, before exec: it gets SIGKILL when the test dies, so a failed assertion (which
- * aborts before any clean-up) leaves no server running on the machine. */
-static void die_with_parent(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
 
 typedef struct {
     char *dir;             /* owned: the --data-dir, a fresh temp folder */

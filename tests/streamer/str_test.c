@@ -4,7 +4,6 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 static void on_state(StrState state, const char *message, gpointer data)
 {
@@ -238,11 +237,6 @@ guint16 free_port(void)
 }
 
 /* Child, before exec: killed when the test process dies. */
-void die_with_parent(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* The RTMP module nginx loads: NGINX_RTMP_MODULE, or $JOBCAST_TEST_NGINX_RTMP_MODULE when set
  * (e.g. a path that does not exist, to see that the RTMP tests then fail). (transfer none) */
 static const char *rtmp_module(void)

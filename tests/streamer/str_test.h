@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
+#include "../jc_test_child.h" /* die_with_parent, for every server a test spawns */
 #include "str_pipeline.h"
 
 G_BEGIN_DECLS
@@ -82,9 +83,6 @@ double check_playable(const char *file);
 
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 guint16 free_port(void);
-
-/* Child setup for a server a test spawns: killed when the test process dies. */
-void die_with_parent(gpointer data);
 
 /* Starts nginx-rtmp on 127.0.0.1:port recording every stream into dir. (transfer full) */
 GSubprocess *start_nginx(const char *dir, guint16 port);
