@@ -43,6 +43,13 @@ static void add_tenth(JsonBuilder *b, const char *name, double value)
     json_builder_add_double_value(b, tenth(value));
 }
 
+/* Seconds to the millisecond: a frame lasts 33 ms, so tenths would hide what matters. */
+static void add_seconds_ms(JsonBuilder *b, const char *name, double value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_double_value(b, (double)(gint64)(value * 1000.0 + 0.5) / 1000.0);
+}
+
 static void add_output(JsonBuilder *b, const StrOutputStatus *o)
 {
     json_builder_begin_object(b);
@@ -106,6 +113,9 @@ JsonNode *jc_status_to_json(const StrStatus *s)
     json_builder_begin_object(b);
     add_string(b, "program", s->program);
     add_tenth(b, "running", s->running);
+    add_int(b, "frames_repeated", (gint64)s->continuity.frames_repeated);
+    add_int(b, "stalls", (gint64)s->continuity.stalls);
+    add_seconds_ms(b, "longest_gap_seconds", s->continuity.longest_gap);
     add_input(b, s);
     add_recording(b, s);
     add_audio(b, s);

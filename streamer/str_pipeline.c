@@ -33,6 +33,7 @@
 
 #include "jc_error.h"
 #include "str_audio.h"
+#include "str_continuity.h"
 #include "str_gst.h"
 #include "str_input.h"
 #include "str_output.h"
@@ -78,7 +79,8 @@ struct StrPipeline {
     guint report_id;       /* idle source reporting STOPPED, 0 when none */
     gboolean watching;     /* the bus watch is installed */
 
-    StrPreview *preview; /* owned, freed after pipeline is NULL */
+    StrPreview *preview;       /* owned, freed after pipeline is NULL */
+    StrContinuity *continuity; /* owned, freed after pipeline is NULL */
 
     pthread_mutex_t rec_lock; /* guards current_path (written by splitmuxsink's thread) */
     char *current_path;       /* owned: the recording part being written, NULL before */
@@ -149,6 +151,7 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
      * here, after the overlay has drawn, the hole is filled with references to the frame
      * before it, so the encoder, the recording and the platforms get a steady frame rate. */
     g_object_set(e[3], "skip-to-first", TRUE, NULL);
+    p->continuity = str_continuity_attach(e[3]);
     g_object_set(e[5], "allow-not-linked", TRUE, NULL);
     if (!str_preview_attach(p->preview, bin, e[5], pr, error)) {
         return NULL;
@@ -684,6 +687,8 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     GstClockTime rt = str_pipeline_running_time(p);
     s->running = GST_CLOCK_TIME_IS_VALID(rt) ? (double)rt / GST_SECOND : 0.0;
     str_input_fill_status(p->input, s);
+    if (p->continuity != NULL)
+        str_continuity_fill_status(p->continuity, s);
     pthread_mutex_lock(&p->rec_lock);
     s->recording.path = g_strdup(p->current_path != NULL ? p->current_path : p->recording_path);
     pthread_mutex_unlock(&p->rec_lock);
@@ -761,6 +766,7 @@ void str_pipeline_free(StrPipeline *p)
     str_audio_free(p->audio);
     gst_object_unref(p->pipeline);
     str_preview_free(p->preview);
+    str_continuity_free(p->continuity);
     pthread_mutex_destroy(&p->rec_lock);
     g_free(p->current_path);
     g_free(p->recording_path);

@@ -49,6 +49,12 @@ typedef struct {
                               before the disk filled up; the show goes on unrecorded) */
         guint64 free_mb;   /* free space left where recordings go (0 when not recording) */
     } recording;
+    struct {
+        guint64 frames_repeated; /* frames the program repeated to fill a hole (a late input
+                                    frame): each is a frame the viewers saw twice */
+        guint64 stalls;          /* times the program's picture stopped for 250 ms or more */
+        double longest_gap;      /* seconds: the longest wait between two program frames */
+    } continuity;
     GPtrArray *outputs; /* owned: StrOutputStatus *, in --output order; frees its elements */
     struct {
         gboolean muted;

@@ -106,6 +106,15 @@ char *run_show(const StrConfig *cfg, Run *r, guint ms, guint stop_timeout_ms)
     GstClockTime rt = str_pipeline_running_time(p);
     g_assert_true(GST_CLOCK_TIME_IS_VALID(rt));
     g_assert_cmpuint(rt, >=, ms * GST_MSECOND);
+    {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        r->stalls = s->continuity.stalls;
+        r->frames_repeated = s->continuity.frames_repeated;
+        r->longest_gap = s->continuity.longest_gap;
+        g_test_message("continuity: %" G_GUINT64_FORMAT " stalls, %" G_GUINT64_FORMAT
+                       " frames repeated, longest gap %.3f s",
+                       r->stalls, r->frames_repeated, r->longest_gap);
+    }
     gint64 t0 = g_get_monotonic_time();
     str_pipeline_stop(p, stop_timeout_ms);
     g_assert_true(wait_for(r, &r->stopped, stop_timeout_ms + 2000));

@@ -25,6 +25,9 @@ typedef struct {
     guint stopped_count;
     double ran;       /* run_show: seconds the program had run when stop was called */
     double stop_took; /* run_show: seconds from stop to STOPPED */
+    /* run_show: the program's continuity just before stop (see str_continuity.h) */
+    guint64 stalls, frames_repeated;
+    double longest_gap;
 } Run;
 
 #define NGINX_RTMP_MODULE "/usr/lib/nginx/modules/ngx_rtmp_module.so"

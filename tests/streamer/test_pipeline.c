@@ -295,6 +295,9 @@ static void test_output_dead_rtmp_isolated(void)
     g_autofree char *file = run_show(&cfg, &r, 3500, 3000);
     double duration = check_playable(file);
     g_assert_cmpfloat(duration, >=, 3.0);
+    /* ... and kept time: the recording's length alone would not show a stall that the program's
+     * videorate then filled with repeated frames. */
+    g_assert_cmpuint(r.stalls, ==, 0);
     g_mutex_lock(&log_lock);
     g_assert_nonnull(strstr(log_text->str, "rtmp://127.0.0.1"));
     g_assert_null(strstr(log_text->str, "sekrit"));
@@ -328,6 +331,7 @@ static void test_output_stalled_rtmp_isolated(void)
      * before rtmp2sink gives up connecting (5 s): the hard stop is what ends it. */
     g_autofree char *file = run_show(&cfg, &r, 3000, 1000);
     g_assert_cmpfloat(check_playable(file), >=, 2.8);
+    g_assert_cmpuint(r.stalls, ==, 0);
     remove_tree(dir);
     g_main_loop_unref(r.loop);
 }
@@ -815,6 +819,26 @@ static void test_output_two_rtmp_apps(void)
     g_main_loop_unref(r.loop);
 }
 
+/* Size of the newest recording nginx has made of stream NAME in dir (0 before it has one). */
+static guint64 received_bytes(const char *dir, const char *name)
+{
+    g_autofree char *prefix = g_strdup_printf("%s-", name);
+    guint64 size = 0;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *entry;
+    while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_prefix(entry, prefix) && g_str_has_suffix(entry, ".flv")) {
+            g_autofree char *path = g_build_filename(dir, entry, NULL);
+            GStatBuf st;
+            if (g_stat(path, &st) == 0)
+                size = MAX(size, (guint64)st.st_size);
+        }
+    }
+    if (d != NULL)
+        g_dir_close(d);
+    return size;
+}
+
 /* Largest gap (s) between consecutive video frames of file. */
 static double largest_gap(const char *file)
 {
@@ -860,11 +884,21 @@ static void test_output_rtmp_server_killed(void)
     g_assert_true(wait_output_live(&r, p, 0, 10000));
     g_assert_true(wait_output_live(&r, p, 1, 10000));
     run_for(&r, 1000);
-    /* Server A dies without a word and stays away 2.5 s; B must not notice. */
+    /* Server A dies without a word and stays away 2.5 s; B must not notice: not in its state,
+     * and not in what it receives (server B's own recording keeps growing, every half second),
+     * nor in the program that feeds it (no stall, no repeated frame beyond the odd late one). */
+    guint64 stalls0, repeated0;
+    {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        stalls0 = s->continuity.stalls;
+        repeated0 = s->continuity.frames_repeated;
+    }
     g_subprocess_send_signal(nginx_a, SIGKILL);
     g_assert_true(g_subprocess_wait(nginx_a, NULL, NULL));
     g_object_unref(nginx_a);
     gboolean a_noticed = FALSE;
+    guint64 b_bytes = received_bytes(dir_b, "two");
+    gint64 b_grew = g_get_monotonic_time(), b_still = 0;
     for (int i = 0; i < 25; i++) {
         run_for(&r, 100);
         g_autoptr(StrStatus) s = str_pipeline_status(p);
@@ -872,8 +906,25 @@ static void test_output_rtmp_server_killed(void)
         StrOutputStatus *b = g_ptr_array_index(s->outputs, 1);
         a_noticed = a_noticed || g_strcmp0(a->state, "reconnecting") == 0;
         g_assert_cmpstr(b->state, ==, "live");
+        guint64 now_bytes = received_bytes(dir_b, "two");
+        gint64 now = g_get_monotonic_time();
+        if (now_bytes > b_bytes)
+            b_grew = now;
+        b_still = MAX(b_still, now - b_grew);
+        b_bytes = now_bytes;
     }
     g_assert_true(a_noticed);
+    g_test_message("server B received nothing for at most %.2f s while A was dead",
+                   (double)b_still / G_USEC_PER_SEC);
+    g_assert_cmpint(b_still, <, 500 * G_TIME_SPAN_MILLISECOND);
+    {
+        g_autoptr(StrStatus) s = str_pipeline_status(p);
+        g_test_message("while A was dead: %" G_GUINT64_FORMAT " stalls, %" G_GUINT64_FORMAT
+                       " frames repeated",
+                       s->continuity.stalls - stalls0, s->continuity.frames_repeated - repeated0);
+        g_assert_cmpuint(s->continuity.stalls, ==, stalls0);
+        g_assert_cmpuint(s->continuity.frames_repeated - repeated0, <=, 3);
+    }
     nginx_a = start_nginx(dir_a, port_a);
     gint64 back = g_get_monotonic_time();
     g_assert_true(wait_output_live(&r, p, 0, 8000));
@@ -895,6 +946,21 @@ static void test_output_rtmp_server_killed(void)
     /* The recording has no gap: one frame every 1/30 s throughout. */
     g_assert_cmpfloat(check_playable(recording), >=, 5.0);
     g_assert_cmpfloat(largest_gap(recording), <, 0.1);
+    /* Nor has what server B received: its own recording, one file, every frame's timestamp
+     * 1/30 s after the one before, from before A died to after it came back. */
+    g_autoptr(GPtrArray) b_files = g_ptr_array_new_with_free_func(g_free);
+    {
+        GDir *d = g_dir_open(dir_b, 0, NULL);
+        const char *entry;
+        while ((entry = g_dir_read_name(d)) != NULL) {
+            if (g_str_has_prefix(entry, "two-") && g_str_has_suffix(entry, ".flv"))
+                g_ptr_array_add(b_files, g_build_filename(dir_b, entry, NULL));
+        }
+        g_dir_close(d);
+    }
+    g_assert_cmpuint(b_files->len, ==, 1);
+    g_assert_cmpfloat(check_playable(b_files->pdata[0]), >=, 4.5);
+    g_assert_cmpfloat(largest_gap(b_files->pdata[0]), <, 0.1);
     remove_tree(dir_a);
     remove_tree(dir_b);
     remove_tree(dir);
