@@ -225,7 +225,7 @@ static void test_bearer_upgrade_locked(Fixture *f, gconstpointer data)
 }
 
 /* Token links, passwords and bearer headers share one count; the second burst after a lockout
- * locks out twice as long. (Window and first lockout shortened to 2 s for the test.) */
+ * locks out twice as long. (Window and first lockout shortened to 4 s for the test.) */
 static void test_lockout_doubles(Fixture *f, gconstpointer data)
 {
     const char *xff = "X-Forwarded-For: 10.22.0.1\r\n";
@@ -243,7 +243,7 @@ static void test_lockout_doubles(Fixture *f, gconstpointer data)
     g_autofree char *first = post_login(f, "name=alice&password=wrong-password", xff);
     g_assert_cmpuint(ctl_test_raw_status(first), ==, 429);
     guint first_wait = retry_after(first);
-    g_assert_cmpuint(first_wait, <=, 2);
+    g_assert_cmpuint(first_wait, <=, 4);
     g_autofree char *link = get(f, "/login?token=" TOKEN, xff);
     g_assert_cmpuint(ctl_test_raw_status(link), ==, 429);
 
@@ -254,7 +254,7 @@ static void test_lockout_doubles(Fixture *f, gconstpointer data)
     g_autofree char *second = get(f, "/login?token=" TOKEN, xff);
     g_assert_cmpuint(ctl_test_raw_status(second), ==, 429);
     g_test_message("lockouts: %u s, then %u s", first_wait, retry_after(second));
-    g_assert_cmpuint(retry_after(second), ==, 4); /* twice the 2 s of the first */
+    g_assert_cmpuint(retry_after(second), ==, 8); /* twice the 4 s of the first */
     g_assert_cmpuint(lockout_logs, ==, 2);        /* once per burst */
 }
 
@@ -587,7 +587,7 @@ int main(int argc, char **argv)
 {
     g_log_set_writer_func(count_logs, NULL, NULL);
     g_test_init(&argc, &argv, NULL);
-    static const Setup quick = {.lockout_window_ms = 2000, .lockout_max_ms = 16000};
+    static const Setup quick = {.lockout_window_ms = 4000, .lockout_max_ms = 32000};
     ADD("/security/credentials/bearer-http-locked-after-10", NULL, test_bearer_http_locked);
     ADD("/security/credentials/bearer-upgrade-locked-after-10", NULL, test_bearer_upgrade_locked);
     ADD("/security/credentials/second-lockout-doubles", &quick, test_lockout_doubles);
