@@ -1,15 +1,18 @@
-/* ctl_access: who a request is: its role from a bearer token or the session cookie, whether
- * its Origin is this server, whether admin things may be served on its listener, and its
- * client address behind trusted proxies.
+/* ctl_access: who a request is: its role from a bearer token or the session cookie (and what
+ * wrong credentials cost its client), whether its Origin is this server, whether admin things
+ * may be served on its listener, whether it came over TLS, and its client address behind
+ * trusted proxies.
  *
  * Main thread only (reads lws headers of the connection being served). Owns the producer
- * credentials (CtlAuth) and the trusted proxy list; reads accounts from the store. */
+ * credentials (CtlAuth), the sessions, the lockouts and the trusted proxy list; reads accounts
+ * from the store. */
 #pragma once
 
 #include <glib.h>
 #include <libwebsockets.h>
 
 #include "ctl_auth.h"
+#include "ctl_lockout.h"
 #include "ctl_store.h"
 
 G_BEGIN_DECLS
@@ -35,15 +38,51 @@ void ctl_access_set_admin_vhost(CtlAccess *a, struct lws_vhost *admin_vhost);
  * there is no admin listener, or the connection came in on it. */
 gboolean ctl_access_admin_allowed(const CtlAccess *a, struct lws *wsi);
 
-/* The role a bearer token grants: the producer token, or an active account's token. */
-CtlRole ctl_access_bearer_role(CtlAccess *a, const char *token);
-/* The role of the request's session cookie (CTL_ROLE_NONE: none or expired). */
+#define CTL_ACCOUNT_NAME_MAX 40 /* an account's name (ctl_store_account_add) */
+
+/* Who a request is, as far as its credentials say. */
+typedef struct {
+    CtlRole role;      /* CTL_ROLE_NONE: none, wrong, ended, or not checked (locked out) */
+    gboolean bearer;   /* it carried Authorization (a wrong one never falls back to the cookie) */
+    guint retry_after; /* > 0: its client is locked out for so many seconds; nothing checked */
+    char account[CTL_ACCOUNT_NAME_MAX + 1]; /* with a role: the account, "" the producer token */
+} CtlWho;
+
+/* Credentials cost attempts: every bearer token, token link and password checked counts a
+ * failure against the client's address (ctl_access_client_address; an IPv6 one by its /64);
+ * CTL_LOCKOUT_FAILURES in a window lock the address out of every credential check, the lockout
+ * doubling with each further burst (ctl_lockout.h). Session cookies are no guess: never
+ * counted, and still honoured while the address is locked out. */
+
+/* Tests: the failure window and first lockout, and the longest lockout (0: the defaults). */
+void ctl_access_set_lockout(CtlAccess *a, guint window_ms, guint max_ms);
+
+/* Seconds the client (an address from ctl_access_client_address) must still wait before its
+ * credentials are checked; 0 when they may be. */
+guint ctl_access_locked_out(CtlAccess *a, const char *client);
+/* Counts a failed credential of client; the first failure of a burst that locks it out logs. */
+void ctl_access_failed(CtlAccess *a, const char *client);
+/* Takes back a failure counted before a (slow) check turned out right. */
+void ctl_access_forgive(CtlAccess *a, const char *client);
+
+/* Checks token (a bearer token or a token link's; may be NULL) from the request's client,
+ * counting a wrong one: the producer token, or an active account's token. */
+CtlWho ctl_access_bearer(CtlAccess *a, struct lws *wsi, const char *token);
+/* The request's session cookie (role CTL_ROLE_NONE: none or ended; never counted). */
+CtlWho ctl_access_session(CtlAccess *a, struct lws *wsi);
+/* The role of the request's session cookie. */
 CtlRole ctl_access_session_role(CtlAccess *a, struct lws *wsi);
-/* The role of a request: its bearer token if it has an Authorization header (a wrong one
- * never falls back to the cookie), else its session cookie. */
-CtlRole ctl_access_request_role(CtlAccess *a, struct lws *wsi);
-/* Opens a session for role: the Set-Cookie value. (transfer full) */
-char *ctl_access_session_cookie(CtlAccess *a, CtlRole role);
+/* A request: its bearer token if it has an Authorization header (checked as
+ * ctl_access_bearer; a wrong one never falls back to the cookie), else its session cookie. */
+CtlWho ctl_access_request(CtlAccess *a, struct lws *wsi);
+/* Opens a session of account ("" the producer token) with role: the Set-Cookie value, Secure
+ * when the request came over TLS (ctl_access_over_tls). (transfer full) */
+char *ctl_access_session_cookie(CtlAccess *a, struct lws *wsi, CtlRole role, const char *account);
+/* Ends every session of account; returns how many there were. */
+guint ctl_access_end_sessions(CtlAccess *a, const char *account);
+/* TRUE when the request came over TLS: to this server, or to a trusted proxy that says so
+ * (X-Forwarded-Proto: https, its last value; the header from anyone else is ignored). */
+gboolean ctl_access_over_tls(const CtlAccess *a, struct lws *wsi);
 
 /* TRUE when the request's Origin is this server (http:// or https:// + its Host header): what
  * a browser request riding the session cookie must show (no cross-site use of the cookie). */

@@ -14,14 +14,17 @@
 
 /* Gives account name a new token: added with role when add, else rotated. Answers the token,
  * which is shown this once; only its hash is stored. */
-static JsonNode *issue_token(CtlStore *store, const char *name, gboolean add, const char *role,
-                             GError **error)
+static JsonNode *issue_token(const CtlAccountsRoom *room, const char *name, gboolean add,
+                             const char *role, GError **error)
 {
+    CtlStore *store = room->store;
     g_autofree char *token = ctl_auth_token_new();
     g_autofree char *hash = ctl_auth_token_hash(token);
     if (add ? ctl_store_account_add(store, name, role, hash, error) <= 0
             : !ctl_store_account_rotate(store, name, hash, error))
         return NULL;
+    if (!add)
+        ctl_ws_sign_out(room->ws, name); /* the old token's sessions and connections */
     JsonObject *o = json_object_new();
     json_object_set_string_member(o, "name", name);
     json_object_set_string_member(o, "token", token);
@@ -40,7 +43,7 @@ static JsonNode *method_accounts_add(JsonObject *params, gpointer data, GError *
         r != NULL && JSON_NODE_HOLDS_VALUE(r) && json_node_get_value_type(r) == G_TYPE_STRING
             ? json_node_get_string(r)
             : NULL;
-    return issue_token(room->store, name, TRUE, role, error);
+    return issue_token(room, name, TRUE, role, error);
 }
 
 static JsonNode *method_accounts_rotate(JsonObject *params, gpointer data, GError **error)
@@ -50,7 +53,7 @@ static JsonNode *method_accounts_rotate(JsonObject *params, gpointer data, GErro
     const char *name;
     if (!ctl_param_string(params, "name", &name, error))
         return NULL;
-    return issue_token(room->store, name, FALSE, NULL, error);
+    return issue_token(room, name, FALSE, NULL, error);
 }
 
 static JsonNode *method_accounts_revoke(JsonObject *params, gpointer data, GError **error)
@@ -61,6 +64,7 @@ static JsonNode *method_accounts_revoke(JsonObject *params, gpointer data, GErro
     if (!ctl_param_string(params, "name", &name, error) ||
         !ctl_store_account_revoke(room->store, name, error))
         return NULL;
+    ctl_ws_sign_out(room->ws, name);
     JsonObject *o = json_object_new();
     json_object_set_string_member(o, "name", name);
     json_object_set_boolean_member(o, "revoked", TRUE);
@@ -74,6 +78,7 @@ static JsonNode *method_accounts_revoke(JsonObject *params, gpointer data, GErro
  * server went, nothing is touched. */
 typedef struct {
     CtlStore *store;    /* borrowed; only used while the pending is not orphaned */
+    CtlWs *ws;          /* borrowed; the same */
     CtlReplyFunc reply; /* how the reply reaches the waiting caller */
     JsonNode *id;       /* owned: the request's id */
     char *name;         /* owned */
@@ -112,6 +117,7 @@ static void password_done(CtlPending *p, gpointer data)
     JsonNode *result = NULL;
     if (j->hash != NULL && ctl_store_account_set_password(j->store, j->name, j->hash, &j->error)) {
         g_message("control: password set for %s", j->name);
+        ctl_ws_sign_out(j->ws, j->name);
         JsonObject *o = json_object_new();
         json_object_set_string_member(o, "name", j->name);
         json_object_set_boolean_member(o, "password_set", TRUE);
@@ -159,6 +165,7 @@ static JsonNode *method_accounts_set_password(JsonObject *params, gpointer data,
         return NULL;
     PasswordJob *j = g_new0(PasswordJob, 1);
     j->store = room->store;
+    j->ws = room->ws;
     j->reply = call->reply;
     j->id = id;
     j->name = g_strdup(name);

@@ -5,6 +5,7 @@
 #include "ctl_pending.h"
 #include "ctl_rpc.h"
 #include "ctl_store.h"
+#include "ctl_ws.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +13,11 @@ G_BEGIN_DECLS
 typedef struct {
     CtlStore *store;
     CtlPendingList *jobs; /* the server's password hashes in flight */
+    CtlWs *ws;            /* signs an account out when its credentials change */
 } CtlAccountsRoom;
 
-/* accounts.*; their room is a CtlAccountsRoom. */
+/* accounts.*; their room is a CtlAccountsRoom. Revoking an account, rotating its token or
+ * setting its password signs it out (ctl_ws_sign_out): its sessions end, its WebSockets close. */
 const CtlRpcMethod *ctl_accounts_methods(gsize *n);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* ctl_auth: producer token check (constant time, on SHA-256 digests) and cookie sessions.
  *
  * Main thread only. Invariants: the token itself is not kept, only its digest; the session
- * table never holds more than CTL_AUTH_MAX_SESSIONS entries, whatever clients do. */
+ * table never holds more than CTL_AUTH_SESSIONS_PER_ACCOUNT sessions of one account, whatever
+ * clients do, and one account's sign-ins never end another account's sessions. */
 #include "ctl_auth.h"
 
 #include <sodium.h>
@@ -15,12 +16,24 @@ struct CtlAuth {
     gboolean has_token;
     guint8 digest[DIGEST_LEN]; /* SHA-256 of the token */
     GHashTable *sessions;      /* owned: session id (owned char*) -> Session* (owned) */
+    gint64 clock_offset;       /* seconds added to the clock (tests) */
+    guint64 opened;            /* sessions opened so far: their order */
 };
 
 typedef struct {
-    gint64 expiry; /* first member: make_room reads it as a gint64 */
+    char *account; /* owned: the account's name, "" for the producer token */
     int role;
+    guint64 serial; /* the order sessions were opened in */
+    gint64 created; /* seconds, monotonic */
+    gint64 used;    /* last looked up */
 } Session;
+
+static void session_free(gpointer data)
+{
+    Session *session = data;
+    g_free(session->account);
+    g_free(session);
+}
 
 static void sha256(const char *text, guint8 out[DIGEST_LEN])
 {
@@ -36,7 +49,7 @@ CtlAuth *ctl_auth_new(const char *token)
     auth->has_token = token != NULL && token[0] != '\0';
     if (auth->has_token)
         sha256(token, auth->digest);
-    auth->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    auth->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, session_free);
     return auth;
 }
 
@@ -58,36 +71,54 @@ gboolean ctl_auth_check_token(CtlAuth *auth, const char *presented)
     return sodium_memcmp(digest, auth->digest, DIGEST_LEN) == 0;
 }
 
-static gint64 now_seconds(void)
+static gint64 now_seconds(const CtlAuth *auth)
 {
-    return g_get_monotonic_time() / G_USEC_PER_SEC;
+    return g_get_monotonic_time() / G_USEC_PER_SEC + auth->clock_offset;
 }
 
-/* Drops expired sessions; if the table is still full, the one closest to expiring. */
-static void make_room(CtlAuth *auth)
+void ctl_auth_advance_clock(CtlAuth *auth, gint64 seconds)
 {
-    gint64 now = now_seconds();
+    auth->clock_offset += seconds;
+}
+
+static gboolean ended(const Session *session, gint64 now)
+{
+    return now - session->used >= CTL_AUTH_SESSION_IDLE_SECONDS ||
+           now - session->created >= CTL_AUTH_SESSION_SECONDS;
+}
+
+/* Drops ended sessions; then, while account holds its most, its oldest. Other accounts'
+ * sessions are never touched, so the table holds at most CTL_AUTH_SESSIONS_PER_ACCOUNT per
+ * account (accounts are made by producers; sign-ins cannot add any). */
+static void make_room(CtlAuth *auth, const char *account)
+{
+    gint64 now = now_seconds(auth);
     GHashTableIter it;
     gpointer key;
     gpointer value;
-    g_hash_table_iter_init(&it, auth->sessions);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        if (*(gint64 *)value <= now)
-            g_hash_table_iter_remove(&it);
-    }
-    if (g_hash_table_size(auth->sessions) < CTL_AUTH_MAX_SESSIONS)
-        return;
-    gpointer oldest = NULL;
-    gint64 oldest_expiry = G_MAXINT64;
-    g_hash_table_iter_init(&it, auth->sessions);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        if (*(gint64 *)value < oldest_expiry) {
-            oldest_expiry = *(gint64 *)value;
-            oldest = key;
+    for (;;) {
+        guint mine = 0;
+        gpointer oldest = NULL;
+        guint64 oldest_serial = G_MAXUINT64;
+        g_hash_table_iter_init(&it, auth->sessions);
+        while (g_hash_table_iter_next(&it, &key, &value)) {
+            Session *session = value;
+            if (ended(session, now)) {
+                g_hash_table_iter_remove(&it);
+                continue;
+            }
+            if (strcmp(session->account, account) != 0)
+                continue;
+            mine++;
+            if (session->serial < oldest_serial) {
+                oldest_serial = session->serial;
+                oldest = key;
+            }
         }
-    }
-    if (oldest != NULL)
+        if (mine < CTL_AUTH_SESSIONS_PER_ACCOUNT || oldest == NULL)
+            return;
         g_hash_table_remove(auth->sessions, oldest);
+    }
 }
 
 static gboolean sodium_ready(void);
@@ -116,39 +147,54 @@ char *ctl_auth_token_hash(const char *token)
     return g_compute_checksum_for_string(G_CHECKSUM_SHA256, token, -1);
 }
 
-char *ctl_auth_session_new(CtlAuth *auth)
-{
-    return ctl_auth_session_new_role(auth, 2);
-}
-
-char *ctl_auth_session_new_role(CtlAuth *auth, int role)
+char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account)
 {
     char *id = random_hex(32);
-    make_room(auth);
-    Session *session = g_new(Session, 1);
-    session->expiry = now_seconds() + CTL_AUTH_SESSION_SECONDS;
+    make_room(auth, account);
+    Session *session = g_new0(Session, 1);
+    session->account = g_strdup(account);
     session->role = role;
+    session->serial = ++auth->opened;
+    session->created = now_seconds(auth);
+    session->used = session->created;
     g_hash_table_replace(auth->sessions, g_strdup(id), session);
     return id;
 }
 
-int ctl_auth_session_role(CtlAuth *auth, const char *id)
+int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account)
 {
-    if (id == NULL)
-        return 0;
-    Session *session = g_hash_table_lookup(auth->sessions, id);
+    Session *session = id != NULL ? g_hash_table_lookup(auth->sessions, id) : NULL;
     if (session == NULL)
         return 0;
-    if (session->expiry <= now_seconds()) {
+    gint64 now = now_seconds(auth);
+    if (ended(session, now)) {
         g_hash_table_remove(auth->sessions, id);
         return 0;
     }
+    session->used = now;
+    if (account != NULL)
+        *account = session->account;
     return session->role;
 }
 
-gboolean ctl_auth_session_valid(CtlAuth *auth, const char *id)
+guint ctl_auth_end_sessions(CtlAuth *auth, const char *account)
 {
-    return ctl_auth_session_role(auth, id) != 0;
+    guint n = 0;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, auth->sessions);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        if (strcmp(((Session *)value)->account, account) == 0) {
+            g_hash_table_iter_remove(&it);
+            n++;
+        }
+    }
+    return n;
+}
+
+guint ctl_auth_sessions(CtlAuth *auth)
+{
+    return g_hash_table_size(auth->sessions);
 }
 
 static gboolean sodium_ready(void)

@@ -1,15 +1,17 @@
 /* ctl_auth: producer credentials: the bearer token check and browser sessions.
  *
- * Main thread only. Keeps only a SHA-256 digest of the token; sessions live in memory with an
- * expiry (a restart signs everyone out) and their number is capped. */
+ * Main thread only. Keeps only a SHA-256 digest of the token; sessions live in memory (a
+ * restart signs everyone out), belong to an account, expire when idle and when old, and their
+ * number is capped per account. */
 #pragma once
 
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-#define CTL_AUTH_SESSION_SECONDS (12 * 3600)
-#define CTL_AUTH_MAX_SESSIONS 256
+#define CTL_AUTH_SESSION_IDLE_SECONDS (12 * 3600) /* unused this long: ended */
+#define CTL_AUTH_SESSION_SECONDS (7 * 24 * 3600)  /* ended this long after sign-in */
+#define CTL_AUTH_SESSIONS_PER_ACCOUNT 20          /* more: the account's oldest goes */
 #define CTL_AUTH_COOKIE "jobcast_session"
 
 typedef struct CtlAuth CtlAuth;
@@ -21,16 +23,26 @@ void ctl_auth_free(CtlAuth *auth);
 /* Compares presented (may be NULL) with the token in constant time (digests compared). */
 gboolean ctl_auth_check_token(CtlAuth *auth, const char *presented);
 
-/* Opens a producer session: returns its random id (64 hex characters) for the cookie. When the
- * table is full, expired sessions go first, then the one closest to expiring. (transfer full) */
-char *ctl_auth_session_new(CtlAuth *auth);
-/* The same with a role (control's CtlRole: 1 host, 2 producer). (transfer full) */
-char *ctl_auth_session_new_role(CtlAuth *auth, int role);
+/* Opens a session of account (an account's name; "" for the producer token) with role
+ * (control's CtlRole: 1 host, 2 producer): returns its random id (64 hex characters) for the
+ * cookie. An account holds at most CTL_AUTH_SESSIONS_PER_ACCOUNT sessions: its own oldest goes
+ * to make room; no account's sign-ins ever end another account's sessions. (transfer full) */
+char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account);
 
-/* TRUE when id (may be NULL) names a session that has not expired. */
-gboolean ctl_auth_session_valid(CtlAuth *auth, const char *id);
-/* The role of a live session, 0 when id names none (or it expired). */
-int ctl_auth_session_role(CtlAuth *auth, const char *id);
+/* The role of a live session, 0 when id (may be NULL) names none, or one that ended (idle
+ * for CTL_AUTH_SESSION_IDLE_SECONDS, or CTL_AUTH_SESSION_SECONDS old). A live session counts
+ * as used now. *account (may be NULL) gets its account's name. (transfer none: valid until
+ * the session ends) */
+int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account);
+
+/* Ends every session of account; returns how many there were. */
+guint ctl_auth_end_sessions(CtlAuth *auth, const char *account);
+
+/* Live sessions (all accounts). */
+guint ctl_auth_sessions(CtlAuth *auth);
+
+/* Moves the sessions' clock forward (tests: idle and absolute expiry). */
+void ctl_auth_advance_clock(CtlAuth *auth, gint64 seconds);
 
 /* Passwords (libsodium's crypto_pwhash, argon2id, "interactive" limits: about 64 MiB and a
  * noticeable fraction of a second). Slow on purpose: never call these on the main thread.

@@ -137,9 +137,9 @@ static gint64 count_signups(CtlCardDesk *d, gint64 id)
 /* GET /api/card.png?posting_id=N: a saved posting's card, for producers and hosts. */
 void ctl_card_get(CtlCardDesk *d, CtlSession *s)
 {
-    CtlRole role = ctl_access_request_role(d->access, s->wsi);
-    if (role == CTL_ROLE_NONE) {
-        ctl_reply_auth_needed(s, role);
+    CtlWho who = ctl_access_request(d->access, s->wsi);
+    if (who.role == CTL_ROLE_NONE) {
+        ctl_reply_auth_needed(s, &who);
         return;
     }
     if (d->fn == NULL) {
@@ -176,14 +176,12 @@ static char *field_of(const char *message)
  * (Origin). FALSE after answering. */
 static gboolean post_allowed(CtlCardDesk *d, CtlSession *s)
 {
-    char authz[8];
-    gboolean bearer = lws_hdr_copy(s->wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION) != 0;
-    CtlRole role = ctl_access_request_role(d->access, s->wsi);
-    if (role != CTL_ROLE_PRODUCER) {
-        ctl_reply_auth_needed(s, role);
+    CtlWho who = ctl_access_request(d->access, s->wsi);
+    if (who.role != CTL_ROLE_PRODUCER) {
+        ctl_reply_auth_needed(s, &who);
         return FALSE;
     }
-    if (!bearer && !ctl_access_same_origin(s->wsi)) {
+    if (!who.bearer && !ctl_access_same_origin(s->wsi)) {
         ctl_reply_error(s, 403, "forbidden", NULL, "cross-origin request refused");
         return FALSE;
     }

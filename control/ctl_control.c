@@ -218,7 +218,7 @@ static void build_methods(CtlControl *c)
 {
     c->state_room = (CtlStateRoom){c->view, c->studio, c->stats, c->stream};
     c->postings_room = (CtlPostingsRoom){c->store, c->view, ctl_ws_notifier(c->ws), c->studio};
-    c->accounts_room = (CtlAccountsRoom){c->store, &c->jobs};
+    c->accounts_room = (CtlAccountsRoom){c->store, &c->jobs, c->ws};
     c->methods = g_array_new(FALSE, FALSE, sizeof(CtlRpcMethod));
     gsize n = 0;
     const CtlRpcMethod *t = ctl_state_methods(&n);
@@ -297,6 +297,7 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     if (c->tz == NULL)
         c->tz = g_time_zone_new_utc();
     c->access = ctl_access_new(c->store, cfg->producer_token, cfg->trusted_proxies);
+    ctl_access_set_lockout(c->access, cfg->lockout_window_ms, cfg->lockout_max_ms);
     c->ws = ctl_ws_new(c->access);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
     if (!start_listening(c, cfg, host, error)) {

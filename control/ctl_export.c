@@ -9,9 +9,9 @@
 
 void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSession *s)
 {
-    CtlRole role = ctl_access_request_role(access, s->wsi);
-    if (role != CTL_ROLE_PRODUCER) {
-        ctl_reply_auth_needed(s, role);
+    CtlWho who = ctl_access_request(access, s->wsi);
+    if (who.role != CTL_ROLE_PRODUCER) {
+        ctl_reply_auth_needed(s, &who);
         return;
     }
     char ebuf[256];

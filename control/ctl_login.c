@@ -3,19 +3,20 @@
  * Main thread only, apart from the argon2id verification, which runs on a GTask worker as a
  * CtlPending (it takes a fraction of a second and 64 MiB: never on main). The worker reads only
  * hash and password and writes only ok; main reads ok only in the done callback, after GTask
- * handed the result back. Attempts are rate-limited per client address; an unknown name costs
- * as long as a wrong password. */
+ * handed the result back. Every token link and password checked costs its client an attempt
+ * (ctl_access.h: a burst of wrong ones locks the address out); a password check counts as a
+ * failure when it starts and is forgiven when right, so that checks in flight at once cannot
+ * outrun the count. An unknown name costs as long as a wrong password. A password form posted
+ * from another site's page (its Origin) is refused: no signing a browser into an account. */
 #include "ctl_login.h"
 
 #include <string.h>
 
-#include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 
 struct CtlLoginDesk {
     CtlStore *store;       /* borrowed */
     CtlAccess *access;     /* borrowed */
-    CtlRateLimit *limit;   /* owned: login attempts per client address */
     CtlPendingList checks; /* password checks in flight */
 };
 
@@ -23,6 +24,8 @@ struct CtlLoginDesk {
 typedef struct {
     CtlAccess *access; /* borrowed; only used while the pending is not orphaned */
     CtlRole role;      /* the account's role */
+    char *account;     /* owned: the name asked for */
+    char *client;      /* owned: the client's address, charged for the check */
     char *hash;        /* owned, may be NULL (unknown name: a dummy check runs anyway) */
     char *password;    /* owned, wiped and freed after the check */
     gboolean ok;       /* worker's result */
@@ -32,6 +35,8 @@ static void check_free(gpointer data)
 {
     Check *c = data;
     g_free(c->hash);
+    g_free(c->account);
+    g_free(c->client);
     if (c->password != NULL) {
         memset(c->password, 0, strlen(c->password));
         g_free(c->password);
@@ -44,7 +49,6 @@ CtlLoginDesk *ctl_login_desk_new(CtlStore *store, CtlAccess *access)
     CtlLoginDesk *d = g_new0(CtlLoginDesk, 1);
     d->store = store;
     d->access = access;
-    d->limit = ctl_rate_limit_new(10, 10, 10000);
     return d;
 }
 
@@ -53,22 +57,12 @@ void ctl_login_desk_free(CtlLoginDesk *d)
     if (d == NULL)
         return;
     ctl_pending_list_orphan(&d->checks);
-    ctl_rate_limit_free(d->limit);
     g_free(d);
 }
 
-static gboolean take_attempt(CtlLoginDesk *d, CtlSession *s)
+static void reply_session(CtlAccess *access, CtlSession *s, CtlRole role, const char *account)
 {
-    g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
-    if (ctl_rate_limit_take(d->limit, client, g_get_monotonic_time()))
-        return TRUE;
-    ctl_reply_message(s, 429, "尝试次数太多", "Too many login attempts; wait a minute.");
-    return FALSE;
-}
-
-static void reply_session(CtlAccess *access, CtlSession *s, CtlRole role)
-{
-    g_autofree char *cookie = ctl_access_session_cookie(access, role);
+    g_autofree char *cookie = ctl_access_session_cookie(access, s->wsi, role, account);
     ctl_reply_header(s, "set-cookie:", cookie);
     ctl_reply_redirect(s, role == CTL_ROLE_PRODUCER ? "/control" : "/host");
 }
@@ -76,24 +70,24 @@ static void reply_session(CtlAccess *access, CtlSession *s, CtlRole role)
 void ctl_login_get(CtlLoginDesk *d, CtlSession *s)
 {
     /* No token at all: the name + password form (POST /login); showing it costs no attempt. */
-    char probe[512];
-    if (lws_get_urlarg_by_name(s->wsi, "token=", probe, sizeof probe) == NULL &&
-        lws_hdr_total_length(s->wsi, WSI_TOKEN_HTTP_URI_ARGS) <= 0) {
-        ctl_reply_resource(s, "login.html");
-        return;
-    }
-    if (!take_attempt(d, s))
-        return;
     char buf[512];
     const char *token = lws_get_urlarg_by_name(s->wsi, "token=", buf, sizeof buf);
-    CtlRole role = token != NULL ? ctl_access_bearer_role(d->access, token) : CTL_ROLE_NONE;
-    if (role == CTL_ROLE_NONE) {
+    if (token == NULL && lws_hdr_total_length(s->wsi, WSI_TOKEN_HTTP_URI_ARGS) <= 0) {
+        ctl_reply_private_page(s, "login.html");
+        return;
+    }
+    CtlWho who = ctl_access_bearer(d->access, s->wsi, token);
+    if (who.retry_after > 0) {
+        ctl_reply_locked_out(s, who.retry_after);
+        return;
+    }
+    if (who.role == CTL_ROLE_NONE) {
         ctl_reply_message(s, 401, "需要登录",
                           "请打开 jobcast 启动时打印的控制台链接（含 token）。"
                           "Open the control link that jobcast printed when it started.");
         return;
     }
-    reply_session(d->access, s, role);
+    reply_session(d->access, s, who.role, who.account);
 }
 
 static void check_worker(gpointer data)
@@ -108,17 +102,36 @@ static void check_done(CtlPending *p, gpointer data)
     CtlSession *s = ctl_pending_finish(p);
     if (s == NULL)
         return;
-    if (c->ok)
-        reply_session(c->access, s, c->role);
-    else
+    if (c->ok) {
+        ctl_access_forgive(c->access, c->client);
+        reply_session(c->access, s, c->role, c->account);
+    } else {
         ctl_reply_message(s, 401, "登录失败", "用户名或密码不对。Wrong name or password.");
+    }
+}
+
+/* A form posted from a page of another site (or an opaque "null" one) is refused; no Origin at
+ * all (a client that is no browser) is let through. FALSE after answering. */
+static gboolean origin_allowed(CtlSession *s)
+{
+    if (lws_hdr_total_length(s->wsi, WSI_TOKEN_ORIGIN) <= 0 || ctl_access_same_origin(s->wsi))
+        return TRUE;
+    ctl_reply_message(s, 403, "登录失败",
+                      "请在 jobcast 自己的登录页登录。Sign in on jobcast's own sign-in page.");
+    return FALSE;
 }
 
 void ctl_login_post(CtlLoginDesk *d, CtlSession *s)
 {
     CtlHttpSession *h = &s->http;
-    if (!take_attempt(d, s))
+    if (!origin_allowed(s))
         return;
+    g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
+    guint wait = ctl_access_locked_out(d->access, client);
+    if (wait > 0) {
+        ctl_reply_locked_out(s, wait);
+        return;
+    }
     if (h->too_large || h->body == NULL) {
         ctl_reply_message(s, 400, "登录失败", "Bad login form.");
         return;
@@ -137,7 +150,10 @@ void ctl_login_post(CtlLoginDesk *d, CtlSession *s)
     if (error != NULL)
         g_message("control: login lookup: %s", error->message);
     Check *c = g_new0(Check, 1);
+    ctl_access_failed(d->access, client); /* forgiven when right (check_done) */
     c->access = d->access;
+    c->account = g_strdup(a != NULL ? a->name : name);
+    c->client = g_steal_pointer(&client);
     c->role = a != NULL && strcmp(a->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
     c->hash = hash; /* NULL for an unknown name: the worker checks a dummy, then says no */
     c->password = g_strdup(password);

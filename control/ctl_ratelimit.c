@@ -117,7 +117,7 @@ static gboolean same_address(const char *a, const char *b)
     return g_inet_address_equal(x, y);
 }
 
-static gboolean is_trusted(const char *addr, const char *const *trusted)
+gboolean ctl_address_trusted(const char *addr, const char *const *trusted)
 {
     for (const char *const *t = trusted; t != NULL && *t != NULL; t++) {
         if (same_address(*t, addr))
@@ -150,7 +150,7 @@ static char *hop_before(const char *xff, const char *end, const char **start)
 char *ctl_client_address(const char *peer, const char *xff, const char *const *trusted)
 {
     char *client = g_strdup(unmapped(peer != NULL ? peer : ""));
-    if (xff == NULL || !is_trusted(client, trusted))
+    if (xff == NULL || !ctl_address_trusted(client, trusted))
         return client;
     /* From the right, however many hops there are: each trusted proxy vouches for the hop
      * before it; the first hop that is no trusted proxy is the client. Whatever is left of a
@@ -163,7 +163,7 @@ char *ctl_client_address(const char *peer, const char *xff, const char *const *t
             return client;
         g_free(client);
         client = hop;
-        if (!is_trusted(client, trusted) || start == xff)
+        if (!ctl_address_trusted(client, trusted) || start == xff)
             return client;
         end = start - 1; /* before the comma */
     }

@@ -32,4 +32,8 @@ gboolean ctl_rate_limit_take(CtlRateLimit *rl, const char *key, gint64 now_us);
  * without an IPv4-mapped prefix. (transfer full) */
 char *ctl_client_address(const char *peer, const char *xff, const char *const *trusted);
 
+/* TRUE when addr (a peer address) is one of trusted (NULL-terminated, may be NULL), compared
+ * as addresses. */
+gboolean ctl_address_trusted(const char *addr, const char *const *trusted);
+
 G_END_DECLS

@@ -86,9 +86,27 @@ void ctl_reply_not_found(CtlSession *s)
                       "这个链接已经失效或者输入有误。请重新扫描直播间里的二维码。");
 }
 
-void ctl_reply_auth_needed(CtlSession *s, CtlRole role)
+static void retry_after(CtlSession *s, guint seconds)
 {
-    if (role == CTL_ROLE_NONE)
+    char text[16];
+    g_snprintf(text, sizeof text, "%u", seconds);
+    ctl_reply_header(s, "retry-after:", text);
+}
+
+void ctl_reply_locked_out(CtlSession *s, guint seconds)
+{
+    retry_after(s, seconds);
+    ctl_reply_message(s, 429, "尝试次数太多",
+                      "错误的登录尝试太多，请稍后再试。Too many wrong sign-ins; try again later.");
+}
+
+void ctl_reply_auth_needed(CtlSession *s, const CtlWho *who)
+{
+    if (who->retry_after > 0) {
+        retry_after(s, who->retry_after);
+        ctl_reply_error(s, 429, "locked_out", NULL,
+                        "too many wrong credentials from this address; try again later");
+    } else if (who->role == CTL_ROLE_NONE)
         ctl_reply_error(s, 401, "auth", NULL, "credentials required");
     else
         ctl_reply_error(s, 403, "forbidden", NULL, "this needs the producer role");
@@ -106,7 +124,7 @@ static const struct {
     {".svg", "image/svg+xml"},
 };
 
-void ctl_reply_resource(CtlSession *s, const char *name)
+static void serve_resource(CtlSession *s, const char *name, const char *csp)
 {
     const char *type = NULL;
     for (gsize i = 0; i < G_N_ELEMENTS(mime_types) && type == NULL; i++) {
@@ -125,10 +143,21 @@ void ctl_reply_resource(CtlSession *s, const char *name)
     }
     ctl_reply_header(s, "cache-control:", "no-cache");
     if (g_str_has_suffix(name, ".html")) {
-        ctl_reply_header(s, "content-security-policy:", CSP);
+        ctl_reply_header(s, "content-security-policy:", csp);
         ctl_reply_header(s, "cache-control:", "no-store");
     }
     ctl_reply(s, 200, type, bytes);
+}
+
+void ctl_reply_resource(CtlSession *s, const char *name)
+{
+    serve_resource(s, name, CSP);
+}
+
+void ctl_reply_private_page(CtlSession *s, const char *name)
+{
+    ctl_reply_header(s, "x-frame-options:", "DENY");
+    serve_resource(s, name, CSP "; frame-ancestors 'none'");
 }
 
 CtlPosting *ctl_reply_posting_or_fail(CtlStore *store, CtlSession *s, gint64 id, gboolean json)

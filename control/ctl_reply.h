@@ -34,10 +34,16 @@ void ctl_reply_redirect(CtlSession *s, const char *location);
 void ctl_reply_text(CtlSession *s, guint status, const char *type, char *text);
 /* The viewer's 404 page. */
 void ctl_reply_not_found(CtlSession *s);
-/* 401 (no credentials) or 403 (not a producer) as JSON. */
-void ctl_reply_auth_needed(CtlSession *s, CtlRole role);
+/* 429 with Retry-After (the client is locked out: who->retry_after), 401 (no or wrong
+ * credentials) or 403 (not a producer) as JSON. */
+void ctl_reply_auth_needed(CtlSession *s, const CtlWho *who);
+/* Retry-After: seconds, and the 429 page saying to wait. */
+void ctl_reply_locked_out(CtlSession *s, guint retry_after);
 /* Serves /jobcast/web/NAME; only plain names with a known type (no '/', no leading '.'). */
 void ctl_reply_resource(CtlSession *s, const char *name);
+/* The same for a signed-in page (or the sign-in page): never shown in a frame of any site
+ * (Content-Security-Policy frame-ancestors 'none', X-Frame-Options: DENY). */
+void ctl_reply_private_page(CtlSession *s, const char *name);
 
 /* The posting id (transfer full), or NULL after answering 404 (or 500 when the store failed),
  * as JSON or as a page. */

@@ -59,7 +59,7 @@ static void get_control(CtlRoutes *r, CtlSession *s)
         ctl_reply_redirect(s, "/host");
         return;
     }
-    ctl_reply_resource(s, "control.html");
+    ctl_reply_private_page(s, "control.html");
 }
 
 static void get_host(CtlRoutes *r, CtlSession *s)
@@ -68,14 +68,14 @@ static void get_host(CtlRoutes *r, CtlSession *s)
         ctl_reply_redirect(s, "/login");
         return;
     }
-    ctl_reply_resource(s, "host.html");
+    ctl_reply_private_page(s, "host.html");
 }
 
 static void get_preview(CtlRoutes *r, CtlSession *s)
 {
-    CtlRole role = ctl_access_request_role(r->rooms.access, s->wsi);
-    if (role == CTL_ROLE_NONE) {
-        ctl_reply_auth_needed(s, role);
+    CtlWho who = ctl_access_request(r->rooms.access, s->wsi);
+    if (who.role == CTL_ROLE_NONE) {
+        ctl_reply_auth_needed(s, &who);
         return;
     }
     gint64 seq = 0;

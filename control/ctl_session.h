@@ -40,7 +40,9 @@ typedef struct {
 
 /* One producer (or host) WebSocket. */
 typedef struct {
-    CtlRole role;        /* set when the upgrade is accepted */
+    CtlRole role;                           /* set when the upgrade is accepted */
+    char account[CTL_ACCOUNT_NAME_MAX + 1]; /* whose credentials opened it ("" producer token) */
+    gboolean signed_out; /* its account was revoked or changed: close once the queue is sent */
     gboolean open;       /* between ESTABLISHED and CLOSED, and listed in producers */
     GString *rx;         /* owned: the message being received (fragments), capped */
     gboolean rx_dropped; /* the current message went over the cap: drop the rest of it */

@@ -8,7 +8,9 @@
  * CTL_WS_QUEUE_MAX_* (a producer that cannot keep up is disconnected, not buffered forever);
  * an incoming message never grows past CTL_RPC_MAX_MESSAGE (the rest of it is dropped and the
  * sender gets -32600, the connection stays up); a reply that comes later (accounts.set_password)
- * waits in the session's pending list, which is detached when the connection closes. */
+ * waits in the session's pending list, which is detached when the connection closes; a
+ * connection whose account was signed out (ctl_ws_sign_out) reads nothing more, gets no more
+ * broadcasts, and closes once the replies already queued for it are written. */
 #include "ctl_ws.h"
 
 #include <string.h>
@@ -32,6 +34,23 @@ static int refuse(struct lws *wsi, guint status)
     return -1;
 }
 
+/* 429 with Retry-After: the client is locked out of credential checks. */
+static int refuse_locked_out(struct lws *wsi, guint retry_after)
+{
+    guint8 buf[LWS_PRE + 256];
+    guint8 *start = buf + LWS_PRE;
+    guint8 *p = start;
+    guint8 *end = buf + sizeof buf - 1;
+    char secs[16];
+    g_snprintf(secs, sizeof secs, "%u", retry_after);
+    if (lws_add_http_common_headers(wsi, 429, "text/plain", 0, &p, end) == 0 &&
+        lws_add_http_header_by_name(wsi, (const guchar *)"retry-after:", (const guchar *)secs,
+                                    (int)strlen(secs), &p, end) == 0 &&
+        lws_finalize_write_http_header(wsi, start, &p, end) != 0)
+        g_debug("control: the 429 answer to an upgrade was not sent");
+    return -1;
+}
+
 static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
 {
     if (s == NULL)
@@ -42,27 +61,18 @@ static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
     if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
         strcmp(uri, "/api/control") != 0 || !ctl_access_admin_allowed(ws->access, wsi))
         return refuse(wsi, 404);
-
-    char authz[512];
-    int n = lws_hdr_copy(wsi, authz, sizeof authz, WSI_TOKEN_HTTP_AUTHORIZATION);
-    if (n != 0) {
-        /* A present but wrong (or too long) Authorization never falls back to the cookie. */
-        CtlRole role = CTL_ROLE_NONE;
-        if (n > 0 && g_ascii_strncasecmp(authz, "Bearer ", 7) == 0)
-            role = ctl_access_bearer_role(ws->access, g_strstrip(authz + 7));
-        if (role == CTL_ROLE_NONE)
-            return refuse(wsi, 401);
-        s->ws.role = role;
-        return 0;
-    }
-    CtlRole role = ctl_access_session_role(ws->access, wsi);
-    if (role == CTL_ROLE_NONE)
+    /* A present but wrong (or too long) Authorization never falls back to the cookie. */
+    CtlWho who = ctl_access_request(ws->access, wsi);
+    if (who.retry_after > 0)
+        return refuse_locked_out(wsi, who.retry_after);
+    if (who.role == CTL_ROLE_NONE)
         return refuse(wsi, 401);
     /* Browsers cannot send Authorization on a WebSocket: with the cookie, the Origin must be
      * this server (so another site's page cannot ride the cookie). */
-    if (!ctl_access_same_origin(wsi))
+    if (!who.bearer && !ctl_access_same_origin(wsi))
         return refuse(wsi, 403);
-    s->ws.role = role;
+    s->ws.role = who.role;
+    g_strlcpy(s->ws.account, who.account, sizeof s->ws.account);
     return 0;
 }
 
@@ -97,8 +107,11 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
         return;
     }
     g_autofree char *note = ctl_rpc_build_notification(method, params);
-    for (GList *l = ws->producers; l != NULL; l = l->next)
-        send_text(l->data, note);
+    for (GList *l = ws->producers; l != NULL; l = l->next) {
+        CtlSession *s = l->data;
+        if (!s->ws.signed_out)
+            send_text(s, note);
+    }
 }
 
 static gboolean listening(gpointer target)
@@ -146,9 +159,28 @@ guint ctl_ws_connections(const CtlWs *ws)
     return g_list_length(ws->producers);
 }
 
+void ctl_ws_sign_out(CtlWs *ws, const char *account)
+{
+    guint sessions = ctl_access_end_sessions(ws->access, account);
+    guint sockets = 0;
+    for (GList *l = ws->producers; l != NULL; l = l->next) {
+        CtlSession *s = l->data;
+        if (strcmp(s->ws.account, account) != 0 || s->ws.signed_out)
+            continue;
+        s->ws.signed_out = TRUE;
+        sockets++;
+        lws_callback_on_writable(s->wsi);
+    }
+    if (sessions > 0 || sockets > 0)
+        g_message("control: signed %s out: %u sessions ended, %u connections closing", account,
+                  sessions, sockets);
+}
+
 static void on_receive(CtlWs *ws, struct lws *wsi, CtlSession *s, const void *in, size_t len)
 {
     CtlWsSession *w = &s->ws;
+    if (w->signed_out)
+        return; /* its credentials are gone: nothing more it sends is acted on */
     if (!w->rx_dropped) {
         if (w->rx == NULL)
             w->rx = g_string_new(NULL);
@@ -198,6 +230,12 @@ static int on_writeable(struct lws *wsi, CtlSession *s)
         return -1;
     }
     GBytes *msg = g_queue_pop_head(&w->out);
+    if (msg == NULL && w->signed_out) {
+        static const char why[] = "signed out";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
+                         sizeof why - 1);
+        return -1;
+    }
     if (msg == NULL)
         return 0;
     gsize n = 0;
@@ -210,7 +248,7 @@ static int on_writeable(struct lws *wsi, CtlSession *s)
     g_bytes_unref(msg);
     if (wrote < 0 || (gsize)wrote < n)
         return -1;
-    if (!g_queue_is_empty(&w->out))
+    if (!g_queue_is_empty(&w->out) || w->signed_out)
         lws_callback_on_writable(wsi);
     return 0;
 }

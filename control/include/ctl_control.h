@@ -38,14 +38,17 @@ typedef struct {
     guint signup_rate_per_minute;       /* per client address; 0 = CTL_SIGNUP_RATE_DEFAULT */
     const char *const *themes;          /* NULL-terminated: the names graphics.theme accepts
                                            ("default" first); NULL = any well-formed name */
-    const char *layout;  /* "9:16" or "16:9": the layout of a studio that has none saved yet
-                            (main passes --profile's orientation); NULL = "16:9". A saved one
-                            always wins. */
-    const char *db_path; /* the database file: control creates its folder, opens and migrates
-                            it and owns it; NULL = use store (tests) */
-    gboolean seed;       /* with db_path: the sample postings go into a database with none */
-    guint batch_max;     /* sign-ups per store transaction at most; 0 = no limit (group
-                            commit), 1 = each on its own (the commit-each benchmark) */
+    const char *layout;      /* "9:16" or "16:9": the layout of a studio that has none saved yet
+                                (main passes --profile's orientation); NULL = "16:9". A saved one
+                                always wins. */
+    const char *db_path;     /* the database file: control creates its folder, opens and migrates
+                                it and owns it; NULL = use store (tests) */
+    gboolean seed;           /* with db_path: the sample postings go into a database with none */
+    guint batch_max;         /* sign-ups per store transaction at most; 0 = no limit (group
+                                commit), 1 = each on its own (the commit-each benchmark) */
+    guint lockout_window_ms; /* tests only: the window 10 wrong credentials lock an address out
+                                in, and its first lockout; 0 = a minute */
+    guint lockout_max_ms;    /* tests only: the longest lockout; 0 = 15 minutes */
 } CtlControlConfig;
 
 /* Sign-ups accepted per client address per minute by default: generous, since a whole carrier

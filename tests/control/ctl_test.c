@@ -192,3 +192,80 @@ JsonNode *ctl_test_ws_next(CtlTestWs *w)
     g_assert_false(expired);
     return g_queue_pop_head(&w->messages);
 }
+
+/* ---- raw HTTP ---- */
+
+typedef struct {
+    int port;
+    const char *request; /* borrowed */
+    GString *reply;      /* owned by the caller */
+    gboolean done;
+} Raw;
+
+/* TRUE when reply holds a whole answer: headers, and a 101's none or Content-Length's body. */
+static gboolean raw_complete(const GString *reply)
+{
+    const char *end = strstr(reply->str, "\r\n\r\n");
+    if (end == NULL)
+        return FALSE;
+    if (g_str_has_prefix(reply->str, "HTTP/1.1 101"))
+        return TRUE;
+    g_autofree char *length = ctl_test_raw_header(reply->str, "content-length");
+    gsize have = reply->len - (gsize)(end + 4 - reply->str);
+    return length != NULL && have >= g_ascii_strtoull(length, NULL, 10);
+}
+
+static gpointer raw_thread(gpointer data)
+{
+    Raw *r = data;
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    g_socket_client_set_timeout(client, 10);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *host = g_strdup_printf("127.0.0.1:%d", r->port);
+    g_autoptr(GSocketConnection) conn =
+        g_socket_client_connect_to_host(client, host, 0, NULL, &error);
+    g_assert_no_error(error);
+    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
+    GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
+    g_assert_true(
+        g_output_stream_write_all(out, r->request, strlen(r->request), NULL, NULL, &error));
+    g_assert_no_error(error);
+    while (!raw_complete(r->reply)) {
+        char buf[4096];
+        gssize n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL);
+        if (n <= 0)
+            break;
+        g_string_append_len(r->reply, buf, n);
+    }
+    g_atomic_int_set(&r->done, TRUE);
+    return NULL;
+}
+
+char *ctl_test_raw(int port, const char *request)
+{
+    Raw r = {.port = port, .request = request, .reply = g_string_new(NULL)};
+    GThread *t = g_thread_new("raw-http", raw_thread, &r);
+    ctl_test_spin_until(&r.done);
+    g_thread_join(t);
+    return g_string_free(r.reply, FALSE);
+}
+
+guint ctl_test_raw_status(const char *reply)
+{
+    /* lws answers a refused upgrade as HTTP/1.0. */
+    g_assert_true(g_str_has_prefix(reply, "HTTP/1.1 ") || g_str_has_prefix(reply, "HTTP/1.0 "));
+    return (guint)g_ascii_strtoull(reply + 9, NULL, 10);
+}
+
+char *ctl_test_raw_header(const char *reply, const char *name)
+{
+    const char *end = strstr(reply, "\r\n\r\n");
+    g_autofree char *head = g_strndup(reply, end != NULL ? (gsize)(end - reply) : strlen(reply));
+    g_auto(GStrv) lines = g_strsplit(head, "\r\n", -1);
+    gsize len = strlen(name);
+    for (char **l = lines; *l != NULL; l++) {
+        if (g_ascii_strncasecmp(*l, name, len) == 0 && (*l)[len] == ':')
+            return g_strstrip(g_strdup(*l + len + 1));
+    }
+    return NULL;
+}

@@ -63,3 +63,15 @@ void ctl_test_ws_free(CtlTestWs *w);
 
 /* The next message (a JSON object); fails the test after CTL_TEST_WAIT_MS. (transfer full) */
 JsonNode *ctl_test_ws_next(CtlTestWs *w);
+
+/* ---- raw HTTP: requests written and answers read as bytes (nothing normalised) ---- */
+
+/* Sends request as is to 127.0.0.1:port on a thread of its own (the server runs on this one's
+ * loop) and returns the whole answer: up to its Content-Length, or its headers alone when it
+ * switches protocols (101), or whatever came before the server closed. (transfer full) */
+char *ctl_test_raw(int port, const char *request);
+/* The status code of a raw answer. */
+guint ctl_test_raw_status(const char *reply);
+/* The value of a header of a raw answer (name case-insensitive), NULL when absent.
+ * (transfer full) */
+char *ctl_test_raw_header(const char *reply, const char *name);
