@@ -14,6 +14,7 @@
 #include "ctl_conns.h"
 
 #include <arpa/inet.h>
+#include <gio/gio.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -42,6 +43,7 @@ enum { REFUSED_PER_ADDRESS, REFUSED_TOTAL, REFUSED_N };
 
 struct CtlConns {
     guint per_address;
+    char **trusted;              /* owned, NULL-terminated, canonical: exempt from per_address */
     guint total;                 /* public listener's cap in force */
     GHashTable *peers;           /* owned: key (borrowed from the Peer) -> Peer* (owned) */
     GHashTable *bound;           /* owned: struct lws* -> Conn* (owned) */
@@ -65,9 +67,17 @@ static void peer_free(gpointer data)
     g_free(p);
 }
 
-CtlConns *ctl_conns_new(guint per_address, guint total)
+CtlConns *ctl_conns_new(guint per_address, guint total, const char *const *trusted_proxies)
 {
     CtlConns *c = g_new0(CtlConns, 1);
+    GPtrArray *trusted = g_ptr_array_new();
+    for (gsize i = 0; trusted_proxies != NULL && trusted_proxies[i] != NULL; i++) {
+        g_autoptr(GInetAddress) a = g_inet_address_new_from_string(trusted_proxies[i]);
+        if (a != NULL)
+            g_ptr_array_add(trusted, g_inet_address_to_string(a));
+    }
+    g_ptr_array_add(trusted, NULL);
+    c->trusted = (char **)g_ptr_array_free(trusted, FALSE);
     c->per_address = per_address > 0 ? per_address : CTL_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT;
     c->total = total > 0 ? total : CTL_MAX_CONNECTIONS_DEFAULT;
     c->peers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, peer_free);
@@ -84,6 +94,7 @@ void ctl_conns_free(CtlConns *c)
     g_free(c->pending);
     g_hash_table_destroy(c->bound);
     g_hash_table_destroy(c->peers);
+    g_strfreev(c->trusted);
     g_free(c);
 }
 
@@ -139,6 +150,25 @@ static void peer_key(const struct sockaddr *sa, socklen_t len, char *out, gsize 
         inet_ntop(AF_INET6, &net, text, sizeof text);
         g_snprintf(out, size, "%s/64", text);
     }
+}
+
+/* TRUE when the peer is one of the trusted proxies (compared as canonical text; an IPv4 address
+ * mapped into IPv6 as the IPv4 one). */
+static gboolean is_trusted(const CtlConns *c, const struct sockaddr *sa, socklen_t len)
+{
+    if (c->trusted[0] == NULL)
+        return FALSE;
+    char text[INET6_ADDRSTRLEN] = "";
+    if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+    } else if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(a))
+            inet_ntop(AF_INET, &a->s6_addr[12], text, sizeof text);
+        else
+            inet_ntop(AF_INET6, a, text, sizeof text);
+    }
+    return g_strv_contains((const char *const *)c->trusted, text);
 }
 
 gboolean ctl_conns_peer(void *user, void *in, struct sockaddr_storage *ss, socklen_t *len)
@@ -198,7 +228,7 @@ gboolean ctl_conns_admit(CtlConns *c, const struct sockaddr *peer, socklen_t len
     char key[INET6_ADDRSTRLEN + 8];
     peer_key(peer, len, key, sizeof key);
     Peer *p = g_hash_table_lookup(c->peers, key);
-    if (p != NULL && p->count >= c->per_address)
+    if (p != NULL && p->count >= c->per_address && !is_trusted(c, peer, len))
         return refuse(c, REFUSED_PER_ADDRESS, key);
     if (admin ? c->open_admin >= CTL_CONNS_ADMIN_MAX : c->open_public >= c->total)
         return refuse(c, REFUSED_TOTAL, key);

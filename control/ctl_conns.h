@@ -25,10 +25,11 @@ G_BEGIN_DECLS
 
 typedef struct CtlConns CtlConns;
 
-/* Caps: per_address for each peer address (IPv6 per /64) on every listener; total for the
- * public listener (the admin listener has CTL_CONNS_ADMIN_MAX of its own). 0 = the default.
- * (transfer full) */
-CtlConns *ctl_conns_new(guint per_address, guint total);
+/* Caps: per_address for each peer address (IPv6 per /64) on every listener, except the
+ * trusted proxies (NULL-terminated, copied, may be NULL: one proxy carries every viewer, it
+ * limits each of them itself); total for the public listener (the admin listener has
+ * CTL_CONNS_ADMIN_MAX of its own). 0 = the default. (transfer full) */
+CtlConns *ctl_conns_new(guint per_address, guint total, const char *const *trusted_proxies);
 void ctl_conns_free(CtlConns *c);
 
 /* The public total cap in force (the one asked for, or lower when the open-file limit is). */

@@ -338,7 +338,8 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     c->tz = g_time_zone_new_identifier(cfg->time_zone != NULL ? cfg->time_zone : "Asia/Shanghai");
     if (c->tz == NULL)
         c->tz = g_time_zone_new_utc();
-    c->conns = ctl_conns_new(cfg->max_connections_per_address, cfg->max_connections);
+    c->conns =
+        ctl_conns_new(cfg->max_connections_per_address, cfg->max_connections, cfg->trusted_proxies);
     c->access = ctl_access_new(c->store, cfg->producer_token, cfg->trusted_proxies);
     c->rejects = ctl_rejects_new();
     lws_log_rejects = c->rejects;

@@ -46,7 +46,8 @@ typedef struct {
     gboolean seed;       /* with db_path: the sample postings go into a database with none */
     guint batch_max;     /* sign-ups per store transaction at most; 0 = no limit (group
                             commit), 1 = each on its own (the commit-each benchmark) */
-    guint max_connections_per_address; /* per peer address (IPv6: per /64), on every listener;
+    guint max_connections_per_address; /* per peer address (IPv6: per /64), on every listener,
+                                          trusted proxies excepted;
                                           0 = CTL_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT */
     guint max_connections;             /* on the public listener (the admin one keeps its own
                                           room); 0 = CTL_MAX_CONNECTIONS_DEFAULT */
