@@ -12,9 +12,9 @@
 
 #include <glib.h>
 #include <libwebsockets.h>
+#include <sys/socket.h>
 
 #include "ctl_control.h"
-#include <sys/socket.h>
 
 G_BEGIN_DECLS
 
@@ -37,7 +37,9 @@ guint ctl_conns_total_cap(const CtlConns *c);
 
 /* Makes room in the process's open-file limit for the caps before lws sizes its tables from
  * it: raises the soft limit (up to the hard one); if even that is too small, lowers the total
- * cap to what fits and logs it once. */
+ * cap to what fits and logs it once. lws 4.1.6 with count_threads and fd_limit_per_thread left
+ * 0 (one service thread: the GLib loop) takes the soft limit as its descriptor limit, and stops
+ * accepting on every listener, the admin one too, near it: the caps must bind first. */
 void ctl_conns_fit_fd_limit(CtlConns *c);
 
 /* LWS_CALLBACK_FILTER_NETWORK_CONNECTION: TRUE to keep the connection just accepted from peer
