@@ -32,6 +32,8 @@ typedef struct {
     char *producer_token;
     char *admin_listen;
     char **trusted_proxies;
+    char *max_connections;
+    char *max_connections_per_address;
     gboolean commit_each;
     char *transition;
     char *transition_ms;
@@ -58,6 +60,8 @@ static void cli_clear(Cli *cli)
     g_free(cli->producer_token);
     g_free(cli->admin_listen);
     g_strfreev(cli->trusted_proxies);
+    g_free(cli->max_connections);
+    g_free(cli->max_connections_per_address);
     g_free(cli->transition);
     g_free(cli->transition_ms);
     g_free(cli->theme);
@@ -108,6 +112,13 @@ static GOptionContext *make_context(Cli *cli)
          "HOST:PORT"},
         {"trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->trusted_proxies,
          "A reverse proxy's address whose X-Forwarded-For is believed; repeatable", "ADDR"},
+        {"max-connections", 0, 0, G_OPTION_ARG_STRING, &cli->max_connections,
+         "Connections the public listener holds at most; more are closed at accept (default "
+         "10000)",
+         "N"},
+        {"max-connections-per-address", 0, 0, G_OPTION_ARG_STRING,
+         &cli->max_connections_per_address,
+         "Connections one client address (IPv6: one /64) holds at most (default 256)", "N"},
         {"transition", 0, 0, G_OPTION_ARG_STRING, &cli->transition,
          "How a take enters: cut (default), fade or slide", "KIND"},
         {"transition-ms", 0, 0, G_OPTION_ARG_STRING, &cli->transition_ms,
@@ -228,11 +239,14 @@ static gboolean merge_file(Cli *cli, GError **error)
         "record",         "profile",      "public-url",    "duration",
         "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
         "keep-days",      "keep-gb",      "audio-device",  NULL};
+    static const char *const connection_keys[] = {"max-connections", "max-connections-per-address",
+                                                  NULL};
     static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
                                                "safe-area",  "theme-dir",     NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
     for (char **k = keys; k && *k; k++) {
-        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k)) {
+        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k) &&
+            !g_strv_contains(connection_keys, *k)) {
             g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
                         cli->config);
             return FALSE;
@@ -254,6 +268,8 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"audio-device", &cli->audio_device},
         {"producer-token", &cli->producer_token},
         {"admin-listen", &cli->admin_listen},
+        {"max-connections", &cli->max_connections},
+        {"max-connections-per-address", &cli->max_connections_per_address},
         {"transition", &cli->transition},
         {"transition-ms", &cli->transition_ms},
         {"theme", &cli->theme},
@@ -327,7 +343,11 @@ static JcConfig *build_config(Cli *cli, GError **error)
         !parse_whole("segment-minutes", cli->segment_minutes, 1, 24 * 60, "minutes",
                      &cfg->segment_minutes, error) ||
         !parse_whole("keep-days", cli->keep_days, 0, 3650, "days", &cfg->keep_days, error) ||
-        !parse_whole("keep-gb", cli->keep_gb, 0, 100000, "GB", &cfg->keep_gb, error))
+        !parse_whole("keep-gb", cli->keep_gb, 0, 100000, "GB", &cfg->keep_gb, error) ||
+        !parse_whole("max-connections", cli->max_connections, 16, 1000000, "connections",
+                     &cfg->max_connections, error) ||
+        !parse_whole("max-connections-per-address", cli->max_connections_per_address, 1, 1000000,
+                     "connections", &cfg->max_connections_per_address, error))
         return NULL;
     if (cli->public_url != NULL) {
         if (!check_public_url(cli->public_url, error))

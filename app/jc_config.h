@@ -22,7 +22,9 @@ typedef struct {
     char *admin_host;       /* owned; NULL = no admin listener (--admin-listen) */
     int admin_port;         /* with admin_host */
     char **trusted_proxies; /* owned, NULL-terminated, never NULL (--trusted-proxy) */
-    gboolean commit_each;   /* hidden --bench-commit-each: one transaction per sign-up */
+    int max_connections;    /* public listener's connections; 0 = control's default */
+    int max_connections_per_address; /* per client address; 0 = control's default */
+    gboolean commit_each;            /* hidden --bench-commit-each: one transaction per sign-up */
     char *transition;       /* owned; how a take enters: "cut" (default), "fade" or "slide" */
     int transition_ms;      /* duration of a fade or slide; 400 */
     char *theme;            /* owned; the overlay's theme file (--theme), NULL = built-in */

@@ -84,6 +84,8 @@ static gboolean start_control(App *app, GError **error)
         .admin_host = app->cfg->admin_host,
         .admin_port = app->cfg->admin_port,
         .trusted_proxies = (const char *const *)app->cfg->trusted_proxies,
+        .max_connections = (guint)app->cfg->max_connections,
+        .max_connections_per_address = (guint)app->cfg->max_connections_per_address,
         .themes = ovl_themes_names(app->themes),
         .layout = str_profile_layout(app->profile), /* a fresh studio's; a saved one wins */
         .db_path = db,

@@ -120,7 +120,8 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
         return;
     }
     if (!thanks) {
-        ctl_stats_count_open(d->stats, p->id);
+        g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
+        ctl_stats_count_open(d->stats, p->id, client);
         g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
         ctl_reply_html(s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref));
         return;

@@ -23,13 +23,15 @@
 #include <string.h>
 
 #include "ctl_access.h"
-#include "ctl_bind.h"
 #include "ctl_accounts.h"
 #include "ctl_apply_http.h"
+#include "ctl_bind.h"
 #include "ctl_card_http.h"
+#include "ctl_conns.h"
 #include "ctl_http.h"
 #include "ctl_login.h"
 #include "ctl_postings.h"
+#include "ctl_rejects.h"
 #include "ctl_refs.h"
 #include "ctl_routes.h"
 #include "ctl_seed.h"
@@ -63,6 +65,8 @@ struct CtlControl {
     GTimeZone *tz;       /* owned: exports' time zone */
     CtlPendingList jobs; /* answers to RPCs still computed on the worker pool */
     /* The rooms, all owned, created in this order and freed in the reverse one. */
+    CtlConns *conns;
+    CtlRejects *rejects;
     CtlAccess *access;
     CtlWs *ws;
     CtlView *view;
@@ -89,6 +93,27 @@ static gboolean ws_reason(enum lws_callback_reasons reason)
            reason == LWS_CALLBACK_SERVER_WRITEABLE || reason == LWS_CALLBACK_CLOSED;
 }
 
+/* Connection caps: counted from accept (refused there, before lws allocates anything) to the
+ * connection's last callback. */
+static int count_connection(CtlControl *c, struct lws *wsi, enum lws_callback_reasons reason,
+                            void *user, void *in)
+{
+    if (reason == LWS_CALLBACK_WSI_CREATE) {
+        ctl_conns_bind(c->conns, wsi);
+        return 0;
+    }
+    if (reason == LWS_CALLBACK_WSI_DESTROY) {
+        ctl_conns_release(c->conns, wsi);
+        return 0;
+    }
+    struct sockaddr_storage ss;
+    socklen_t len = 0;
+    if (c->closing || !ctl_conns_peer(user, in, &ss, &len))
+        return -1;
+    gboolean admin = c->admin_vhost != NULL && lws_get_vhost(wsi) == c->admin_vhost;
+    return ctl_conns_admit(c->conns, (struct sockaddr *)&ss, len, admin) ? 0 : -1;
+}
+
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
@@ -97,6 +122,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     CtlSession *s = user;
     if (c == NULL)
         return 0;
+    if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION || reason == LWS_CALLBACK_WSI_CREATE ||
+        reason == LWS_CALLBACK_WSI_DESTROY)
+        return count_connection(c, wsi, reason, user, in);
     if (ws_reason(reason))
         return ctl_ws_callback(c->ws, wsi, reason, s, in, len);
     if (c->routes == NULL)
@@ -116,9 +144,19 @@ static const struct lws_protocols protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-/* lws logs through here: errors only (its warnings include one line per refused upgrade). */
+/* Where lws's log counts the requests it refuses itself (its log callback takes no user data).
+ * Main thread: lws runs on the GLib loop. */
+static CtlRejects *lws_log_rejects;
+
+/* lws logs through here: errors only (its warnings include one line per refused upgrade). A
+ * request whose headers overflow lws's buffer is a malformed request like the others: counted,
+ * and logged at most once a minute, not one line each. */
 static void lws_log(int level, const char *line)
 {
+    if (lws_log_rejects != NULL && strstr(line, "Ran out of header data space") != NULL) {
+        ctl_rejects_count(lws_log_rejects, CTL_REJECT_HEADER_TOO_LARGE, NULL);
+        return;
+    }
     g_autofree char *text = g_strchomp(g_strdup(line));
     g_message("lws: %s", text);
 }
@@ -131,6 +169,8 @@ static gboolean start_lws(CtlControl *c, GError **error)
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     void *foreign_loops[1] = {c->loop};
+    /* lws sizes its descriptor tables from the open-file limit when the context is made. */
+    ctl_conns_fit_fd_limit(c->conns);
     info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
                    LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
     info.foreign_loops = foreign_loops;
@@ -270,6 +310,8 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .stats = c->stats,
         .stream = c->stream,
         .ws = c->ws,
+        .conns = c->conns,
+        .rejects = c->rejects,
         .tz = c->tz,
     };
     c->routes = ctl_routes_new(&routes);
@@ -296,9 +338,13 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     c->tz = g_time_zone_new_identifier(cfg->time_zone != NULL ? cfg->time_zone : "Asia/Shanghai");
     if (c->tz == NULL)
         c->tz = g_time_zone_new_utc();
+    c->conns =
+        ctl_conns_new(cfg->max_connections_per_address, cfg->max_connections, cfg->trusted_proxies);
     c->access = ctl_access_new(c->store, cfg->producer_token, cfg->trusted_proxies);
     ctl_access_set_lockout(c->access, cfg->lockout_window_ms, cfg->lockout_max_ms);
-    c->ws = ctl_ws_new(c->access);
+    c->rejects = ctl_rejects_new();
+    lws_log_rejects = c->rejects;
+    c->ws = ctl_ws_new(c->access, c->rejects);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
     if (!start_listening(c, cfg, host, error)) {
         ctl_control_free(c);
@@ -406,6 +452,10 @@ void ctl_control_free(CtlControl *c)
     ctl_view_free(c->view);
     ctl_ws_free(c->ws);
     ctl_access_free(c->access);
+    ctl_conns_free(c->conns);
+    if (lws_log_rejects == c->rejects)
+        lws_log_rejects = NULL;
+    ctl_rejects_free(c->rejects);
     g_clear_pointer(&c->tz, g_time_zone_unref);
     if (c->loop != NULL)
         g_main_loop_unref(c->loop);

@@ -121,6 +121,21 @@ static void route_post(CtlRoutes *routes, CtlSession *s)
     ctl_routes_post(routes, s);
 }
 
+/* A malformed request is counted once, when its answer starts going out (the status says
+ * which kind it was: ctl_rejects_kind_of_status). */
+static void count_reject(CtlRoutes *routes, CtlSession *s)
+{
+    CtlHttpSession *h = &s->http;
+    if (!h->responding || h->headers_sent)
+        return;
+    CtlRejectKind kind = ctl_rejects_kind_of_status(h->status);
+    if (kind == CTL_REJECT_N)
+        return;
+    char peer[64] = "";
+    lws_get_peer_simple(s->wsi, peer, sizeof peer);
+    ctl_rejects_count(ctl_routes_rejects(routes), kind, peer);
+}
+
 /* ---- the lws callback ---- */
 
 static int on_http(CtlRoutes *routes, CtlSession *s, const char *uri)
@@ -197,6 +212,7 @@ int ctl_http_callback(CtlRoutes *routes, struct lws *wsi, enum lws_callback_reas
             route_post(routes, s);
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        count_reject(routes, s);
         return write_response(s);
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

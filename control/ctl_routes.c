@@ -30,6 +30,11 @@ void ctl_routes_free(CtlRoutes *r)
     g_free(r);
 }
 
+CtlRejects *ctl_routes_rejects(CtlRoutes *r)
+{
+    return r->rooms.rejects;
+}
+
 void ctl_routes_set_pipeline_ready(CtlRoutes *r, gboolean ready)
 {
     r->pipeline_ready = ready;
@@ -100,8 +105,13 @@ static void get_metrics(CtlRoutes *r, CtlSession *s)
         .signups_pending = ctl_apply_pending(r->rooms.apply),
         .stream = ctl_stream_status(r->rooms.stream),
     };
-    ctl_reply_text(s, 200, "text/plain; version=0.0.4; charset=utf-8",
-                   ctl_stats_metrics(r->rooms.stats, &in));
+    g_autofree char *stats = ctl_stats_metrics(r->rooms.stats, &in);
+    GString *out = g_string_new(stats);
+    if (r->rooms.conns != NULL)
+        ctl_conns_metrics(r->rooms.conns, out);
+    if (r->rooms.rejects != NULL)
+        ctl_rejects_metrics(r->rooms.rejects, out);
+    ctl_reply_text(s, 200, "text/plain; version=0.0.4; charset=utf-8", g_string_free(out, FALSE));
 }
 
 /* Paths the public listener serves when an admin listener takes the rest. */

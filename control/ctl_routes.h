@@ -7,8 +7,10 @@
 #include "ctl_access.h"
 #include "ctl_apply_http.h"
 #include "ctl_card_http.h"
+#include "ctl_conns.h"
 #include "ctl_hooks.h"
 #include "ctl_login.h"
+#include "ctl_rejects.h"
 #include "ctl_session.h"
 #include "ctl_stats.h"
 #include "ctl_store.h"
@@ -28,8 +30,10 @@ typedef struct {
     CtlCardDesk *cards;
     CtlStats *stats;
     CtlStream *stream;
-    CtlWs *ws;     /* for /metrics: open control connections */
-    GTimeZone *tz; /* exports' time zone */
+    CtlWs *ws;           /* for /metrics: open control connections */
+    CtlConns *conns;     /* for /metrics: open and refused connections */
+    CtlRejects *rejects; /* malformed requests are counted there (and shown in /metrics) */
+    GTimeZone *tz;       /* exports' time zone */
 } CtlRoutesConfig;
 
 /* (transfer full) */
@@ -40,6 +44,9 @@ void ctl_routes_free(CtlRoutes *r);
 void ctl_routes_set_pipeline_ready(CtlRoutes *r, gboolean ready);
 /* Where GET /api/preview.jpg gets its frames from (fn NULL: 404). */
 void ctl_routes_set_preview_func(CtlRoutes *r, CtlPreviewFunc fn, gpointer data);
+
+/* Where the transport counts malformed requests. (transfer none) */
+CtlRejects *ctl_routes_rejects(CtlRoutes *r);
 
 /* Answers a GET of path; a POST whose body is complete (path and body in s). */
 void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path);

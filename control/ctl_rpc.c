@@ -436,6 +436,16 @@ char *ctl_rpc_handle_call(const CtlRpcMethod *methods, gsize n_methods, const ch
     return handle(methods, n_methods, msg, len, may_change, current, NULL, user_data);
 }
 
+/* An error answer to a message refused before any method ran, noted in *current (when not NULL)
+ * so that the transport can count it. */
+static char *refuse(CtlRpcCurrent *current, gboolean too_large, JsonNode *id, int code,
+                    const char *message, const char *reason)
+{
+    if (current != NULL)
+        current->refused = too_large ? CTL_RPC_REFUSED_TOO_LARGE : CTL_RPC_REFUSED_MALFORMED;
+    return ctl_rpc_build_error(id, code, message, reason);
+}
+
 /* Parses and checks the envelope, then dispatches. While the handler runs, *current holds the
  * room and id, and *mirror_id (when not NULL) the id too. */
 static char *handle(const CtlRpcMethod *methods, gsize n_methods, const char *msg, gsize len,
@@ -443,13 +453,13 @@ static char *handle(const CtlRpcMethod *methods, gsize n_methods, const char *ms
                     gpointer user_data)
 {
     if (len > CTL_RPC_MAX_MESSAGE) {
-        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: message larger than 65536 bytes", "too_large");
+        return refuse(current, TRUE, NULL, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: message larger than 65536 bytes", "too_large");
     }
     CtlJsonShape shape = ctl_json_shape(msg, len, CTL_JSON_MAX_DEPTH);
     if (shape == CTL_JSON_TOO_DEEP) {
-        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: nested too deeply", "too_large");
+        return refuse(current, TRUE, NULL, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: nested too deeply", "too_large");
     }
 
     g_autoptr(JsonParser) parser = json_parser_new();
@@ -458,42 +468,41 @@ static char *handle(const CtlRpcMethod *methods, gsize n_methods, const char *ms
     if (shape == CTL_JSON_PLAIN && json_parser_load_from_data(parser, msg, (gssize)len, &error))
         root = json_parser_get_root(parser);
     if (root == NULL)
-        return ctl_rpc_build_error(NULL, CTL_RPC_PARSE_ERROR, "Parse error", NULL);
+        return refuse(current, FALSE, NULL, CTL_RPC_PARSE_ERROR, "Parse error", NULL);
 
     if (JSON_NODE_HOLDS_ARRAY(root)) {
-        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: batches are not supported", NULL);
+        return refuse(current, FALSE, NULL, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: batches are not supported", NULL);
     }
     if (!JSON_NODE_HOLDS_OBJECT(root)) {
-        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST, "Invalid Request: not an object",
-                                   NULL);
+        return refuse(current, FALSE, NULL, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: not an object", NULL);
     }
 
     JsonObject *req = json_node_get_object(root);
     JsonNode *id = json_object_get_member(req, "id");
     if (id != NULL && !id_valid(id)) {
-        return ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: id must be a string, an integer or null",
-                                   NULL);
+        return refuse(current, FALSE, NULL, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: id must be a string, an integer or null", NULL);
     }
     /* From here on the id is usable: errors echo it (as null for a notification). */
     JsonNode *version = json_object_get_member(req, "jsonrpc");
     if (version == NULL || !JSON_NODE_HOLDS_VALUE(version) ||
         json_node_get_value_type(version) != G_TYPE_STRING ||
         strcmp(json_node_get_string(version), "2.0") != 0) {
-        return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: jsonrpc must be \"2.0\"", NULL);
+        return refuse(current, FALSE, id, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: jsonrpc must be \"2.0\"", NULL);
     }
     JsonNode *method = json_object_get_member(req, "method");
     if (method == NULL || !JSON_NODE_HOLDS_VALUE(method) ||
         json_node_get_value_type(method) != G_TYPE_STRING) {
-        return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: method must be a string", NULL);
+        return refuse(current, FALSE, id, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: method must be a string", NULL);
     }
     JsonNode *params = json_object_get_member(req, "params");
     if (params != NULL && !JSON_NODE_HOLDS_OBJECT(params) && !JSON_NODE_HOLDS_ARRAY(params)) {
-        return ctl_rpc_build_error(id, CTL_RPC_INVALID_REQUEST,
-                                   "Invalid Request: params must be an object", NULL);
+        return refuse(current, FALSE, id, CTL_RPC_INVALID_REQUEST,
+                      "Invalid Request: params must be an object", NULL);
     }
     return dispatch(methods, n_methods, req, may_change, current, mirror_id, user_data);
 }

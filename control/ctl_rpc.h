@@ -50,10 +50,19 @@ typedef struct {
                       CtlRpcCurrent.room (NULL in static tables; the server fills it in) */
 } CtlRpcMethod;
 
+/* Why a message was refused before any method ran (CtlRpcCurrent.refused). */
+typedef enum {
+    CTL_RPC_REFUSED_NONE = 0,
+    CTL_RPC_REFUSED_TOO_LARGE, /* over CTL_RPC_MAX_MESSAGE or nested deeper than allowed */
+    CTL_RPC_REFUSED_MALFORMED, /* not JSON, or not a JSON-RPC 2.0 request */
+} CtlRpcRefused;
+
 /* What the dispatcher tells a handler about the call in progress (valid during it only). */
 typedef struct {
-    gpointer room; /* the method's CtlRpcMethod.room */
-    JsonNode *id;  /* borrowed: the request's id, NULL for a notification */
+    gpointer room;         /* the method's CtlRpcMethod.room */
+    JsonNode *id;          /* borrowed: the request's id, NULL for a notification */
+    CtlRpcRefused refused; /* OUT (after ctl_rpc_handle_call): why the message was refused
+                              before any method ran; NONE when a method was called */
 } CtlRpcCurrent;
 
 /* Handles one message (len bytes, need not be NUL-terminated) against the method table.

@@ -36,7 +36,13 @@ static JsonNode *method_state_get(JsonObject *params, gpointer data, GError **er
     JsonNode *stream = ctl_stream_status(r->stream);
     json_object_set_member(o, "stream",
                            stream != NULL ? json_node_copy(stream) : json_node_new(JSON_NODE_NULL));
-    return ctl_json_object_node(o);
+    JsonNode *state = ctl_json_object_node(o);
+    if (call->role == CTL_ROLE_PRODUCER)
+        return state;
+    /* A host never learns the input or the outputs: what it gets is a copy without them. */
+    JsonNode *for_host = ctl_stream_without_uris(state);
+    json_node_unref(state);
+    return for_host;
 }
 
 static JsonNode *method_stats(JsonObject *params, gpointer data, GError **error)

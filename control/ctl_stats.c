@@ -11,6 +11,10 @@
 
 #define FUNNEL_SAVE_S 5
 #define FUNNEL_MAX 100000
+#define OPEN_WINDOW_US                                                                             \
+    (G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC) /* one counted open per address and posting */
+#define OPENS_SEEN_MAX 100000                  /* (address, posting) pairs remembered */
+#define OPENS_SWEEP_US (60 * G_USEC_PER_SEC)
 
 /* Per-posting funnel (all time); the unsaved_* part has not been written to the store yet. */
 typedef struct {
@@ -21,11 +25,15 @@ typedef struct {
 } Funnel;
 
 struct CtlStats {
-    CtlStore *store;      /* borrowed */
-    GHashTable *funnel;   /* owned: gint64* posting id (owned) -> Funnel* (owned) */
-    guint funnel_timer;   /* GSource id: saves the funnel's increments */
-    gint64 minute_of[60]; /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
-    guint per_minute[60]; /* ... and how many sign-ups were committed in it */
+    CtlStore *store;        /* borrowed */
+    GHashTable *funnel;     /* owned: gint64* posting id (owned) -> Funnel* (owned) */
+    guint funnel_timer;     /* GSource id: saves the funnel's increments */
+    GHashTable *opens_seen; /* owned: "POSTING ADDRESS" (owned) -> gint64* monotonic µs of the
+                               open that was counted (owned); entries older than the window are
+                               swept */
+    gint64 swept_us;        /* monotonic: the last sweep of opens_seen */
+    gint64 minute_of[60];   /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
+    guint per_minute[60];   /* ... and how many sign-ups were committed in it */
 };
 
 static Funnel *funnel_of(CtlStats *st, gint64 posting_id)
@@ -42,8 +50,43 @@ static Funnel *funnel_of(CtlStats *st, gint64 posting_id)
     return f;
 }
 
-void ctl_stats_count_open(CtlStats *st, gint64 posting_id)
+static void sweep_opens(CtlStats *st, gint64 now)
 {
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, st->opens_seen);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        if (now - *(gint64 *)value >= OPEN_WINDOW_US)
+            g_hash_table_iter_remove(&it);
+    }
+    st->swept_us = now;
+}
+
+/* TRUE when client has not opened this posting's page in the last hour (and remembers it now).
+ * With the table full even after a sweep (a flood from 100,000 addresses), the open counts
+ * without being remembered. */
+static gboolean first_open(CtlStats *st, gint64 posting_id, const char *client)
+{
+    gint64 now = g_get_monotonic_time();
+    g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT " %s", posting_id, client);
+    gint64 *seen = g_hash_table_lookup(st->opens_seen, key);
+    if (seen != NULL && now - *seen < OPEN_WINDOW_US)
+        return FALSE;
+    if (seen != NULL) {
+        *seen = now;
+        return TRUE;
+    }
+    if (now - st->swept_us >= OPENS_SWEEP_US || g_hash_table_size(st->opens_seen) >= OPENS_SEEN_MAX)
+        sweep_opens(st, now);
+    if (g_hash_table_size(st->opens_seen) < OPENS_SEEN_MAX)
+        g_hash_table_insert(st->opens_seen, g_steal_pointer(&key), g_memdup2(&now, sizeof now));
+    return TRUE;
+}
+
+void ctl_stats_count_open(CtlStats *st, gint64 posting_id, const char *client)
+{
+    if (!first_open(st, posting_id, client != NULL ? client : ""))
+        return;
     Funnel *f = funnel_of(st, posting_id);
     if (f != NULL) {
         f->opens++;
@@ -127,6 +170,7 @@ CtlStats *ctl_stats_new(CtlStore *store)
     CtlStats *st = g_new0(CtlStats, 1);
     st->store = store;
     st->funnel = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    st->opens_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     restore(st);
     st->funnel_timer = g_timeout_add_seconds(FUNNEL_SAVE_S, on_funnel_timer, st);
     return st;
@@ -141,6 +185,7 @@ void ctl_stats_free(CtlStats *st)
         save_funnel(st);
     }
     g_hash_table_destroy(st->funnel);
+    g_hash_table_destroy(st->opens_seen);
     g_free(st);
 }
 

@@ -21,8 +21,10 @@ CtlStats *ctl_stats_new(CtlStore *store);
 /* Saves what is unsaved and frees. NULL is allowed. */
 void ctl_stats_free(CtlStats *st);
 
-/* An apply page was opened / a sign-up was submitted / one was committed. */
-void ctl_stats_count_open(CtlStats *st, gint64 posting_id);
+/* An apply page was opened by client (an address): counted once per address per posting per
+ * hour, so that reloading, or a script, cannot inflate the funnel anonymously. */
+void ctl_stats_count_open(CtlStats *st, gint64 posting_id, const char *client);
+/* A sign-up was submitted / one was committed. */
 void ctl_stats_count_submit(CtlStats *st, gint64 posting_id);
 void ctl_stats_count_committed(CtlStats *st);
 

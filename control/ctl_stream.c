@@ -5,6 +5,8 @@
  * broadcast. */
 #include "ctl_stream.h"
 
+#include <string.h>
+
 #include "ctl_rpc.h"
 
 struct CtlStream {
@@ -67,4 +69,62 @@ void ctl_stream_set_status(CtlStream *s, JsonNode *status)
 JsonNode *ctl_stream_status(const CtlStream *s)
 {
     return s->status;
+}
+
+/* text with every word holding "://" replaced by "(hidden)". (transfer full) */
+static char *hide_urls(const char *text)
+{
+    g_auto(GStrv) words = g_strsplit(text, " ", -1);
+    for (char **w = words; *w != NULL; w++) {
+        if (strstr(*w, "://") != NULL) {
+            g_free(*w);
+            *w = g_strdup("(hidden)");
+        }
+    }
+    return g_strjoinv(" ", words);
+}
+
+/* A copy of an error message (n: a member named "error" or "*_error") with its URLs hidden.
+ * (transfer full) */
+static JsonNode *error_without_urls(JsonNode *n)
+{
+    if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING ||
+        strstr(json_node_get_string(n), "://") == NULL)
+        return json_node_copy(n);
+    g_autofree char *hidden = hide_urls(json_node_get_string(n));
+    JsonNode *out = json_node_new(JSON_NODE_VALUE);
+    json_node_set_string(out, hidden);
+    return out;
+}
+
+JsonNode *ctl_stream_without_uris(JsonNode *node)
+{
+    if (JSON_NODE_HOLDS_ARRAY(node)) {
+        JsonArray *in = json_node_get_array(node);
+        JsonArray *out = json_array_sized_new(json_array_get_length(in));
+        for (guint i = 0; i < json_array_get_length(in); i++)
+            json_array_add_element(out, ctl_stream_without_uris(json_array_get_element(in, i)));
+        JsonNode *copy = json_node_init_array(json_node_alloc(), out);
+        json_array_unref(out);
+        return copy;
+    }
+    if (!JSON_NODE_HOLDS_OBJECT(node))
+        return json_node_copy(node); /* a value: immutable once built */
+    JsonObject *in = json_node_get_object(node);
+    JsonObject *out = json_object_new();
+    GList *members = json_object_get_members(in);
+    for (GList *l = members; l != NULL; l = l->next) {
+        const char *name = l->data;
+        JsonNode *member = json_object_get_member(in, name);
+        if (strcmp(name, "uri") == 0)
+            continue;
+        if (strcmp(name, "error") == 0 || g_str_has_suffix(name, "_error"))
+            json_object_set_member(out, name, error_without_urls(member));
+        else
+            json_object_set_member(out, name, ctl_stream_without_uris(member));
+    }
+    g_list_free(members);
+    JsonNode *copy = json_node_init_object(json_node_alloc(), out);
+    json_object_unref(out);
+    return copy;
 }

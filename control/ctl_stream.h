@@ -22,4 +22,11 @@ void ctl_stream_set_status(CtlStream *s, JsonNode *status);
 /* The last status, NULL before the first. (transfer none) */
 JsonNode *ctl_stream_status(const CtlStream *s);
 
+/* What a host may see of a message: a deep copy of node without any "uri" member (the
+ * input's, each output's) and with every URL inside an error message ("error", "*_error": an
+ * output's names its server) replaced by "(hidden)", at any depth; other strings (a posting's
+ * public apply_url) stay. Hosts read; they never learn where the show comes from or goes to,
+ * not even redacted. (transfer full) */
+JsonNode *ctl_stream_without_uris(JsonNode *node);
+
 G_END_DECLS

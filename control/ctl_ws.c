@@ -16,9 +16,11 @@
 #include <string.h>
 
 #include "ctl_call.h"
+#include "ctl_stream.h"
 
 struct CtlWs {
     CtlAccess *access;           /* borrowed */
+    CtlRejects *rejects;         /* borrowed: malformed upgrades and messages are counted there */
     const CtlRpcMethod *methods; /* borrowed: every method of every room */
     gsize n_methods;
     GList *producers;     /* CtlSession* borrowed (lws owns them): open WebSockets */
@@ -51,6 +53,13 @@ static int refuse_locked_out(struct lws *wsi, guint retry_after)
     return -1;
 }
 
+static void count_reject(CtlWs *ws, struct lws *wsi, CtlRejectKind kind)
+{
+    char peer[64] = "";
+    lws_get_peer_simple(wsi, peer, sizeof peer);
+    ctl_rejects_count(ws->rejects, kind, peer);
+}
+
 static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
 {
     if (s == NULL)
@@ -59,8 +68,10 @@ static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
     if (ws->closing)
         return -1;
     if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-        strcmp(uri, "/api/control") != 0 || !ctl_access_admin_allowed(ws->access, wsi))
+        strcmp(uri, "/api/control") != 0 || !ctl_access_admin_allowed(ws->access, wsi)) {
+        count_reject(ws, wsi, CTL_REJECT_WS_BAD_UPGRADE);
         return refuse(wsi, 404);
+    }
     /* A present but wrong (or too long) Authorization never falls back to the cookie. */
     CtlWho who = ctl_access_request(ws->access, wsi);
     if (who.retry_after > 0)
@@ -106,11 +117,20 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
         json_node_unref(params);
         return;
     }
+    /* Hosts get the same message without URIs (ctl_stream_without_uris), built only if one is
+     * listening. */
+    g_autofree char *for_hosts = NULL;
+    for (GList *l = ws->producers; l != NULL && for_hosts == NULL; l = l->next) {
+        CtlSession *s = l->data;
+        if (s->ws.role != CTL_ROLE_PRODUCER) {
+            for_hosts = ctl_rpc_build_notification(method, ctl_stream_without_uris(params));
+        }
+    }
     g_autofree char *note = ctl_rpc_build_notification(method, params);
     for (GList *l = ws->producers; l != NULL; l = l->next) {
         CtlSession *s = l->data;
         if (!s->ws.signed_out)
-            send_text(s, note);
+            send_text(s, s->ws.role == CTL_ROLE_PRODUCER ? note : for_hosts);
     }
 }
 
@@ -120,10 +140,11 @@ static gboolean listening(gpointer target)
     return !ws->closing && ws->producers != NULL;
 }
 
-CtlWs *ctl_ws_new(CtlAccess *access)
+CtlWs *ctl_ws_new(CtlAccess *access, CtlRejects *rejects)
 {
     CtlWs *ws = g_new0(CtlWs, 1);
     ws->access = access;
+    ws->rejects = rejects;
     ws->notifier.notify = broadcast;
     ws->notifier.listening = listening;
     ws->notifier.target = ws;
@@ -197,6 +218,7 @@ static void on_receive(CtlWs *ws, struct lws *wsi, CtlSession *s, const void *in
 
     char *reply = NULL;
     if (w->rx_dropped) {
+        count_reject(ws, wsi, CTL_REJECT_WS_TOO_LARGE);
         reply =
             ctl_rpc_build_error(NULL, CTL_RPC_INVALID_REQUEST,
                                 "Invalid Request: message larger than 65536 bytes", "too_large");
@@ -209,6 +231,10 @@ static void on_receive(CtlWs *ws, struct lws *wsi, CtlSession *s, const void *in
         };
         reply = ctl_rpc_handle_call(ws->methods, ws->n_methods, w->rx->str, w->rx->len,
                                     w->role == CTL_ROLE_PRODUCER, &call.rpc, &call);
+        if (call.rpc.refused != CTL_RPC_REFUSED_NONE)
+            count_reject(ws, wsi,
+                         call.rpc.refused == CTL_RPC_REFUSED_TOO_LARGE ? CTL_REJECT_WS_TOO_LARGE
+                                                                       : CTL_REJECT_WS_BAD_MESSAGE);
     }
     w->rx_dropped = FALSE;
     if (w->rx != NULL) {

@@ -7,6 +7,7 @@
 
 #include "ctl_access.h"
 #include "ctl_notify.h"
+#include "ctl_rejects.h"
 #include "ctl_rpc.h"
 #include "ctl_session.h"
 
@@ -14,8 +15,8 @@ G_BEGIN_DECLS
 
 typedef struct CtlWs CtlWs;
 
-/* access: borrowed, outlives the ws. (transfer full) */
-CtlWs *ctl_ws_new(CtlAccess *access);
+/* access, rejects: borrowed, outlive the ws. (transfer full) */
+CtlWs *ctl_ws_new(CtlAccess *access, CtlRejects *rejects);
 void ctl_ws_free(CtlWs *ws);
 
 /* The method table messages are dispatched to (borrowed, outlives the ws). */

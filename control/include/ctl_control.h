@@ -49,7 +49,16 @@ typedef struct {
     guint lockout_window_ms; /* tests only: the window 10 wrong credentials lock an address out
                                 in, and its first lockout; 0 = a minute */
     guint lockout_max_ms;    /* tests only: the longest lockout; 0 = 15 minutes */
+    guint max_connections_per_address; /* per peer address (IPv6: per /64), on every listener,
+                                          trusted proxies excepted;
+                                          0 = CTL_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT */
+    guint max_connections;             /* on the public listener (the admin one keeps its own
+                                          room); 0 = CTL_MAX_CONNECTIONS_DEFAULT */
 } CtlControlConfig;
+
+/* Connection caps by default (docs/protocol.md, "Connections"). */
+#define CTL_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT 256
+#define CTL_MAX_CONNECTIONS_DEFAULT 10000
 
 /* Sign-ups accepted per client address per minute by default: generous, since a whole carrier
  * NAT can share one address (docs/protocol.md). */

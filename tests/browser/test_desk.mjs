@@ -277,7 +277,12 @@ test('/browser/desk/chart-and-funnel-after-signups', async () => {
   await withShow(async ({ show, browser }) => {
     const page = await producerPage(browser, show);
     const id = postingIdOf(show.applyUrl);
-    for (let i = 0; i < 3; i++) await fetch(show.base + '/a/' + id).then((r) => r.text());
+    // Three viewers (page opens count once per address and posting an hour): behind the
+    // trusted proxy, each is its X-Forwarded-For.
+    for (let i = 0; i < 3; i++) {
+      await fetch(show.base + '/a/' + id, { headers: { 'x-forwarded-for': '10.6.0.' + (i + 1) } })
+        .then((r) => r.text());
+    }
     for (let i = 0; i < 2; i++) {
       const r = await fetch(show.base + '/api/apply', {
         method: 'POST', headers: { 'content-type': 'application/json' },
@@ -301,7 +306,7 @@ test('/browser/desk/chart-and-funnel-after-signups', async () => {
     assert.match(csv, /测试0/);
     await shot(page, 'control-signups-desktop');
     assert.deepEqual(page.problems, []);
-  });
+  }, ['--trusted-proxy', '127.0.0.1']);
 });
 
 test('/browser/desk/health-shows-outputs', async () => {

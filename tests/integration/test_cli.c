@@ -92,6 +92,12 @@ static void test_bad_numbers(void)
     expect_usage_error(
         (const char *const[]){"--transition-ms", "5001", NULL},
         "--transition-ms: '5001' is not a whole number of milliseconds between 0 and 5000");
+    expect_usage_error(
+        (const char *const[]){"--max-connections", "15", NULL},
+        "--max-connections: '15' is not a whole number of connections between 16 and 1000000");
+    expect_usage_error((const char *const[]){"--max-connections-per-address", "0", NULL},
+                       "--max-connections-per-address: '0' is not a whole number of connections "
+                       "between 1 and 1000000");
     expect_usage_error((const char *const[]){"--data-dir", "", NULL},
                        "--data-dir: must not be empty");
     expect_usage_error((const char *const[]){"--theme", "", NULL}, "--theme: must not be empty");
