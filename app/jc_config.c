@@ -38,6 +38,11 @@ typedef struct {
     char *theme;
     char *theme_dir;
     char *safe_area;
+    char *keep_signups_days;
+    char *operator_name;
+    char *operator_contact;
+    char *max_signups_per_phone;
+    char *privacy_check_seconds;
     gboolean help;
 } Cli;
 
@@ -63,6 +68,11 @@ static void cli_clear(Cli *cli)
     g_free(cli->theme);
     g_free(cli->theme_dir);
     g_free(cli->safe_area);
+    g_free(cli->keep_signups_days);
+    g_free(cli->operator_name);
+    g_free(cli->operator_contact);
+    g_free(cli->max_signups_per_phone);
+    g_free(cli->privacy_check_seconds);
 }
 
 static GOptionContext *make_context(Cli *cli)
@@ -120,6 +130,17 @@ static GOptionContext *make_context(Cli *cli)
          "DIR"},
         {"safe-area", 0, 0, G_OPTION_ARG_STRING, &cli->safe_area,
          "Margins the overlay keeps clear, in % of the frame (default: the theme's)", "T,R,B,L"},
+        {"keep-signups-days", 0, 0, G_OPTION_ARG_STRING, &cli->keep_signups_days,
+         "Delete sign-ups older than this many days, checked hourly (default 180; 0 keeps them)",
+         "DAYS"},
+        {"operator-name", 0, 0, G_OPTION_ARG_STRING, &cli->operator_name,
+         "Who runs the live room, named in the apply page's personal-data notice", "NAME"},
+        {"operator-contact", 0, 0, G_OPTION_ARG_STRING, &cli->operator_contact,
+         "How viewers reach the operator about their data (phone, address)", "CONTACT"},
+        {"max-signups-per-phone-per-day", 0, 0, G_OPTION_ARG_STRING, &cli->max_signups_per_phone,
+         "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
+        {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+         &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
         {"bench-commit-each", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->commit_each,
          "Benchmarks only: commit every sign-up in its own transaction", NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, "Show this help", NULL},
@@ -223,11 +244,26 @@ static gboolean merge_file(Cli *cli, GError **error)
                     cli->config);
         return FALSE;
     }
-    static const char *const known[] = {
-        "listen",         "data-dir",     "input",         "output",
-        "record",         "profile",      "public-url",    "duration",
-        "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
-        "keep-days",      "keep-gb",      "audio-device",  NULL};
+    static const char *const known[] = {"listen",
+                                        "data-dir",
+                                        "input",
+                                        "output",
+                                        "record",
+                                        "profile",
+                                        "public-url",
+                                        "duration",
+                                        "producer-token",
+                                        "admin-listen",
+                                        "trusted-proxy",
+                                        "segment-minutes",
+                                        "keep-days",
+                                        "keep-gb",
+                                        "audio-device",
+                                        "keep-signups-days",
+                                        "operator-name",
+                                        "operator-contact",
+                                        "max-signups-per-phone-per-day",
+                                        NULL};
     static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
                                                "safe-area",  "theme-dir",     NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
@@ -259,6 +295,10 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"theme", &cli->theme},
         {"theme-dir", &cli->theme_dir},
         {"safe-area", &cli->safe_area},
+        {"keep-signups-days", &cli->keep_signups_days},
+        {"operator-name", &cli->operator_name},
+        {"operator-contact", &cli->operator_contact},
+        {"max-signups-per-phone-per-day", &cli->max_signups_per_phone},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -315,6 +355,35 @@ static gboolean overlay_options(const Cli *cli, JcConfig *cfg, GError **error)
     return TRUE;
 }
 
+/* The personal-data options: retention, the operator named in the notice, the per-phone limit. */
+static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
+{
+    cfg->keep_signups_days = 180;
+    cfg->max_signups_per_phone = 5;
+    if (!parse_whole("keep-signups-days", cli->keep_signups_days, 0, 3650, "days",
+                     &cfg->keep_signups_days, error) ||
+        !parse_whole("max-signups-per-phone-per-day", cli->max_signups_per_phone, 0, 1000,
+                     "postings", &cfg->max_signups_per_phone, error) ||
+        !parse_whole("test-privacy-check-seconds", cli->privacy_check_seconds, 1, 3600, "seconds",
+                     &cfg->privacy_check_seconds, error))
+        return FALSE;
+    const char *texts[] = {"operator-name", cli->operator_name, "operator-contact",
+                           cli->operator_contact};
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i += 2) {
+        if (texts[i + 1] != NULL &&
+            (!g_utf8_validate(texts[i + 1], -1, NULL) || g_utf8_strlen(texts[i + 1], -1) > 200)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                        "--%s: must be UTF-8 text of at most 200 characters", texts[i]);
+            return FALSE;
+        }
+        if (!check_not_empty(texts[i], texts[i + 1], error))
+            return FALSE;
+    }
+    cfg->operator_name = g_strdup(cli->operator_name);
+    cfg->operator_contact = g_strdup(cli->operator_contact);
+    return TRUE;
+}
+
 static JcConfig *build_config(Cli *cli, GError **error)
 {
     g_autoptr(JcConfig) cfg = g_new0(JcConfig, 1);
@@ -367,7 +436,7 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->trusted_proxies =
         cli->trusted_proxies ? g_strdupv(cli->trusted_proxies) : g_new0(char *, 1);
     cfg->commit_each = cli->commit_each;
-    if (!overlay_options(cli, cfg, error))
+    if (!overlay_options(cli, cfg, error) || !privacy_options(cli, cfg, error))
         return NULL;
     return g_steal_pointer(&cfg);
 }
@@ -417,6 +486,8 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->theme);
     g_free(cfg->theme_dir);
     g_free(cfg->audio_device);
+    g_free(cfg->operator_name);
+    g_free(cfg->operator_contact);
     g_free(cfg);
 }
 

@@ -166,19 +166,27 @@
     var id = Number(form.querySelector('input[name="posting_id"]').value);
     // The server's signed note of which show was live when this page opened (attribution).
     var ref = form.querySelector('input[name="ref"]');
+    // The version of the personal-data notice this page showed and the viewer agreed to.
+    var version = form.querySelector('input[name="consent_version"]');
     busy(true);
     fetch('/api/apply', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       credentials: 'omit',
       body: JSON.stringify({ posting_id: id, name: fields.name.value, phone: fields.phone.value,
-                             consent: fields.consent.checked, ref: ref ? ref.value : '' }),
+                             consent: fields.consent.checked, ref: ref ? ref.value : '',
+                             consent_version: version ? Number(version.value) : undefined }),
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; },
                            function () { return { status: r.status, body: null }; });
     }).then(function (res) {
       busy(false);
-      if (res.status === 201 && res.body && res.body.received === true) showDone();
+      // The thanks page holds this submission's withdraw link and code (a look-alike for a
+      // repeated sign-up: the server does not say which it was).
+      var next = res.body && typeof res.body.thanks_url === 'string' ? res.body.thanks_url : '';
+      if (res.status === 201 && res.body && res.body.received === true && /^\/a\/\d+\/thanks\?t=[0-9A-Z]+$/.test(next))
+        window.location.assign(next);
+      else if (res.status === 201 && res.body && res.body.received === true) showDone();
       else serverError(res.status, res.body);
     }, function () {
       busy(false);

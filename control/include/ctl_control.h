@@ -46,6 +46,14 @@ typedef struct {
     gboolean seed;       /* with db_path: the sample postings go into a database with none */
     guint batch_max;     /* sign-ups per store transaction at most; 0 = no limit (group
                             commit), 1 = each on its own (the commit-each benchmark) */
+    /* Personal data (ctl_privacy.h). */
+    int keep_signups_days;        /* sign-ups older are purged; 0 = kept, < 0 = the default
+                                     (CTL_KEEP_SIGNUPS_DAYS_DEFAULT, 180) */
+    const char *operator_name;    /* who runs the live room, on the apply page; NULL = not set */
+    const char *operator_contact; /* how to reach them; NULL = not set */
+    int max_signups_per_phone;    /* distinct postings a phone may sign up for in 24 h; 0 = no
+                                     limit, < 0 = the default (5) */
+    guint privacy_check_seconds;  /* between retention purges; 0 = an hour (tests set less) */
 } CtlControlConfig;
 
 /* Sign-ups accepted per client address per minute by default: generous, since a whole carrier
