@@ -183,10 +183,10 @@ gint64 ctl_store_purge_older(CtlStore *store, guint days, gint64 *shows, GError 
 /* ---- withdrawal and retention (ctl_store_privacy.c; main thread) ---- */
 
 /* Deletes the sign-up whose withdraw_hash matches (the person who made it withdraws it). TRUE
- * with *posting_id its posting, or 0 when no sign-up matched (already withdrawn, a duplicate's
- * token, a guess); FALSE with error only when the database failed. */
-gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *posting_id,
-                            GError **error);
+ * with *signup_id and *posting_id the deleted row's, or both 0 when no sign-up matched (already
+ * withdrawn, a duplicate's token, a guess); FALSE with error only when the database failed. */
+gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *signup_id,
+                            gint64 *posting_id, GError **error);
 /* Deletes sign-ups made more than days ago (retention). Returns the number deleted, -1 with
  * error. */
 gint64 ctl_store_purge_signups(CtlStore *store, guint days, GError **error);

@@ -11,23 +11,26 @@
 
 #include "jc_error.h"
 
-gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *posting_id,
-                            GError **error)
+gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *signup_id,
+                            gint64 *posting_id, GError **error)
 {
+    *signup_id = 0;
     *posting_id = 0;
     sqlite3_stmt *st = ctl_store_prep(
-        store, "DELETE FROM signups WHERE withdraw_hash = ?1 RETURNING posting_id", error);
+        store, "DELETE FROM signups WHERE withdraw_hash = ?1 RETURNING id, posting_id", error);
     if (st == NULL)
         return FALSE;
     ctl_sql_bind_text(st, 1, withdraw_hash);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *posting_id = sqlite3_column_int64(st, 0);
+        *signup_id = sqlite3_column_int64(st, 0);
+        *posting_id = sqlite3_column_int64(st, 1);
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         ctl_sql_error(error, ctl_store_db(store), "withdrawing a sign-up");
+        *signup_id = 0;
         *posting_id = 0;
         return FALSE;
     }

@@ -170,7 +170,7 @@ void ctl_withdraw_get(CtlWithdrawDesk *d, CtlSession *s)
 }
 
 /* A sign-up of posting_id is gone: the counter on air and the producers' pages follow. */
-static void withdrawn(CtlWithdrawDesk *d, gint64 posting_id)
+static void withdrawn(CtlWithdrawDesk *d, gint64 signup_id, gint64 posting_id)
 {
     g_message("control: a viewer withdrew a sign-up of posting %" G_GINT64_FORMAT, posting_id);
     if (!ctl_store_scrub_wal(d->store))
@@ -182,6 +182,7 @@ static void withdrawn(CtlWithdrawDesk *d, gint64 posting_id)
     g_autoptr(GError) error = NULL;
     gint64 count = ctl_store_count_signups(d->store, posting_id, &error);
     JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "signup_id", signup_id);
     json_object_set_int_member(o, "posting_id", posting_id);
     json_object_set_int_member(o, "count", MAX(count, 0));
     ctl_notify(d->notify, "signup.withdrawn", ctl_json_object_node(o));
@@ -215,14 +216,15 @@ void ctl_withdraw_post(CtlWithdrawDesk *d, CtlSession *s)
     }
     g_autofree char *hash = ctl_withdraw_code_hash(code);
     g_autoptr(GError) error = NULL;
+    gint64 signup_id = 0;
     gint64 posting_id = 0;
-    if (!ctl_store_withdraw(d->store, hash, &posting_id, &error)) {
+    if (!ctl_store_withdraw(d->store, hash, &signup_id, &posting_id, &error)) {
         g_message("control: withdrawing a sign-up failed: %s", error->message);
         ctl_reply_message(s, 500, "出错了", "撤回没有成功，请稍后再试。");
         return;
     }
     if (posting_id > 0)
-        withdrawn(d, posting_id);
+        withdrawn(d, signup_id, posting_id);
     /* One answer for all: see the file header. */
     ctl_reply_message(s, 200, "撤回完成 / Withdrawn",
                       "与这个撤回码对应的报名已经删除，用工单位不会再收到您的姓名和手机号。"

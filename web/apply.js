@@ -141,6 +141,19 @@
     window.scrollTo(0, 0);
   }
 
+  // This submission's withdraw code (from the thanks URL the server answered with): the same
+  // box for a new and a repeated sign-up; only the code of the one that created it acts.
+  function showWithdraw(url) {
+    var m = /^\/a\/\d+\/thanks\?t=([0-9A-Z]{12})$/.exec(typeof url === 'string' ? url : '');
+    var box = document.getElementById('done-withdraw');
+    if (!m || !box) return;
+    var code = m[1];
+    document.getElementById('withdraw-code').textContent =
+      code.slice(0, 4) + '-' + code.slice(4, 8) + '-' + code.slice(8);
+    document.getElementById('withdraw-link').href = '/a/withdraw?t=' + code;
+    box.hidden = false;
+  }
+
   function serverError(status, body) {
     var err = body && body.error ? body.error : null;
     if (status === 400 && err && fields[err.field]) {
@@ -181,12 +194,10 @@
                            function () { return { status: r.status, body: null }; });
     }).then(function (res) {
       busy(false);
-      // The thanks page holds this submission's withdraw link and code (a look-alike for a
-      // repeated sign-up: the server does not say which it was).
-      var next = res.body && typeof res.body.thanks_url === 'string' ? res.body.thanks_url : '';
-      if (res.status === 201 && res.body && res.body.received === true && /^\/a\/\d+\/thanks\?t=[0-9A-Z]+$/.test(next))
-        window.location.assign(next);
-      else if (res.status === 201 && res.body && res.body.received === true) showDone();
+      if (res.status === 201 && res.body && res.body.received === true) {
+        showDone();
+        showWithdraw(res.body.thanks_url);
+      }
       else serverError(res.status, res.body);
     }, function () {
       busy(false);
