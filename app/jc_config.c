@@ -75,6 +75,27 @@ static void cli_clear(Cli *cli)
     g_free(cli->privacy_check_seconds);
 }
 
+/* The personal-data options (retention, the operator named in the notice, the per-phone limit)
+ * into ctx. */
+static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
+{
+    const GOptionEntry entries[] = {
+        {"keep-signups-days", 0, 0, G_OPTION_ARG_STRING, &cli->keep_signups_days,
+         "Delete sign-ups older than this many days, checked hourly (default 180; 0 keeps them)",
+         "DAYS"},
+        {"operator-name", 0, 0, G_OPTION_ARG_STRING, &cli->operator_name,
+         "Who runs the live room, named in the apply page's personal-data notice", "NAME"},
+        {"operator-contact", 0, 0, G_OPTION_ARG_STRING, &cli->operator_contact,
+         "How viewers reach the operator about their data (phone, address)", "CONTACT"},
+        {"max-signups-per-phone-per-day", 0, 0, G_OPTION_ARG_STRING, &cli->max_signups_per_phone,
+         "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
+        {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+         &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
 static GOptionContext *make_context(Cli *cli)
 {
     const GOptionEntry entries[] = {
@@ -130,17 +151,6 @@ static GOptionContext *make_context(Cli *cli)
          "DIR"},
         {"safe-area", 0, 0, G_OPTION_ARG_STRING, &cli->safe_area,
          "Margins the overlay keeps clear, in % of the frame (default: the theme's)", "T,R,B,L"},
-        {"keep-signups-days", 0, 0, G_OPTION_ARG_STRING, &cli->keep_signups_days,
-         "Delete sign-ups older than this many days, checked hourly (default 180; 0 keeps them)",
-         "DAYS"},
-        {"operator-name", 0, 0, G_OPTION_ARG_STRING, &cli->operator_name,
-         "Who runs the live room, named in the apply page's personal-data notice", "NAME"},
-        {"operator-contact", 0, 0, G_OPTION_ARG_STRING, &cli->operator_contact,
-         "How viewers reach the operator about their data (phone, address)", "CONTACT"},
-        {"max-signups-per-phone-per-day", 0, 0, G_OPTION_ARG_STRING, &cli->max_signups_per_phone,
-         "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
-        {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
-         &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
         {"bench-commit-each", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->commit_each,
          "Benchmarks only: commit every sign-up in its own transaction", NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, "Show this help", NULL},
@@ -156,6 +166,7 @@ static GOptionContext *make_context(Cli *cli)
              "Exit status: 0 after a clean stop (SIGINT, SIGTERM, --duration), 2 on bad usage,\n"
              "1 when the show could not run.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    add_privacy_entries(ctx, cli);
     return ctx;
 }
 
@@ -229,6 +240,31 @@ static gboolean check_public_url(const char *value, GError **error)
     return FALSE;
 }
 
+/* FALSE with an error naming the first key of the file's group that is no option. */
+static gboolean check_keys(GKeyFile *kf, const char *path, GError **error)
+{
+    static const char *const known[] = {
+        "listen",         "data-dir",     "input",         "output",
+        "record",         "profile",      "public-url",    "duration",
+        "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
+        "keep-days",      "keep-gb",      "audio-device",  NULL};
+    static const char *const privacy_keys[] = {"keep-signups-days", "operator-name",
+                                               "operator-contact", "max-signups-per-phone-per-day",
+                                               NULL};
+    static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
+                                               "safe-area",  "theme-dir",     NULL};
+    g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
+    for (char **k = keys; k && *k; k++) {
+        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k) &&
+            !g_strv_contains(privacy_keys, *k)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
+                        path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* Fills what the command line left unset from the file. */
 static gboolean merge_file(Cli *cli, GError **error)
 {
@@ -244,36 +280,8 @@ static gboolean merge_file(Cli *cli, GError **error)
                     cli->config);
         return FALSE;
     }
-    static const char *const known[] = {"listen",
-                                        "data-dir",
-                                        "input",
-                                        "output",
-                                        "record",
-                                        "profile",
-                                        "public-url",
-                                        "duration",
-                                        "producer-token",
-                                        "admin-listen",
-                                        "trusted-proxy",
-                                        "segment-minutes",
-                                        "keep-days",
-                                        "keep-gb",
-                                        "audio-device",
-                                        "keep-signups-days",
-                                        "operator-name",
-                                        "operator-contact",
-                                        "max-signups-per-phone-per-day",
-                                        NULL};
-    static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
-                                               "safe-area",  "theme-dir",     NULL};
-    g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
-    for (char **k = keys; k && *k; k++) {
-        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k)) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
-                        cli->config);
-            return FALSE;
-        }
-    }
+    if (!check_keys(kf, cli->config, error))
+        return FALSE;
     struct {
         const char *key;
         char **slot;
