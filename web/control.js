@@ -141,6 +141,7 @@
     streamAt: 0, // Date.now() when stream arrived (retry countdowns tick from there)
     editor: null,
     audio: null, // {muted}: what the producer set (state.get, audio.set, audio.changed)
+    privacy: null, // privacy.get / privacy.purged: retention period and the last purge
     themes: null, // graphics.themes: the names graphics.theme accepts (null: not asked yet)
     authLost: false,
     opened: false, // the current socket opened (a close before that may be an auth refusal)
@@ -490,6 +491,7 @@
     renderControls();
     renderAudio();
     renderTimes();
+    renderPrivacy(S.privacy);
   }
 
   function renderTimes() {
@@ -999,6 +1001,7 @@
   // The retention setting and the last purge (privacy.get, privacy.purged).
   function renderPrivacy(p) {
     const box = document.getElementById('privacy');
+    if (p) S.privacy = p;
     if (!box || !p) return;
     const keep = p.keep_signups_days > 0 ? t('privacyKeep', p.keep_signups_days) : t('privacyForever');
     const last = p.last_purge && p.last_purge.at
