@@ -40,6 +40,11 @@ typedef struct {
     char *theme;
     char *theme_dir;
     char *safe_area;
+    char *keep_signups_days;
+    char *operator_name;
+    char *operator_contact;
+    char *max_signups_per_phone;
+    char *privacy_check_seconds;
     gboolean help;
 } Cli;
 
@@ -67,6 +72,32 @@ static void cli_clear(Cli *cli)
     g_free(cli->theme);
     g_free(cli->theme_dir);
     g_free(cli->safe_area);
+    g_free(cli->keep_signups_days);
+    g_free(cli->operator_name);
+    g_free(cli->operator_contact);
+    g_free(cli->max_signups_per_phone);
+    g_free(cli->privacy_check_seconds);
+}
+
+/* The personal-data options (retention, the operator named in the notice, the per-phone limit)
+ * into ctx. */
+static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
+{
+    const GOptionEntry entries[] = {
+        {"keep-signups-days", 0, 0, G_OPTION_ARG_STRING, &cli->keep_signups_days,
+         "Delete sign-ups older than this many days, checked hourly (default 180; 0 keeps them)",
+         "DAYS"},
+        {"operator-name", 0, 0, G_OPTION_ARG_STRING, &cli->operator_name,
+         "Who runs the live room, named in the apply page's personal-data notice", "NAME"},
+        {"operator-contact", 0, 0, G_OPTION_ARG_STRING, &cli->operator_contact,
+         "How viewers reach the operator about their data (phone, address)", "CONTACT"},
+        {"max-signups-per-phone-per-day", 0, 0, G_OPTION_ARG_STRING, &cli->max_signups_per_phone,
+         "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
+        {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+         &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
 }
 
 static GOptionContext *make_context(Cli *cli)
@@ -146,6 +177,7 @@ static GOptionContext *make_context(Cli *cli)
              "Exit status: 0 after a clean stop (SIGINT, SIGTERM, --duration), 2 on bad usage,\n"
              "1 when the show could not run.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    add_privacy_entries(ctx, cli);
     return ctx;
 }
 
@@ -219,6 +251,31 @@ static gboolean check_public_url(const char *value, GError **error)
     return FALSE;
 }
 
+/* FALSE with an error naming the first key of the file's group that is no option. */
+static gboolean check_keys(GKeyFile *kf, const char *path, GError **error)
+{
+    static const char *const known[] = {
+        "listen",         "data-dir",     "input",         "output",
+        "record",         "profile",      "public-url",    "duration",
+        "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
+        "keep-days",      "keep-gb",      "audio-device",  NULL};
+    static const char *const service_keys[] = {"keep-signups-days", "operator-name",
+                                               "operator-contact", "max-signups-per-phone-per-day",
+                                               NULL};
+    static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
+                                               "safe-area",  "theme-dir",     NULL};
+    g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
+    for (char **k = keys; k && *k; k++) {
+        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k) &&
+            !g_strv_contains(service_keys, *k)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
+                        path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* Fills what the command line left unset from the file. */
 static gboolean merge_file(Cli *cli, GError **error)
 {
@@ -234,24 +291,8 @@ static gboolean merge_file(Cli *cli, GError **error)
                     cli->config);
         return FALSE;
     }
-    static const char *const known[] = {
-        "listen",         "data-dir",     "input",         "output",
-        "record",         "profile",      "public-url",    "duration",
-        "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
-        "keep-days",      "keep-gb",      "audio-device",  NULL};
-    static const char *const connection_keys[] = {"max-connections", "max-connections-per-address",
-                                                  NULL};
-    static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
-                                               "safe-area",  "theme-dir",     NULL};
-    g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
-    for (char **k = keys; k && *k; k++) {
-        if (!g_strv_contains(known, *k) && !g_strv_contains(overlay_keys, *k) &&
-            !g_strv_contains(connection_keys, *k)) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--config: unknown key '%s' in '%s'", *k,
-                        cli->config);
-            return FALSE;
-        }
-    }
+    if (!check_keys(kf, cli->config, error))
+        return FALSE;
     struct {
         const char *key;
         char **slot;
@@ -275,6 +316,10 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"theme", &cli->theme},
         {"theme-dir", &cli->theme_dir},
         {"safe-area", &cli->safe_area},
+        {"keep-signups-days", &cli->keep_signups_days},
+        {"operator-name", &cli->operator_name},
+        {"operator-contact", &cli->operator_contact},
+        {"max-signups-per-phone-per-day", &cli->max_signups_per_phone},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -328,6 +373,35 @@ static gboolean overlay_options(const Cli *cli, JcConfig *cfg, GError **error)
         cfg->safe_area[2] = safe.bottom;
         cfg->safe_area[3] = safe.left;
     }
+    return TRUE;
+}
+
+/* The personal-data options: retention, the operator named in the notice, the per-phone limit. */
+static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
+{
+    cfg->keep_signups_days = 180;
+    cfg->max_signups_per_phone = 5;
+    if (!parse_whole("keep-signups-days", cli->keep_signups_days, 0, 3650, "days",
+                     &cfg->keep_signups_days, error) ||
+        !parse_whole("max-signups-per-phone-per-day", cli->max_signups_per_phone, 0, 1000,
+                     "postings", &cfg->max_signups_per_phone, error) ||
+        !parse_whole("test-privacy-check-seconds", cli->privacy_check_seconds, 1, 3600, "seconds",
+                     &cfg->privacy_check_seconds, error))
+        return FALSE;
+    const char *texts[] = {"operator-name", cli->operator_name, "operator-contact",
+                           cli->operator_contact};
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i += 2) {
+        if (texts[i + 1] != NULL &&
+            (!g_utf8_validate(texts[i + 1], -1, NULL) || g_utf8_strlen(texts[i + 1], -1) > 200)) {
+            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                        "--%s: must be UTF-8 text of at most 200 characters", texts[i]);
+            return FALSE;
+        }
+        if (!check_not_empty(texts[i], texts[i + 1], error))
+            return FALSE;
+    }
+    cfg->operator_name = g_strdup(cli->operator_name);
+    cfg->operator_contact = g_strdup(cli->operator_contact);
     return TRUE;
 }
 
@@ -387,7 +461,7 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->trusted_proxies =
         cli->trusted_proxies ? g_strdupv(cli->trusted_proxies) : g_new0(char *, 1);
     cfg->commit_each = cli->commit_each;
-    if (!overlay_options(cli, cfg, error))
+    if (!overlay_options(cli, cfg, error) || !privacy_options(cli, cfg, error))
         return NULL;
     return g_steal_pointer(&cfg);
 }
@@ -437,6 +511,8 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->theme);
     g_free(cfg->theme_dir);
     g_free(cfg->audio_device);
+    g_free(cfg->operator_name);
+    g_free(cfg->operator_contact);
     g_free(cfg);
 }
 

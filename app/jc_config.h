@@ -35,6 +35,11 @@ typedef struct {
     int keep_days;          /* recordings older than this are deleted; 0 = kept */
     int keep_gb;            /* oldest recordings deleted beyond this total; 0 = no limit */
     char *audio_device;     /* owned; sound when the input has none; NULL = silence */
+    int keep_signups_days;  /* sign-ups older are purged; 180; 0 = kept */
+    char *operator_name;    /* owned; the apply page's notice names it; NULL = not set */
+    char *operator_contact; /* owned; NULL = not set */
+    int max_signups_per_phone; /* postings per phone per 24 h; 5; 0 = no limit */
+    int privacy_check_seconds; /* hidden --test-privacy-check-seconds; 0 = hourly */
 } JcConfig;
 
 /* Parses argv (which it does not modify) into a new config. Returns NULL with error set

@@ -91,6 +91,11 @@ static gboolean start_control(App *app, GError **error)
         .db_path = db,
         .seed = TRUE,
         .batch_max = app->cfg->commit_each ? 1 : 0,
+        .keep_signups_days = app->cfg->keep_signups_days,
+        .operator_name = app->cfg->operator_name,
+        .operator_contact = app->cfg->operator_contact,
+        .max_signups_per_phone = app->cfg->max_signups_per_phone,
+        .privacy_check_seconds = (guint)app->cfg->privacy_check_seconds,
     };
     app->control = ctl_control_new(&cc, error);
     if (app->control != NULL)

@@ -20,6 +20,7 @@ static const char msg_name[] = "请填写姓名（1-40个字）";
 static const char msg_name_chars[] = "姓名里要有文字，不能只有符号或看不见的字符";
 static const char msg_phone[] = "请填写正确的11位手机号码";
 static const char msg_consent[] = "请勾选同意后再报名";
+static const char msg_consent_version[] = "个人信息说明已更新，请阅读后重新勾选同意";
 
 void ctl_apply_form_clear(CtlApplyForm *form)
 {
@@ -68,6 +69,10 @@ gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, co
         out->consent = json_object_get_boolean_member(obj, "consent");
     if (member_is(obj, "ref", G_TYPE_STRING))
         out->ref = g_strndup(json_object_get_string_member(obj, "ref"), 128);
+    if (member_is(obj, "consent_version", G_TYPE_INT64))
+        out->consent_version = MAX(json_object_get_int_member(obj, "consent_version"), -1);
+    else if (json_object_has_member(obj, "consent_version"))
+        out->consent_version = -1; /* there, but not a version: refused like an old one */
 
     /* Wrong types are reported like missing values, in the validation order. */
     if (out->posting_id <= 0)
@@ -102,6 +107,11 @@ gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, co
     const char *ref = g_hash_table_lookup(params, "ref");
     if (ref != NULL && ref[0] != '\0')
         out->ref = g_strndup(ref, 128);
+    const char *version = g_hash_table_lookup(params, "consent_version");
+    guint64 v = 0;
+    if (version != NULL)
+        out->consent_version =
+            g_ascii_string_to_unsigned(version, 10, 1, G_MAXINT32, &v, NULL) ? (gint64)v : -1;
 
     if (out->posting_id <= 0)
         return fail(field, "posting_id", error, msg_posting);
@@ -123,6 +133,8 @@ gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone,
         return fail(field, "phone", error, msg_phone);
     if (!form->consent)
         return fail(field, "consent", error, msg_consent);
+    if (form->consent_version != 0 && form->consent_version != CTL_CONSENT_VERSION)
+        return fail(field, "consent", error, msg_consent_version);
     *name = g_steal_pointer(&n);
     *phone = g_steal_pointer(&p);
     return TRUE;
@@ -322,14 +334,32 @@ static const char *error_key(const char *field)
 char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                      const char *message)
 {
-    return ctl_apply_page_ref(posting, form, bad_field, message, NULL);
+    return ctl_apply_page_ref(posting, form, bad_field, message, NULL, NULL);
+}
+
+/* The notice's placeholders: version, retention, operator. */
+static void put_notice(GHashTable *vars, const CtlApplyNotice *notice)
+{
+    static const CtlApplyNotice none = {0};
+    const CtlApplyNotice *n = notice != NULL ? notice : &none;
+    g_hash_table_insert(vars, "consent_version", g_strdup_printf("%d", CTL_CONSENT_VERSION));
+    g_hash_table_insert(vars, "retention",
+                        n->keep_days > 0 ? g_strdup_printf("%u 天，到期自动删除", n->keep_days)
+                                         : g_strdup("一直保存，直到您撤回或请运营方删除"));
+    gboolean named = n->operator_name != NULL && n->operator_name[0] != '\0';
+    gboolean reachable = n->operator_contact != NULL && n->operator_contact[0] != '\0';
+    g_hash_table_insert(vars, "operator_name",
+                        g_strdup(named ? n->operator_name : "未登记（请在直播间询问）"));
+    g_hash_table_insert(vars, "operator_contact",
+                        g_strdup(reachable ? n->operator_contact : "未登记"));
 }
 
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
-                         const char *message, const char *ref)
+                         const char *message, const char *ref, const CtlApplyNotice *notice)
 {
     g_autoptr(GHashTable) vars = vars_new();
     put_posting(vars, posting);
+    put_notice(vars, notice);
     if (ref != NULL)
         g_hash_table_insert(vars, "ref", g_strdup(ref));
     else if (form != NULL && form->ref != NULL)
@@ -349,10 +379,20 @@ char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, co
     return render_resource("/jobcast/web/apply.html", vars);
 }
 
-char *ctl_apply_thanks_page(const CtlPosting *posting)
+char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code)
 {
     g_autoptr(GHashTable) vars = vars_new();
     put_posting(vars, posting);
+    if (code != NULL) {
+        g_hash_table_insert(vars, "code", g_strdup(code));
+        /* Grouped by four for writing down (ctl_withdraw_code_display does the same). */
+        g_hash_table_insert(vars, "code_display",
+                            strlen(code) == 12
+                                ? g_strdup_printf("%.4s-%.4s-%.4s", code, code + 4, code + 8)
+                                : g_strdup(code));
+    } else {
+        g_hash_table_insert(vars, "withdraw_hidden", g_strdup("hidden"));
+    }
     g_hash_table_insert(vars, "heading", g_strdup("报名成功"));
     g_hash_table_insert(vars, "message",
                         g_strdup("用工单位会在一个工作日内给您打电话，请保持手机畅通，留意来电。"

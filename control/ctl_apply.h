@@ -14,18 +14,34 @@ G_BEGIN_DECLS
 
 #define CTL_APPLY_NAME_MAX 40 /* characters, after trimming */
 
+/* The version of the personal-data notice and consent text on the apply page (web/apply.html).
+ * Every sign-up records the version it agreed to; a change of that text (what is collected,
+ * what for, who gets it, how long it is kept) takes a new number. 1 was the text before versions
+ * were recorded. */
+#define CTL_CONSENT_VERSION 2
+
+/* What the apply page's notice tells a viewer beyond the posting (PIPL): how long sign-ups are
+ * kept and who runs the live room. Strings borrowed; NULL ones read "not given". */
+typedef struct {
+    guint keep_days; /* 0 = kept until withdrawn or deleted on request */
+    const char *operator_name;
+    const char *operator_contact;
+} CtlApplyNotice;
+
 /* A submitted sign-up as received, before validation. */
 typedef struct {
     gint64 posting_id; /* 0 when absent or not a positive integer */
     char *name;        /* owned, as submitted, NULL when absent */
     char *phone;       /* owned, as submitted, NULL when absent */
     gboolean consent;
-    char *ref; /* owned: the page's show reference as submitted, NULL when absent */
+    char *ref;              /* owned: the page's show reference as submitted, NULL when absent */
+    gint64 consent_version; /* the notice version the page showed; 0 when absent */
 } CtlApplyForm;
 
 void ctl_apply_form_clear(CtlApplyForm *form);
 
-/* Parses {"posting_id": int, "name": str, "phone": str, "consent": true, "ref": str (optional)}. On
+/* Parses {"posting_id": int, "name": str, "phone": str, "consent": true, "ref": str (optional),
+ * "consent_version": int (optional)}. On
  * failure FALSE with JC_ERROR_INVALID set and *field the offending member ("posting_id", "name",
  * "phone", "consent"), or NULL when the body is not a JSON object at all. */
 gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, const char **field,
@@ -36,7 +52,8 @@ gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, co
 gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, const char **field,
                               GError **error);
 
-/* Checks every field of a parsed form, in the order posting_id, name, phone, consent. On success
+/* Checks every field of a parsed form, in the order posting_id, name, phone, consent (given, and
+ * to the current CTL_CONSENT_VERSION when the form says which it showed). On success
  * *name and *phone get the normalised values (transfer full). On failure FALSE with
  * JC_ERROR_INVALID (a message a viewer can read) and *field naming the field. */
 gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone, const char **field,
@@ -61,13 +78,15 @@ char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const 
                      const char *message);
 
 /* The same, with ref (may be NULL) for the page's hidden "ref" field ({{ref}}), which tells
- * which show was live when the page was opened. (transfer full) HTML. */
+ * which show was live when the page was opened, and the notice (NULL: defaults). (transfer full)
+ * HTML. */
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
-                         const char *message, const char *ref);
+                         const char *message, const char *ref, const CtlApplyNotice *notice);
 
 /* The confirmation after a sign-up: the same page for a new and a duplicate one, so that it
- * tells nobody whether a phone had already applied. (transfer full) */
-char *ctl_apply_thanks_page(const CtlPosting *posting);
+ * tells nobody whether a phone had already applied. code (may be NULL: no withdraw block) is the
+ * withdraw code from the page's address, shown with its link. (transfer full) */
+char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code);
 
 /* The page for a closed (archived) posting: it takes no sign-ups; links to the open postings
  * (open: CtlPosting*, may be NULL or empty). (transfer full) HTML. */

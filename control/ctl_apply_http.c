@@ -5,16 +5,20 @@
  * store's callback: a connection that closes detaches itself, a desk that is freed orphans
  * it, and the store's callback (which always runs exactly once) drops the work's reference.
  * On a commit the stats count it, the studio redraws the on-air counter (once per batch) and
- * producers are told (signup.created). */
+ * producers are told (signup.created).
+ *
+ * Every submission gets a fresh withdraw code (ctl_withdraw.c) in its thanks URL; the store
+ * keeps its hash only on a sign-up the submission created, so a duplicate's code, on a page that
+ * looks the same, acts on nothing. */
 #include "ctl_apply_http.h"
 
 #include <string.h>
 
 #include "ctl_apply.h"
-#include "ctl_auth.h"
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
+#include "ctl_withdraw.h"
 #include "jc_error.h"
 
 struct CtlApplyDesk {
@@ -24,6 +28,8 @@ struct CtlApplyDesk {
     CtlRefs *refs;             /* borrowed */
     CtlStudio *studio;         /* borrowed */
     const CtlNotifier *notify; /* borrowed */
+    CtlPrivacy *privacy;       /* borrowed: the notice, the per-phone limit */
+    CtlWithdrawDesk *withdraw; /* owned */
     CtlRateLimit *limit;       /* owned: sign-ups per client address */
     CtlPendingList tickets;    /* sign-ups the store has not answered */
 };
@@ -35,6 +41,8 @@ typedef struct {
     gint64 posting_id;
     char *name;  /* owned, normalised */
     char *phone; /* owned, normalised */
+    char *ref;   /* owned, as submitted, may be NULL (to show the form again) */
+    char *code;  /* owned: this submission's withdraw code */
 } Ticket;
 
 static void ticket_free(gpointer data)
@@ -42,14 +50,18 @@ static void ticket_free(gpointer data)
     Ticket *t = data;
     g_free(t->name);
     g_free(t->phone);
+    g_free(t->ref);
+    g_free(t->code);
     g_free(t);
 }
 
 CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *stats, CtlRefs *refs,
-                                 CtlStudio *studio, const CtlNotifier *notify,
+                                 CtlStudio *studio, const CtlNotifier *notify, CtlPrivacy *privacy,
                                  guint signups_per_minute)
 {
     CtlApplyDesk *d = g_new0(CtlApplyDesk, 1);
+    d->privacy = privacy;
+    d->withdraw = ctl_withdraw_desk_new(store, access, studio, notify, 0);
     d->store = store;
     d->access = access;
     d->stats = stats;
@@ -65,6 +77,7 @@ void ctl_apply_desk_free(CtlApplyDesk *d)
     if (d == NULL)
         return;
     ctl_pending_list_orphan(&d->tickets);
+    ctl_withdraw_desk_free(d->withdraw);
     ctl_rate_limit_free(d->limit);
     g_free(d);
 }
@@ -101,10 +114,24 @@ static void reply_closed(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, gb
     ctl_reply_html(s, 410, ctl_apply_closed_page(p, open));
 }
 
-/* /a/ID and /a/ID/thanks?t=TOKEN. The thanks page is the same for every sign-up, new or
- * duplicate, whatever the token: it must not tell anyone whether a phone had applied. */
+/* The thanks page: the withdraw code from ?t= (any well-formed one: the page cannot tell a
+ * code that acts on a sign-up from one that does not, and must not). */
+static void reply_thanks(CtlSession *s, const CtlPosting *p)
+{
+    char buf[96];
+    const char *t = lws_get_urlarg_by_name(s->wsi, "t=", buf, sizeof buf);
+    g_autofree char *code = ctl_withdraw_code_normalise(t);
+    ctl_reply_html(s, 200, ctl_apply_thanks_page(p, code));
+}
+
+/* /a/ID, /a/ID/thanks?t=CODE and /a/withdraw. The thanks page is the same for every sign-up,
+ * new or duplicate: it must not tell anyone whether a phone had applied. */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
 {
+    if (g_ascii_strcasecmp(tail, "withdraw") == 0) {
+        ctl_withdraw_get(d->withdraw, s);
+        return;
+    }
     const char *rest = NULL;
     gint64 id = parse_id(tail, &rest);
     gboolean thanks = g_ascii_strcasecmp(rest, "/thanks") == 0;
@@ -123,10 +150,16 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
         g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
         ctl_stats_count_open(d->stats, p->id, client);
         g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
-        ctl_reply_html(s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref));
+        ctl_reply_html(
+            s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref, ctl_privacy_notice(d->privacy)));
         return;
     }
-    ctl_reply_html(s, 200, ctl_apply_thanks_page(p));
+    reply_thanks(s, p);
+}
+
+void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s)
+{
+    ctl_withdraw_post(d->withdraw, s);
 }
 
 static void reply_rate_limited(CtlSession *s, gboolean json)
@@ -161,23 +194,47 @@ static void signup_committed(CtlApplyDesk *d, const Ticket *t, gint64 signup_id)
     ctl_notify(d->notify, "signup.created", ctl_json_object_node(o));
 }
 
-/* New and duplicate sign-ups get the same answer, byte for byte: anything else (an id, a
- * status, a flag) would tell anyone who types a phone number whether that person applied. The
- * form's thanks URL carries a fresh random token instead of a sign-up id. */
+/* New and duplicate sign-ups get the same answer, byte for byte but for the withdraw code:
+ * anything else (an id, a status, a flag) would tell anyone who types a phone number whether
+ * that person applied. The thanks URL carries the submission's fresh random withdraw code,
+ * which acts on the sign-up only when this submission created it. */
 static void reply_stored(CtlSession *s, const Ticket *t)
 {
+    g_autofree char *location =
+        g_strdup_printf("/a/%" G_GINT64_FORMAT "/thanks?t=%s", t->posting_id, t->code);
     if (t->json) {
         JsonObject *o = json_object_new();
         json_object_set_boolean_member(o, "received", TRUE);
+        json_object_set_string_member(o, "thanks_url", location);
         JsonNode *node = json_node_init_object(json_node_alloc(), o);
         json_object_unref(o);
         ctl_reply_json(s, 201, node);
         return;
     }
-    g_autofree char *token = ctl_auth_token_new();
-    g_autofree char *location =
-        g_strdup_printf("/a/%" G_GINT64_FORMAT "/thanks?t=%s", t->posting_id, token);
     ctl_reply_redirect(s, location);
+}
+
+/* The phone reached its daily number of postings: a field error, with the form filled in. */
+static void reply_phone_limit(CtlApplyDesk *d, CtlSession *s, const Ticket *t)
+{
+    guint max = ctl_privacy_max_postings_per_day(d->privacy);
+    g_autofree char *message =
+        g_strdup_printf("同一个手机号24小时内最多报名 %u 个岗位，请明天再报名其他岗位", max);
+    if (t->json) {
+        ctl_reply_error(s, 400, "phone_limit", "phone", message);
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(d->store, t->posting_id, &error);
+    if (p == NULL) {
+        ctl_reply_message(s, 400, "报名太多", message);
+        return;
+    }
+    CtlApplyForm form = {
+        .posting_id = t->posting_id, .name = t->name, .phone = t->phone, .consent = TRUE};
+    ctl_reply_html(
+        s, 400,
+        ctl_apply_page_ref(p, &form, "phone", message, t->ref, ctl_privacy_notice(d->privacy)));
 }
 
 static void apply_done(gint64 signup_id, gboolean duplicate, const GError *error, gpointer data)
@@ -194,6 +251,8 @@ static void apply_done(gint64 signup_id, gboolean duplicate, const GError *error
     }
     if (error != NULL && g_error_matches(error, JC_ERROR, JC_ERROR_RATE_LIMITED)) {
         reply_rate_limited(s, t->json);
+    } else if (error != NULL && g_error_matches(error, JC_ERROR, JC_ERROR_CONFLICT) && live) {
+        reply_phone_limit(t->desk, s, t);
     } else if (error != NULL) {
         g_message("control: storing a sign-up failed: %s", error->message);
         if (t->json)
@@ -206,13 +265,15 @@ static void apply_done(gint64 signup_id, gboolean duplicate, const GError *error
     ctl_pending_unref(p); /* the store's */
 }
 
-static void invalid_apply(CtlSession *s, gboolean json, const CtlPosting *p,
+static void invalid_apply(CtlApplyDesk *d, CtlSession *s, gboolean json, const CtlPosting *p,
                           const CtlApplyForm *form, const char *field, const char *message)
 {
     if (json)
         ctl_reply_error(s, 400, "invalid", field, message);
     else if (p != NULL)
-        ctl_reply_html(s, 400, ctl_apply_page(p, form, field, message));
+        ctl_reply_html(
+            s, 400,
+            ctl_apply_page_ref(p, form, field, message, NULL, ctl_privacy_notice(d->privacy)));
     else
         ctl_reply_message(s, 400, "提交有误", message);
 }
@@ -254,6 +315,9 @@ static void submit(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, const Ct
     t->posting_id = p->id;
     t->name = name;
     t->phone = phone;
+    t->ref = g_strdup(in->ref);
+    g_autofree char *hash = NULL;
+    t->code = ctl_withdraw_code_new(&hash);
     CtlPending *pending = ctl_pending_new(t, ticket_free);
     ctl_pending_track(pending, &d->tickets);
     ctl_pending_wait(pending, &s->http.waiting, s);
@@ -264,6 +328,9 @@ static void submit(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, const Ct
         .consent = TRUE,
         .client_addr = client[0] != '\0' ? client : NULL,
         .show_id = ctl_refs_signup_show(d->refs, p->id, in->ref, ctl_studio_live_show(d->studio)),
+        .consent_version = CTL_CONSENT_VERSION,
+        .withdraw_hash = hash,
+        .max_postings_per_day = ctl_privacy_max_postings_per_day(d->privacy),
     };
     ctl_stats_count_submit(d->stats, p->id);
     ctl_store_add_signup(d->store, &req, apply_done, pending);
@@ -299,7 +366,7 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
         }
     }
     if (!parsed || !ctl_apply_validate(&in, &name, &phone, &field, &error)) {
-        invalid_apply(s, json, p, &in, field, error->message);
+        invalid_apply(d, s, json, p, &in, field, error->message);
         goto out;
     }
     /* lws listens on a dual-stack socket: IPv4 clients show as IPv4 (ctl_client_address). */

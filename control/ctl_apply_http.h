@@ -5,6 +5,7 @@
 
 #include "ctl_access.h"
 #include "ctl_notify.h"
+#include "ctl_privacy.h"
 #include "ctl_refs.h"
 #include "ctl_session.h"
 #include "ctl_stats.h"
@@ -17,16 +18,18 @@ typedef struct CtlApplyDesk CtlApplyDesk;
 
 /* Everything borrowed outlives the desk. (transfer full) */
 CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *stats, CtlRefs *refs,
-                                 CtlStudio *studio, const CtlNotifier *notify,
+                                 CtlStudio *studio, const CtlNotifier *notify, CtlPrivacy *privacy,
                                  guint signups_per_minute);
 /* Orphans the sign-ups still waiting for the store (their answers can no longer be sent; the
  * store still calls back) and frees. NULL is allowed. */
 void ctl_apply_desk_free(CtlApplyDesk *d);
 
-/* GET /a/TAIL. */
+/* GET /a/TAIL (TAIL "withdraw": ctl_withdraw.c). */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail);
 /* POST /api/apply (the body is in s). */
 void ctl_apply_post(CtlApplyDesk *d, CtlSession *s);
+/* POST /a/withdraw: a viewer withdrawing a sign-up (ctl_withdraw.c). */
+void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s);
 /* Sign-ups submitted and not yet answered by the store. */
 guint ctl_apply_pending(const CtlApplyDesk *d);
 

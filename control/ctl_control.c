@@ -31,6 +31,7 @@
 #include "ctl_http.h"
 #include "ctl_login.h"
 #include "ctl_postings.h"
+#include "ctl_privacy.h"
 #include "ctl_rejects.h"
 #include "ctl_refs.h"
 #include "ctl_routes.h"
@@ -74,6 +75,7 @@ struct CtlControl {
     CtlRefs *refs;
     CtlStream *stream;
     CtlStudio *studio;
+    CtlPrivacy *privacy;
     CtlApplyDesk *apply;
     CtlLoginDesk *login;
     CtlCardDesk *cards;
@@ -271,6 +273,8 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, c->studio);
     t = ctl_signups_methods(&n);
     add_methods(c, t, n, c->store);
+    t = ctl_privacy_methods(&n);
+    add_methods(c, t, n, c->privacy);
     t = ctl_accounts_methods(&n);
     add_methods(c, t, n, &c->accounts_room);
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
@@ -298,7 +302,18 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
     ctl_store_set_batch_func(c->store, ctl_studio_batch_committed, c->studio);
     guint rate =
         cfg->signup_rate_per_minute > 0 ? cfg->signup_rate_per_minute : CTL_SIGNUP_RATE_DEFAULT;
-    c->apply = ctl_apply_desk_new(c->store, c->access, c->stats, c->refs, c->studio, notify, rate);
+    CtlPrivacyConfig privacy = {
+        .keep_days = cfg->keep_signups_days >= 0 ? (guint)cfg->keep_signups_days
+                                                 : CTL_KEEP_SIGNUPS_DAYS_DEFAULT,
+        .operator_name = cfg->operator_name,
+        .operator_contact = cfg->operator_contact,
+        .max_postings_per_day = cfg->max_signups_per_phone >= 0 ? (guint)cfg->max_signups_per_phone
+                                                                : CTL_MAX_SIGNUPS_PER_PHONE_DEFAULT,
+        .check_seconds = cfg->privacy_check_seconds,
+    };
+    c->privacy = ctl_privacy_new(c->store, c->studio, notify, &privacy);
+    c->apply = ctl_apply_desk_new(c->store, c->access, c->stats, c->refs, c->studio, notify,
+                                  c->privacy, rate);
     c->login = ctl_login_desk_new(c->store, c->access);
     c->cards = ctl_card_desk_new(c->store, c->access, c->view, c->studio);
     CtlRoutesConfig routes = {
@@ -354,6 +369,7 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     g_autofree char *url = public_url(cfg, host, c->port);
     create_rooms(c, cfg, url);
     ctl_studio_start(c->studio);
+    ctl_privacy_start(c->privacy);
     return c;
 }
 
@@ -439,6 +455,7 @@ void ctl_control_free(CtlControl *c)
     ctl_card_desk_free(c->cards);
     ctl_login_desk_free(c->login);
     ctl_apply_desk_free(c->apply);
+    ctl_privacy_free(c->privacy);
     ctl_routes_free(c->routes);
     if (c->methods != NULL)
         g_array_unref(c->methods);

@@ -156,6 +156,8 @@ void ctl_routes_post(CtlRoutes *r, CtlSession *s)
     gboolean admin = ctl_access_admin_allowed(r->rooms.access, s->wsi);
     if (strcmp(path, "/api/apply") == 0)
         ctl_apply_post(r->rooms.apply, s);
+    else if (strcmp(path, "/a/withdraw") == 0)
+        ctl_apply_withdraw_post(r->rooms.apply, s);
     else if (strcmp(path, "/api/card.png") == 0 && admin)
         ctl_card_post(r->rooms.cards, s);
     else if (strcmp(path, "/login") == 0 && admin)

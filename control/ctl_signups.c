@@ -88,6 +88,7 @@ static JsonNode *method_forget(JsonObject *params, gpointer data, GError **error
     if (n_deleted < 0)
         return NULL;
     g_message("control: deleted %" G_GINT64_FORMAT " sign-ups of one person on request", n_deleted);
+    ctl_store_scrub_wal(store); /* no older copy of the rows left in the WAL (docs/privacy.md) */
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "signups_deleted", n_deleted);
     return ctl_json_object_node(o);
@@ -108,6 +109,10 @@ static JsonNode *method_purge(JsonObject *params, gpointer data, GError **error)
     gint64 n = ctl_store_purge_older(store, (guint)days, &shows, error);
     if (n < 0)
         return NULL;
+    g_message("control: privacy.purge deleted %" G_GINT64_FORMAT
+              " sign-ups older than %" G_GINT64_FORMAT " days",
+              n, days);
+    ctl_store_scrub_wal(store);
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "signups_deleted", n);
     json_object_set_int_member(o, "shows_deleted", shows);

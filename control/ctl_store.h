@@ -180,6 +180,23 @@ gint64 ctl_store_forget_phone(CtlStore *store, const char *phone, GError **error
  * rundowns). *shows gets the number of shows deleted. Returns sign-ups deleted, -1 with error. */
 gint64 ctl_store_purge_older(CtlStore *store, guint days, gint64 *shows, GError **error);
 
+/* ---- withdrawal and retention (ctl_store_privacy.c; main thread) ---- */
+
+/* Deletes the sign-up whose withdraw_hash matches (the person who made it withdraws it). TRUE
+ * with *signup_id and *posting_id the deleted row's, or both 0 when no sign-up matched (already
+ * withdrawn, a duplicate's token, a guess); FALSE with error only when the database failed. */
+gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *signup_id,
+                            gint64 *posting_id, GError **error);
+/* Deletes sign-ups made more than days ago (retention). Returns the number deleted, -1 with
+ * error. */
+gint64 ctl_store_purge_signups(CtlStore *store, guint days, GError **error);
+/* Moves the WAL into the database file and empties it, so that deleted rows (overwritten there
+ * by secure_delete) leave no older copy behind. Never waits: FALSE when the writer was busy
+ * (the next scrub, or the next checkpoint, will do). */
+gboolean ctl_store_scrub_wal(CtlStore *store);
+/* Every sign-up stored. -1 with error. */
+gint64 ctl_store_count_signups_all(CtlStore *store, GError **error);
+
 /* ---- accounts (ctl_store_accounts.c; main thread, or a command-line tool's only thread) ----
  * Credentials are never stored in the clear: token_hash is ctl_auth_token_hash() of an API
  * token. role is "producer" or "host". */

@@ -128,6 +128,17 @@ static const char *const migrations[] = {
     "  INSERT INTO signup_counts (posting_id, n) VALUES (NEW.posting_id, 1)"
     "    ON CONFLICT (posting_id) DO UPDATE SET n = n + 1;"
     "  END;",
+
+    /* 4: personal data (PIPL). The version of the consent text each sign-up agreed to (1: the
+     * text before versions were recorded); the hash of the token that lets the person who made a
+     * sign-up withdraw it (NULL: none was given out); an index for the per-phone daily limit and
+     * for deleting a person's sign-ups. */
+    "ALTER TABLE signups ADD COLUMN consent_version INTEGER;"
+    "UPDATE signups SET consent_version = 1 WHERE consent_at IS NOT NULL;"
+    "ALTER TABLE signups ADD COLUMN withdraw_hash TEXT;"
+    "CREATE UNIQUE INDEX signups_by_withdraw ON signups (withdraw_hash)"
+    "  WHERE withdraw_hash IS NOT NULL;"
+    "CREATE INDEX signups_by_phone ON signups (phone, created_at);",
 };
 
 /* Applies the steps of migrations[] not yet applied, all in one transaction together with the

@@ -10,9 +10,6 @@
 
 #include "jc_error.h"
 
-/* How long one connection waits for the other's write lock before giving up. */
-#define BUSY_TIMEOUT_MS 5000
-
 void ctl_sql_error(GError **error, sqlite3 *db, const char *what)
 {
     g_set_error(error, JC_ERROR, JC_ERROR_DB, "%s: %s", what, sqlite3_errmsg(db));
@@ -105,8 +102,12 @@ sqlite3 *ctl_sql_connect(const char *path, GError **error)
         return NULL;
     }
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (!ctl_sql_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    sqlite3_busy_timeout(db, CTL_SQL_BUSY_TIMEOUT_MS);
+    /* secure_delete: a deleted sign-up (withdrawn, purged, forgotten) is overwritten with
+     * zeros instead of lingering in a page's free space or on the free list (PIPL). */
+    if (!ctl_sql_exec(db,
+                      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                      "PRAGMA secure_delete = ON;",
                       "configuring the connection", error)) {
         sqlite3_close(db);
         return NULL;

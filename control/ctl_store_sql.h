@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 #define CTL_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
+/* How long one connection waits for the other's write lock before giving up. */
+#define CTL_SQL_BUSY_TIMEOUT_MS 5000
+
 /* Room for a ctl_store_stamp text ("2024-05-01T08:30:00.123Z" and its NUL, with slack). */
 #define CTL_STORE_STAMP_SIZE 32
 

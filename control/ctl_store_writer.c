@@ -41,6 +41,9 @@ typedef struct {
     char *phone; /* owned */
     gboolean consent;
     char *client_addr; /* owned, may be NULL */
+    gint64 consent_version;
+    char *withdraw_hash; /* owned, may be NULL */
+    guint max_postings;  /* per phone in 24 h; 0 = no limit */
     CtlSignupDone done;
     gpointer user_data; /* borrowed: handed back to done */
     gint64 signup_id;   /* result */
@@ -68,6 +71,7 @@ struct CtlStoreWriter {
     sqlite3 *wdb;              /* owned */
     sqlite3_stmt *st_insert;   /* owned, on wdb */
     sqlite3_stmt *st_existing; /* owned, on wdb */
+    sqlite3_stmt *st_phone;    /* owned, on wdb: a phone's other postings since a time */
     sqlite3_stmt *st_begin;    /* owned, on wdb */
     sqlite3_stmt *st_commit;   /* owned, on wdb */
 
@@ -88,6 +92,7 @@ static void signup_free(Signup *s)
     g_free(s->name);
     g_free(s->phone);
     g_free(s->client_addr);
+    g_free(s->withdraw_hash);
     g_clear_error(&s->error);
     g_free(s);
 }
@@ -163,17 +168,66 @@ static void fail_all(GQueue *batch, const GError *error)
     }
 }
 
+/* Looks for the sign-up of the same phone for the same posting in the same show: when there is
+ * one, s becomes a duplicate of it. FALSE when there is none (or on error, then s->error). */
+static gboolean find_existing(CtlStoreWriter *w, Signup *s)
+{
+    gboolean found = FALSE;
+    ctl_sql_reset(w->st_existing);
+    sqlite3_bind_int64(w->st_existing, 1, s->posting_id);
+    ctl_sql_bind_text(w->st_existing, 2, s->phone);
+    sqlite3_bind_int64(w->st_existing, 3, s->show_id);
+    int rc = sqlite3_step(w->st_existing);
+    if (rc == SQLITE_ROW) {
+        s->signup_id = sqlite3_column_int64(w->st_existing, 0);
+        s->duplicate = TRUE;
+        found = TRUE;
+    } else if (rc != SQLITE_DONE) {
+        ctl_sql_error(&s->error, w->wdb, "finding the earlier sign-up");
+    }
+    ctl_sql_reset(w->st_existing);
+    return found;
+}
+
+/* TRUE when the phone already signed up for max_postings other postings since cutoff (and this
+ * one is not a duplicate, which is no extra sign-up): s then has its answer (an error, or the
+ * duplicate's id). */
+static gboolean over_limit(CtlStoreWriter *w, Signup *s, const char *cutoff)
+{
+    if (s->max_postings == 0)
+        return FALSE;
+    ctl_sql_reset(w->st_phone);
+    ctl_sql_bind_text(w->st_phone, 1, s->phone);
+    sqlite3_bind_int64(w->st_phone, 2, s->posting_id);
+    sqlite3_bind_text(w->st_phone, 3, cutoff, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(w->st_phone);
+    gint64 others = rc == SQLITE_ROW ? sqlite3_column_int64(w->st_phone, 0) : -1;
+    ctl_sql_reset(w->st_phone);
+    if (others < 0) {
+        ctl_sql_error(&s->error, w->wdb, "counting a phone's sign-ups");
+        return TRUE;
+    }
+    if (others < (gint64)s->max_postings)
+        return FALSE;
+    if (!find_existing(w, s) && s->error == NULL)
+        g_set_error(&s->error, JC_ERROR, JC_ERROR_CONFLICT,
+                    "this phone signed up for %u postings in the last 24 hours", s->max_postings);
+    return TRUE;
+}
+
 /* Inserts one sign-up (or finds the one already there) inside the open transaction, stamped
- * with the batch's time (stamp). A failure is recorded in s->error; only this row's work is
- * undone. No savepoint is needed for that (it cost two more statements per row): a failing
- * statement, its trigger's count included, is backed out by SQLite itself (the ABORT conflict
- * resolution) while the transaction stays open; errors that end the whole transaction are
- * caught by write_batch. */
-static void write_one(CtlStoreWriter *w, Signup *s, const char *stamp)
+ * with the batch's time (stamp); cutoff is 24 hours before it (the per-phone limit). A failure
+ * is recorded in s->error; only this row's work is undone. No savepoint is needed for that (it
+ * cost two more statements per row): a failing statement, its trigger's count included, is
+ * backed out by SQLite itself (the ABORT conflict resolution) while the transaction stays
+ * open; errors that end the whole transaction are caught by write_batch. */
+static void write_one(CtlStoreWriter *w, Signup *s, const char *stamp, const char *cutoff)
 {
     sqlite3 *db = w->wdb;
     int rc;
 
+    if (over_limit(w, s, cutoff))
+        return;
     ctl_sql_reset(w->st_insert);
     sqlite3_bind_int64(w->st_insert, 1, s->posting_id);
     ctl_sql_bind_text(w->st_insert, 2, s->name);
@@ -182,23 +236,17 @@ static void write_one(CtlStoreWriter *w, Signup *s, const char *stamp)
     ctl_sql_bind_text(w->st_insert, 5, s->client_addr);
     sqlite3_bind_int64(w->st_insert, 6, s->show_id);
     sqlite3_bind_text(w->st_insert, 7, stamp, -1, SQLITE_STATIC);
+    if (s->consent_version > 0)
+        sqlite3_bind_int64(w->st_insert, 8, s->consent_version);
+    ctl_sql_bind_text(w->st_insert, 9, s->withdraw_hash);
     rc = sqlite3_step(w->st_insert);
     if (rc == SQLITE_DONE && sqlite3_changes(db) == 1) {
         s->signup_id = sqlite3_last_insert_rowid(db);
     } else if (rc == SQLITE_DONE) {
         /* ON CONFLICT DO NOTHING: the same phone already signed up for this posting in this
          * show. */
-        ctl_sql_reset(w->st_existing);
-        sqlite3_bind_int64(w->st_existing, 1, s->posting_id);
-        ctl_sql_bind_text(w->st_existing, 2, s->phone);
-        sqlite3_bind_int64(w->st_existing, 3, s->show_id);
-        if (sqlite3_step(w->st_existing) == SQLITE_ROW) {
-            s->signup_id = sqlite3_column_int64(w->st_existing, 0);
-            s->duplicate = TRUE;
-        } else {
+        if (!find_existing(w, s) && s->error == NULL)
             ctl_sql_error(&s->error, db, "finding the earlier sign-up");
-        }
-        ctl_sql_reset(w->st_existing);
     } else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
         g_set_error(&s->error, JC_ERROR, JC_ERROR_NOT_FOUND, "no posting with id %" G_GINT64_FORMAT,
                     s->posting_id);
@@ -230,14 +278,17 @@ static gboolean write_batch(CtlStoreWriter *w, GQueue *batch)
     sqlite3 *db = w->wdb;
     g_autoptr(GError) error = NULL;
     char stamp[CTL_STORE_STAMP_SIZE];
+    char cutoff[CTL_STORE_STAMP_SIZE];
 
-    ctl_store_stamp(g_get_real_time(), stamp);
+    gint64 now = g_get_real_time();
+    ctl_store_stamp(now, stamp);
+    ctl_store_stamp(now - G_TIME_SPAN_DAY, cutoff);
     if (!step_done(db, w->st_begin, "starting the sign-up transaction", &error)) {
         fail_all(batch, error);
         return FALSE;
     }
     for (GList *l = batch->head; l != NULL; l = l->next) {
-        write_one(w, l->data, stamp);
+        write_one(w, l->data, stamp, cutoff);
         if (sqlite3_get_autocommit(db)) {
             /* Some errors (disk full, I/O) roll back the whole transaction by themselves. */
             ctl_sql_error(&error, db, "the sign-up transaction was rolled back");
@@ -258,11 +309,13 @@ static void finalize_writer(CtlStoreWriter *w)
 {
     sqlite3_finalize(w->st_insert);
     sqlite3_finalize(w->st_existing);
+    sqlite3_finalize(w->st_phone);
     sqlite3_finalize(w->st_begin);
     sqlite3_finalize(w->st_commit);
     sqlite3_close(w->wdb);
     w->st_insert = NULL;
     w->st_existing = NULL;
+    w->st_phone = NULL;
     w->st_begin = NULL;
     w->st_commit = NULL;
     w->wdb = NULL;
@@ -312,14 +365,18 @@ static gboolean prepare_writer(CtlStoreWriter *w, GError **error)
 {
     return ctl_sql_prepare(w->wdb,
                            "INSERT INTO signups (posting_id, name, phone, consent_at, client_addr, "
-                           "show_id, created_at) VALUES (?1, ?2, ?3, CASE WHEN ?4 THEN ?7 END, ?5, "
-                           "?6, ?7) "
+                           "show_id, created_at, consent_version, withdraw_hash) VALUES (?1, ?2, "
+                           "?3, CASE WHEN ?4 THEN ?7 END, ?5, ?6, ?7, ?8, ?9) "
                            "ON CONFLICT (posting_id, phone, show_id) DO NOTHING",
                            &w->st_insert, error) &&
            ctl_sql_prepare(
                w->wdb,
                "SELECT id FROM signups WHERE posting_id = ?1 AND phone = ?2 AND show_id = ?3",
                &w->st_existing, error) &&
+           ctl_sql_prepare(w->wdb,
+                           "SELECT count(DISTINCT posting_id) FROM signups WHERE phone = ?1 AND "
+                           "posting_id <> ?2 AND created_at >= ?3",
+                           &w->st_phone, error) &&
            ctl_sql_prepare(w->wdb, "BEGIN IMMEDIATE", &w->st_begin, error) &&
            ctl_sql_prepare(w->wdb, "COMMIT", &w->st_commit, error);
 }
@@ -411,6 +468,9 @@ void ctl_store_writer_add(CtlStoreWriter *w, const CtlSignupRequest *req, CtlSig
     s->phone = g_strdup(req->phone ? req->phone : "");
     s->consent = req->consent;
     s->client_addr = g_strdup(req->client_addr);
+    s->consent_version = req->consent_version;
+    s->withdraw_hash = g_strdup(req->withdraw_hash);
+    s->max_postings = req->max_postings_per_day;
     s->done = done;
     s->user_data = user_data;
 

@@ -18,12 +18,17 @@ typedef struct {
     gboolean consent;
     const char *client_addr; /* for rate limits and audit; may be NULL */
     gint64 show_id;          /* the show the sign-up is attributed to; 0 = none */
+    /* Appended; zero means the documented default. */
+    gint64 consent_version;     /* the consent text agreed to; 0 = none recorded */
+    const char *withdraw_hash;  /* hash of the token that withdraws it; NULL = none. Stored only
+                                   when the sign-up is new: a duplicate's token acts on nothing */
+    guint max_postings_per_day; /* a phone's distinct postings in 24 h at most; 0 = no limit */
 } CtlSignupRequest;
 
 /* Called on the store's GMainContext once the sign-up is durable (or failed). signup_id is the
  * stored row's id. duplicate is TRUE when the same phone had already signed up for the same
  * posting in the same show: the first sign-up's id is returned and nothing new is written. error is
- * borrowed. */
+ * borrowed; JC_ERROR_CONFLICT when the phone reached max_postings_per_day other postings. */
 typedef void (*CtlSignupDone)(gint64 signup_id, gboolean duplicate, const GError *error,
                               gpointer user_data);
 

@@ -141,6 +141,19 @@
     window.scrollTo(0, 0);
   }
 
+  // This submission's withdraw code (from the thanks URL the server answered with): the same
+  // box for a new and a repeated sign-up; only the code of the one that created it acts.
+  function showWithdraw(url) {
+    var m = /^\/a\/\d+\/thanks\?t=([0-9A-Z]{12})$/.exec(typeof url === 'string' ? url : '');
+    var box = document.getElementById('done-withdraw');
+    if (!m || !box) return;
+    var code = m[1];
+    document.getElementById('withdraw-code').textContent =
+      code.slice(0, 4) + '-' + code.slice(4, 8) + '-' + code.slice(8);
+    document.getElementById('withdraw-link').href = '/a/withdraw?t=' + code;
+    box.hidden = false;
+  }
+
   function serverError(status, body) {
     var err = body && body.error ? body.error : null;
     if (status === 400 && err && fields[err.field]) {
@@ -166,19 +179,25 @@
     var id = Number(form.querySelector('input[name="posting_id"]').value);
     // The server's signed note of which show was live when this page opened (attribution).
     var ref = form.querySelector('input[name="ref"]');
+    // The version of the personal-data notice this page showed and the viewer agreed to.
+    var version = form.querySelector('input[name="consent_version"]');
     busy(true);
     fetch('/api/apply', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       credentials: 'omit',
       body: JSON.stringify({ posting_id: id, name: fields.name.value, phone: fields.phone.value,
-                             consent: fields.consent.checked, ref: ref ? ref.value : '' }),
+                             consent: fields.consent.checked, ref: ref ? ref.value : '',
+                             consent_version: version ? Number(version.value) : undefined }),
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; },
                            function () { return { status: r.status, body: null }; });
     }).then(function (res) {
       busy(false);
-      if (res.status === 201 && res.body && res.body.received === true) showDone();
+      if (res.status === 201 && res.body && res.body.received === true) {
+        showDone();
+        showWithdraw(res.body.thanks_url);
+      }
       else serverError(res.status, res.body);
     }, function () {
       busy(false);

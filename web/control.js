@@ -48,6 +48,9 @@
       slate: '休息画面', slateOn: '显示休息画面', slateOff: '结束休息', layout: '画面比例',
       landscape: '横屏', portrait: '竖屏', applied: '已更新', funnel: '转化（打开报名页 → 提交 → 报名成功）',
       fPosting: '岗位', fOpens: '打开', fSubmits: '提交', fSignups: '报名', fRate: '转化率',
+      privacy: '个人信息保护',
+      privacyKeep: '报名信息保存 {0} 天，到期自动删除（每小时检查）。', privacyForever: '报名信息长期保存（未设保存期限）。',
+      privacyLast: '上次清理：{0}，删除 {1} 条。', privacyNever: '还没有清理过。',
       export: '按用工单位导出报名表（CSV）', exportN: '{0}（{1} 人）', outputs: '推流地址',
       noOutputs: '没有配置推流地址（只录制）', expired: '登录已过期，请重新登录。', signIn: '去登录',
       hProgram: '播出', hUptime: '已播', hInput: '信号源', hFps: '帧率', hRecording: '录制',
@@ -97,6 +100,9 @@
       layout: 'Layout', landscape: 'landscape', portrait: 'portrait', applied: 'Applied',
       funnel: 'Funnel (page opens → submits → sign-ups)', fPosting: 'Posting', fOpens: 'Opens',
       fSubmits: 'Submits', fSignups: 'Sign-ups', fRate: 'Rate', export: 'Export sign-ups per employer (CSV)',
+      privacy: 'Personal data', privacyKeep: 'Sign-ups are kept {0} days, then deleted (checked hourly).',
+      privacyForever: 'Sign-ups are kept with no time limit.', privacyLast: 'Last purge: {0}, {1} deleted.',
+      privacyNever: 'No purge yet.',
       exportN: '{0} ({1})', outputs: 'Outputs', noOutputs: 'No outputs configured (recording only)',
       expired: 'Your session has expired. Please sign in again.', signIn: 'Sign in',
       hProgram: 'Program', hUptime: 'On air for', hInput: 'Input', hFps: 'fps', hRecording: 'Recording',
@@ -135,6 +141,7 @@
     streamAt: 0, // Date.now() when stream arrived (retry countdowns tick from there)
     editor: null,
     audio: null, // {muted}: what the producer set (state.get, audio.set, audio.changed)
+    privacy: null, // privacy.get / privacy.purged: retention period and the last purge
     themes: null, // graphics.themes: the names graphics.theme accepts (null: not asked yet)
     authLost: false,
     opened: false, // the current socket opened (a close before that may be an auth refusal)
@@ -484,6 +491,7 @@
     renderControls();
     renderAudio();
     renderTimes();
+    renderPrivacy(S.privacy);
   }
 
   function renderTimes() {
@@ -949,7 +957,8 @@
 
   function addSignup(x, live) {
     const at = x.created_at ? new Date(x.created_at).getTime() || Date.now() : Date.now();
-    const entry = { at, name: x.name, phone: x.phone_masked, postingId: x.posting_id };
+    const entry = { at, name: x.name, phone: x.phone_masked, postingId: x.posting_id,
+                    id: x.signup_id || x.id || 0 };
     if (live) S.feed.unshift(entry);
     else S.feed.push(entry);
     S.feed.sort((a, b) => b.at - a.at);
@@ -989,8 +998,40 @@
     });
   }
 
+  // The retention setting and the last purge (privacy.get, privacy.purged).
+  function renderPrivacy(p) {
+    const box = document.getElementById('privacy');
+    if (p) S.privacy = p;
+    if (!box || !p) return;
+    const keep = p.keep_signups_days > 0 ? t('privacyKeep', p.keep_signups_days) : t('privacyForever');
+    const last = p.last_purge && p.last_purge.at
+      ? t('privacyLast', new Date(p.last_purge.at).toLocaleString(), p.last_purge.signups_deleted)
+      : t('privacyNever');
+    box.textContent = keep + ' ' + last;
+    box.dataset.keepDays = String(p.keep_signups_days);
+  }
+
+  function loadPrivacy() {
+    S.rpc.callOptional('privacy.get').then(renderPrivacy).catch(() => {});
+  }
+
+  // A viewer withdrew a sign-up: its count goes down and it leaves the feed.
+  function signupGone(params) {
+    const p = byId(params.posting_id);
+    if (p && typeof params.count === 'number') p.signups = params.count;
+    if (S.onAir && S.onAir.id === params.posting_id && p) S.onAir.signups = p.signups;
+    if (params.signup_id) S.feed = S.feed.filter((e) => e.id !== params.signup_id);
+    renderAll();
+    refreshStats(300);
+  }
+
   function onNotify(method, params) {
-    if (method === 'on_air.changed') {
+    if (method === 'signup.withdrawn') {
+      signupGone(params);
+    } else if (method === 'privacy.purged') {
+      renderPrivacy(params);
+      resync().catch(() => {});
+    } else if (method === 'on_air.changed') {
       setOnAir(params.on_air || null);
       renderAll();
     } else if (method === 'signup.created') {
@@ -1052,6 +1093,7 @@
     }).catch(() => {});
     probePreview();
     loadThemes();
+    loadPrivacy();
   }
 
   // ---- input ----

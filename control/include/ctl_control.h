@@ -54,6 +54,14 @@ typedef struct {
                                           0 = CTL_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT */
     guint max_connections;             /* on the public listener (the admin one keeps its own
                                           room); 0 = CTL_MAX_CONNECTIONS_DEFAULT */
+    /* Personal data (ctl_privacy.h). */
+    int keep_signups_days;        /* sign-ups older are purged; 0 = kept, < 0 = the default
+                                     (CTL_KEEP_SIGNUPS_DAYS_DEFAULT, 180) */
+    const char *operator_name;    /* who runs the live room, on the apply page; NULL = not set */
+    const char *operator_contact; /* how to reach them; NULL = not set */
+    int max_signups_per_phone;    /* distinct postings a phone may sign up for in 24 h; 0 = no
+                                     limit, < 0 = the default (5) */
+    guint privacy_check_seconds;  /* between retention purges; 0 = an hour (tests set less) */
 } CtlControlConfig;
 
 /* Connection caps by default (docs/protocol.md, "Connections"). */

@@ -53,7 +53,7 @@ test('/browser/apply/phone-submit-without-js-confirms-and-producer-sees-it', asy
     const viewer = await viewerPage(browser, show, { js: false });
     await fill(viewer, '李四', '+86 139-0000-1111');
     await viewer.getByRole('button', { name: '立即报名' }).click();
-    await viewer.waitForURL(/\/a\/\d+\/thanks\?t=[0-9a-f]{32}$/);
+    await viewer.waitForURL(/\/a\/\d+\/thanks\?t=[0-9A-Z]{12}$/);
     assert.equal(await viewer.locator('h1').textContent(), '报名成功');
     await shot(viewer, 'apply-thanks-nojs-phone');
     await producer.locator('#signups .signup-name').filter({ hasText: '李四' }).waitFor(ARRIVES);
@@ -80,7 +80,7 @@ test('/browser/apply/second-submission-looks-like-the-first', async () => {
     const plain = await viewerPage(browser, show, { js: false });
     await fill(plain, '王五', '138-0000-2222');
     await plain.getByRole('button', { name: '立即报名' }).click();
-    await plain.waitForURL(/\/thanks\?t=[0-9a-f]{32}$/);
+    await plain.waitForURL(/\/thanks\?t=[0-9A-Z]{12}$/);
     assert.equal(await plain.locator('h1').textContent(), '报名成功');
     assert.deepEqual(again.problems, []);
   });

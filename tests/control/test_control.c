@@ -170,7 +170,10 @@ static void test_apply_json_201_durable(Fixture *f, gconstpointer data)
                    parser, &reply);
     g_assert_cmpuint(status, ==, 201);
     g_assert_true(json_object_get_boolean_member(reply, "received"));
-    g_assert_cmpuint(json_object_get_size(reply), ==, 1);
+    /* ...and where this submission's withdraw code is shown: nothing else. */
+    g_assert_cmpuint(json_object_get_size(reply), ==, 2);
+    g_assert_true(
+        g_str_has_prefix(json_object_get_string_member(reply, "thanks_url"), "/a/1/thanks?t="));
 
     /* The answer came after the commit: another connection already sees the row. */
     g_assert_cmpint(count_rows(f, "posting_id = 1 AND name = '张三' AND "
@@ -198,8 +201,14 @@ static void test_apply_json_duplicate(Fixture *f, gconstpointer data)
                      ==, 201);
     /* The same answer as a new one: nothing tells the two apart. */
     g_assert_true(json_object_get_boolean_member(second, "received"));
-    g_assert_cmpuint(json_object_get_size(second), ==, 1);
+    g_assert_cmpuint(json_object_get_size(second), ==, 2);
     g_assert_true(json_object_get_boolean_member(first, "received"));
+    g_assert_cmpuint(json_object_get_size(first), ==, 2);
+    /* Each gets its own code, in the same shape. */
+    const char *url1 = json_object_get_string_member(first, "thanks_url");
+    const char *url2 = json_object_get_string_member(second, "thanks_url");
+    g_assert_cmpstr(url1, !=, url2);
+    g_assert_cmpuint(strlen(url1), ==, strlen(url2));
     g_assert_cmpint(count_rows(f, "posting_id = 2"), ==, 1);
 }
 
@@ -278,7 +287,12 @@ static void test_apply_form_303(Fixture *f, gconstpointer data)
     g_autofree char *page2 = ctl_test_http_text(f->soup, thanks2);
     g_assert_true(g_str_has_prefix(loc2, "/a/3/thanks?t="));
     g_assert_cmpstr(loc2, !=, location);
-    g_assert_cmpstr(page2, ==, page);
+    /* The same page but for each submission's own withdraw code. */
+    g_autoptr(GRegex) code = g_regex_new("[0-9A-Z]{4}-?[0-9A-Z]{4}-?[0-9A-Z]{4}", 0, 0, NULL);
+    g_autofree char *masked = g_regex_replace_literal(code, page, -1, 0, "CODE", 0, NULL);
+    g_autofree char *masked2 = g_regex_replace_literal(code, page2, -1, 0, "CODE", 0, NULL);
+    g_assert_cmpstr(masked2, ==, masked);
+    g_assert_cmpstr(masked, !=, page);
 }
 
 static void test_apply_form_invalid_keeps_values(Fixture *f, gconstpointer data)

@@ -136,6 +136,31 @@ static void test_config_bad_value(void)
     g_rmdir(dir);
 }
 
+/* The personal-data options: listed in --help (the test-only one is not), bad values refused
+ * with the option's name, on the command line and in the config file. */
+static void test_privacy_options(void)
+{
+    Run r = run_jobcast((const char *const[]){"--help", NULL});
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "--keep-signups-days"));
+    g_assert_nonnull(strstr(r.out, "--operator-name"));
+    g_assert_nonnull(strstr(r.out, "--operator-contact"));
+    g_assert_nonnull(strstr(r.out, "--max-signups-per-phone-per-day"));
+    g_assert_null(strstr(r.out, "--test-privacy-check-seconds"));
+    run_clear(&r);
+    expect_usage_error((const char *const[]){"--keep-signups-days", "half a year", NULL},
+                       "--keep-signups-days");
+    expect_usage_error((const char *const[]){"--max-signups-per-phone-per-day", "-1", NULL},
+                       "--max-signups-per-phone-per-day");
+    expect_usage_error((const char *const[]){"--operator-name", "", NULL}, "--operator-name");
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "bad.ini", NULL);
+    g_assert_true(g_file_set_contents(path, "[jobcast]\nkeep-signups-days=9999\n", -1, NULL));
+    expect_usage_error((const char *const[]){"--config", path, NULL}, "--keep-signups-days");
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void test_bad_output(void)
 {
     g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
@@ -190,5 +215,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/config-missing-file-exits-2", test_config_missing_file);
     g_test_add_func("/cli/config-bad-value-exits-2", test_config_bad_value);
     g_test_add_func("/cli/bad-theme-dir-exits-2", test_bad_theme_dir);
+    g_test_add_func("/cli/privacy-options", test_privacy_options);
     return g_test_run();
 }
