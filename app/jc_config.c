@@ -259,8 +259,12 @@ static gboolean check_keys(GKeyFile *kf, const char *path, GError **error)
         "record",         "profile",      "public-url",    "duration",
         "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
         "keep-days",      "keep-gb",      "audio-device",  NULL};
-    static const char *const service_keys[] = {"keep-signups-days", "operator-name",
-                                               "operator-contact", "max-signups-per-phone-per-day",
+    static const char *const service_keys[] = {"keep-signups-days",
+                                               "operator-name",
+                                               "operator-contact",
+                                               "max-signups-per-phone-per-day",
+                                               "max-connections",
+                                               "max-connections-per-address",
                                                NULL};
     static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
                                                "safe-area",  "theme-dir",     NULL};

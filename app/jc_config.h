@@ -25,19 +25,19 @@ typedef struct {
     int max_connections;    /* public listener's connections; 0 = control's default */
     int max_connections_per_address; /* per client address; 0 = control's default */
     gboolean commit_each;            /* hidden --bench-commit-each: one transaction per sign-up */
-    char *transition;       /* owned; how a take enters: "cut" (default), "fade" or "slide" */
-    int transition_ms;      /* duration of a fade or slide; 400 */
-    char *theme;            /* owned; the overlay's theme file (--theme), NULL = built-in */
-    char *theme_dir;        /* owned; themes to switch to on air (--theme-dir), NULL = none */
-    gboolean has_safe_area; /* --safe-area given: safe_area overrides the theme's */
-    double safe_area[4];    /* top, right, bottom, left margins in % of the frame */
-    int segment_minutes;    /* a new recording file every this many minutes; 60 */
-    int keep_days;          /* recordings older than this are deleted; 0 = kept */
-    int keep_gb;            /* oldest recordings deleted beyond this total; 0 = no limit */
-    char *audio_device;     /* owned; sound when the input has none; NULL = silence */
-    int keep_signups_days;  /* sign-ups older are purged; 180; 0 = kept */
-    char *operator_name;    /* owned; the apply page's notice names it; NULL = not set */
-    char *operator_contact; /* owned; NULL = not set */
+    char *transition;          /* owned; how a take enters: "cut" (default), "fade" or "slide" */
+    int transition_ms;         /* duration of a fade or slide; 400 */
+    char *theme;               /* owned; the overlay's theme file (--theme), NULL = built-in */
+    char *theme_dir;           /* owned; themes to switch to on air (--theme-dir), NULL = none */
+    gboolean has_safe_area;    /* --safe-area given: safe_area overrides the theme's */
+    double safe_area[4];       /* top, right, bottom, left margins in % of the frame */
+    int segment_minutes;       /* a new recording file every this many minutes; 60 */
+    int keep_days;             /* recordings older than this are deleted; 0 = kept */
+    int keep_gb;               /* oldest recordings deleted beyond this total; 0 = no limit */
+    char *audio_device;        /* owned; sound when the input has none; NULL = silence */
+    int keep_signups_days;     /* sign-ups older are purged; 180; 0 = kept */
+    char *operator_name;       /* owned; the apply page's notice names it; NULL = not set */
+    char *operator_contact;    /* owned; NULL = not set */
     int max_signups_per_phone; /* postings per phone per 24 h; 5; 0 = no limit */
     int privacy_check_seconds; /* hidden --test-privacy-check-seconds; 0 = hourly */
 } JcConfig;
