@@ -211,6 +211,9 @@ static char *qr_in_frame(const char *recording, const char *seek_opt, const char
     g_autofree char *shots = g_build_filename(g_getenv("JOBCAST_BUILD_DIR"), "screenshots", NULL);
     g_mkdir_with_parents(shots, 0755);
     g_autofree char *png = g_build_filename(shots, png_name, NULL);
+    /* An earlier run's picture must not answer for this one: ffmpeg that finds no frame at the
+     * seek point exits 0 and writes nothing (a QR of an old run's port was read once). */
+    g_remove(png);
     const char *ff[] = {"ffmpeg",  "-v",        "error", seek_opt, seek, "-i",
                         recording, "-frames:v", "1",     "-y",     png,  NULL};
     int status = 0;
