@@ -52,72 +52,6 @@ static void teardown(Fixture *f, gconstpointer data)
     g_free(f->dir);
 }
 
-/* ---- a raw HTTP client (on its own thread: the server runs on this one's loop) ---- */
-
-typedef struct {
-    int port;
-    char *request;  /* owned */
-    GString *reply; /* owned: status line, headers and body, as received */
-    gboolean done;
-} Raw;
-
-/* The Content-Length of a complete header block, -1 when there is none. */
-static gssize content_length(const char *head)
-{
-    g_auto(GStrv) lines = g_strsplit(head, "\r\n", -1);
-    for (char **l = lines; *l != NULL; l++) {
-        if (g_ascii_strncasecmp(*l, "content-length:", 15) == 0)
-            return (gssize)g_ascii_strtoll(*l + 15, NULL, 10);
-    }
-    return -1;
-}
-
-static gpointer raw_thread(gpointer data)
-{
-    Raw *r = data;
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    g_socket_client_set_timeout(client, 10);
-    g_autoptr(GError) error = NULL;
-    g_autofree char *host = g_strdup_printf("127.0.0.1:%d", r->port);
-    g_autoptr(GSocketConnection) conn =
-        g_socket_client_connect_to_host(client, host, 0, NULL, &error);
-    g_assert_no_error(error);
-    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-    GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(conn));
-    g_assert_true(
-        g_output_stream_write_all(out, r->request, strlen(r->request), NULL, NULL, &error));
-    g_assert_no_error(error);
-    for (;;) {
-        const char *end = strstr(r->reply->str, "\r\n\r\n");
-        if (end != NULL) {
-            g_autofree char *head = g_strndup(r->reply->str, (gsize)(end - r->reply->str));
-            gssize want = content_length(head);
-            gsize have = r->reply->len - (gsize)(end + 4 - r->reply->str);
-            if (want >= 0 && have >= (gsize)want)
-                break;
-        }
-        char buf[4096];
-        gssize n = g_input_stream_read(in, buf, sizeof buf, NULL, &error);
-        g_assert_no_error(error);
-        if (n <= 0)
-            break;
-        g_string_append_len(r->reply, buf, n);
-    }
-    g_atomic_int_set(&r->done, TRUE);
-    return NULL;
-}
-
-/* Sends request as is and returns the whole answer. (transfer full) */
-static char *raw_http(Fixture *f, const char *request)
-{
-    Raw r = {.port = f->port, .request = g_strdup(request), .reply = g_string_new(NULL)};
-    GThread *t = g_thread_new("raw-http", raw_thread, &r);
-    ctl_test_spin_until(&r.done);
-    g_thread_join(t);
-    g_free(r.request);
-    return g_string_free(r.reply, FALSE);
-}
-
 /* A POST /api/apply from a client behind the trusted proxy (xff may be NULL). (transfer full) */
 static char *post_apply(Fixture *f, const char *type, const char *body, const char *xff)
 {
@@ -130,13 +64,13 @@ static char *post_apply(Fixture *f, const char *type, const char *body, const ch
                                            "%s"
                                            "\r\n%s",
                                            type, strlen(body), fwd, body);
-    return raw_http(f, req);
+    return ctl_test_raw(f->port, req);
 }
 
 static char *get_page(Fixture *f, const char *path)
 {
     g_autofree char *req = g_strdup_printf("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path);
-    return raw_http(f, req);
+    return ctl_test_raw(f->port, req);
 }
 
 static guint status_of(const char *reply)
