@@ -88,7 +88,8 @@ static JsonNode *method_forget(JsonObject *params, gpointer data, GError **error
     if (n_deleted < 0)
         return NULL;
     g_message("control: deleted %" G_GINT64_FORMAT " sign-ups of one person on request", n_deleted);
-    ctl_store_scrub_wal(store); /* no older copy of the rows left in the WAL (docs/privacy.md) */
+    /* No older copy of the rows left in the WAL (docs/security.md, personal data). */
+    ctl_store_scrub_wal(store);
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "signups_deleted", n_deleted);
     return ctl_json_object_node(o);
