@@ -45,6 +45,10 @@ typedef struct {
     char *operator_contact;
     char *max_signups_per_phone;
     char *privacy_check_seconds;
+    char *sms_gateway;
+    char *sms_secret_file;
+    char *sms_code_ms;
+    char *sms_resend_ms;
     gboolean help;
 } Cli;
 
@@ -77,6 +81,10 @@ static void cli_clear(Cli *cli)
     g_free(cli->operator_contact);
     g_free(cli->max_signups_per_phone);
     g_free(cli->privacy_check_seconds);
+    g_free(cli->sms_gateway);
+    g_free(cli->sms_secret_file);
+    g_free(cli->sms_code_ms);
+    g_free(cli->sms_resend_ms);
 }
 
 /* The personal-data options (retention, the operator named in the notice, the per-phone limit)
@@ -95,6 +103,16 @@ static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
          "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
         {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
          &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
+        {"sms-gateway", 0, 0, G_OPTION_ARG_STRING, &cli->sms_gateway,
+         "Ask every sign-up for a code sent by SMS through this gateway (http(s); off by default)",
+         "URL"},
+        {"sms-gateway-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->sms_secret_file,
+         "The gateway's bearer token, read from this file (never give it on a command line)",
+         "FILE"},
+        {"test-sms-code-ms", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &cli->sms_code_ms,
+         "Tests only: how long an SMS code is valid", "MS"},
+        {"test-sms-resend-ms", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &cli->sms_resend_ms,
+         "Tests only: how soon another SMS code may be sent", "MS"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -324,6 +342,8 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"operator-name", &cli->operator_name},
         {"operator-contact", &cli->operator_contact},
         {"max-signups-per-phone-per-day", &cli->max_signups_per_phone},
+        {"sms-gateway", &cli->sms_gateway},
+        {"sms-gateway-secret-file", &cli->sms_secret_file},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -380,6 +400,63 @@ static gboolean overlay_options(const Cli *cli, JcConfig *cfg, GError **error)
     return TRUE;
 }
 
+/* The secret in path: its first line, at most 4096 bytes. The error names the file, never what
+ * it holds. (transfer full) or NULL. */
+static char *read_secret(const char *option, const char *path, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_autoptr(GError) err = NULL;
+    if (!g_file_get_contents(path, &text, &len, &err)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--%s: %s", option, err->message);
+        return NULL;
+    }
+    char *end = strpbrk(text, "\r\n");
+    if (end != NULL)
+        *end = '\0';
+    g_strstrip(text);
+    gsize n = strlen(text);
+    if (n == 0 || n > 4096) {
+        explicit_bzero(text, len);
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--%s: '%s' must hold one line of 1 to 4096 characters", option, path);
+        return NULL;
+    }
+    char *secret = g_strdup(text);
+    explicit_bzero(text, len);
+    return secret;
+}
+
+/* SMS codes: the gateway and its secret come together; the test-only timings. */
+static gboolean sms_options(const Cli *cli, JcConfig *cfg, GError **error)
+{
+    if (!parse_whole("test-sms-code-ms", cli->sms_code_ms, 1, 3600000, "milliseconds",
+                     &cfg->sms_code_ms, error) ||
+        !parse_whole("test-sms-resend-ms", cli->sms_resend_ms, 1, 3600000, "milliseconds",
+                     &cfg->sms_resend_ms, error))
+        return FALSE;
+    if ((cli->sms_gateway != NULL) != (cli->sms_secret_file != NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--sms-gateway and --sms-gateway-secret-file go together");
+        return FALSE;
+    }
+    if (cli->sms_gateway == NULL)
+        return TRUE;
+    g_autoptr(GUri) uri = g_uri_parse(cli->sms_gateway, G_URI_FLAGS_NONE, NULL);
+    const char *scheme = uri != NULL ? g_uri_get_scheme(uri) : "";
+    if (uri == NULL || g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0' ||
+        (g_ascii_strcasecmp(scheme, "http") != 0 && g_ascii_strcasecmp(scheme, "https") != 0)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--sms-gateway: must be an http:// or https:// URL");
+        return FALSE;
+    }
+    cfg->sms_secret = read_secret("sms-gateway-secret-file", cli->sms_secret_file, error);
+    if (cfg->sms_secret == NULL)
+        return FALSE;
+    cfg->sms_gateway = g_strdup(cli->sms_gateway);
+    return TRUE;
+}
+
 /* The personal-data options: retention, the operator named in the notice, the per-phone limit. */
 static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
 {
@@ -406,7 +483,7 @@ static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
     }
     cfg->operator_name = g_strdup(cli->operator_name);
     cfg->operator_contact = g_strdup(cli->operator_contact);
-    return TRUE;
+    return sms_options(cli, cfg, error);
 }
 
 static JcConfig *build_config(Cli *cli, GError **error)
@@ -517,6 +594,10 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->audio_device);
     g_free(cfg->operator_name);
     g_free(cfg->operator_contact);
+    g_free(cfg->sms_gateway);
+    if (cfg->sms_secret != NULL)
+        explicit_bzero(cfg->sms_secret, strlen(cfg->sms_secret));
+    g_free(cfg->sms_secret);
     g_free(cfg);
 }
 

@@ -96,6 +96,10 @@ static gboolean start_control(App *app, GError **error)
         .operator_contact = app->cfg->operator_contact,
         .max_signups_per_phone = app->cfg->max_signups_per_phone,
         .privacy_check_seconds = (guint)app->cfg->privacy_check_seconds,
+        .sms_gateway_url = app->cfg->sms_gateway,
+        .sms_gateway_secret = app->cfg->sms_secret,
+        .sms_code_ttl_ms = (guint)app->cfg->sms_code_ms,
+        .sms_resend_ms = (guint)app->cfg->sms_resend_ms,
     };
     app->control = ctl_control_new(&cc, error);
     if (app->control != NULL)

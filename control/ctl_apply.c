@@ -352,6 +352,9 @@ static void put_notice(GHashTable *vars, const CtlApplyNotice *notice)
                         g_strdup(named ? n->operator_name : "未登记（请在直播间询问）"));
     g_hash_table_insert(vars, "operator_contact",
                         g_strdup(reachable ? n->operator_contact : "未登记"));
+    g_hash_table_insert(vars, "verify_phone", g_strdup(n->verify_phone ? "on" : ""));
+    if (!n->verify_phone)
+        g_hash_table_insert(vars, "sms_hidden", g_strdup("hidden"));
 }
 
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
@@ -430,4 +433,91 @@ char *ctl_apply_message_page(const char *heading, const char *message)
     g_hash_table_insert(vars, "heading", g_strdup(heading));
     g_hash_table_insert(vars, "message", g_strdup(message));
     return render_resource("/jobcast/web/message.html", vars);
+}
+
+void ctl_apply_code_clear(CtlApplyCode *c)
+{
+    g_clear_pointer(&c->verify_id, g_free);
+    g_clear_pointer(&c->code, g_free);
+    c->posting_id = 0;
+}
+
+gboolean ctl_apply_parse_code(const char *body, gsize len, gboolean json, CtlApplyCode *out,
+                              GError **error)
+{
+    memset(out, 0, sizeof *out);
+    if (json) {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        JsonNode *root = NULL;
+        if (ctl_json_shape(body, len, CTL_JSON_MAX_DEPTH) == CTL_JSON_PLAIN &&
+            json_parser_load_from_data(parser, body, (gssize)len, NULL))
+            root = json_parser_get_root(parser);
+        if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+            g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
+                                "请求格式错误：需要一个 JSON 对象");
+            return FALSE;
+        }
+        JsonObject *obj = json_node_get_object(root);
+        if (member_is(obj, "verify_id", G_TYPE_STRING))
+            out->verify_id = g_strndup(json_object_get_string_member(obj, "verify_id"), 64);
+        if (member_is(obj, "code", G_TYPE_STRING))
+            out->code = g_strndup(json_object_get_string_member(obj, "code"), 64);
+        if (member_is(obj, "posting_id", G_TYPE_INT64))
+            out->posting_id = MAX(json_object_get_int_member(obj, "posting_id"), 0);
+        return TRUE;
+    }
+    g_autoptr(GHashTable) params =
+        g_uri_parse_params(body, (gssize)len, "&", G_URI_PARAMS_WWW_FORM, NULL);
+    if (params == NULL) {
+        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "表单格式错误");
+        return FALSE;
+    }
+    const char *id = g_hash_table_lookup(params, "verify_id");
+    const char *code = g_hash_table_lookup(params, "code");
+    out->verify_id = id != NULL ? g_strndup(id, 64) : NULL;
+    out->code = code != NULL ? g_strndup(code, 64) : NULL;
+    const char *posting = g_hash_table_lookup(params, "posting_id");
+    guint64 parsed = 0;
+    if (posting != NULL && g_ascii_string_to_unsigned(posting, 10, 1, G_MAXINT64, &parsed, NULL))
+        out->posting_id = (gint64)parsed;
+    return TRUE;
+}
+
+char *ctl_apply_normalise_code(const char *typed)
+{
+    if (typed == NULL || !g_utf8_validate(typed, -1, NULL))
+        return NULL;
+    char digits[CTL_APPLY_CODE_LEN + 1];
+    gsize n = 0;
+    for (const char *s = typed; *s != '\0'; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        gboolean ascii = c >= '0' && c <= '9';
+        gboolean wide = c >= 0xFF10 && c <= 0xFF19;
+        if ((ascii || wide) && n == CTL_APPLY_CODE_LEN)
+            return NULL;
+        if (ascii)
+            digits[n++] = (char)c;
+        else if (wide)
+            digits[n++] = (char)('0' + (c - 0xFF10));
+        else if (!g_unichar_isspace(c) && !is_dash(c))
+            return NULL;
+    }
+    digits[n] = '\0';
+    return n == CTL_APPLY_CODE_LEN ? g_strdup(digits) : NULL;
+}
+
+char *ctl_apply_verify_page(const CtlPosting *posting, const char *verify_id,
+                            const char *phone_masked, guint ttl_minutes, const char *error,
+                            const char *note)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    put_posting(vars, posting);
+    g_hash_table_insert(vars, "verify_id", g_strdup(verify_id));
+    g_hash_table_insert(vars, "phone_masked", g_strdup(phone_masked));
+    g_hash_table_insert(vars, "ttl_minutes", g_strdup_printf("%u", MAX(ttl_minutes, 1u)));
+    if (error != NULL)
+        g_hash_table_insert(vars, "code_error", g_strdup(error));
+    g_hash_table_insert(vars, "resend_note",
+                        g_strdup(note != NULL ? note : "一分钟后还没收到，可以重新发送。"));
+    return render_resource("/jobcast/web/apply-verify.html", vars);
 }

@@ -13,12 +13,14 @@
 G_BEGIN_DECLS
 
 #define CTL_APPLY_NAME_MAX 40 /* characters, after trimming */
+#define CTL_APPLY_CODE_LEN 6  /* digits of an SMS sign-up code (ctl_verify.h) */
 
 /* The version of the personal-data notice and consent text on the apply page (web/apply.html).
  * Every sign-up records the version it agreed to; a change of that text (what is collected,
  * what for, who gets it, how long it is kept) takes a new number. 1 was the text before versions
- * were recorded. */
-#define CTL_CONSENT_VERSION 2
+ * were recorded; 3 added, when sign-ups wait for an SMS code, that the phone number goes to the
+ * SMS provider for that one message. */
+#define CTL_CONSENT_VERSION 3
 
 /* What the apply page's notice tells a viewer beyond the posting (PIPL): how long sign-ups are
  * kept and who runs the live room. Strings borrowed; NULL ones read "not given". */
@@ -26,6 +28,7 @@ typedef struct {
     guint keep_days; /* 0 = kept until withdrawn or deleted on request */
     const char *operator_name;
     const char *operator_contact;
+    gboolean verify_phone; /* sign-ups wait for an SMS code: the page posts as a plain form */
 } CtlApplyNotice;
 
 /* A submitted sign-up as received, before validation. */
@@ -91,6 +94,33 @@ char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code);
 /* The page for a closed (archived) posting: it takes no sign-ups; links to the open postings
  * (open: CtlPosting*, may be NULL or empty). (transfer full) HTML. */
 char *ctl_apply_closed_page(const CtlPosting *posting, const GPtrArray *open);
+
+/* The code a viewer typed for an SMS check, as submitted: {"verify_id": str, "code": str}
+ * (JSON) or verify_id=…&code=… (form); posting_id (optional, forms carry it) says which apply
+ * page to go back to. */
+typedef struct {
+    char *verify_id;   /* owned, NULL when absent */
+    char *code;        /* owned, as typed, NULL when absent */
+    gint64 posting_id; /* 0 when absent */
+} CtlApplyCode;
+
+void ctl_apply_code_clear(CtlApplyCode *c);
+
+/* Parses either body into out (cleared first). FALSE with JC_ERROR_INVALID when the body is not
+ * one; members may still be missing. */
+gboolean ctl_apply_parse_code(const char *body, gsize len, gboolean json, CtlApplyCode *out,
+                              GError **error);
+
+/* What a viewer typed as a code, as CTL_VERIFY_CODE_LEN ASCII digits: full-width digits
+ * become ASCII, spaces and dashes go. (transfer full) or NULL when it is not six digits. */
+char *ctl_apply_normalise_code(const char *typed);
+
+/* The page asking for the SMS code of the held sign-up verify_id (to the phone shown masked);
+ * error (may be NULL) next to the code, note (may be NULL) above the resend button.
+ * (transfer full) HTML. */
+char *ctl_apply_verify_page(const CtlPosting *posting, const char *verify_id,
+                            const char *phone_masked, guint ttl_minutes, const char *error,
+                            const char *note);
 
 /* A small page with a heading and one paragraph (404, 401...). (transfer full) */
 char *ctl_apply_message_page(const char *heading, const char *message);

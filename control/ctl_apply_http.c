@@ -18,6 +18,7 @@
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
+#include "ctl_verify_http.h"
 #include "ctl_withdraw.h"
 #include "jc_error.h"
 
@@ -31,6 +32,7 @@ struct CtlApplyDesk {
     CtlPrivacy *privacy;       /* borrowed: the notice, the per-phone limit */
     CtlWithdrawDesk *withdraw; /* owned */
     CtlRateLimit *limit;       /* owned: sign-ups per client address */
+    CtlVerifyHttp *verify;     /* owned; NULL: sign-ups are stored without an SMS code */
     CtlPendingList tickets;    /* sign-ups the store has not answered */
 };
 
@@ -45,6 +47,9 @@ typedef struct {
     char *code;  /* owned: this submission's withdraw code */
 } Ticket;
 
+static void code_right(CtlSession *s, CtlHeldSignup *held, gboolean json, const char *client,
+                       gpointer data);
+
 static void ticket_free(gpointer data)
 {
     Ticket *t = data;
@@ -57,7 +62,7 @@ static void ticket_free(gpointer data)
 
 CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *stats, CtlRefs *refs,
                                  CtlStudio *studio, const CtlNotifier *notify, CtlPrivacy *privacy,
-                                 guint signups_per_minute)
+                                 guint signups_per_minute, CtlVerifyDesk *verify)
 {
     CtlApplyDesk *d = g_new0(CtlApplyDesk, 1);
     d->privacy = privacy;
@@ -69,6 +74,8 @@ CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *s
     d->studio = studio;
     d->notify = notify;
     d->limit = ctl_rate_limit_new(signups_per_minute, signups_per_minute, 100000);
+    if (verify != NULL)
+        d->verify = ctl_verify_http_new(verify, store, privacy, code_right, d);
     return d;
 }
 
@@ -77,6 +84,7 @@ void ctl_apply_desk_free(CtlApplyDesk *d)
     if (d == NULL)
         return;
     ctl_pending_list_orphan(&d->tickets);
+    ctl_verify_http_free(d->verify);
     ctl_withdraw_desk_free(d->withdraw);
     ctl_rate_limit_free(d->limit);
     g_free(d);
@@ -305,35 +313,36 @@ static gboolean body_kind(CtlSession *s, gboolean *json, gboolean *form)
     return TRUE;
 }
 
-/* Hands a valid sign-up to the store; the session waits for the answer. */
-static void submit(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, const CtlApplyForm *in,
-                   gboolean json, char *name, char *phone, const char *client)
+/* Hands a valid sign-up (held, transfer full) to the store; the session waits for the answer. */
+static void submit(CtlApplyDesk *d, CtlSession *s, CtlHeldSignup *held, gboolean json,
+                   const char *client)
 {
     Ticket *t = g_new0(Ticket, 1);
     t->desk = d;
     t->json = json;
-    t->posting_id = p->id;
-    t->name = name;
-    t->phone = phone;
-    t->ref = g_strdup(in->ref);
+    t->posting_id = held->posting_id;
+    t->name = g_steal_pointer(&held->name);
+    t->phone = g_steal_pointer(&held->phone);
+    t->ref = g_steal_pointer(&held->ref);
     g_autofree char *hash = NULL;
     t->code = ctl_withdraw_code_new(&hash);
     CtlPending *pending = ctl_pending_new(t, ticket_free);
     ctl_pending_track(pending, &d->tickets);
     ctl_pending_wait(pending, &s->http.waiting, s);
     CtlSignupRequest req = {
-        .posting_id = p->id,
+        .posting_id = t->posting_id,
         .name = t->name,
         .phone = t->phone,
         .consent = TRUE,
-        .client_addr = client[0] != '\0' ? client : NULL,
-        .show_id = ctl_refs_signup_show(d->refs, p->id, in->ref, ctl_studio_live_show(d->studio)),
+        .client_addr = client != NULL && client[0] != '\0' ? client : NULL,
+        .show_id = held->show_id,
         .consent_version = CTL_CONSENT_VERSION,
         .withdraw_hash = hash,
         .max_postings_per_day = ctl_privacy_max_postings_per_day(d->privacy),
     };
-    ctl_stats_count_submit(d->stats, p->id);
+    ctl_stats_count_submit(d->stats, t->posting_id);
     ctl_store_add_signup(d->store, &req, apply_done, pending);
+    ctl_held_signup_free(held);
 }
 
 void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
@@ -375,7 +384,62 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
         reply_rate_limited(s, json);
         goto out;
     }
-    submit(d, s, p, &in, json, g_steal_pointer(&name), g_steal_pointer(&phone), client);
+    CtlHeldSignup *held = g_new0(CtlHeldSignup, 1);
+    held->posting_id = p->id;
+    held->show_id = ctl_refs_signup_show(d->refs, p->id, in.ref, ctl_studio_live_show(d->studio));
+    held->name = g_steal_pointer(&name);
+    held->phone = g_steal_pointer(&phone);
+    held->ref = g_strdup(in.ref);
+    if (d->verify != NULL)
+        ctl_verify_http_begin(d->verify, s, held, json, client);
+    else
+        submit(d, s, held, json, client);
 out:
     ctl_apply_form_clear(&in);
+}
+
+/* The SMS code was right: the sign-up is stored like one without codes, unless its posting
+ * closed meanwhile. */
+static void code_right(CtlSession *s, CtlHeldSignup *held, gboolean json, const char *client,
+                       gpointer data)
+{
+    CtlApplyDesk *d = data;
+    g_autoptr(CtlPosting) p = ctl_reply_posting_or_fail(d->store, s, held->posting_id, json);
+    if (p == NULL) {
+        ctl_held_signup_free(held);
+        return;
+    }
+    if (p->archived) {
+        reply_closed(d, s, p, json);
+        ctl_held_signup_free(held);
+        return;
+    }
+    submit(d, s, held, json, client);
+}
+
+void ctl_apply_code_post(CtlApplyDesk *d, CtlSession *s, gboolean resend)
+{
+    if (d->verify == NULL) {
+        ctl_reply_not_found(s);
+        return;
+    }
+    gboolean json;
+    gboolean form;
+    if (!body_kind(s, &json, &form))
+        return;
+    g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
+    if (!ctl_rate_limit_take(d->limit, client, g_get_monotonic_time())) {
+        reply_rate_limited(s, json);
+        return;
+    }
+    if (resend)
+        ctl_verify_http_resend(d->verify, s, json, client);
+    else
+        ctl_verify_http_code(d->verify, s, json, client);
+}
+
+void ctl_apply_metrics(CtlApplyDesk *d, GString *out)
+{
+    if (d->verify != NULL)
+        ctl_verify_http_metrics(d->verify, out);
 }

@@ -11,15 +11,17 @@
 #include "ctl_stats.h"
 #include "ctl_store.h"
 #include "ctl_studio.h"
+#include "ctl_verify.h"
 
 G_BEGIN_DECLS
 
 typedef struct CtlApplyDesk CtlApplyDesk;
 
-/* Everything borrowed outlives the desk. (transfer full) */
+/* Everything borrowed outlives the desk; verify (transfer full, NULL: sign-ups are stored at
+ * once) makes every sign-up wait for an SMS code. (transfer full) */
 CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *stats, CtlRefs *refs,
                                  CtlStudio *studio, const CtlNotifier *notify, CtlPrivacy *privacy,
-                                 guint signups_per_minute);
+                                 guint signups_per_minute, CtlVerifyDesk *verify);
 /* Orphans the sign-ups still waiting for the store (their answers can no longer be sent; the
  * store still calls back) and frees. NULL is allowed. */
 void ctl_apply_desk_free(CtlApplyDesk *d);
@@ -30,7 +32,11 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail);
 void ctl_apply_post(CtlApplyDesk *d, CtlSession *s);
 /* POST /a/withdraw: a viewer withdrawing a sign-up (ctl_withdraw.c). */
 void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s);
+/* POST /api/apply/verify (resend FALSE) and /api/apply/resend: 404 without SMS codes. */
+void ctl_apply_code_post(CtlApplyDesk *d, CtlSession *s, gboolean resend);
 /* Sign-ups submitted and not yet answered by the store. */
 guint ctl_apply_pending(const CtlApplyDesk *d);
+/* The SMS codes' Prometheus lines (nothing without them). */
+void ctl_apply_metrics(CtlApplyDesk *d, GString *out);
 
 G_END_DECLS

@@ -280,7 +280,9 @@ static void build_methods(CtlControl *c)
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
 }
 
-static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char *url)
+/* verify: (transfer full) the SMS codes' desk, NULL without them. */
+static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char *url,
+                         CtlVerifyDesk *verify)
 {
     const CtlNotifier *notify = ctl_ws_notifier(c->ws);
     c->view = ctl_view_new(c->store, url);
@@ -310,10 +312,11 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .max_postings_per_day = cfg->max_signups_per_phone >= 0 ? (guint)cfg->max_signups_per_phone
                                                                 : CTL_MAX_SIGNUPS_PER_PHONE_DEFAULT,
         .check_seconds = cfg->privacy_check_seconds,
+        .verify_phone = verify != NULL,
     };
     c->privacy = ctl_privacy_new(c->store, c->studio, notify, &privacy);
     c->apply = ctl_apply_desk_new(c->store, c->access, c->stats, c->refs, c->studio, notify,
-                                  c->privacy, rate);
+                                  c->privacy, rate, verify);
     c->login = ctl_login_desk_new(c->store, c->access);
     c->cards = ctl_card_desk_new(c->store, c->access, c->view, c->studio);
     CtlRoutesConfig routes = {
@@ -338,11 +341,25 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     g_return_val_if_fail(cfg != NULL && (cfg->store != NULL) != (cfg->db_path != NULL), NULL);
     g_return_val_if_fail(jobcast_get_resource() != NULL, NULL);
 
+    CtlVerifyDesk *verify = NULL;
+    if (cfg->sms_gateway_url != NULL) {
+        CtlVerifyConfig vc = {
+            .gateway_url = cfg->sms_gateway_url,
+            .gateway_secret = cfg->sms_gateway_secret,
+            .ttl_ms = cfg->sms_code_ttl_ms,
+            .resend_ms = cfg->sms_resend_ms,
+        };
+        verify = ctl_verify_desk_new(&vc, error);
+        if (verify == NULL)
+            return NULL;
+    }
     guint seeded = 0;
     CtlStore *owned =
         cfg->db_path != NULL ? ctl_seed_open(cfg->db_path, cfg->seed, &seeded, error) : NULL;
-    if (cfg->db_path != NULL && owned == NULL)
+    if (cfg->db_path != NULL && owned == NULL) {
+        ctl_verify_desk_free(verify);
         return NULL;
+    }
     lws_set_log_level(LLL_ERR, lws_log);
     CtlControl *c = g_new0(CtlControl, 1);
     c->store = owned != NULL ? owned : cfg->store;
@@ -362,12 +379,13 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     c->ws = ctl_ws_new(c->access, c->rejects);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
     if (!start_listening(c, cfg, host, error)) {
+        ctl_verify_desk_free(verify);
         ctl_control_free(c);
         return NULL;
     }
     /* No connection is served before the loop runs again: the rooms are ready by then. */
     g_autofree char *url = public_url(cfg, host, c->port);
-    create_rooms(c, cfg, url);
+    create_rooms(c, cfg, url, verify);
     ctl_studio_start(c->studio);
     ctl_privacy_start(c->privacy);
     return c;

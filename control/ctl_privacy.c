@@ -33,6 +33,7 @@ CtlPrivacy *ctl_privacy_new(CtlStore *store, CtlStudio *studio, const CtlNotifie
     p->notice.keep_days = cfg->keep_days;
     p->notice.operator_name = g_strdup(cfg->operator_name);
     p->notice.operator_contact = g_strdup(cfg->operator_contact);
+    p->notice.verify_phone = cfg->verify_phone;
     p->max_postings_per_day = cfg->max_postings_per_day;
     p->check_seconds = cfg->check_seconds > 0 ? cfg->check_seconds : CTL_PRIVACY_CHECK_SECONDS;
     return p;

@@ -22,6 +22,7 @@ typedef struct {
     const char *operator_contact;
     guint max_postings_per_day; /* per phone; 0 = no limit */
     guint check_seconds;        /* between purges; 0 = CTL_PRIVACY_CHECK_SECONDS */
+    gboolean verify_phone;      /* sign-ups wait for an SMS code (the notice says so) */
 } CtlPrivacyConfig;
 
 typedef struct CtlPrivacy CtlPrivacy;

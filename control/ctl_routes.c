@@ -111,6 +111,7 @@ static void get_metrics(CtlRoutes *r, CtlSession *s)
         ctl_conns_metrics(r->rooms.conns, out);
     if (r->rooms.rejects != NULL)
         ctl_rejects_metrics(r->rooms.rejects, out);
+    ctl_apply_metrics(r->rooms.apply, out);
     ctl_reply_text(s, 200, "text/plain; version=0.0.4; charset=utf-8", g_string_free(out, FALSE));
 }
 
@@ -156,6 +157,10 @@ void ctl_routes_post(CtlRoutes *r, CtlSession *s)
     gboolean admin = ctl_access_admin_allowed(r->rooms.access, s->wsi);
     if (strcmp(path, "/api/apply") == 0)
         ctl_apply_post(r->rooms.apply, s);
+    else if (strcmp(path, "/api/apply/verify") == 0)
+        ctl_apply_code_post(r->rooms.apply, s, FALSE);
+    else if (strcmp(path, "/api/apply/resend") == 0)
+        ctl_apply_code_post(r->rooms.apply, s, TRUE);
     else if (strcmp(path, "/a/withdraw") == 0)
         ctl_apply_withdraw_post(r->rooms.apply, s);
     else if (strcmp(path, "/api/card.png") == 0 && admin)

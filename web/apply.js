@@ -8,6 +8,8 @@
 (function () {
   var form = document.querySelector('form[action="/api/apply"]');
   if (!form || !window.fetch || !window.JSON) return;
+  // With SMS codes on, the server answers with the code page: the plain form POST shows it.
+  if (form.getAttribute('data-verify') === 'on') return;
 
   var MSG = {
     name: '请填写姓名（1-40个字）',

@@ -62,6 +62,12 @@ typedef struct {
     int max_signups_per_phone;    /* distinct postings a phone may sign up for in 24 h; 0 = no
                                      limit, < 0 = the default (5) */
     guint privacy_check_seconds;  /* between retention purges; 0 = an hour (tests set less) */
+    /* SMS codes (ctl_verify.h): with a gateway, every sign-up waits for a code sent to the phone.
+     */
+    const char *sms_gateway_url;    /* http(s); NULL = sign-ups are stored at once */
+    const char *sms_gateway_secret; /* its bearer token (copied; never logged) */
+    guint sms_code_ttl_ms;          /* tests only: a code's life; 0 = 10 minutes */
+    guint sms_resend_ms;            /* tests only: before another code; 0 = a minute */
 } CtlControlConfig;
 
 /* Connection caps by default (docs/protocol.md, "Connections"). */

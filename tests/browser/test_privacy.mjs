@@ -4,6 +4,10 @@
 // withdraw link acts on nothing, and the producer page showing the retention setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { withShow, producerPage, shot, PHONE } from './lib.mjs';
 
 const ARRIVES = { timeout: 10000 };
@@ -109,4 +113,61 @@ test('/browser/privacy/withdraw-offered-with-js', async () => {
     await viewer.waitForURL(/\/a\/withdraw\?t=[0-9A-Z]{12}$/);
     assert.deepEqual(viewer.problems, []);
   });
+});
+
+// The SMS gateway the test plays: records every code it is asked to send.
+async function startGateway() {
+  const codes = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      codes.push(JSON.parse(body).code);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const dir = mkdtempSync(join(tmpdir(), 'jobcast-sms-'));
+  const secret = join(dir, 'secret');
+  writeFileSync(secret, 'browser-sms-secret-0d9e\n');
+  return {
+    codes,
+    args: ['--sms-gateway', `http://127.0.0.1:${server.address().port}/send`,
+           '--sms-gateway-secret-file', secret],
+    close() { server.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+test('/browser/privacy/sms-code-before-sign-up', async () => {
+  const gateway = await startGateway();
+  try {
+    await withShow(async ({ show, browser }) => {
+      const producer = await producerPage(browser, show);
+      // With JavaScript on: the page posts as a plain form when codes are on.
+      const viewer = await viewerPage(browser, show, { js: true });
+      assert.match(await viewer.locator('#notice').textContent(), /短信服务商/);
+      await signUp(viewer, '孙七', '13912345678');
+      await viewer.locator('#verify-form').waitFor();
+      assert.match(await viewer.locator('#verify-phone').textContent(), /139\*\*\*\*5678/);
+      assert.equal(gateway.codes.length, 1);
+      await shot(viewer, 'sms-code-form-phone');
+      // Held until the code: nothing on the producer's count yet.
+      await counter(producer, 0).waitFor(ARRIVES);
+      const right = gateway.codes[0];
+      const wrong = right.slice(0, 5) + (right[5] === '9' ? '0' : String(Number(right[5]) + 1));
+      await viewer.locator('#code').fill(wrong);
+      await viewer.getByRole('button', { name: '确认报名' }).click();
+      await viewer.locator('#code-error').filter({ hasText: '验证码不对' }).waitFor();
+      await shot(viewer, 'sms-code-wrong-phone');
+      await viewer.locator('#code').fill(right);
+      await viewer.getByRole('button', { name: '确认报名' }).click();
+      await viewer.waitForURL(/\/a\/\d+\/thanks\?t=[0-9A-Z]{12}$/);
+      await counter(producer, 1).waitFor(ARRIVES);
+      assert.deepEqual(viewer.problems, []);
+      assert.deepEqual(producer.problems, []);
+    }, gateway.args);
+  } finally {
+    gateway.close();
+  }
 });

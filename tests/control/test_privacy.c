@@ -481,10 +481,10 @@ static void test_notice(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(page, "德州市公共就业服务中心"));
     g_assert_nonnull(strstr(page, "0534-1234567"));
     g_assert_nonnull(strstr(page, "用途"));
-    g_assert_nonnull(strstr(page, "name=\"consent_version\" value=\"2\""));
+    g_assert_nonnull(strstr(page, "name=\"consent_version\" value=\"3\""));
     g_autofree char *code = apply_form(f, 1, "13600001111");
     g_assert_cmpint(db_int(f, "SELECT consent_version FROM signups WHERE phone = '13600001111'"),
-                    ==, 2);
+                    ==, 3);
     g_autofree char *old =
         post(f, "/api/apply", FORM,
              "posting_id=1&name=Li&phone=13600002222&consent=on&consent_version=1", &status, NULL);

@@ -161,6 +161,42 @@ static void test_privacy_options(void)
     g_rmdir(dir);
 }
 
+/* SMS codes: the gateway and its secret file come together; a bad URL, a missing or empty file
+ * are refused with the option's name, and no error ever shows the secret. */
+static void test_sms_options(void)
+{
+    Run r = run_jobcast((const char *const[]){"--help", NULL});
+    g_assert_nonnull(strstr(r.out, "--sms-gateway"));
+    g_assert_nonnull(strstr(r.out, "--sms-gateway-secret-file"));
+    g_assert_null(strstr(r.out, "--test-sms-code-ms"));
+    run_clear(&r);
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *secret = g_build_filename(dir, "secret", NULL);
+    g_autofree char *empty = g_build_filename(dir, "empty", NULL);
+    g_assert_true(g_file_set_contents(secret, "hush-8c1d0e\n", -1, NULL));
+    g_assert_true(g_file_set_contents(empty, "\n", -1, NULL));
+    expect_usage_error((const char *const[]){"--sms-gateway", "http://127.0.0.1:9/send", NULL},
+                       "go together");
+    expect_usage_error((const char *const[]){"--sms-gateway-secret-file", secret, NULL},
+                       "go together");
+    const char *const bad_url[] = {"--sms-gateway", "ftp://127.0.0.1/send",
+                                   "--sms-gateway-secret-file", secret, NULL};
+    r = run_jobcast(bad_url);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "--sms-gateway: must be an http"));
+    g_assert_null(strstr(r.err, "hush-8c1d0e"));
+    run_clear(&r);
+    expect_usage_error((const char *const[]){"--sms-gateway", "http://127.0.0.1:9/send",
+                                             "--sms-gateway-secret-file", empty, NULL},
+                       "must hold one line");
+    expect_usage_error((const char *const[]){"--sms-gateway", "http://127.0.0.1:9/send",
+                                             "--sms-gateway-secret-file", "/nonexistent/s", NULL},
+                       "/nonexistent/s");
+    g_unlink(secret);
+    g_unlink(empty);
+    g_rmdir(dir);
+}
+
 static void test_bad_output(void)
 {
     g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
@@ -216,5 +252,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/config-bad-value-exits-2", test_config_bad_value);
     g_test_add_func("/cli/bad-theme-dir-exits-2", test_bad_theme_dir);
     g_test_add_func("/cli/privacy-options", test_privacy_options);
+    g_test_add_func("/cli/sms-options", test_sms_options);
     return g_test_run();
 }
