@@ -45,6 +45,7 @@ typedef struct {
     char *operator_contact;
     char *max_signups_per_phone;
     char *privacy_check_seconds;
+    char *qr_blur;
     char *sms_gateway;
     char *sms_secret_file;
     char *sms_code_ms;
@@ -81,6 +82,7 @@ static void cli_clear(Cli *cli)
     g_free(cli->operator_contact);
     g_free(cli->max_signups_per_phone);
     g_free(cli->privacy_check_seconds);
+    g_free(cli->qr_blur);
     g_free(cli->sms_gateway);
     g_free(cli->sms_secret_file);
     g_free(cli->sms_code_ms);
@@ -103,6 +105,9 @@ static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
          "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
         {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
          &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
+        {"test-qr-blur", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &cli->qr_blur,
+         "Tests only: the QR monitor blurs what it scans between these seconds after start",
+         "FROM,TO"},
         {"sms-gateway", 0, 0, G_OPTION_ARG_STRING, &cli->sms_gateway,
          "Ask every sign-up for a code sent by SMS through this gateway (http(s); off by default)",
          "URL"},
@@ -544,6 +549,12 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->commit_each = cli->commit_each;
     if (!overlay_options(cli, cfg, error) || !privacy_options(cli, cfg, error))
         return NULL;
+    if (cli->qr_blur != NULL &&
+        (sscanf(cli->qr_blur, "%d,%d", &cfg->qr_blur_from, &cfg->qr_blur_to) != 2 ||
+         cfg->qr_blur_from < 0 || cfg->qr_blur_to <= cfg->qr_blur_from)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "--test-qr-blur: FROM,TO in seconds");
+        return NULL;
+    }
     return g_steal_pointer(&cfg);
 }
 

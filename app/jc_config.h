@@ -40,6 +40,8 @@ typedef struct {
     char *operator_contact;    /* owned; NULL = not set */
     int max_signups_per_phone; /* postings per phone per 24 h; 5; 0 = no limit */
     int privacy_check_seconds; /* hidden --test-privacy-check-seconds; 0 = hourly */
+    int qr_blur_from;          /* hidden --test-qr-blur FROM,TO: the QR monitor blurs its scans */
+    int qr_blur_to;            /* between these seconds after a program starts (0,0: never) */
     char *sms_gateway;         /* owned; SMS codes for every sign-up through it; NULL = off */
     char *sms_secret;          /* owned; the gateway's bearer token (from its file; never logged) */
     int sms_code_ms;           /* hidden --test-sms-code-ms; 0 = ten minutes */

@@ -67,6 +67,7 @@ struct JcDirector {
     OvlScene *pending;     /* owned: the newest scene not yet submitted, or NULL */
     OvlScene *on_air;      /* owned: the scene last submitted (a new renderer redraws it) */
     char *scene_sig;       /* owned: scene_signature() of the newest scene */
+    char *qr_url;          /* owned: what the QR code on air should read, NULL: none expected */
     gint64 sent_us;        /* monotonic time of the last submit */
     guint scene_timer;     /* GSource id: a throttled counter update is waiting */
     guint64 submits;
@@ -200,6 +201,8 @@ static gboolean start_program(JcDirector *d, GError **error)
     d->program = d->ops->start(d->program_profile, d->muted, d->data, error);
     if (d->program == NULL)
         return FALSE;
+    if (d->ops->expect_qr != NULL)
+        d->ops->expect_qr(d->program, d->qr_url);
     d->phase = RUNNING;
     return TRUE;
 }
@@ -279,6 +282,12 @@ void jc_director_on_scene(const CtlScene *sc, gpointer data)
     d->muted = sc->muted;
     if (d->program != NULL)
         d->ops->set_muted(d->program, sc->muted);
+    /* The QR read-back monitor expects the on-air posting's link, but not under the slate. */
+    gboolean qr = sc->posting != NULL && !sc->slate && sc->apply_url != NULL && sc->apply_url[0];
+    g_free(d->qr_url);
+    d->qr_url = qr ? g_strdup(sc->apply_url) : NULL;
+    if (d->program != NULL && d->ops->expect_qr != NULL)
+        d->ops->expect_qr(d->program, d->qr_url);
     show_scene(d, sc);
 }
 
@@ -369,6 +378,7 @@ void jc_director_free(JcDirector *d)
     g_clear_pointer(&d->pending, ovl_scene_unref);
     g_clear_pointer(&d->on_air, ovl_scene_unref);
     g_free(d->layout);
+    g_free(d->qr_url);
     g_free(d->scene_sig);
     ovl_renderer_free(d->renderer);
     g_free(d);

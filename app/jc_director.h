@@ -31,6 +31,8 @@ typedef struct {
     void (*free)(StrPipeline *program, gpointer data);
     /* str_pipeline_set_muted. */
     void (*set_muted)(StrPipeline *program, gboolean muted);
+    /* str_pipeline_expect_qr: what the QR code on air should read (NULL: none). May be NULL. */
+    void (*expect_qr)(StrPipeline *program, const char *url);
     /* The program plays (TRUE) or no longer does (FALSE): /healthz. */
     void (*ready)(gboolean ready, gpointer data);
     /* The show is over (exit_code 0: stopped as asked, 1: the program failed): quit. */

@@ -57,6 +57,8 @@ static StrPipeline *program_start(const StrProfile *profile, gboolean muted, gpo
         .keep_mb = (guint)prog->cfg->keep_gb * 1024,
         .audio_device = prog->cfg->audio_device,
         .muted = muted,
+        .qr_blur_from = (guint)prog->cfg->qr_blur_from,
+        .qr_blur_to = (guint)prog->cfg->qr_blur_to,
     };
     StrPipeline *p = str_pipeline_new(&sc, error);
     if (p == NULL)
@@ -102,6 +104,7 @@ const JcDirectorOps jc_program_ops = {
     .stop = str_pipeline_stop,
     .free = program_free,
     .set_muted = str_pipeline_set_muted,
+    .expect_qr = str_pipeline_expect_qr,
     .ready = program_ready,
     .finished = show_finished,
 };

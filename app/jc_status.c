@@ -107,6 +107,24 @@ static void add_audio(JsonBuilder *b, const StrStatus *s)
     json_builder_end_object(b);
 }
 
+/* The QR read-back monitor; counters named as Prometheus wants them (control turns numbers into
+ * jobcast_qr_*). */
+static void add_qr(JsonBuilder *b, const StrStatus *s)
+{
+    json_builder_set_member_name(b, "qr");
+    json_builder_begin_object(b);
+    add_string(b, "state", s->qr.state != NULL ? s->qr.state : "off");
+    add_boolean(b, "alarm", s->qr.alarm);
+    add_nullable(b, "expected", s->qr.expected);
+    add_nullable(b, "read", s->qr.read);
+    add_tenth(b, "since_ok_seconds", s->qr.since_ok);
+    add_int(b, "scans_total", (gint64)s->qr.scans);
+    add_int(b, "unreadable_total", (gint64)s->qr.unreadable);
+    add_int(b, "wrong_total", (gint64)s->qr.wrong);
+    add_int(b, "alarms_total", (gint64)s->qr.alarms);
+    json_builder_end_object(b);
+}
+
 JsonNode *jc_status_to_json(const StrStatus *s)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -119,6 +137,7 @@ JsonNode *jc_status_to_json(const StrStatus *s)
     add_input(b, s);
     add_recording(b, s);
     add_audio(b, s);
+    add_qr(b, s);
     json_builder_set_member_name(b, "outputs");
     json_builder_begin_array(b);
     for (guint i = 0; s->outputs != NULL && i < s->outputs->len; i++)

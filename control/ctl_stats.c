@@ -366,6 +366,10 @@ static void metrics_stream(GString *out, JsonObject *o)
     JsonNode *audio = json_object_get_member(o, "audio");
     if (audio != NULL && JSON_NODE_HOLDS_OBJECT(audio))
         metrics_object(out, "jobcast_audio", json_node_get_object(audio), "");
+    /* The QR read-back monitor: jobcast_qr_alarm, jobcast_qr_state{state=...}, ... */
+    JsonNode *qr = json_object_get_member(o, "qr");
+    if (qr != NULL && JSON_NODE_HOLDS_OBJECT(qr))
+        metrics_object(out, "jobcast_qr", json_node_get_object(qr), "");
     JsonNode *outputs = json_object_get_member(o, "outputs");
     if (outputs != NULL && JSON_NODE_HOLDS_ARRAY(outputs))
         metrics_outputs(out, json_node_get_array(outputs));

@@ -38,6 +38,7 @@
 #include "str_input.h"
 #include "str_output.h"
 #include "str_preview.h"
+#include "str_qrmon.h"
 #include "str_retention.h"
 #include "str_slate.h"
 #include "str_switch.h"
@@ -81,6 +82,7 @@ struct StrPipeline {
 
     StrPreview *preview;       /* owned, freed after pipeline is NULL */
     StrContinuity *continuity; /* owned, freed after pipeline is NULL */
+    StrQrMonitor *qrmon;       /* owned, freed after pipeline is NULL */
 
     pthread_mutex_t rec_lock; /* guards current_path (written by splitmuxsink's thread) */
     char *current_path;       /* owned: the recording part being written, NULL before */
@@ -173,6 +175,8 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     str_gst_set_caps(e[9], gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING,
                                                "avc", "alignment", G_TYPE_STRING, "au", NULL));
     g_object_set(e[10], "allow-not-linked", TRUE, NULL);
+    if (!str_qrmon_attach(p->qrmon, bin, e[10], pr, error))
+        return NULL;
     return add_fakesink(bin, e[10], error) ? e[10] : NULL;
 }
 
@@ -390,6 +394,7 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
     gst_memory_alignment = MAX(gst_memory_alignment, 63);
     StrPipeline *p = g_new0(StrPipeline, 1);
     p->preview = str_preview_new();
+    p->qrmon = str_qrmon_new(cfg->qr_blur_from, cfg->qr_blur_to);
     pthread_mutex_init(&p->rec_lock, NULL);
     p->cfg = *cfg;
     p->input_uri = g_strdup(cfg->input_uri);
@@ -689,6 +694,7 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     str_input_fill_status(p->input, s);
     if (p->continuity != NULL)
         str_continuity_fill_status(p->continuity, s);
+    str_qrmon_fill_status(p->qrmon, s);
     pthread_mutex_lock(&p->rec_lock);
     s->recording.path = g_strdup(p->current_path != NULL ? p->current_path : p->recording_path);
     pthread_mutex_unlock(&p->rec_lock);
@@ -767,6 +773,7 @@ void str_pipeline_free(StrPipeline *p)
     gst_object_unref(p->pipeline);
     str_preview_free(p->preview);
     str_continuity_free(p->continuity);
+    str_qrmon_free(p->qrmon);
     pthread_mutex_destroy(&p->rec_lock);
     g_free(p->current_path);
     g_free(p->recording_path);
@@ -775,4 +782,9 @@ void str_pipeline_free(StrPipeline *p)
     g_free(p->input_uri);
     g_free(p->audio_device);
     g_free(p);
+}
+
+void str_pipeline_expect_qr(StrPipeline *p, const char *url)
+{
+    str_qrmon_expect(p->qrmon, url);
 }

@@ -24,6 +24,8 @@ void str_status_free(StrStatus *s)
     g_free(s->recording.path);
     g_free(s->audio.device);
     g_free(s->audio.device_error);
+    g_free(s->qr.expected);
+    g_free(s->qr.read);
     if (s->outputs != NULL) {
         g_ptr_array_unref(s->outputs);
     }

@@ -60,6 +60,9 @@
       st_stopped: '已停止', st_slate: '无信号（显示备用画面）', st_recording: '录制中', st_off: '未录制',
       st_error: '出错', st_built: '准备中', st_stopping: '停止中', 'st_disk-full': '磁盘已满，停止录制',
       mute: '静音', unmute: '取消静音', mutedBanner: '已静音：观众听不到声音（按 M 恢复）',
+      qrAlarm: '二维码扫不出来：观众可能无法扫码报名，请检查画面', hQr: '二维码回读',
+      qr_ok: '能扫出', qr_unreadable: '扫不出', qr_wrong: '扫出的不是当前岗位', qr_idle: '不需要（无岗位或休息中）',
+      qr_waiting: '等待检查', qr_off: '未检查（没有编码）',
       mutedToast: '已静音', unmutedToast: '声音已恢复', audioLevel: '音量', silence: '无声',
       src_input: '信号源的声音', src_device: '外接话筒', src_silence: '没有声音来源',
       dev_connecting: '话筒连接中', dev_live: '话筒正常', dev_failed: '话筒断开，正在重连',
@@ -112,6 +115,9 @@
       st_stopped: 'stopped', st_slate: 'no signal (slate)', st_recording: 'recording', st_off: 'off',
       st_error: 'error', st_built: 'built', st_stopping: 'stopping', 'st_disk-full': 'disk full, recording stopped',
       mute: 'Mute', unmute: 'Unmute', mutedBanner: 'MUTED: viewers hear nothing (M to unmute)',
+      qrAlarm: 'QR code does not scan: viewers may not be able to apply, check the picture', hQr: 'QR read-back',
+      qr_ok: 'reads', qr_unreadable: 'unreadable', qr_wrong: 'reads another posting', qr_idle: 'not needed (nothing on air, or a break)',
+      qr_waiting: 'waiting for a check', qr_off: 'not checked (nothing encoded)',
       mutedToast: 'Muted', unmutedToast: 'Sound back on', audioLevel: 'Audio level', silence: 'silence',
       src_input: 'input sound', src_device: 'microphone', src_silence: 'no sound source',
       dev_connecting: 'microphone connecting', dev_live: 'microphone live',
@@ -542,6 +548,10 @@
     if (rec.bytes) recParts.push(mb(rec.bytes));
     row(t('hRecording'), recParts.join(' · '), stateClass(rec.state));
     if (typeof rec.free_mb === 'number') row(t('hFree'), mb(rec.free_mb * 1e6), 'h-free');
+    // The QR read-back monitor: what a viewer's scan of the platform's stream would find.
+    const qr = status.qr || {};
+    if (qr.state) row(t('hQr'), DICT.zh['qr_' + qr.state] ? t('qr_' + qr.state) : String(qr.state), 'h-qr qr-' + stateClass(qr.state));
+    $('pgm-qr-alarm').hidden = !qr.alarm;
 
     const outputs = Array.isArray(status.outputs) ? status.outputs : [];
     const list = $('outputs');

@@ -43,6 +43,9 @@ typedef struct {
                                  (pulse); NULL = silence. A failing device means silence, never a
                                  stop. */
     gboolean muted;           /* start with the program's sound muted */
+    guint qr_blur_from;       /* tests only: the QR monitor blurs what it scans from this many
+                                 seconds after start ... */
+    guint qr_blur_to;         /* ... to this many (0 and 0: never) */
 } StrConfig;
 
 typedef struct StrPipeline StrPipeline;
@@ -79,6 +82,11 @@ GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq);
 /* Mutes (TRUE) or unmutes the program's sound: the recording and every output get silence
  * from the next audio buffer on; the level keeps measuring. Main thread. */
 void str_pipeline_set_muted(StrPipeline *p, gboolean muted);
+
+/* The URL the program's QR code should carry from now on (NULL: none expected: no posting on
+ * air, or the slate); the QR read-back monitor (str_qrmon.h) checks it, status "qr". Main
+ * thread. */
+void str_pipeline_expect_qr(StrPipeline *p, const char *url);
 
 /* Sets the pipeline to NULL and frees it. NULL is allowed. */
 void str_pipeline_free(StrPipeline *p);

@@ -68,6 +68,19 @@ typedef struct {
         double device_retry_in;   /* seconds until the device is reopened ("failed"), else 0 */
         char *device_error;       /* owned: last failure, NULL if none */
     } audio;
+    struct {
+        const char *state;  /* static: "off" (no monitor: nothing encoded), "idle" (no QR expected:
+                               no posting, or the slate), "waiting" (expected, not scanned yet),
+                               "ok", "unreadable" (no code found), "wrong" (another URL) */
+        gboolean alarm;     /* the expected code not read right for 5 s */
+        char *expected;     /* owned: the URL the picture should carry, NULL when none */
+        char *read;         /* owned: what the last scan read, NULL when nothing */
+        double since_ok;    /* seconds since the expected code was last read right; -1 never */
+        guint64 scans;      /* keyframes decoded and scanned */
+        guint64 unreadable; /* scans that found no code while one was expected */
+        guint64 wrong;      /* scans that read another URL than the expected one */
+        guint64 alarms;     /* times the alarm was raised */
+    } qr;
 } StrStatus;
 
 /* Frees one output's snapshot (a StrOutputStatus *, as StrStatus.outputs' free function). NULL is
