@@ -45,6 +45,7 @@ typedef struct {
     char *operator_contact;
     char *max_signups_per_phone;
     char *privacy_check_seconds;
+    char *csv_timezone;
     gboolean help;
 } Cli;
 
@@ -77,6 +78,7 @@ static void cli_clear(Cli *cli)
     g_free(cli->operator_contact);
     g_free(cli->max_signups_per_phone);
     g_free(cli->privacy_check_seconds);
+    g_free(cli->csv_timezone);
 }
 
 /* The personal-data options (retention, the operator named in the notice, the per-phone limit)
@@ -93,6 +95,10 @@ static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
          "How viewers reach the operator about their data (phone, address)", "CONTACT"},
         {"max-signups-per-phone-per-day", 0, 0, G_OPTION_ARG_STRING, &cli->max_signups_per_phone,
          "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
+        {"csv-timezone", 0, 0, G_OPTION_ARG_STRING, &cli->csv_timezone,
+         "Time zone of the times in sign-up exports, e.g. Asia/Shanghai (default: this "
+         "machine's)",
+         "ZONE"},
         {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
          &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -259,13 +265,10 @@ static gboolean check_keys(GKeyFile *kf, const char *path, GError **error)
         "record",         "profile",      "public-url",    "duration",
         "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
         "keep-days",      "keep-gb",      "audio-device",  NULL};
-    static const char *const service_keys[] = {"keep-signups-days",
-                                               "operator-name",
-                                               "operator-contact",
-                                               "max-signups-per-phone-per-day",
-                                               "max-connections",
-                                               "max-connections-per-address",
-                                               NULL};
+    static const char *const service_keys[] = {"keep-signups-days", "operator-name",
+                                               "operator-contact",  "max-signups-per-phone-per-day",
+                                               "max-connections",   "max-connections-per-address",
+                                               "csv-timezone",      NULL};
     static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
                                                "safe-area",  "theme-dir",     NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
@@ -324,6 +327,7 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"operator-name", &cli->operator_name},
         {"operator-contact", &cli->operator_contact},
         {"max-signups-per-phone-per-day", &cli->max_signups_per_phone},
+        {"csv-timezone", &cli->csv_timezone},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -380,6 +384,23 @@ static gboolean overlay_options(const Cli *cli, JcConfig *cfg, GError **error)
     return TRUE;
 }
 
+/* --csv-timezone: an IANA zone GLib knows (tzdata), or an offset such as +08:00; unset, the
+ * machine's own zone (control's default). */
+static gboolean csv_timezone(const char *zone, JcConfig *cfg, GError **error)
+{
+    if (zone == NULL)
+        return TRUE;
+    g_autoptr(GTimeZone) tz = zone[0] != '\0' ? g_time_zone_new_identifier(zone) : NULL;
+    if (tz == NULL) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--csv-timezone: '%s' is not a time zone (e.g. Asia/Shanghai, UTC, +08:00)",
+                    zone);
+        return FALSE;
+    }
+    cfg->csv_timezone = g_strdup(zone);
+    return TRUE;
+}
+
 /* The personal-data options: retention, the operator named in the notice, the per-phone limit. */
 static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
 {
@@ -406,7 +427,7 @@ static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
     }
     cfg->operator_name = g_strdup(cli->operator_name);
     cfg->operator_contact = g_strdup(cli->operator_contact);
-    return TRUE;
+    return csv_timezone(cli->csv_timezone, cfg, error);
 }
 
 static JcConfig *build_config(Cli *cli, GError **error)
@@ -517,6 +538,7 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->audio_device);
     g_free(cfg->operator_name);
     g_free(cfg->operator_contact);
+    g_free(cfg->csv_timezone);
     g_free(cfg);
 }
 

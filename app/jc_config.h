@@ -40,6 +40,7 @@ typedef struct {
     char *operator_contact;    /* owned; NULL = not set */
     int max_signups_per_phone; /* postings per phone per 24 h; 5; 0 = no limit */
     int privacy_check_seconds; /* hidden --test-privacy-check-seconds; 0 = hourly */
+    char *csv_timezone;        /* owned; exports' time zone (--csv-timezone), NULL = local */
 } JcConfig;
 
 /* Parses argv (which it does not modify) into a new config. Returns NULL with error set

@@ -96,6 +96,7 @@ static gboolean start_control(App *app, GError **error)
         .operator_contact = app->cfg->operator_contact,
         .max_signups_per_phone = app->cfg->max_signups_per_phone,
         .privacy_check_seconds = (guint)app->cfg->privacy_check_seconds,
+        .time_zone = app->cfg->csv_timezone,
     };
     app->control = ctl_control_new(&cc, error);
     if (app->control != NULL)
