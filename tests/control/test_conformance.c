@@ -312,6 +312,15 @@ static void test_ws_refusals_python(Fixture *f, gconstpointer data)
     g_assert_cmpstr(said, ==, "status 403");
 }
 
+static char *read_doc(const char *name)
+{
+    g_autofree char *path = g_build_filename(g_getenv("JOBCAST_SOURCE_DIR"), name, NULL);
+    char *text = NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+    return text;
+}
+
 /* ---- /metrics ---- */
 
 static const char status_json[] =
@@ -328,6 +337,35 @@ static const char status_json[] =
     "\"error\":\"rtmp://push.example/live/SECRETKEY refused\"},"
     "{\"uri\":\"file:///tmp/x.mkv\",\"state\":\"live\",\"retry_in\":0,\"kbps\":2400,"
     "\"bytes\":5,\"dropped\":0,\"uptime\":9.5,\"attempts\":0,\"error\":null}]}";
+
+/* Every state docs/deploy.md's alert rules select (NAME{state="VALUE"}) is a sample /metrics
+ * has: an alert on a value that never occurs never fires. */
+static void check_deploy_alerts(const char *metrics)
+{
+    g_autofree char *doc = read_doc("docs/deploy.md");
+    g_autoptr(GRegex) re = g_regex_new("(jobcast_[a-z_]+)\\{state=\"([a-z-]+)\"\\}", 0, 0, NULL);
+    g_autoptr(GMatchInfo) m = NULL;
+    guint found = 0;
+    g_regex_match(re, doc, 0, &m);
+    while (g_match_info_matches(m)) {
+        g_autofree char *name = g_match_info_fetch(m, 1);
+        g_autofree char *value = g_match_info_fetch(m, 2);
+        g_autofree char *head = g_strdup_printf("\n%s{", name);
+        g_autofree char *label = g_strdup_printf("state=\"%s\"}", value);
+        gboolean seen = FALSE;
+        for (const char *at = strstr(metrics, head); at != NULL && !seen;
+             at = strstr(at + 1, head)) {
+            g_autofree char *line = g_strndup(at + 1, strcspn(at + 1, "\n"));
+            seen = strstr(line, label) != NULL;
+        }
+        if (!seen)
+            g_error("docs/deploy.md alerts on %s{state=\"%s\"}, which /metrics never has", name,
+                    value);
+        found++;
+        g_match_info_next(m, NULL);
+    }
+    g_assert_cmpuint(found, >=, 3); /* the output, input and recording alerts at least */
+}
 
 static void test_metrics_state_sets(Fixture *f, gconstpointer data)
 {
@@ -375,6 +413,7 @@ static void test_metrics_state_sets(Fixture *f, gconstpointer data)
         if (strstr(text, absent[i]) != NULL)
             g_error("/metrics holds: %s", absent[i]);
     }
+    check_deploy_alerts(text);
     /* Each family is one group: its TYPE line once, before all of its samples. */
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -391,17 +430,6 @@ static void test_metrics_state_sets(Fixture *f, gconstpointer data)
             g_hash_table_add(done, g_steal_pointer(&current));
         current = g_steal_pointer(&family);
     }
-}
-
-/* ---- docs/protocol.md says what the code does ---- */
-
-static char *read_doc(const char *name)
-{
-    g_autofree char *path = g_build_filename(g_getenv("JOBCAST_SOURCE_DIR"), name, NULL);
-    char *text = NULL;
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_file_get_contents(path, &text, NULL, &error));
-    return text;
 }
 
 /* The methods the role table lets hosts call ("postings.list/search/get" spelled out). */
