@@ -50,6 +50,7 @@ typedef struct {
     char *sms_secret_file;
     char *sms_code_ms;
     char *sms_resend_ms;
+    char *csv_timezone;
     gboolean help;
 } Cli;
 
@@ -87,6 +88,7 @@ static void cli_clear(Cli *cli)
     g_free(cli->sms_secret_file);
     g_free(cli->sms_code_ms);
     g_free(cli->sms_resend_ms);
+    g_free(cli->csv_timezone);
 }
 
 /* The personal-data options (retention, the operator named in the notice, the per-phone limit)
@@ -103,6 +105,10 @@ static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
          "How viewers reach the operator about their data (phone, address)", "CONTACT"},
         {"max-signups-per-phone-per-day", 0, 0, G_OPTION_ARG_STRING, &cli->max_signups_per_phone,
          "Postings one phone number may sign up for in 24 hours (default 5; 0: no limit)", "N"},
+        {"csv-timezone", 0, 0, G_OPTION_ARG_STRING, &cli->csv_timezone,
+         "Time zone of the times in sign-up exports, e.g. Asia/Shanghai (default: this "
+         "machine's)",
+         "ZONE"},
         {"test-privacy-check-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
          &cli->privacy_check_seconds, "Tests only: run the retention purge this often", "SECONDS"},
         {"test-qr-blur", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &cli->qr_blur,
@@ -282,13 +288,10 @@ static gboolean check_keys(GKeyFile *kf, const char *path, GError **error)
         "record",         "profile",      "public-url",    "duration",
         "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
         "keep-days",      "keep-gb",      "audio-device",  NULL};
-    static const char *const service_keys[] = {"keep-signups-days",
-                                               "operator-name",
-                                               "operator-contact",
-                                               "max-signups-per-phone-per-day",
-                                               "max-connections",
-                                               "max-connections-per-address",
-                                               NULL};
+    static const char *const service_keys[] = {"keep-signups-days", "operator-name",
+                                               "operator-contact",  "max-signups-per-phone-per-day",
+                                               "max-connections",   "max-connections-per-address",
+                                               "csv-timezone",      NULL};
     static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
                                                "safe-area",  "theme-dir",     NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
@@ -349,6 +352,7 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"max-signups-per-phone-per-day", &cli->max_signups_per_phone},
         {"sms-gateway", &cli->sms_gateway},
         {"sms-gateway-secret-file", &cli->sms_secret_file},
+        {"csv-timezone", &cli->csv_timezone},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -462,6 +466,23 @@ static gboolean sms_options(const Cli *cli, JcConfig *cfg, GError **error)
     return TRUE;
 }
 
+/* --csv-timezone: an IANA zone GLib knows (tzdata), or an offset such as +08:00; unset, the
+ * machine's own zone (control's default). */
+static gboolean csv_timezone(const char *zone, JcConfig *cfg, GError **error)
+{
+    if (zone == NULL)
+        return TRUE;
+    g_autoptr(GTimeZone) tz = zone[0] != '\0' ? g_time_zone_new_identifier(zone) : NULL;
+    if (tz == NULL) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--csv-timezone: '%s' is not a time zone (e.g. Asia/Shanghai, UTC, +08:00)",
+                    zone);
+        return FALSE;
+    }
+    cfg->csv_timezone = g_strdup(zone);
+    return TRUE;
+}
+
 /* The personal-data options: retention, the operator named in the notice, the per-phone limit. */
 static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
 {
@@ -488,7 +509,7 @@ static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
     }
     cfg->operator_name = g_strdup(cli->operator_name);
     cfg->operator_contact = g_strdup(cli->operator_contact);
-    return sms_options(cli, cfg, error);
+    return sms_options(cli, cfg, error) && csv_timezone(cli->csv_timezone, cfg, error);
 }
 
 static JcConfig *build_config(Cli *cli, GError **error)
@@ -609,6 +630,7 @@ void jc_config_free(JcConfig *cfg)
     if (cfg->sms_secret != NULL)
         explicit_bzero(cfg->sms_secret, strlen(cfg->sms_secret));
     g_free(cfg->sms_secret);
+    g_free(cfg->csv_timezone);
     g_free(cfg);
 }
 

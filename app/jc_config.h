@@ -46,6 +46,7 @@ typedef struct {
     char *sms_secret;          /* owned; the gateway's bearer token (from its file; never logged) */
     int sms_code_ms;           /* hidden --test-sms-code-ms; 0 = ten minutes */
     int sms_resend_ms;         /* hidden --test-sms-resend-ms; 0 = a minute */
+    char *csv_timezone;        /* owned; exports' time zone (--csv-timezone), NULL = local */
 } JcConfig;
 
 /* Parses argv (which it does not modify) into a new config. Returns NULL with error set

@@ -100,6 +100,7 @@ static gboolean start_control(App *app, GError **error)
         .sms_gateway_secret = app->cfg->sms_secret,
         .sms_code_ttl_ms = (guint)app->cfg->sms_code_ms,
         .sms_resend_ms = (guint)app->cfg->sms_resend_ms,
+        .time_zone = app->cfg->csv_timezone,
     };
     app->control = ctl_control_new(&cc, error);
     if (app->control != NULL)

@@ -17,6 +17,8 @@ typedef void (*CtlReplyFunc)(gpointer waiter, const char *text);
 typedef struct {
     CtlRpcCurrent rpc;       /* room and id of the call in progress (set by ctl_rpc) */
     CtlRole role;            /* the caller's */
+    const char *actor;       /* borrowed: who, for the as-aired log (an account's name,
+                                "producer" for the producer token; NULL: by role) */
     CtlPendingList *waiting; /* borrowed: the caller's answers to come; NULL: none can come */
     gpointer waiter;         /* borrowed: the caller, as ctl_pending_wait takes it */
     CtlReplyFunc reply;      /* how a later reply reaches waiter */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl_postings.h"
+#include "ctl_query.h"
 #include "ctl_reply.h"
 #include "jc_error.h"
 
@@ -146,8 +147,7 @@ void ctl_card_get(CtlCardDesk *d, CtlSession *s)
         ctl_reply_error(s, 404, "not_found", NULL, "no card renderer");
         return;
     }
-    char buf[32];
-    const char *arg = lws_get_urlarg_by_name(s->wsi, "posting_id=", buf, sizeof buf);
+    g_autofree char *arg = ctl_query_arg(s->wsi, "posting_id");
     guint64 id = 0;
     if (arg == NULL || !g_ascii_string_to_unsigned(arg, 10, 1, G_MAXINT64, &id, NULL)) {
         ctl_reply_error(s, 400, "invalid", "posting_id", "posting_id: a positive integer");

@@ -24,6 +24,8 @@
 
 #include "ctl_access.h"
 #include "ctl_accounts.h"
+#include "ctl_actions.h"
+#include "ctl_asaired.h"
 #include "ctl_apply_http.h"
 #include "ctl_bind.h"
 #include "ctl_card_http.h"
@@ -79,11 +81,14 @@ struct CtlControl {
     CtlApplyDesk *apply;
     CtlLoginDesk *login;
     CtlCardDesk *cards;
+    CtlActions *actions;
+    CtlAsAiredWatch *asaired_watch;
     CtlRoutes *routes;
     /* The method rooms (their fields borrow the rooms above). */
     CtlStateRoom state_room;
     CtlPostingsRoom postings_room;
     CtlAccountsRoom accounts_room;
+    CtlAsAiredRoom asaired_room;
 };
 
 /* ---- the lws side ---- */
@@ -261,6 +266,7 @@ static void build_methods(CtlControl *c)
     c->state_room = (CtlStateRoom){c->view, c->studio, c->stats, c->stream};
     c->postings_room = (CtlPostingsRoom){c->store, c->view, ctl_ws_notifier(c->ws), c->studio};
     c->accounts_room = (CtlAccountsRoom){c->store, &c->jobs, c->ws};
+    c->asaired_room = (CtlAsAiredRoom){c->store, c->tz};
     c->methods = g_array_new(FALSE, FALSE, sizeof(CtlRpcMethod));
     gsize n = 0;
     const CtlRpcMethod *t = ctl_state_methods(&n);
@@ -277,7 +283,11 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, c->privacy);
     t = ctl_accounts_methods(&n);
     add_methods(c, t, n, &c->accounts_room);
+    t = ctl_asaired_methods(&n);
+    add_methods(c, t, n, &c->asaired_room);
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
+    ctl_actions_set_methods(c->actions, (const CtlRpcMethod *)(gpointer)c->methods->data,
+                            c->methods->len);
 }
 
 /* verify: (transfer full) the SMS codes' desk, NULL without them. */
@@ -319,6 +329,8 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
                                   c->privacy, rate, verify);
     c->login = ctl_login_desk_new(c->store, c->access);
     c->cards = ctl_card_desk_new(c->store, c->access, c->view, c->studio);
+    c->actions = ctl_actions_new(c->access);
+    c->asaired_watch = ctl_asaired_watch_new(c->store, c->view);
     CtlRoutesConfig routes = {
         .store = c->store,
         .access = c->access,
@@ -331,6 +343,7 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .conns = c->conns,
         .rejects = c->rejects,
         .tz = c->tz,
+        .actions = c->actions,
     };
     c->routes = ctl_routes_new(&routes);
     build_methods(c);
@@ -367,9 +380,9 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     c->seeded = seeded;
     if (cfg->batch_max > 0)
         ctl_store_set_batch_max(c->store, cfg->batch_max);
-    c->tz = g_time_zone_new_identifier(cfg->time_zone != NULL ? cfg->time_zone : "Asia/Shanghai");
+    c->tz = cfg->time_zone != NULL ? g_time_zone_new_identifier(cfg->time_zone) : NULL;
     if (c->tz == NULL)
-        c->tz = g_time_zone_new_utc();
+        c->tz = g_time_zone_new_local();
     c->conns =
         ctl_conns_new(cfg->max_connections_per_address, cfg->max_connections, cfg->trusted_proxies);
     c->access = ctl_access_new(c->store, cfg->producer_token, cfg->trusted_proxies);
@@ -418,6 +431,8 @@ void ctl_control_set_pipeline_ready(CtlControl *c, gboolean ready)
 
 void ctl_control_set_stream_status(CtlControl *c, JsonNode *status)
 {
+    ctl_asaired_watch_stream(c->asaired_watch, status, ctl_studio_show_id(c->studio),
+                             ctl_studio_on_air(c->studio));
     ctl_stream_set_status(c->stream, status);
 }
 
@@ -475,6 +490,8 @@ void ctl_control_free(CtlControl *c)
     ctl_apply_desk_free(c->apply);
     ctl_privacy_free(c->privacy);
     ctl_routes_free(c->routes);
+    ctl_actions_free(c->actions);
+    ctl_asaired_watch_free(c->asaired_watch);
     if (c->methods != NULL)
         g_array_unref(c->methods);
     /* A caller's store (tests) outlives the studio: it must not call into a freed one. */

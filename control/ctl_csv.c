@@ -63,3 +63,30 @@ GBytes *ctl_csv_signups(CtlStore *store, GTimeZone *tz, const char *employer, gi
     *rows = list->len;
     return g_string_free_to_bytes(out);
 }
+
+GBytes *ctl_csv_asaired(CtlStore *store, GTimeZone *tz, const CtlAsAiredQuery *q, GError **error)
+{
+    g_autoptr(GPtrArray) list = ctl_store_asaired_list(store, q, error);
+    if (list == NULL)
+        return NULL;
+    GString *out = g_string_new("\xEF\xBB\xBF");
+    g_string_append(out, "编号,时间,事件,场次,岗位编号,岗位版本,岗位,用工单位,薪资(屏幕显示),"
+                         "操作人,说明\r\n");
+    for (guint i = 0; i < list->len; i++) {
+        const CtlAsAiredRow *r = list->pdata[i];
+        g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+        g_autofree char *at = local_time(tz, r->aired_at);
+        g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, r->show_id);
+        g_autofree char *pid = g_strdup_printf("%" G_GINT64_FORMAT, r->posting_id);
+        g_autofree char *ver = g_strdup_printf("%" G_GINT64_FORMAT, r->posting_version);
+        const char *cells[] = {id,       at,         r->event,    sid,      pid,      ver,
+                               r->title, r->company, r->pay_text, r->actor, r->detail};
+        for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
+            if (k > 0)
+                g_string_append_c(out, ',');
+            ctl_csv_cell(out, cells[k]);
+        }
+        g_string_append(out, "\r\n");
+    }
+    return g_string_free_to_bytes(out);
+}

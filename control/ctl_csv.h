@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 GBytes *ctl_csv_signups(CtlStore *store, GTimeZone *tz, const char *employer, gint64 show_id,
                         gint64 *rows, GError **error);
 
+/* The as-aired log entries q selects as CSV (the same encoding, quoting and formula guard as
+ * the sign-ups'), times in tz. NULL with error set. (transfer full) */
+GBytes *ctl_csv_asaired(CtlStore *store, GTimeZone *tz, const CtlAsAiredQuery *q, GError **error);
+
 /* One CSV cell: quoted when needed; a cell starting with = + - @ (or tab/CR) gets a leading '
  * so spreadsheets show it as text instead of running it. Appends to out. */
 void ctl_csv_cell(GString *out, const char *value);

@@ -4,7 +4,9 @@
  * Main thread only. */
 #include "ctl_export.h"
 
+#include "ctl_asaired.h"
 #include "ctl_csv.h"
+#include "ctl_query.h"
 #include "ctl_reply.h"
 
 void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSession *s)
@@ -14,14 +16,12 @@ void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSessio
         ctl_reply_auth_needed(s, &who);
         return;
     }
-    char ebuf[256];
-    const char *employer = lws_get_urlarg_by_name(s->wsi, "employer=", ebuf, sizeof ebuf);
+    g_autofree char *employer = ctl_query_arg(s->wsi, "employer");
     if (employer == NULL || employer[0] == '\0') {
         ctl_reply_error(s, 400, "invalid", "employer", "employer: required");
         return;
     }
-    char sbuf[32];
-    const char *show = lws_get_urlarg_by_name(s->wsi, "show_id=", sbuf, sizeof sbuf);
+    g_autofree char *show = ctl_query_arg(s->wsi, "show_id");
     guint64 show_id = 0;
     if (show != NULL && !g_ascii_string_to_unsigned(show, 10, 0, G_MAXINT64, &show_id, NULL)) {
         ctl_reply_error(s, 400, "invalid", "show_id", "show_id: a positive integer");
@@ -40,5 +40,54 @@ void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSessio
     }
     ctl_reply_header(s, "cache-control:", "no-store");
     ctl_reply_header(s, "content-disposition:", "attachment; filename=\"signups.csv\"");
+    ctl_reply(s, 200, "text/csv; charset=utf-8", csv);
+}
+
+/* A positive id in query argument name (absent: 0); FALSE after answering 400. */
+static gboolean id_arg(CtlSession *s, const char *name, gint64 *out)
+{
+    g_autofree char *v = ctl_query_arg(s->wsi, name);
+    guint64 id = 0;
+    *out = 0;
+    if (v == NULL)
+        return TRUE;
+    if (g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &id, NULL)) {
+        *out = (gint64)id;
+        return TRUE;
+    }
+    g_autofree char *message = g_strdup_printf("%s: a positive integer", name);
+    ctl_reply_error(s, 400, "invalid", name, message);
+    return FALSE;
+}
+
+void ctl_export_asaired_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSession *s)
+{
+    CtlWho who = ctl_access_request(access, s->wsi);
+    if (who.role != CTL_ROLE_PRODUCER) {
+        ctl_reply_auth_needed(s, &who);
+        return;
+    }
+    gint64 show_id = 0;
+    gint64 posting_id = 0;
+    if (!id_arg(s, "show_id", &show_id) || !id_arg(s, "posting_id", &posting_id))
+        return;
+    g_autofree char *day = ctl_query_arg(s->wsi, "day");
+    CtlAsAiredQuery q;
+    g_autofree char *from = NULL;
+    g_autofree char *to = NULL;
+    g_autoptr(GError) error = NULL;
+    if (!ctl_asaired_query(show_id, day, posting_id, tz, &q, &from, &to, &error)) {
+        ctl_reply_error(s, 400, "invalid", "day", error->message);
+        return;
+    }
+    q.oldest_first = TRUE;
+    GBytes *csv = ctl_csv_asaired(store, tz, &q, &error);
+    if (csv == NULL) {
+        g_message("control: as-aired export: %s", error->message);
+        ctl_reply_error(s, 500, "internal", NULL, "export failed");
+        return;
+    }
+    ctl_reply_header(s, "cache-control:", "no-store");
+    ctl_reply_header(s, "content-disposition:", "attachment; filename=\"asaired.csv\"");
     ctl_reply(s, 200, "text/csv; charset=utf-8", csv);
 }

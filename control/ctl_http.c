@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "ctl_actions.h"
 #include "ctl_reply.h"
 
 #define HEADER_BUF 2048
@@ -157,7 +158,15 @@ static int on_http(CtlRoutes *routes, CtlSession *s, const char *uri)
 
     /* POST: the body follows in HTTP_BODY callbacks, which only come if we return 0 here. */
     char clen[32] = "";
-    if (lws_hdr_copy(s->wsi, clen, sizeof clen, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0) {
+    if (lws_hdr_copy(s->wsi, clen, sizeof clen, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0 &&
+        g_str_has_prefix(h->path, CTL_ACTIONS_PREFIX)) {
+        /* A button sends no body, and a Stream Deck plug-in may send no Content-Length
+         * either: answered at once. A chunked body that may follow is not read: close. */
+        h->close_after = lws_hdr_total_length(s->wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+        route_post(routes, s);
+        return 0;
+    }
+    if (clen[0] == '\0') {
         ctl_reply_error(s, 411, "length_required", NULL, "Content-Length required");
         h->close_after = TRUE;
         return 0;

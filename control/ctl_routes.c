@@ -143,10 +143,14 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         get_preview(r, s);
     else if (strcmp(path, "/api/export.csv") == 0)
         ctl_export_get(r->rooms.store, r->rooms.access, r->rooms.tz, s);
+    else if (strcmp(path, "/api/asaired.csv") == 0)
+        ctl_export_asaired_get(r->rooms.store, r->rooms.access, r->rooms.tz, s);
     else if (strcmp(path, "/api/card.png") == 0)
         ctl_card_get(r->rooms.cards, s);
     else if (g_str_has_prefix(path, "/static/"))
         ctl_reply_resource(s, path + strlen("/static/"));
+    else if (g_str_has_prefix(path, CTL_ACTIONS_PREFIX))
+        ctl_actions_wrong_method(s);
     else
         ctl_reply_not_found(s);
 }
@@ -167,6 +171,8 @@ void ctl_routes_post(CtlRoutes *r, CtlSession *s)
         ctl_card_post(r->rooms.cards, s);
     else if (strcmp(path, "/login") == 0 && admin)
         ctl_login_post(r->rooms.login, s);
+    else if (g_str_has_prefix(path, CTL_ACTIONS_PREFIX) && admin)
+        ctl_actions_post(r->rooms.actions, s, path + strlen(CTL_ACTIONS_PREFIX));
     else
         ctl_reply_not_found(s);
 }

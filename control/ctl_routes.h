@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ctl_access.h"
+#include "ctl_actions.h"
 #include "ctl_apply_http.h"
 #include "ctl_card_http.h"
 #include "ctl_conns.h"
@@ -34,6 +35,7 @@ typedef struct {
     CtlConns *conns;     /* for /metrics: open and refused connections */
     CtlRejects *rejects; /* malformed requests are counted there (and shown in /metrics) */
     GTimeZone *tz;       /* exports' time zone */
+    CtlActions *actions; /* POST /api/actions/NAME */
 } CtlRoutesConfig;
 
 /* (transfer full) */

@@ -315,7 +315,43 @@ static JsonNode *method_rundown_move(JsonObject *params, gpointer data, GError *
     return save_rundown(call, ids, error);
 }
 
+/* show.cue_next: cues the posting after the cued one (or, with nothing cued, after the one on
+ * air) in the rundown's sequence, wrapping, passing over archived ones; a Stream Deck button
+ * pressed again walks the rundown in the preview. -32004 when no other posting qualifies. */
+static JsonNode *method_cue_next(JsonObject *params, gpointer data, GError **error)
+{
+    CtlCall *call = data;
+    CtlStudio *st = call->rpc.room;
+    g_autoptr(GArray) ids = ctl_studio_sequence(st, error);
+    if (ids == NULL)
+        return NULL;
+    const CtlPosting *from = ctl_studio_preview(st);
+    if (from == NULL)
+        from = ctl_studio_on_air(st);
+    guint at = ids->len;
+    for (guint i = 0; from != NULL && i < ids->len; i++) {
+        if (g_array_index(ids, gint64, i) == from->id)
+            at = i;
+    }
+    for (guint k = 1; k <= ids->len; k++) {
+        guint i = at == ids->len ? k - 1 : (at + k) % ids->len;
+        gint64 id = g_array_index(ids, gint64, i);
+        if (from != NULL && id == from->id)
+            break;
+        CtlPosting *p = ctl_store_get_posting(ctl_studio_store(st), id, NULL);
+        if (p == NULL || p->archived) {
+            ctl_posting_free(p);
+            continue;
+        }
+        ctl_studio_cue(st, p);
+        return ctl_json_wrap("preview", ctl_view_posting_or_null(ctl_studio_view(st), p));
+    }
+    g_set_error_literal(error, JC_ERROR, JC_ERROR_NOT_FOUND, "no other posting to cue");
+    return NULL;
+}
+
 static const CtlRpcMethod shows_methods[] = {
+    {"show.cue_next", method_cue_next, CTL_RPC_PRODUCER, NULL},
     {"shows.create", method_shows_create, CTL_RPC_PRODUCER, NULL},
     {"shows.start", method_shows_start, CTL_RPC_PRODUCER, NULL},
     {"shows.stop", method_shows_stop, CTL_RPC_PRODUCER, NULL},

@@ -6,8 +6,8 @@
 
 #include <string.h>
 
+#include "ctl_metrics.h"
 #include "ctl_rpc.h"
-#include "jc_uri.h"
 
 #define FUNNEL_SAVE_S 5
 #define FUNNEL_MAX 100000
@@ -272,109 +272,6 @@ JsonNode *ctl_stats_counts_json(CtlStats *st, gint64 show_id, GError **error)
 
 /* ---- /metrics ---- */
 
-/* A Prometheus metric name part: [a-zA-Z0-9_] only. */
-static char *metric_part(const char *s)
-{
-    char *out = g_strdup(s);
-    for (char *p = out; *p != '\0'; p++) {
-        if (!g_ascii_isalnum(*p))
-            *p = '_';
-    }
-    return out;
-}
-
-/* A label value: escaped, and a URI's secrets (stream key, query, user info) hidden by the
- * same rule as the streamer's logs and status. */
-static char *label_value(const char *s)
-{
-    g_autofree char *v = strstr(s, "://") != NULL ? jc_uri_redact(s) : g_strdup(s);
-    GString *out = g_string_new(NULL);
-    for (const char *p = v; *p != '\0'; p++) {
-        if (*p == '\\' || *p == '"')
-            g_string_append_c(out, '\\');
-        if (*p == '\n')
-            g_string_append(out, "\\n");
-        else
-            g_string_append_c(out, *p);
-    }
-    return g_string_free(out, FALSE);
-}
-
-static gboolean secret_key(const char *name)
-{
-    return strstr(name, "key") != NULL || strstr(name, "url") != NULL ||
-           strstr(name, "uri") != NULL || strstr(name, "token") != NULL;
-}
-
-static void metric_number(GString *out, const char *prefix, const char *part, const char *labels,
-                          JsonNode *n)
-{
-    GType t = json_node_get_value_type(n);
-    double v = t == G_TYPE_INT64    ? (double)json_node_get_int(n)
-               : t == G_TYPE_DOUBLE ? json_node_get_double(n)
-                                    : (json_node_get_boolean(n) ? 1.0 : 0.0);
-    char num[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd(num, sizeof num, "%.15g", v);
-    g_string_append_printf(out, "%s_%s%s%s%s %s\n", prefix, part, labels[0] ? "{" : "", labels,
-                           labels[0] ? "}" : "", num);
-}
-
-/* Numbers and booleans of object o as PREFIX_MEMBER{labels} value; "state" strings as
- * PREFIX_state{labels,state="..."} 1. */
-static void metrics_object(GString *out, const char *prefix, JsonObject *o, const char *labels)
-{
-    GList *members = json_object_get_members(o);
-    for (GList *l = members; l != NULL; l = l->next) {
-        const char *name = l->data;
-        JsonNode *n = json_object_get_member(o, name);
-        if (!JSON_NODE_HOLDS_VALUE(n) || secret_key(name))
-            continue;
-        g_autofree char *part = metric_part(name);
-        GType t = json_node_get_value_type(n);
-        if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE || t == G_TYPE_BOOLEAN) {
-            metric_number(out, prefix, part, labels, n);
-        } else if (t == G_TYPE_STRING &&
-                   (strcmp(name, "state") == 0 || strcmp(name, "status") == 0)) {
-            g_autofree char *v = label_value(json_node_get_string(n));
-            g_string_append_printf(out, "%s_%s{%s%s%s=\"%s\"} 1\n", prefix, part, labels,
-                                   labels[0] ? "," : "", part, v);
-        }
-    }
-    g_list_free(members);
-}
-
-static void metrics_outputs(GString *out, JsonArray *arr)
-{
-    for (guint i = 0; i < json_array_get_length(arr); i++) {
-        JsonNode *e = json_array_get_element(arr, i);
-        if (!JSON_NODE_HOLDS_OBJECT(e))
-            continue;
-        JsonObject *eo = json_node_get_object(e);
-        const char *id = json_object_has_member(eo, "name")
-                             ? json_object_get_string_member_with_default(eo, "name", "")
-                             : json_object_get_string_member_with_default(eo, "id", "");
-        g_autofree char *label = id[0] != '\0' ? label_value(id) : g_strdup_printf("%u", i);
-        g_autofree char *labels = g_strdup_printf("output=\"%s\"", label);
-        metrics_object(out, "jobcast_output", eo, labels);
-    }
-}
-
-static void metrics_stream(GString *out, JsonObject *o)
-{
-    metrics_object(out, "jobcast_stream", o, "");
-    /* The sound: jobcast_audio_level_dbfs, jobcast_audio_muted, ... */
-    JsonNode *audio = json_object_get_member(o, "audio");
-    if (audio != NULL && JSON_NODE_HOLDS_OBJECT(audio))
-        metrics_object(out, "jobcast_audio", json_node_get_object(audio), "");
-    /* The QR read-back monitor: jobcast_qr_alarm, jobcast_qr_state{state=...}, ... */
-    JsonNode *qr = json_object_get_member(o, "qr");
-    if (qr != NULL && JSON_NODE_HOLDS_OBJECT(qr))
-        metrics_object(out, "jobcast_qr", json_node_get_object(qr), "");
-    JsonNode *outputs = json_object_get_member(o, "outputs");
-    if (outputs != NULL && JSON_NODE_HOLDS_ARRAY(outputs))
-        metrics_outputs(out, json_node_get_array(outputs));
-}
-
 char *ctl_stats_metrics(CtlStats *st, const CtlMetricsInput *in)
 {
     GString *out = g_string_new(NULL);
@@ -389,7 +286,6 @@ char *ctl_stats_metrics(CtlStats *st, const CtlMetricsInput *in)
         total += g_array_index(counts, gint64, i + 1);
     g_string_append_printf(out, "jobcast_signups_total %" G_GINT64_FORMAT "\n", total);
     g_string_append_printf(out, "jobcast_signups_pending %u\n", in->signups_pending);
-    if (in->stream != NULL && JSON_NODE_HOLDS_OBJECT(in->stream))
-        metrics_stream(out, json_node_get_object(in->stream));
+    ctl_metrics_stream(out, in->stream);
     return g_string_free(out, FALSE);
 }

@@ -84,7 +84,7 @@ gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, g
 GPtrArray *ctl_store_search_postings(CtlStore *store, const char *query, gboolean include_archived,
                                      guint limit, GError **error);
 
-/* ---- shows, rundown, as-aired, exports (ctl_store_shows.c; main thread) ---- */
+/* ---- shows, rundown, exports (ctl_store_shows.c), as-aired (ctl_store_asaired.c) ---- */
 
 typedef struct {
     gint64 id;
@@ -119,6 +119,53 @@ gboolean ctl_store_set_rundown(CtlStore *store, gint64 show_id, const gint64 *po
  * fields_json is the posting as shown. */
 gboolean ctl_store_log_take(CtlStore *store, gint64 show_id, const CtlPosting *p,
                             const char *fields_json, const char *actor, GError **error);
+/* One entry of the as-aired log (ctl_store_asaired.c). Borrowed strings. */
+typedef struct {
+    const char *event;       /* take, clear, slate_on, slate_off, program_off, program_on,
+                                output_up, output_down */
+    gint64 show_id;          /* the current show, 0 = none */
+    gint64 posting_id;       /* the posting on air (0 = none) */
+    gint64 posting_version;  /* its version as shown (0 = none) */
+    const char *fields_json; /* the posting as shown, a JSON object; NULL = "{}" */
+    const char *actor;       /* who: an account, "producer", "rotation", "edit", "stream" */
+    const char *detail;      /* more: an output's name and error; NULL = "" */
+} CtlAsAiredEntry;
+
+/* Appends e (append-only: the schema refuses updates and deletes). */
+gboolean ctl_store_asaired_append(CtlStore *store, const CtlAsAiredEntry *e, GError **error);
+
+/* An entry read back: the posting's title, company and pay text as they were shown. */
+typedef struct {
+    gint64 id;
+    char *aired_at; /* owned, UTC ISO-8601 */
+    char *event;    /* owned */
+    gint64 show_id;
+    gint64 posting_id;
+    gint64 posting_version;
+    char *title;    /* owned, "" without a posting */
+    char *company;  /* owned */
+    char *pay_text; /* owned */
+    char *actor;    /* owned */
+    char *detail;   /* owned */
+} CtlAsAiredRow;
+
+void ctl_asaired_row_free(CtlAsAiredRow *r);
+
+/* Which entries: show (-1 any), posting (0 any), aired in [from, to) (UTC ISO-8601 as stored;
+ * NULL: unbounded), id < before_id (0: from the newest), at most limit (0: all). */
+typedef struct {
+    gint64 show_id;
+    gint64 posting_id;
+    const char *from;
+    const char *to;
+    gint64 before_id;
+    guint limit;
+    gboolean oldest_first;
+} CtlAsAiredQuery;
+
+/* Newest first (oldest_first for an export). (transfer full) GPtrArray of CtlAsAiredRow*. */
+GPtrArray *ctl_store_asaired_list(CtlStore *store, const CtlAsAiredQuery *q, GError **error);
+
 /* Number of rows in the as-aired log (for tests and stats). */
 gint64 ctl_store_count_as_aired(CtlStore *store, GError **error);
 

@@ -139,6 +139,13 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX signups_by_withdraw ON signups (withdraw_hash)"
     "  WHERE withdraw_hash IS NOT NULL;"
     "CREATE INDEX signups_by_phone ON signups (phone, created_at);",
+
+    /* 5: the as-aired log records more than takes (clear, slate on/off, program off air and
+     * back, output up/down: `event`, with `detail` such as the output's name), and is read back
+     * by show, day and posting (a scan: a year of daily shows is some 10^5 rows). Earlier rows
+     * were all takes. */
+    "ALTER TABLE as_aired ADD COLUMN event TEXT NOT NULL DEFAULT 'take';"
+    "ALTER TABLE as_aired ADD COLUMN detail TEXT NOT NULL DEFAULT '';",
 };
 
 /* Applies the steps of migrations[] not yet applied, all in one transaction together with the

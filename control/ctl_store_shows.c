@@ -1,5 +1,5 @@
-/* ctl_store_shows: shows (live sessions) and their rundowns, the append-only as-aired log, the
- * exports log, and reading sign-ups back (lists, counts, exports).
+/* ctl_store_shows: shows (live sessions) and their rundowns, the exports log, and reading
+ * sign-ups back (lists, counts, exports). The as-aired log is ctl_store_asaired.c's.
  *
  * Main thread only, on the store's main connection; every query is short and indexed (a
  * rundown is a few dozen rows, sign-up pages are capped by the caller). Sign-ups are written
@@ -212,24 +212,6 @@ gboolean ctl_store_set_rundown(CtlStore *store, gint64 show_id, const gint64 *po
         sqlite3_exec(db, "ROLLBACK TO rundown", NULL, NULL, NULL);
     sqlite3_exec(db, "RELEASE rundown", NULL, NULL, NULL);
     return ok;
-}
-
-gboolean ctl_store_log_take(CtlStore *store, gint64 show_id, const CtlPosting *p,
-                            const char *fields_json, const char *actor, GError **error)
-{
-    sqlite3_stmt *st =
-        ctl_store_prep(store,
-                       "INSERT INTO as_aired (show_id, posting_id, posting_version, fields, "
-                       "actor) VALUES (?1, ?2, ?3, ?4, ?5)",
-                       error);
-    if (st == NULL)
-        return FALSE;
-    sqlite3_bind_int64(st, 1, show_id);
-    sqlite3_bind_int64(st, 2, p->id);
-    sqlite3_bind_int64(st, 3, p->version);
-    ctl_sql_bind_text(st, 4, fields_json);
-    ctl_sql_bind_text(st, 5, actor != NULL ? actor : "");
-    return run(store, st, "logging a take", error);
 }
 
 static gint64 count_query(CtlStore *store, const char *sql, GError **error)

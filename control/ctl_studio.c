@@ -12,7 +12,8 @@
  *   2. Every change broadcasts exactly one notification naming what changed (preview.changed,
  *      on_air.changed, graphics.changed, rotation.changed, audio.changed) and then calls
  *      on_scene, so the overlay and every page agree.
- *   3. Every take is appended to the as-aired log with the posting's fields as shown.
+ *   3. Every take and clear, and the break slate going on and off, is appended to the as-aired
+ *      log (ctl_asaired.c) with the posting's fields as shown.
  *   4. rotation_timer != 0 iff rotating.
  *   5. counter_stale is TRUE only between a committed sign-up of the on-air posting and the
  *      end of its store batch (ctl_studio_batch_committed), which redraws the counter once. */
@@ -20,6 +21,7 @@
 
 #include <string.h>
 
+#include "ctl_asaired.h"
 #include "ctl_call.h"
 #include "jc_error.h"
 
@@ -232,6 +234,11 @@ const CtlPosting *ctl_studio_on_air(const CtlStudio *st)
     return st->on_air_posting;
 }
 
+const CtlPosting *ctl_studio_preview(const CtlStudio *st)
+{
+    return st->preview;
+}
+
 gint64 ctl_studio_show_id(const CtlStudio *st)
 {
     return st->show_id;
@@ -366,14 +373,9 @@ static gboolean take(CtlStudio *st, CtlPosting *p, const char *actor, GError **e
         ctl_posting_free(p);
         return FALSE;
     }
-    if (p != NULL) {
-        g_autoptr(JsonNode) shown = ctl_view_posting_json(st->view, p);
-        json_object_remove_member(json_node_get_object(shown), "signups");
-        g_autofree char *fields = ctl_json_to_string(shown);
-        g_autoptr(GError) log_error = NULL;
-        if (!ctl_store_log_take(st->store, st->show_id, p, fields, actor, &log_error))
-            g_message("control: as-aired log: %s", log_error->message);
-    }
+    if (p != NULL || st->on_air_posting != NULL)
+        ctl_asaired_log(st->store, st->view, st->show_id, p != NULL ? "take" : "clear",
+                        p != NULL ? p : st->on_air_posting, actor, NULL);
     g_clear_pointer(&st->on_air_posting, ctl_posting_free);
     st->on_air_posting = p;
     g_autofree char *url = p != NULL ? ctl_view_apply_url(st->view, p->id) : NULL;
@@ -390,7 +392,7 @@ static JsonNode *on_air_result(CtlStudio *st)
     return ctl_json_wrap("on_air", ctl_view_posting_or_null(st->view, st->on_air_posting));
 }
 
-static void set_preview(CtlStudio *st, CtlPosting *p)
+void ctl_studio_cue(CtlStudio *st, CtlPosting *p)
 {
     g_clear_pointer(&st->preview, ctl_posting_free);
     st->preview = p;
@@ -403,9 +405,9 @@ void ctl_studio_posting_changed(CtlStudio *st, const CtlPosting *p)
 {
     if (st->preview != NULL && st->preview->id == p->id) {
         if (p->archived)
-            set_preview(st, NULL);
+            ctl_studio_cue(st, NULL);
         else
-            set_preview(st, ctl_store_get_posting(st->store, p->id, NULL));
+            ctl_studio_cue(st, ctl_store_get_posting(st->store, p->id, NULL));
     }
     if (st->on_air_posting != NULL && st->on_air_posting->id == p->id) {
         /* An edit shows at once (a new take, logged as aired); archiving keeps it on air
@@ -418,6 +420,8 @@ void ctl_studio_posting_changed(CtlStudio *st, const CtlPosting *p)
 
 static const char *actor_of(CtlCall *call)
 {
+    if (call->actor != NULL)
+        return call->actor;
     return call->role == CTL_ROLE_PRODUCER ? "producer" : "";
 }
 
@@ -431,7 +435,7 @@ static JsonNode *method_cue(JsonObject *params, gpointer data, GError **error)
     CtlPosting *p = NULL;
     if (id > 0 && (p = ctl_store_get_posting(st->store, id, error)) == NULL)
         return NULL;
-    set_preview(st, p);
+    ctl_studio_cue(st, p);
     return ctl_json_wrap("preview", ctl_view_posting_or_null(st->view, p));
 }
 
@@ -454,7 +458,7 @@ static JsonNode *method_take(JsonObject *params, gpointer data, GError **error)
     if (p == NULL || !take(st, p, actor_of(call), error))
         return NULL;
     if (st->preview != NULL && st->preview->id == id)
-        set_preview(st, NULL);
+        ctl_studio_cue(st, NULL);
     return on_air_result(st);
 }
 
@@ -467,9 +471,7 @@ static JsonNode *method_clear(JsonObject *params, gpointer data, GError **error)
     return on_air_result(st);
 }
 
-/* The postings rotation and next/previous step through: the current show's rundown, or every
- * posting when it has none. (transfer full) GArray of gint64. */
-static GArray *sequence(CtlStudio *st, GError **error)
+GArray *ctl_studio_sequence(CtlStudio *st, GError **error)
 {
     if (st->show_id > 0) {
         GArray *ids = ctl_store_get_rundown(st->store, st->show_id, error);
@@ -500,7 +502,7 @@ static gboolean filled(CtlStudio *st, const CtlPosting *p)
 static gboolean step(CtlStudio *st, int dir, gboolean skip_filled, const char *actor,
                      GError **error)
 {
-    g_autoptr(GArray) ids = sequence(st, error);
+    g_autoptr(GArray) ids = ctl_studio_sequence(st, error);
     if (ids == NULL)
         return FALSE;
     if (ids->len == 0) {
@@ -671,6 +673,9 @@ static JsonNode *method_slate(JsonObject *params, gpointer data, GError **error)
     if (!ctl_param_bool(params, "on", &on, error) ||
         !ctl_param_text(params, "text", TRUE, 40, &text, error))
         return NULL;
+    if (on != st->slate)
+        ctl_asaired_log(st->store, st->view, st->show_id, on ? "slate_on" : "slate_off",
+                        st->on_air_posting, actor_of(call), text);
     st->slate = on;
     set_str(&st->slate_text, text);
     return graphics_result(st);

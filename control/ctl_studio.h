@@ -56,6 +56,7 @@ CtlStore *ctl_studio_store(const CtlStudio *st);
 const CtlNotifier *ctl_studio_notifier(const CtlStudio *st);
 const CtlView *ctl_studio_view(const CtlStudio *st);
 const CtlPosting *ctl_studio_on_air(const CtlStudio *st);
+const CtlPosting *ctl_studio_preview(const CtlStudio *st);
 gint64 ctl_studio_show_id(const CtlStudio *st);
 /* The current show if it is live, else 0. */
 gint64 ctl_studio_live_show(const CtlStudio *st);
@@ -65,6 +66,11 @@ const char *ctl_studio_layout(const CtlStudio *st);
 void ctl_studio_set_show(CtlStudio *st, gint64 show_id);
 /* Reads again whether the current show is live (after it started or stopped). */
 void ctl_studio_refresh_show(CtlStudio *st);
+/* Cues p (transfer full; NULL clears the preview): persisted, then preview.changed. */
+void ctl_studio_cue(CtlStudio *st, CtlPosting *p);
+/* The postings rotation and next/previous step through: the current show's rundown, or every
+ * posting by id when it has none. NULL with error set. (transfer full) GArray of gint64 */
+GArray *ctl_studio_sequence(CtlStudio *st, GError **error);
 /* Stops auto-rotation (and says so) if it runs. */
 void ctl_studio_stop_rotation(CtlStudio *st);
 

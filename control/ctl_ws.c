@@ -28,29 +28,46 @@ struct CtlWs {
     CtlNotifier notifier; /* broadcasts through this ws */
 };
 
-/* Refuses the upgrade with a plain HTTP status (the client sees e.g. 401, not a closed
- * socket); returning nonzero from FILTER_PROTOCOL_CONNECTION then drops the connection. */
+/* Refuses the upgrade with a whole HTTP/1.1 answer (the client sees e.g. 401, not a closed
+ * socket); returning nonzero from FILTER_PROTOCOL_CONNECTION then drops the connection. The
+ * answer is written here, not by lws_return_http_status(): at this point of an upgrade lws has
+ * not noted the request's HTTP version and writes "HTTP/1.0", which strict WebSocket clients
+ * (Python's websockets) refuse to read. extra: more header lines, each ending in CRLF. */
+static int refuse_with(struct lws *wsi, guint status, const char *extra)
+{
+    const char *reason = status == 401   ? "Unauthorized"
+                         : status == 403 ? "Forbidden"
+                         : status == 404 ? "Not Found"
+                         : status == 429 ? "Too Many Requests"
+                                         : "Error";
+    g_autofree char *body = g_strdup_printf("%u %s\n", status, reason);
+    g_autofree char *head = g_strdup_printf("HTTP/1.1 %u %s\r\n"
+                                            "Content-Type: text/plain; charset=utf-8\r\n"
+                                            "Content-Length: %zu\r\n"
+                                            "X-Content-Type-Options: nosniff\r\n"
+                                            "Cache-Control: no-store\r\n"
+                                            "Connection: close\r\n"
+                                            "%s\r\n%s",
+                                            status, reason, strlen(body), extra, body);
+    gsize n = strlen(head);
+    guint8 *buf = g_malloc(LWS_PRE + n);
+    memcpy(buf + LWS_PRE, head, n);
+    if (lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_HEADERS) != (int)n)
+        g_debug("control: the %u answer to an upgrade was not sent", status);
+    g_free(buf);
+    return -1;
+}
+
 static int refuse(struct lws *wsi, guint status)
 {
-    lws_return_http_status(wsi, status, NULL);
-    return -1;
+    return refuse_with(wsi, status, status == 401 ? "WWW-Authenticate: Bearer\r\n" : "");
 }
 
 /* 429 with Retry-After: the client is locked out of credential checks. */
 static int refuse_locked_out(struct lws *wsi, guint retry_after)
 {
-    guint8 buf[LWS_PRE + 256];
-    guint8 *start = buf + LWS_PRE;
-    guint8 *p = start;
-    guint8 *end = buf + sizeof buf - 1;
-    char secs[16];
-    g_snprintf(secs, sizeof secs, "%u", retry_after);
-    if (lws_add_http_common_headers(wsi, 429, "text/plain", 0, &p, end) == 0 &&
-        lws_add_http_header_by_name(wsi, (const guchar *)"retry-after:", (const guchar *)secs,
-                                    (int)strlen(secs), &p, end) == 0 &&
-        lws_finalize_write_http_header(wsi, start, &p, end) != 0)
-        g_debug("control: the 429 answer to an upgrade was not sent");
-    return -1;
+    g_autofree char *extra = g_strdup_printf("Retry-After: %u\r\n", retry_after);
+    return refuse_with(wsi, 429, extra);
 }
 
 static void count_reject(CtlWs *ws, struct lws *wsi, CtlRejectKind kind)
@@ -225,6 +242,7 @@ static void on_receive(CtlWs *ws, struct lws *wsi, CtlSession *s, const void *in
     } else {
         CtlCall call = {
             .role = w->role,
+            .actor = w->account[0] != '\0' ? w->account : NULL,
             .waiting = &w->waiting,
             .waiter = s,
             .reply = reply_later,

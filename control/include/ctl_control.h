@@ -34,7 +34,8 @@ typedef struct {
     int admin_port;         /* 0 = pick a free one (see ctl_control_admin_port) */
     const char *const *trusted_proxies; /* NULL-terminated addresses whose X-Forwarded-For is
                                            believed; NULL = none */
-    const char *time_zone;              /* exports; NULL = "Asia/Shanghai" */
+    const char *time_zone;              /* exports' (an identifier GTimeZone knows); NULL or
+                                           unknown = the machine's local zone */
     guint signup_rate_per_minute;       /* per client address; 0 = CTL_SIGNUP_RATE_DEFAULT */
     const char *const *themes;          /* NULL-terminated: the names graphics.theme accepts
                                            ("default" first); NULL = any well-formed name */

@@ -339,8 +339,8 @@ static void test_cue_take_next_clear(Fixture *f, gconstpointer data)
     g_autoptr(JsonNode) r6 = call(a, "show.take", NULL); /* nothing cued any more */
     g_assert_cmpint(error_code(r6, NULL), ==, -32602);
 
-    /* Every take is in the as-aired log: 4, 5, 4. */
-    g_assert_cmpint(ctl_store_count_as_aired(f->store, NULL), ==, 3);
+    /* Every take is in the as-aired log (4, 5, 4), and the clear. */
+    g_assert_cmpint(ctl_store_count_as_aired(f->store, NULL), ==, 4);
     ctl_test_ws_free(a);
     ctl_test_ws_free(b);
 }
@@ -670,13 +670,13 @@ static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
     g_autoptr(JsonParser) parser = json_parser_new();
     g_assert_true(json_parser_load_from_data(
         parser,
-        "{\"state\":\"playing\",\"fps\":29.97,\"outputs\":[{\"name\":\"rtmp://live.example/app/"
-        "SECRETKEY\",\"state\":\"connected\",\"bytes\":1234,\"url\":\"rtmp://x/app/SECRETKEY\"}]}",
+        "{\"program\":\"playing\",\"running\":29.97,\"outputs\":[{\"name\":\"rtmp://live.example/"
+        "app/SECRETKEY\",\"state\":\"live\",\"bytes\":1234,\"url\":\"rtmp://x/app/SECRETKEY\"}]}",
         -1, NULL));
     ctl_control_set_stream_status(f->control, json_parser_get_root(parser));
     g_autoptr(JsonNode) n = notification(a, "stream.status");
     g_assert_cmpstr(json_object_get_string_member(
-                        json_object_get_object_member(params_of(n), "stream"), "state"),
+                        json_object_get_object_member(params_of(n), "stream"), "program"),
                     ==, "playing");
     g_autoptr(JsonNode) st = call(a, "state.get", NULL);
     g_assert_true(JSON_NODE_HOLDS_OBJECT(json_object_get_member(result_of(st), "stream")));
@@ -685,11 +685,11 @@ static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
     g_autoptr(GBytes) body = ctl_test_http(f->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     g_autofree char *text = g_strndup(g_bytes_get_data(body, NULL), g_bytes_get_size(body));
-    g_assert_nonnull(strstr(text, "jobcast_stream_fps 29.97"));
+    g_assert_nonnull(strstr(text, "jobcast_stream_running_seconds 29.97"));
     g_assert_nonnull(strstr(text, "jobcast_stream_state{state=\"playing\"} 1"));
     /* The stream key is hidden by the one redaction rule (common/jc_uri.c), not cut off. */
-    g_assert_nonnull(
-        strstr(text, "jobcast_output_bytes{output=\"rtmp://live.example/app/***\"} 1234"));
+    g_assert_nonnull(strstr(
+        text, "jobcast_output_sent_bytes_total{output=\"rtmp://live.example/app/***\"} 1234"));
     g_assert_nonnull(strstr(text, "jobcast_signups_total 0"));
     g_assert_null(strstr(text, "SECRETKEY"));
     ctl_test_ws_free(a);

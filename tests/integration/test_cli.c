@@ -197,6 +197,25 @@ static void test_sms_options(void)
     g_rmdir(dir);
 }
 
+/* --csv-timezone (and the config key): listed in --help, a zone GLib does not know refused with
+ * the option's name. */
+static void test_csv_timezone(void)
+{
+    Run r = run_jobcast((const char *const[]){"--help", NULL});
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "--csv-timezone"));
+    run_clear(&r);
+    expect_usage_error((const char *const[]){"--csv-timezone", "Mars/Olympus", NULL},
+                       "--csv-timezone: 'Mars/Olympus' is not a time zone");
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "bad.ini", NULL);
+    g_assert_true(g_file_set_contents(path, "[jobcast]\ncsv-timezone=Nowhere/Land\n", -1, NULL));
+    expect_usage_error((const char *const[]){"--config", path, NULL},
+                       "--csv-timezone: 'Nowhere/Land'");
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void test_bad_output(void)
 {
     g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
@@ -253,5 +272,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/bad-theme-dir-exits-2", test_bad_theme_dir);
     g_test_add_func("/cli/privacy-options", test_privacy_options);
     g_test_add_func("/cli/sms-options", test_sms_options);
+    g_test_add_func("/cli/csv-timezone", test_csv_timezone);
     return g_test_run();
 }
