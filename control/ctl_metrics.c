@@ -39,7 +39,8 @@ static const char *const output_states[] = {"connecting", "live",    "reconnecti
                                             "failed",     "stopped", NULL};
 static const char *const device_states[] = {"off", "connecting", "live", "failed", "stopped", NULL};
 static const char *const audio_sources[] = {"input", "device", "silence", NULL};
-static const char *const qr_states[] = {"off", "idle", "waiting", "ok", "unreadable", "wrong", NULL};
+static const char *const qr_states[] = {"off",        "idle",  "waiting", "ok",
+                                        "unreadable", "wrong", NULL};
 
 static const Series program_series[] = {
     {"running", "jobcast_stream_running_seconds", "gauge", 1, "Seconds the program has played"},
