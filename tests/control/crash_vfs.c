@@ -16,6 +16,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#define SYNC_CHUNK 65536 /* bytes per write to the real file (see cached_sync) */
+
 typedef struct {
     sqlite3_int64 off;
     sqlite3_int64 len;
@@ -199,9 +201,13 @@ static int cached_sync(sqlite3_file *f, int flags)
         }
         for (guint i = 0; i < inode->dirty->len && rc == SQLITE_OK; i++) {
             Range r = g_array_index(inode->dirty, Range, i);
-            sqlite3_int64 len = MIN(r.len, size - r.off);
-            if (len > 0) {
-                rc = io->xWrite(cf->real, inode->image->data + r.off, (int)len, r.off);
+            sqlite3_int64 end = MIN(r.off + r.len, size);
+            /* In pieces: the unix VFS writes at most 128 KiB - 1 per call (it masks the length
+             * and reports the rest as SQLITE_FULL), and appends to the WAL merge into one range
+             * that a transaction with a few more pages (a schema step) takes past that. */
+            for (sqlite3_int64 off = r.off; off < end && rc == SQLITE_OK; off += SYNC_CHUNK) {
+                int len = (int)MIN(end - off, (sqlite3_int64)SYNC_CHUNK);
+                rc = io->xWrite(cf->real, inode->image->data + off, len, off);
             }
         }
         if (rc == SQLITE_OK) {

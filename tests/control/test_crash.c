@@ -401,11 +401,49 @@ static void test_power_cut_keeps_every_acked_signup(void)
     g_string_free(failures, TRUE);
 }
 
+/* A transaction bigger than one write of the unix VFS (128 KiB): the cache syncs it in pieces.
+ * It once synced the WAL's merged appends in one write, which the unix VFS cut short and
+ * reported as SQLITE_FULL: any schema step that made the first transactions' WAL pass 128 KiB
+ * stopped every sign-up of the power-cut test from committing. */
+static void test_big_transaction_survives(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("jobcast-big-sync-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_autofree char *path = g_build_filename(dir, "big.db", NULL);
+    crash_vfs_install();
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+                    ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db,
+                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                 "CREATE TABLE t (b BLOB);"
+                                 "INSERT INTO t VALUES (zeroblob(300000));",
+                                 NULL, NULL, NULL),
+                    ==, SQLITE_OK);
+    crash_vfs_power_cut();
+    sqlite3_close(db);
+    crash_vfs_uninstall();
+    g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+    g_remove(shm);
+    g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT length(b) FROM t", -1, &st, NULL), ==,
+                    SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+    g_assert_cmpint(sqlite3_column_int(st, 0), ==, 300000);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    ctl_test_remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/control/crash/kill9-keeps-every-acked-signup",
                     test_kill9_keeps_every_acked_signup);
     g_test_add_func("/control/crash/power-cut", test_power_cut_keeps_every_acked_signup);
+    g_test_add_func("/control/crash/big-transaction-synced-in-pieces",
+                    test_big_transaction_survives);
     return g_test_run();
 }
