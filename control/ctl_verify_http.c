@@ -206,16 +206,23 @@ void ctl_verify_http_begin(CtlVerifyHttp *v, CtlSession *s, CtlHeldSignup *held,
     ctl_verify_begin(v->desk, held, client, code_sent, p);
 }
 
-void ctl_verify_http_resend(CtlVerifyHttp *v, CtlSession *s, gboolean json, const char *client)
+/* The request's body as a code form; FALSE when it is none (400 answered). */
+static gboolean parse_body(CtlSession *s, gboolean json, CtlApplyCode *in)
 {
     CtlHttpSession *h = &s->http;
-    CtlApplyCode in = {0};
     g_autoptr(GError) error = NULL;
-    if (!ctl_apply_parse_code(h->body != NULL ? h->body->str : "",
-                              h->body != NULL ? h->body->len : 0, json, &in, &error)) {
-        ctl_reply_error(s, 400, "invalid", NULL, error->message);
+    if (ctl_apply_parse_code(h->body != NULL ? h->body->str : "",
+                             h->body != NULL ? h->body->len : 0, json, in, &error))
+        return TRUE;
+    ctl_reply_error(s, 400, "invalid", NULL, error->message);
+    return FALSE;
+}
+
+void ctl_verify_http_resend(CtlVerifyHttp *v, CtlSession *s, gboolean json, const char *client)
+{
+    CtlApplyCode in = {0};
+    if (!parse_body(s, json, &in))
         return;
-    }
     Wait *w = g_new0(Wait, 1);
     w->json = json;
     w->resend = TRUE;
@@ -245,14 +252,9 @@ static void reply_gone(CtlVerifyHttp *v, CtlSession *s, gboolean json, gint64 po
 
 void ctl_verify_http_code(CtlVerifyHttp *v, CtlSession *s, gboolean json, const char *client)
 {
-    CtlHttpSession *h = &s->http;
     CtlApplyCode in = {0};
-    g_autoptr(GError) error = NULL;
-    if (!ctl_apply_parse_code(h->body != NULL ? h->body->str : "",
-                              h->body != NULL ? h->body->len : 0, json, &in, &error)) {
-        ctl_reply_error(s, 400, "invalid", NULL, error->message);
+    if (!parse_body(s, json, &in))
         return;
-    }
     g_autofree char *code = ctl_apply_normalise_code(in.code);
     CtlHeldSignup *held = NULL;
     guint left = 0;
