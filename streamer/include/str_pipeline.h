@@ -80,6 +80,10 @@ GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq);
  * from the next audio buffer on; the level keeps measuring. Main thread. */
 void str_pipeline_set_muted(StrPipeline *p, gboolean muted);
 
+/* The program's GStreamer pipeline, for tests and diagnostics that look at what it is made of
+ * (never to change it). (transfer none) */
+GstElement *str_pipeline_bin(StrPipeline *p);
+
 /* Sets the pipeline to NULL and frees it. NULL is allowed. */
 void str_pipeline_free(StrPipeline *p);
 
