@@ -210,6 +210,20 @@ test('/browser/overlay/take-shows-new-card-pixels', async () => {
     }
     assert.ok(outside > 50000, 'most of the frame has no layer (' + outside + ')');
     assert.equal(clear, outside, 'alpha 0 outside the layers');
+
+    // The ticker's strip scrolls in the page (the renderer draws it once).
+    const strip = list.layers.find((l) => l.scroll);
+    assert.ok(strip, 'a ticker strip is listed with its scroll');
+    const band = strip.scroll;
+    const later = decodePng(await obs.screenshot({ omitBackground: true }));
+    let moved = 0;
+    for (let y = band.y; y < band.y + band.height; y += 2) {
+      for (let x = band.x; x < band.x + band.width; x += 2) {
+        const i = (y * 1920 + x) * 4;
+        if (!samePixel(shotImg, later, i)) moved++;
+      }
+    }
+    assert.ok(moved > 100, 'the ticker moved (' + moved + ' samples changed)');
     assert.deepEqual(problems, []);
   }, ['--profile', '1080p30']);
 });
