@@ -356,6 +356,13 @@ StrPipeline *jc_director_program(JcDirector *d)
     return d->program;
 }
 
+OvlRenderer *jc_director_renderer(JcDirector *d, int *width, int *height)
+{
+    *width = d->program_profile->width;
+    *height = d->program_profile->height;
+    return d->renderer;
+}
+
 void jc_director_close_program(JcDirector *d)
 {
     g_clear_handle_id(&d->rebuild_id, g_source_remove);

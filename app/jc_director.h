@@ -76,6 +76,10 @@ GstVideoOverlayComposition *jc_director_frame(gpointer data);
  * none) */
 StrPipeline *jc_director_program(JcDirector *d);
 
+/* The renderer drawing the picture now and its frame size. A layout switch replaces it (from
+ * the main loop): use it within one main-thread call, never keep it. (transfer none) */
+OvlRenderer *jc_director_renderer(JcDirector *d, int *width, int *height);
+
 /* Frees the program now (ops->free), before control goes: nothing is drawn for it any more but
  * scenes still reach the renderer. */
 void jc_director_close_program(JcDirector *d);

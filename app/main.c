@@ -19,6 +19,7 @@
 #include "jc_card_preview.h"
 #include "jc_config.h"
 #include "jc_director.h"
+#include "jc_overlay_feed.h"
 #include "jc_error.h"
 #include "jc_program.h"
 #include "ovl_element.h"
@@ -33,6 +34,7 @@ typedef struct {
                                   previews read its current theme on worker threads */
     JcDirector *director;      /* owned: renderer, program, layout switches */
     CtlControl *control;       /* owned */
+    JcOverlayFeed *overlay;    /* owned: /overlay's layers; freed before control */
     JcProgram program;         /* the director's ops on the streamer (borrows the above) */
     char *token;               /* owned: the producers' bearer token for this run */
     char *on_air_url;          /* owned: apply URL of what is on air, NULL when nothing */
@@ -103,9 +105,11 @@ static gboolean start_control(App *app, GError **error)
         .time_zone = app->cfg->csv_timezone,
     };
     app->control = ctl_control_new(&cc, error);
-    if (app->control != NULL)
-        ctl_control_set_card_func(app->control, card_preview, app);
-    return app->control != NULL;
+    if (app->control == NULL)
+        return FALSE;
+    ctl_control_set_card_func(app->control, card_preview, app);
+    app->overlay = jc_overlay_feed_new(app->director, app->control);
+    return TRUE;
 }
 
 /* The first lines a producer reads: where to drive the show and what viewers scan. */
@@ -199,6 +203,7 @@ static void app_clear(App *app)
 {
     if (app->director != NULL)
         jc_director_close_program(app->director);
+    jc_overlay_feed_free(app->overlay);
     ctl_control_free(app->control);
     app->program.control = NULL;
     jc_director_free(app->director);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench-qrmonitor: what the QR read-back monitor costs in a real show: jobcast at 1080p30 (the
-# synthetic input, the sample card on air, no outputs, no recording), measured over WINDOW
+# synthetic input, the sample card on air, one output to a file, no recording), measured over WINDOW
 # seconds after WARMUP. The monitor decodes one keyframe every 2 s, scales it to 360p and scans
 # it, all on its own thread ("qrmon:src", the queue in front of its decoder); that thread's CPU
 # time over the window is the monitor's cost, as a percentage of one core, and as a share of the
@@ -16,7 +16,10 @@ BIN=$BUILD/jobcast
 [ -x "$BIN" ] || { echo "bench-qrmonitor: $BIN missing (make build)" >&2; exit 2; }
 tmp=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
+# An output to a file: a show with no output and no recording encodes nothing (and has no code
+# to read back).
 "$BIN" --listen 127.0.0.1:$port --data-dir "$tmp" --no-record --profile "$PROFILE" \
+    --output "file://$tmp/program.flv" \
     --duration $((WARMUP + WINDOW + 10)) >"$tmp/log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT

@@ -75,6 +75,22 @@ void ctl_access_forgive(CtlAccess *a, const char *client)
     ctl_lockout_forgive(a->lockout, key, g_get_monotonic_time());
 }
 
+gboolean ctl_role_reads(CtlRole role)
+{
+    return role == CTL_ROLE_HOST || role == CTL_ROLE_PRODUCER;
+}
+
+CtlRole ctl_role_from_name(const char *name)
+{
+    if (g_strcmp0(name, "producer") == 0)
+        return CTL_ROLE_PRODUCER;
+    if (g_strcmp0(name, "host") == 0)
+        return CTL_ROLE_HOST;
+    if (g_strcmp0(name, "overlay") == 0)
+        return CTL_ROLE_OVERLAY;
+    return CTL_ROLE_NONE;
+}
+
 /* The role token grants, *account its account ("" the producer token). Counts nothing. */
 static CtlRole token_role(CtlAccess *a, const char *token, CtlWho *who)
 {
@@ -90,7 +106,7 @@ static CtlRole token_role(CtlAccess *a, const char *token, CtlWho *who)
             g_message("control: checking a token: %s", error->message);
         return CTL_ROLE_NONE;
     }
-    CtlRole role = strcmp(account->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
+    CtlRole role = ctl_role_from_name(account->role);
     g_strlcpy(who->account, account->name, sizeof who->account);
     ctl_account_free(account);
     return role;

@@ -17,12 +17,21 @@
 
 G_BEGIN_DECLS
 
-/* What a connection may do: hosts read, producers also change things. */
+/* What a connection may do: hosts read, producers also change things; an overlay (an OBS
+ * browser source showing /overlay) reads the picture's layers and nothing else: no postings, no
+ * sign-ups, no state, no method of the control protocol but its own (ctl_overlay_http.h). */
 typedef enum {
     CTL_ROLE_NONE = 0,
     CTL_ROLE_HOST = 1,
     CTL_ROLE_PRODUCER = 2,
+    CTL_ROLE_OVERLAY = 3,
 } CtlRole;
+
+/* TRUE for the roles that read the studio (hosts and producers): not an overlay, not none. */
+gboolean ctl_role_reads(CtlRole role);
+/* The role an account's stored role name grants ("producer", "host", "overlay"); NONE for
+ * anything else. */
+CtlRole ctl_role_from_name(const char *name);
 
 typedef struct CtlAccess CtlAccess;
 

@@ -13,7 +13,7 @@
 #include "jc_error.h"
 
 static const char usage[] =
-    "Usage: jobcast accounts add NAME --role producer|host [--data-dir DIR]\n"
+    "Usage: jobcast accounts add NAME --role producer|host|overlay [--data-dir DIR]\n"
     "       jobcast accounts rotate NAME [--data-dir DIR]\n"
     "       jobcast accounts revoke NAME [--data-dir DIR]\n"
     "       jobcast accounts passwd NAME [--data-dir DIR]   (reads the password from stdin)\n"
@@ -62,7 +62,7 @@ static int parse_args(int argc, char **argv, Args *a)
     if (!is_list && a->name == NULL)
         return fail_usage("NAME is required");
     if (strcmp(a->verb, "add") == 0 && a->role == NULL)
-        return fail_usage("--role producer|host is required");
+        return fail_usage("--role producer|host|overlay is required");
     return -1;
 }
 

@@ -139,7 +139,7 @@ static gint64 count_signups(CtlCardDesk *d, gint64 id)
 void ctl_card_get(CtlCardDesk *d, CtlSession *s)
 {
     CtlWho who = ctl_access_request(d->access, s->wsi);
-    if (who.role == CTL_ROLE_NONE) {
+    if (!ctl_role_reads(who.role)) {
         ctl_reply_auth_needed(s, &who);
         return;
     }

@@ -29,6 +29,7 @@
 #include "ctl_apply_http.h"
 #include "ctl_bind.h"
 #include "ctl_card_http.h"
+#include "ctl_overlay_http.h"
 #include "ctl_conns.h"
 #include "ctl_http.h"
 #include "ctl_login.h"
@@ -63,10 +64,11 @@ struct CtlControl {
     struct lws_vhost *admin_vhost; /* owned by lws; NULL without --admin-listen */
     int port;
     int admin_port;
-    gboolean closing;    /* in ctl_control_free: no new requests */
-    GArray *methods;     /* owned: CtlRpcMethod of every room, with its room filled in */
-    GTimeZone *tz;       /* owned: exports' time zone */
-    CtlPendingList jobs; /* answers to RPCs still computed on the worker pool */
+    gboolean closing;        /* in ctl_control_free: no new requests */
+    GArray *methods;         /* owned: CtlRpcMethod of every room, with its room filled in */
+    GArray *overlay_methods; /* owned: the overlay connections' own table */
+    GTimeZone *tz;           /* owned: exports' time zone */
+    CtlPendingList jobs;     /* answers to RPCs still computed on the worker pool */
     /* The rooms, all owned, created in this order and freed in the reverse one. */
     CtlConns *conns;
     CtlRejects *rejects;
@@ -83,6 +85,7 @@ struct CtlControl {
     CtlCardDesk *cards;
     CtlActions *actions;
     CtlAsAiredWatch *asaired_watch;
+    CtlOverlayDesk *overlay;
     CtlRoutes *routes;
     /* The method rooms (their fields borrow the rooms above). */
     CtlStateRoom state_room;
@@ -288,6 +291,15 @@ static void build_methods(CtlControl *c)
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
     ctl_actions_set_methods(c->actions, (const CtlRpcMethod *)(gpointer)c->methods->data,
                             c->methods->len);
+    c->overlay_methods = g_array_new(FALSE, FALSE, sizeof(CtlRpcMethod));
+    t = ctl_overlay_methods(&n);
+    for (gsize i = 0; i < n; i++) {
+        CtlRpcMethod m = t[i];
+        m.room = c->overlay;
+        g_array_append_val(c->overlay_methods, m);
+    }
+    ctl_ws_set_overlay_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->overlay_methods->data,
+                               c->overlay_methods->len);
 }
 
 /* verify: (transfer full) the SMS codes' desk, NULL without them. */
@@ -331,12 +343,14 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
     c->cards = ctl_card_desk_new(c->store, c->access, c->view, c->studio);
     c->actions = ctl_actions_new(c->access);
     c->asaired_watch = ctl_asaired_watch_new(c->store, c->view);
+    c->overlay = ctl_overlay_desk_new(c->access, notify);
     CtlRoutesConfig routes = {
         .store = c->store,
         .access = c->access,
         .apply = c->apply,
         .login = c->login,
         .cards = c->cards,
+        .overlay = c->overlay,
         .stats = c->stats,
         .stream = c->stream,
         .ws = c->ws,
@@ -446,6 +460,16 @@ void ctl_control_set_card_func(CtlControl *c, CtlCardFunc fn, gpointer data)
     ctl_card_desk_set_func(c->cards, fn, data);
 }
 
+void ctl_control_set_overlay_hooks(CtlControl *c, const CtlOverlayHooks *hooks, gpointer data)
+{
+    ctl_overlay_desk_set_hooks(c->overlay, hooks, data);
+}
+
+void ctl_control_overlay_changed(CtlControl *c, guint64 version)
+{
+    ctl_overlay_desk_changed(c->overlay, version);
+}
+
 /* A card preview still drawing on a worker reads the caller's renderer, and a password being
  * hashed is worth storing: let them finish (tens of milliseconds, at most 2 s) rather than
  * leave them running into the teardown. */
@@ -455,6 +479,7 @@ static void let_workers_finish(CtlControl *c)
         return;
     GMainContext *ctx = g_main_loop_get_context(c->loop);
     for (int i = 0; i < 200 && (ctl_card_desk_in_flight(c->cards) > 0 ||
+                                ctl_overlay_desk_in_flight(c->overlay) > 0 ||
                                 ctl_pending_list_length(&c->jobs) > 0);
          i++) {
         if (!g_main_context_iteration(ctx, FALSE))
@@ -486,6 +511,7 @@ void ctl_control_free(CtlControl *c)
      * the desks then orphan what is still in flight (the store and workers still call back). */
     stop_lws(c);
     ctl_card_desk_free(c->cards);
+    ctl_overlay_desk_free(c->overlay);
     ctl_login_desk_free(c->login);
     ctl_apply_desk_free(c->apply);
     ctl_privacy_free(c->privacy);
@@ -494,6 +520,8 @@ void ctl_control_free(CtlControl *c)
     ctl_asaired_watch_free(c->asaired_watch);
     if (c->methods != NULL)
         g_array_unref(c->methods);
+    if (c->overlay_methods != NULL)
+        g_array_unref(c->overlay_methods);
     /* A caller's store (tests) outlives the studio: it must not call into a freed one. */
     if (c->studio != NULL)
         ctl_store_set_batch_func(c->store, NULL, NULL);

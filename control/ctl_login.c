@@ -64,7 +64,9 @@ static void reply_session(CtlAccess *access, CtlSession *s, CtlRole role, const 
 {
     g_autofree char *cookie = ctl_access_session_cookie(access, s->wsi, role, account);
     ctl_reply_header(s, "set-cookie:", cookie);
-    ctl_reply_redirect(s, role == CTL_ROLE_PRODUCER ? "/control" : "/host");
+    ctl_reply_redirect(s, role == CTL_ROLE_PRODUCER  ? "/control"
+                          : role == CTL_ROLE_OVERLAY ? "/overlay"
+                                                     : "/host");
 }
 
 void ctl_login_get(CtlLoginDesk *d, CtlSession *s)
@@ -154,7 +156,7 @@ void ctl_login_post(CtlLoginDesk *d, CtlSession *s)
     c->access = d->access;
     c->account = g_strdup(a != NULL ? a->name : name);
     c->client = g_steal_pointer(&client);
-    c->role = a != NULL && strcmp(a->role, "producer") == 0 ? CTL_ROLE_PRODUCER : CTL_ROLE_HOST;
+    c->role = a != NULL ? ctl_role_from_name(a->role) : CTL_ROLE_HOST;
     c->hash = hash; /* NULL for an unknown name: the worker checks a dummy, then says no */
     c->password = g_strdup(password);
     ctl_account_free(a);

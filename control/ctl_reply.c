@@ -108,6 +108,8 @@ void ctl_reply_auth_needed(CtlSession *s, const CtlWho *who)
                         "too many wrong credentials from this address; try again later");
     } else if (who->role == CTL_ROLE_NONE)
         ctl_reply_error(s, 401, "auth", NULL, "credentials required");
+    else if (who->role == CTL_ROLE_OVERLAY)
+        ctl_reply_error(s, 403, "forbidden", NULL, "an overlay reads the overlay's layers only");
     else
         ctl_reply_error(s, 403, "forbidden", NULL, "this needs the producer role");
 }

@@ -1,5 +1,6 @@
 /* ctl_routes: the HTTP router and the small handlers that need no room of their own
- * (/healthz, the producer and host pages, preview frames, /metrics).
+ * (/healthz, the producer and host pages, preview frames, /metrics); the overlay's page and
+ * layers are ctl_overlay_http.c's.
  *
  * Main thread only. Owns only the pipeline-ready flag and the preview source; every other
  * answer is a handler's (ctl_apply_http.c, ctl_login.c, ctl_card_http.c, ctl_export.c). */
@@ -56,7 +57,7 @@ static void get_healthz(CtlRoutes *r, CtlSession *s)
 static void get_control(CtlRoutes *r, CtlSession *s)
 {
     CtlRole role = ctl_access_session_role(r->rooms.access, s->wsi);
-    if (role == CTL_ROLE_NONE) {
+    if (!ctl_role_reads(role)) {
         ctl_reply_redirect(s, "/login");
         return;
     }
@@ -69,7 +70,7 @@ static void get_control(CtlRoutes *r, CtlSession *s)
 
 static void get_host(CtlRoutes *r, CtlSession *s)
 {
-    if (ctl_access_session_role(r->rooms.access, s->wsi) == CTL_ROLE_NONE) {
+    if (!ctl_role_reads(ctl_access_session_role(r->rooms.access, s->wsi))) {
         ctl_reply_redirect(s, "/login");
         return;
     }
@@ -79,7 +80,7 @@ static void get_host(CtlRoutes *r, CtlSession *s)
 static void get_preview(CtlRoutes *r, CtlSession *s)
 {
     CtlWho who = ctl_access_request(r->rooms.access, s->wsi);
-    if (who.role == CTL_ROLE_NONE) {
+    if (!ctl_role_reads(who.role)) {
         ctl_reply_auth_needed(s, &who);
         return;
     }
@@ -147,6 +148,12 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         ctl_export_asaired_get(r->rooms.store, r->rooms.access, r->rooms.tz, s);
     else if (strcmp(path, "/api/card.png") == 0)
         ctl_card_get(r->rooms.cards, s);
+    else if (strcmp(path, "/overlay") == 0)
+        ctl_overlay_page(r->rooms.overlay, s);
+    else if (strcmp(path, "/api/overlay/layers") == 0)
+        ctl_overlay_layers_get(r->rooms.overlay, s);
+    else if (strcmp(path, "/api/overlay/layer.png") == 0)
+        ctl_overlay_layer_get(r->rooms.overlay, s);
     else if (g_str_has_prefix(path, "/static/"))
         ctl_reply_resource(s, path + strlen("/static/"));
     else if (g_str_has_prefix(path, CTL_ACTIONS_PREFIX))

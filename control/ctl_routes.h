@@ -11,6 +11,7 @@
 #include "ctl_conns.h"
 #include "ctl_hooks.h"
 #include "ctl_login.h"
+#include "ctl_overlay_http.h"
 #include "ctl_rejects.h"
 #include "ctl_session.h"
 #include "ctl_stats.h"
@@ -29,6 +30,7 @@ typedef struct {
     CtlApplyDesk *apply;
     CtlLoginDesk *login;
     CtlCardDesk *cards;
+    CtlOverlayDesk *overlay;
     CtlStats *stats;
     CtlStream *stream;
     CtlWs *ws;           /* for /metrics: open control connections */

@@ -9,7 +9,16 @@
 
 static const char *role_name(CtlRole role)
 {
-    return role == CTL_ROLE_PRODUCER ? "producer" : role == CTL_ROLE_HOST ? "host" : "none";
+    switch (role) {
+    case CTL_ROLE_PRODUCER:
+        return "producer";
+    case CTL_ROLE_HOST:
+        return "host";
+    case CTL_ROLE_OVERLAY:
+        return "overlay";
+    default:
+        return "none";
+    }
 }
 
 static JsonNode *method_state_get(JsonObject *params, gpointer data, GError **error)

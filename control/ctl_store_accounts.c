@@ -41,8 +41,10 @@ gint64 ctl_store_account_add(CtlStore *store, const char *name, const char *role
 {
     if (!name_ok(name, error))
         return 0;
-    if (role == NULL || (strcmp(role, "producer") != 0 && strcmp(role, "host") != 0)) {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "role: must be producer or host");
+    if (role == NULL || (strcmp(role, "producer") != 0 && strcmp(role, "host") != 0 &&
+                         strcmp(role, "overlay") != 0)) {
+        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
+                            "role: must be producer, host or overlay");
         return 0;
     }
     sqlite3_stmt *st = ctl_store_prep(

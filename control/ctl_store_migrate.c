@@ -146,7 +146,31 @@ static const char *const migrations[] = {
      * were all takes. */
     "ALTER TABLE as_aired ADD COLUMN event TEXT NOT NULL DEFAULT 'take';"
     "ALTER TABLE as_aired ADD COLUMN detail TEXT NOT NULL DEFAULT '';",
+
+    /* 6: the overlay role (an OBS browser source that reads the picture's layers and nothing
+     * else). SQLite cannot change a CHECK constraint in place; widening one changes nothing
+     * stored, so the table's definition is edited rather than the table rebuilt (SQLite's own
+     * procedure for such changes; migrate() then bumps the schema cookie). */
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    "  'CHECK (role IN (''producer'', ''host''))',"
+    "  'CHECK (role IN (''producer'', ''host'', ''overlay''))')"
+    "  WHERE type = 'table' AND name = 'accounts';"
+    "PRAGMA writable_schema = OFF;",
 };
+
+/* Adds one to the schema cookie, so that every connection reads the schema again: a step that
+ * edits sqlite_schema itself (step 6) changes no cookie of its own. */
+static gboolean bump_schema_cookie(sqlite3 *db, GError **error)
+{
+    gint64 cookie = 0;
+    if (!ctl_sql_query_int64(db, "PRAGMA schema_version", &cookie, "reading the schema cookie",
+                             error)) {
+        return FALSE;
+    }
+    g_autofree char *sql = g_strdup_printf("PRAGMA schema_version = %" G_GINT64_FORMAT, cookie + 1);
+    return ctl_sql_exec(db, sql, "setting the schema cookie", error);
+}
 
 /* Applies the steps of migrations[] not yet applied, all in one transaction together with the
  * new user_version, so a crash leaves either the old schema or the new one. A database from a
@@ -173,6 +197,9 @@ static gboolean migrate(sqlite3 *db, gint64 latest, GError **error)
         if (!ctl_sql_exec(db, migrations[v], "applying a schema migration", error)) {
             goto fail;
         }
+    }
+    if (version < latest && !bump_schema_cookie(db, error)) {
+        goto fail;
     }
     if (version < latest) {
         g_autofree char *sql = g_strdup_printf("PRAGMA user_version = %" G_GINT64_FORMAT, latest);

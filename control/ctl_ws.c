@@ -23,6 +23,8 @@ struct CtlWs {
     CtlRejects *rejects;         /* borrowed: malformed upgrades and messages are counted there */
     const CtlRpcMethod *methods; /* borrowed: every method of every room */
     gsize n_methods;
+    const CtlRpcMethod *overlay_methods; /* borrowed: all an overlay connection may call */
+    gsize n_overlay_methods;
     GList *producers;     /* CtlSession* borrowed (lws owns them): open WebSockets */
     gboolean closing;     /* no new upgrades, no broadcasts */
     CtlNotifier notifier; /* broadcasts through this ws */
@@ -127,6 +129,17 @@ static void reply_later(gpointer waiter, const char *text)
     send_text(waiter, text);
 }
 
+/* An overlay's own notifications (overlay.*): to overlay connections only. */
+static void broadcast_overlay(CtlWs *ws, const char *method, JsonNode *params)
+{
+    g_autofree char *note = ctl_rpc_build_notification(method, params);
+    for (GList *l = ws->producers; l != NULL; l = l->next) {
+        CtlSession *s = l->data;
+        if (!s->ws.signed_out && s->ws.role == CTL_ROLE_OVERLAY)
+            send_text(s, note);
+    }
+}
+
 static void broadcast(gpointer target, const char *method, JsonNode *params)
 {
     CtlWs *ws = target;
@@ -134,20 +147,25 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
         json_node_unref(params);
         return;
     }
+    if (g_str_has_prefix(method, "overlay.")) {
+        broadcast_overlay(ws, method, params);
+        return;
+    }
     /* Hosts get the same message without URIs (ctl_stream_without_uris), built only if one is
-     * listening. */
+     * listening; overlays get nothing of it. */
     g_autofree char *for_hosts = NULL;
     for (GList *l = ws->producers; l != NULL && for_hosts == NULL; l = l->next) {
         CtlSession *s = l->data;
-        if (s->ws.role != CTL_ROLE_PRODUCER) {
+        if (s->ws.role == CTL_ROLE_HOST) {
             for_hosts = ctl_rpc_build_notification(method, ctl_stream_without_uris(params));
         }
     }
     g_autofree char *note = ctl_rpc_build_notification(method, params);
     for (GList *l = ws->producers; l != NULL; l = l->next) {
         CtlSession *s = l->data;
-        if (!s->ws.signed_out)
-            send_text(s, s->ws.role == CTL_ROLE_PRODUCER ? note : for_hosts);
+        if (s->ws.signed_out || !ctl_role_reads(s->ws.role))
+            continue;
+        send_text(s, s->ws.role == CTL_ROLE_PRODUCER ? note : for_hosts);
     }
 }
 
@@ -180,6 +198,12 @@ void ctl_ws_set_methods(CtlWs *ws, const CtlRpcMethod *methods, gsize n)
 {
     ws->methods = methods;
     ws->n_methods = n;
+}
+
+void ctl_ws_set_overlay_methods(CtlWs *ws, const CtlRpcMethod *methods, gsize n)
+{
+    ws->overlay_methods = methods;
+    ws->n_overlay_methods = n;
 }
 
 const CtlNotifier *ctl_ws_notifier(CtlWs *ws)
@@ -247,8 +271,11 @@ static void on_receive(CtlWs *ws, struct lws *wsi, CtlSession *s, const void *in
             .waiter = s,
             .reply = reply_later,
         };
-        reply = ctl_rpc_handle_call(ws->methods, ws->n_methods, w->rx->str, w->rx->len,
-                                    w->role == CTL_ROLE_PRODUCER, &call.rpc, &call);
+        /* An overlay's connection sees its own table only: any other method is not found. */
+        gboolean overlay = w->role == CTL_ROLE_OVERLAY;
+        reply = ctl_rpc_handle_call(overlay ? ws->overlay_methods : ws->methods,
+                                    overlay ? ws->n_overlay_methods : ws->n_methods, w->rx->str,
+                                    w->rx->len, w->role == CTL_ROLE_PRODUCER, &call.rpc, &call);
         if (call.rpc.refused != CTL_RPC_REFUSED_NONE)
             count_reject(ws, wsi,
                          call.rpc.refused == CTL_RPC_REFUSED_TOO_LARGE ? CTL_REJECT_WS_TOO_LARGE

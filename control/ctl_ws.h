@@ -21,7 +21,12 @@ void ctl_ws_free(CtlWs *ws);
 
 /* The method table messages are dispatched to (borrowed, outlives the ws). */
 void ctl_ws_set_methods(CtlWs *ws, const CtlRpcMethod *methods, gsize n);
-/* The notifier that broadcasts to every open WebSocket. (transfer none: lives with ws) */
+/* The methods an overlay's connection may call instead (borrowed, outlives the ws; none until
+ * set): an overlay never reaches the table above. */
+void ctl_ws_set_overlay_methods(CtlWs *ws, const CtlRpcMethod *methods, gsize n);
+/* The notifier that broadcasts to every open WebSocket: notifications named "overlay.*" go
+ * to overlay connections only, every other one to hosts and producers only (an overlay hears
+ * nothing of postings, sign-ups or the studio). (transfer none: lives with ws) */
 const CtlNotifier *ctl_ws_notifier(CtlWs *ws);
 /* Closing: no new upgrades, no broadcasts; later replies are no longer delivered. */
 void ctl_ws_close(CtlWs *ws);

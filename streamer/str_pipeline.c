@@ -114,8 +114,13 @@ static gboolean add_fakesink(GstBin *bin, GstElement *tee, GError **error)
     return str_gst_link(tee, sink, error);
 }
 
+static gboolean encodes(const StrPipeline *p) /* a recording or an output takes its streams */
+{
+    return p->record_dir != NULL || (p->outputs != NULL && p->outputs[0] != NULL);
+}
+
 /* The switch's sink pads are requested by the slate and the input; returns the encoded
- * video tee. */
+ * video tee (the program tee when nothing is encoded). */
 static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
 {
     GstBin *bin = GST_BIN(p->pipeline);
@@ -123,12 +128,14 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     static const char *const chain[] = {
         "jobcastswitch", "capsfilter", "jobcastoverlay", "videorate",  "capsfilter", "tee",
         "x264enc",       "capsfilter", "h264parse",      "capsfilter", "tee",        NULL};
+    static const char *const raw_chain[] = {
+        "jobcastswitch", "capsfilter", "jobcastoverlay", "videorate", "capsfilter", "tee", NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
     if (!str_switch_register()) {
         g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot register jobcastswitch");
         return NULL;
     }
-    if (!str_gst_add_chain(bin, chain, e, error)) {
+    if (!str_gst_add_chain(bin, encodes(p) ? chain : raw_chain, e, error)) {
         return NULL;
     }
     *mix = e[0];
@@ -158,6 +165,9 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
     if (!str_preview_attach(p->preview, bin, e[5], pr, error)) {
         return NULL;
     }
+    if (!encodes(p)) {
+        return add_fakesink(bin, e[5], error) ? e[5] : NULL;
+    }
     /* No queue before the encoder: x264 (sliced threads) spreads each frame over the cores by
      * itself, and encoding on the switch's thread, right after the overlay drew, reads a frame
      * this core has just touched. A queue moved it to another thread, and usually to the other
@@ -186,8 +196,11 @@ static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
     static const char *const chain[] = {"audiomixer", "capsfilter",   "level",
                                         "volume",     "audioconvert", "avenc_aac",
                                         "aacparse",   "tee",          NULL};
+    static const char *const raw_chain[] = {"audiomixer",   "capsfilter", "level", "volume",
+                                            "audioconvert", "tee",        NULL};
     GstElement *e[G_N_ELEMENTS(chain)];
-    if (!str_gst_add_chain(bin, chain, e, error)) {
+    gboolean aac = encodes(p);
+    if (!str_gst_add_chain(bin, aac ? chain : raw_chain, e, error)) {
         return NULL;
     }
     *mix = e[0];
@@ -202,9 +215,12 @@ static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
     g_object_set(e[2], "interval", (guint64)LEVEL_INTERVAL, "post-messages", TRUE, NULL);
     p->volume = e[3];
     g_object_set(e[3], "mute", p->muted, NULL);
-    g_object_set(e[5], "bitrate", p->cfg.profile->audio_kbps * 1000, NULL);
-    g_object_set(e[7], "allow-not-linked", TRUE, NULL);
-    return add_fakesink(bin, e[7], error) ? e[7] : NULL;
+    GstElement *tee = e[aac ? 7 : 5]; /* AAC (e[5]) only when something takes it */
+    if (aac) {
+        g_object_set(e[5], "bitrate", p->cfg.profile->audio_kbps * 1000, NULL);
+    }
+    g_object_set(tee, "allow-not-linked", TRUE, NULL);
+    return add_fakesink(bin, tee, error) ? tee : NULL;
 }
 
 static GstElement *add_queue(GstBin *bin, GstElement *tee, GError **error)
@@ -661,6 +677,11 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
         break;
     }
     return G_SOURCE_CONTINUE;
+}
+
+GstElement *str_pipeline_bin(StrPipeline *p)
+{
+    return p->pipeline;
 }
 
 const char *str_pipeline_recording_path(StrPipeline *p)

@@ -110,6 +110,14 @@ void ctl_control_set_preview_func(CtlControl *c, CtlPreviewFunc fn, gpointer dat
 /* How GET/POST /api/card.png draws cards (fn NULL: 404). Main thread. */
 void ctl_control_set_card_func(CtlControl *c, CtlCardFunc fn, gpointer data);
 
+/* Where /overlay's layers come from (hooks NULL: the page shows nothing, the layer endpoints
+ * answer 404). hooks and data are borrowed and must outlive the control. Main thread. */
+void ctl_control_set_overlay_hooks(CtlControl *c, const CtlOverlayHooks *hooks, gpointer data);
+
+/* The overlay's layers changed (a new composition was published: version, growing): every
+ * /overlay page is told (overlay.changed) and fetches what it lacks. Main thread. */
+void ctl_control_overlay_changed(CtlControl *c, guint64 version);
+
 /* `jobcast accounts ...`: argv[0] is "accounts". Prints to stdout/stderr; returns the exit
  * status (0 ok, 1 failed, 2 bad usage). Opens the store in --data-dir itself. */
 int ctl_accounts_command(int argc, char **argv);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "ctl_posting.h"
 
@@ -54,5 +55,23 @@ typedef struct {
  * on main, possibly several at once: it may read only req and data, and data must stay valid
  * and unchanged for as long as the control lives (main passes static data). */
 typedef GBytes *(*CtlCardFunc)(const CtlCardRequest *req, gpointer data, GError **error);
+
+/* The program's overlay as its renderer drew it, for the /overlay page (an OBS browser source):
+ * its layers (each a picture with the rectangle the program places it at) and their pixels.
+ * Control never sees the overlay's types: a layer's pixels travel as an opaque ref. */
+typedef struct {
+    /* Main thread: the layers now on air as a JSON object (docs/protocol.md, "Overlay"):
+     * {"version", "width", "height", "layers": [{"id", "x", "y", "width", "height", ...}]}.
+     * (transfer full) Never NULL. */
+    JsonNode *(*layers)(gpointer data);
+    /* Main thread: a ref on the pixels of the layer on air with this id, or NULL when none has
+     * it (any more). */
+    gpointer (*layer_ref)(guint64 id, gpointer data);
+    /* A WORKER thread, several at once: the pixels of a ref from layer_ref as PNG (transfer
+     * full), or NULL with error set. Reads only layer. */
+    GBytes *(*layer_png)(gpointer layer, GError **error);
+    /* Any thread: drops a ref from layer_ref. */
+    void (*layer_unref)(gpointer layer);
+} CtlOverlayHooks;
 
 G_END_DECLS

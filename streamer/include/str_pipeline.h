@@ -87,6 +87,9 @@ void str_pipeline_set_muted(StrPipeline *p, gboolean muted);
  * air, or the slate); the QR read-back monitor (str_qrmon.h) checks it, status "qr". Main
  * thread. */
 void str_pipeline_expect_qr(StrPipeline *p, const char *url);
+/* The program's GStreamer pipeline, for tests and diagnostics that look at what it is made of
+ * (never to change it). (transfer none) */
+GstElement *str_pipeline_bin(StrPipeline *p);
 
 /* Sets the pipeline to NULL and frees it. NULL is allowed. */
 void str_pipeline_free(StrPipeline *p);

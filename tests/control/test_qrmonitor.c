@@ -12,6 +12,15 @@
 
 #define TOKEN "qr-monitor-test-token"
 
+/* Starts jobcast with extra options and an output to a file: a show with no output and no
+ * recording encodes nothing, and then there is nothing to read the code from. */
+static void start(CtlTestServer *srv, const char *blur)
+{
+    g_autofree char *out = g_strdup_printf("file://%s/program.flv", srv->dir);
+    const char *extra[] = {"--test-qr-blur", blur, "--output", out, NULL};
+    ctl_test_server_start(srv, TOKEN, extra);
+}
+
 /* The value of one sample line NAME (with its labels) in /metrics; -1 when absent. */
 static double metric(CtlTestServer *srv, const char *name)
 {
@@ -83,8 +92,7 @@ static char *expected_url(CtlTestServer *srv)
 static void test_alarm_raised_and_cleared(void)
 {
     CtlTestServer *srv = ctl_test_server_new();
-    const char *extra[] = {"--test-qr-blur", "10,18", NULL};
-    ctl_test_server_start(srv, TOKEN, extra);
+    start(srv, "10,18");
     wait_state(srv, "ok", 9);
     g_assert_cmpfloat(metric(srv, "jobcast_qr_alarm"), ==, 0);
     wait_state(srv, "unreadable", 14);
@@ -111,8 +119,7 @@ static void test_alarm_raised_and_cleared(void)
 static void test_take_and_slate(void)
 {
     CtlTestServer *srv = ctl_test_server_new();
-    const char *extra[] = {"--test-qr-blur", "16,40", NULL};
-    ctl_test_server_start(srv, TOKEN, extra);
+    start(srv, "16,40");
     wait_state(srv, "ok", 9);
     g_autofree char *before = expected_url(srv);
     call(srv, "show.take", "{\"posting_id\":3}");

@@ -899,6 +899,12 @@ static void test_migrates_from_each_version(Fixture *f, gconstpointer data)
         g_assert_cmpint(query_int(db, "SELECT count(*) FROM shows"), ==, 0);
         g_assert_cmpint(query_int(db, "SELECT count(*) FROM accounts"), ==, 0);
         g_assert_cmpint(query_int(db, "SELECT count(*) FROM funnel"), ==, 0);
+        /* Every role, the overlay's too, goes into the accounts; nothing else does. */
+        g_assert_cmpint(ctl_store_account_add(store, "obs", "overlay", "h1", &error), >, 0);
+        g_assert_no_error(error);
+        g_assert_cmpint(sqlite3_exec(db, "INSERT INTO accounts (name, role) VALUES ('x', 'root')",
+                                     NULL, NULL, NULL),
+                        ==, SQLITE_CONSTRAINT);
         sqlite3_close(db);
         ctl_store_close(store);
     }

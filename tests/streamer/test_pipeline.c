@@ -145,6 +145,52 @@ static void test_record_playable(void)
     g_main_loop_unref(r.loop);
 }
 
+/* Elements of the program made by factory (recursing into bins). */
+static guint count_factory(StrPipeline *p, const char *factory)
+{
+    guint n = 0;
+    GstIterator *it = gst_bin_iterate_recurse(GST_BIN(str_pipeline_bin(p)));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+        GstElementFactory *f = gst_element_get_factory(g_value_get_object(&item));
+        n += f != NULL && g_strcmp0(GST_OBJECT_NAME(f), factory) == 0;
+        g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
+    return n;
+}
+
+/* An overlay-only show (no recording, no output: the overlay goes to OBS through /overlay)
+ * encodes nothing, yet plays, draws the overlay into its preview and stops cleanly; one that
+ * records has both encoders. */
+static void test_encode_none_without_takers(void)
+{
+    Run r;
+    run_init(&r);
+    g_autofree char *dir = make_tmp();
+    StrConfig rec = config(&r, dir);
+    g_autoptr(GError) error = NULL;
+    StrPipeline *with = str_pipeline_new(&rec, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(count_factory(with, "x264enc"), ==, 1);
+    g_assert_cmpuint(count_factory(with, "avenc_aac"), ==, 1);
+    str_pipeline_free(with);
+    remove_tree(dir);
+
+    StrConfig cfg = config(&r, NULL);
+    StrPipeline *p = start_playing(&cfg, &r);
+    g_assert_cmpuint(count_factory(p, "x264enc"), ==, 0);
+    g_assert_cmpuint(count_factory(p, "avenc_aac"), ==, 0);
+    g_assert_cmpuint(count_factory(p, "jobcastoverlay"), ==, 1);
+    run_for(&r, 1500);
+    g_autoptr(GBytes) jpeg = str_pipeline_preview_jpeg(p, NULL);
+    g_assert_nonnull(jpeg);
+    stop_clean(p, &r);
+    str_pipeline_free(p);
+    g_main_loop_unref(r.loop);
+}
+
 static void test_record_keyframe_interval(void)
 {
     Run r;
@@ -1212,6 +1258,7 @@ int main(int argc, char **argv)
     g_test_add_func("/streamer/status/dead-output-reconnecting",
                     test_status_dead_output_reconnecting);
     g_test_add_func("/streamer/preview/jpeg", test_preview_jpeg);
+    g_test_add_func("/streamer/encode/none-without-takers", test_encode_none_without_takers);
     g_test_add_func("/streamer/preview/idle-slow", test_preview_idle_slow);
     g_test_add_func("/streamer/output/two-rtmp-apps", test_output_two_rtmp_apps);
     g_test_add_func("/streamer/output/rtmp-server-killed", test_output_rtmp_server_killed);
