@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../jc_test_child.h"
+#include "ctl_auth.h"
 #include "ctl_test.h"
 
 CtlTestServer *ctl_test_server_new(void)
@@ -131,4 +132,47 @@ char *ctl_test_server_request(CtlTestServer *t, const char *method, const char *
         *location = g_strdup(
             soup_message_headers_get_one(soup_message_get_response_headers(msg), "Location"));
     return text;
+}
+
+void ctl_test_control_open(CtlTestControl *t)
+{
+    g_autoptr(GError) error = NULL;
+    memset(t, 0, sizeof *t);
+    t->dir = g_dir_make_tmp("jobcast-control-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_autofree char *db = g_build_filename(t->dir, "jobcast.db", NULL);
+    t->store = ctl_store_open(db, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(ctl_test_seed(t->store), >, 2);
+    t->soup = soup_session_new_with_options("timeout", 10, NULL);
+}
+
+void ctl_test_control_start(CtlTestControl *t, const CtlControlConfig *config)
+{
+    CtlControlConfig cfg = *config;
+    if (cfg.store == NULL && cfg.db_path == NULL)
+        cfg.store = t->store;
+    if (cfg.listen_host == NULL)
+        cfg.listen_host = "127.0.0.1";
+    g_autoptr(GError) error = NULL;
+    t->control = ctl_control_new(&cfg, &error);
+    g_assert_no_error(error);
+    t->port = ctl_control_port(t->control);
+}
+
+void ctl_test_control_close(CtlTestControl *t)
+{
+    g_clear_object(&t->soup);
+    g_clear_pointer(&t->control, ctl_control_free);
+    g_clear_pointer(&t->store, ctl_store_close);
+    ctl_test_remove_dir(t->dir);
+    g_clear_pointer(&t->dir, g_free);
+}
+
+void ctl_test_add_account(CtlStore *store, const char *name, const char *role, const char *token)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *hash = ctl_auth_token_hash(token);
+    g_assert_cmpint(ctl_store_account_add(store, name, role, hash, &error), >, 0);
+    g_assert_no_error(error);
 }

@@ -1,4 +1,6 @@
-/* ctl_test_server: the real jobcast binary as a child process on a data folder of its own, for
+/* ctl_test_server: the server the control tests play against: the real jobcast binary as a
+ * child process on a data folder of its own (CtlTestServer), or control itself inside the test
+ * over a fresh store (CtlTestControl). For
  * the tests that play a viewer or an attacker against it.
  *
  * Threads: the test's thread; jobcast runs as a child (JOBCAST_BUILD_DIR/jobcast) that dies with
@@ -7,6 +9,9 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+
+#include "ctl_control.h"
+#include "ctl_store.h"
 
 typedef struct {
     char *dir;         /* owned: the data folder (a fresh temp folder) */
@@ -43,3 +48,25 @@ gint64 ctl_test_server_db_int(CtlTestServer *t, const char *sql);
 char *ctl_test_server_request(CtlTestServer *t, const char *method, const char *path,
                               const char *type, const char *body, const char *authorization,
                               guint *status, char **location);
+
+/* ---- an in-process server: control's own tests ---- */
+
+/* A server on 127.0.0.1 inside the test, over a fresh store in a temp folder. */
+typedef struct {
+    char *dir;           /* owned: the temp folder */
+    CtlStore *store;     /* owned: DIR/jobcast.db, seeded with the sample postings */
+    CtlControl *control; /* owned, NULL until started */
+    int port;
+    SoupSession *soup; /* owned: 10 s timeout */
+} CtlTestControl;
+
+/* The folder, the seeded store and the client; no server yet. */
+void ctl_test_control_open(CtlTestControl *t);
+/* Starts the server with cfg (its store and listen_host are filled in when unset); asserts it
+ * started. */
+void ctl_test_control_start(CtlTestControl *t, const CtlControlConfig *cfg);
+/* Stops the server, closes the store, removes the folder. */
+void ctl_test_control_close(CtlTestControl *t);
+
+/* An account name with role and token, straight into the store. */
+void ctl_test_add_account(CtlStore *store, const char *name, const char *role, const char *token);

@@ -12,53 +12,34 @@
 #include "ctl_control.h"
 #include "ctl_store.h"
 #include "ctl_test.h"
+#include "ctl_test_server.h"
 
 #define TOKEN "asaired-producer-token"
 #define HOST_TOKEN "asaired-host-token-0123"
 
 typedef struct {
-    char *dir;
-    CtlStore *store;
-    CtlControl *control;
-    int port;
-    SoupSession *soup;
+    CtlTestControl t;
     CtlTestWs *ws;
 } Fixture;
 
 static void setup(Fixture *f, gconstpointer data)
 {
     static const char *const trusted[] = {"127.0.0.1", NULL};
-    g_autoptr(GError) error = NULL;
-    f->dir = g_dir_make_tmp("jobcast-asaired-XXXXXX", &error);
-    g_assert_no_error(error);
-    g_autofree char *db = g_build_filename(f->dir, "jobcast.db", NULL);
-    f->store = ctl_store_open(db, &error);
-    g_assert_no_error(error);
-    ctl_test_seed(f->store);
-    g_autofree char *hash = ctl_auth_token_hash(HOST_TOKEN);
-    g_assert_cmpint(ctl_store_account_add(f->store, "anchor", "host", hash, &error), >, 0);
+    ctl_test_control_open(&f->t);
+    ctl_test_add_account(f->t.store, "anchor", "host", HOST_TOKEN);
     CtlControlConfig cfg = {
-        .listen_host = "127.0.0.1",
         .producer_token = TOKEN,
-        .store = f->store,
         .trusted_proxies = trusted,
         .time_zone = "+08:00",
     };
-    f->control = ctl_control_new(&cfg, &error);
-    g_assert_no_error(error);
-    f->port = ctl_control_port(f->control);
-    f->soup = soup_session_new_with_options("timeout", 10, NULL);
-    f->ws = ctl_test_ws_producer(f->soup, f->port, "Bearer " TOKEN);
+    ctl_test_control_start(&f->t, &cfg);
+    f->ws = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " TOKEN);
 }
 
 static void teardown(Fixture *f, gconstpointer data)
 {
     ctl_test_ws_free(f->ws);
-    g_clear_object(&f->soup);
-    ctl_control_free(f->control);
-    ctl_store_close(f->store);
-    ctl_test_remove_dir(f->dir);
-    g_free(f->dir);
+    ctl_test_control_close(&f->t);
 }
 
 /* The reply to method (result or error object). (transfer full) */
@@ -99,7 +80,7 @@ static void stream(Fixture *f, const char *json)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
     g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
-    ctl_control_set_stream_status(f->control, json_parser_get_root(parser));
+    ctl_control_set_stream_status(f->t.control, json_parser_get_root(parser));
 }
 
 #define OUT(state) "{\"name\":\"douyin\",\"uri\":\"rtmp://x/live/KEY\",\"state\":\"" state "\"}"
@@ -130,7 +111,7 @@ static void test_events_logged(Fixture *f, gconstpointer data)
                                        "program_off", "output_down", "output_up",
                                        "slate_on",    "take",        "program_on"};
     g_assert_cmpuint(json_array_get_length(entries), ==, G_N_ELEMENTS(want));
-    g_autoptr(CtlPosting) p3 = ctl_store_get_posting(f->store, 3, NULL);
+    g_autoptr(CtlPosting) p3 = ctl_store_get_posting(f->t.store, 3, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
         JsonObject *en = json_array_get_object_element(entries, i);
         g_assert_cmpstr(json_object_get_string_member(en, "event"), ==, want[i]);
@@ -214,8 +195,8 @@ static void test_filters_and_pages(Fixture *f, gconstpointer data)
 static char *get_csv(Fixture *f, const char *query, const char *auth, guint *status)
 {
     g_autofree char *path = g_strconcat("/api/asaired.csv", query, NULL);
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, path, auth);
-    char *text = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, path, auth);
+    char *text = ctl_test_http_text(f->t.soup, msg);
     *status = soup_message_get_status(msg);
     return text;
 }
@@ -255,7 +236,7 @@ static void test_csv(Fixture *f, gconstpointer data)
 
 static void test_host_refused(Fixture *f, gconstpointer data)
 {
-    CtlTestWs *host = ctl_test_ws_producer(f->soup, f->port, "Bearer " HOST_TOKEN);
+    CtlTestWs *host = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " HOST_TOKEN);
     g_autoptr(JsonNode) r = call_on(host, "asaired.list", NULL);
     g_assert_cmpint(error_code(r), ==, -32001);
     ctl_test_ws_free(host);

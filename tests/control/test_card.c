@@ -8,16 +8,13 @@
 #include "ctl_control.h"
 #include "ctl_store.h"
 #include "ctl_test.h"
+#include "ctl_test_server.h"
 
 #define TOKEN "test-producer-token"
 #define BEARER "Bearer " TOKEN
 
 typedef struct {
-    char *dir;           /* owned: temp dir */
-    CtlStore *store;     /* owned */
-    CtlControl *control; /* owned */
-    int port;
-    SoupSession *soup; /* owned */
+    CtlTestControl t;
 } Fixture;
 
 static void on_air(const CtlPosting *posting, const char *apply_url, gpointer data)
@@ -36,40 +33,22 @@ static GBytes *fake_card(const CtlCardRequest *req, gpointer data, GError **erro
 
 static void setup(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    f->dir = g_dir_make_tmp("jobcast-card-XXXXXX", &error);
-    g_assert_no_error(error);
-    g_autofree char *db = g_build_filename(f->dir, "jobcast.db", NULL);
-    f->store = ctl_store_open(db, &error);
-    g_assert_no_error(error);
-    g_assert_cmpuint(ctl_test_seed(f->store), >, 2);
-    CtlControlConfig cfg = {
-        .listen_host = "127.0.0.1",
-        .producer_token = TOKEN,
-        .store = f->store,
-        .on_air = on_air,
-    };
-    f->control = ctl_control_new(&cfg, &error);
-    g_assert_no_error(error);
-    ctl_control_set_card_func(f->control, fake_card, NULL);
-    f->port = ctl_control_port(f->control);
-    f->soup = soup_session_new_with_options("timeout", 10, NULL);
+    ctl_test_control_open(&f->t);
+    CtlControlConfig cfg = {.producer_token = TOKEN, .on_air = on_air};
+    ctl_test_control_start(&f->t, &cfg);
+    ctl_control_set_card_func(f->t.control, fake_card, NULL);
 }
 
 static void teardown(Fixture *f, gconstpointer data)
 {
-    g_clear_object(&f->soup);
-    ctl_control_free(f->control);
-    ctl_store_close(f->store);
-    ctl_test_remove_dir(f->dir);
-    g_free(f->dir);
+    ctl_test_control_close(&f->t);
 }
 
 static char *post_card(Fixture *f, const char *body, const char *authorization, const char *cookie,
                        const char *origin, guint *status)
 {
     g_autoptr(SoupMessage) msg =
-        ctl_test_post(f->port, "/api/card.png", "application/json", body, strlen(body));
+        ctl_test_post(f->t.port, "/api/card.png", "application/json", body, strlen(body));
     SoupMessageHeaders *h = soup_message_get_request_headers(msg);
     if (authorization != NULL)
         soup_message_headers_replace(h, "Authorization", authorization);
@@ -77,7 +56,7 @@ static char *post_card(Fixture *f, const char *body, const char *authorization, 
         soup_message_headers_replace(h, "Cookie", cookie);
     if (origin != NULL)
         soup_message_headers_replace(h, "Origin", origin);
-    char *text = ctl_test_http_text(f->soup, msg);
+    char *text = ctl_test_http_text(f->t.soup, msg);
     *status = soup_message_get_status(msg);
     return text;
 }
@@ -85,8 +64,8 @@ static char *post_card(Fixture *f, const char *body, const char *authorization, 
 /* A producer's session cookie, through GET /login?token=. (transfer full) */
 static char *session_cookie(Fixture *f)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/login?token=" TOKEN, NULL);
-    g_autofree char *body = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, "/login?token=" TOKEN, NULL);
+    g_autofree char *body = ctl_test_http_text(f->t.soup, msg);
     const char *set =
         soup_message_headers_get_one(soup_message_get_response_headers(msg), "Set-Cookie");
     g_assert_nonnull(set);
@@ -95,13 +74,13 @@ static char *session_cookie(Fixture *f)
 
 static void test_saved_posting(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/api/card.png?posting_id=2", BEARER);
-    g_autofree char *body = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, "/api/card.png?posting_id=2", BEARER);
+    g_autofree char *body = ctl_test_http_text(f->t.soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     g_assert_cmpstr(
         soup_message_headers_get_content_type(soup_message_get_response_headers(msg), NULL), ==,
         "image/png");
-    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->store, 2, NULL);
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->t.store, 2, NULL);
     g_assert_true(g_str_has_prefix(body, "PNG|"));
     g_assert_nonnull(strstr(body, p->title));
     g_assert_nonnull(strstr(body, "|16:9|"));
@@ -110,8 +89,8 @@ static void test_saved_posting(Fixture *f, gconstpointer data)
 
 static void test_needs_credentials(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/api/card.png?posting_id=2", NULL);
-    g_autofree char *body = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, "/api/card.png?posting_id=2", NULL);
+    g_autofree char *body = ctl_test_http_text(f->t.soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 401);
     guint status = 0;
     g_autofree char *post = post_card(f, "{}", NULL, NULL, NULL, &status);
@@ -120,11 +99,11 @@ static void test_needs_credentials(Fixture *f, gconstpointer data)
 
 static void test_unknown_posting(Fixture *f, gconstpointer data)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/api/card.png?posting_id=999", BEARER);
-    g_autofree char *body = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, "/api/card.png?posting_id=999", BEARER);
+    g_autofree char *body = ctl_test_http_text(f->t.soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 404);
-    g_autoptr(SoupMessage) bad = ctl_test_get(f->port, "/api/card.png?posting_id=x", BEARER);
-    g_autofree char *bad_body = ctl_test_http_text(f->soup, bad);
+    g_autoptr(SoupMessage) bad = ctl_test_get(f->t.port, "/api/card.png?posting_id=x", BEARER);
+    g_autofree char *bad_body = ctl_test_http_text(f->t.soup, bad);
     g_assert_cmpuint(soup_message_get_status(bad), ==, 400);
 }
 
@@ -146,7 +125,7 @@ static void test_draft_over_saved(Fixture *f, gconstpointer data)
     g_autofree char *body =
         post_card(f, "{\"posting_id\":3,\"pay_max\":99999}", BEARER, NULL, NULL, &status);
     g_assert_cmpuint(status, ==, 200);
-    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->store, 3, NULL);
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->t.store, 3, NULL);
     g_autofree char *want = g_strdup_printf("PNG|%s|%g-99999|", p->title, p->pay_min);
     g_assert_true(g_str_has_prefix(body, want));
 }
@@ -178,7 +157,7 @@ static void test_cookie_needs_origin(Fixture *f, gconstpointer data)
     g_assert_cmpuint(status, ==, 403);
     g_free(post_card(f, draft, NULL, cookie, "http://evil.example", &status));
     g_assert_cmpuint(status, ==, 403);
-    g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
+    g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->t.port);
     g_free(post_card(f, draft, NULL, cookie, origin, &status));
     g_assert_cmpuint(status, ==, 200);
 }

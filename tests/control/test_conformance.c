@@ -20,54 +20,35 @@
 #include "ctl_studio.h"
 #include "ctl_accounts.h"
 #include "ctl_test.h"
+#include "ctl_test_server.h"
 
 #define TOKEN "conformance-producer-token"
 #define PYTHON "/usr/bin/python3" /* Debian's, with python3-websockets (scripts/setup.sh) */
 
 typedef struct {
-    char *dir;
-    CtlStore *store;
-    CtlControl *control;
-    int port;
-    SoupSession *soup;
+    CtlTestControl t;
 } Fixture;
 
 static void start(Fixture *f, const char *time_zone)
 {
     static const char *const trusted[] = {"127.0.0.1", NULL};
     CtlControlConfig cfg = {
-        .listen_host = "127.0.0.1",
         .producer_token = TOKEN,
-        .store = f->store,
         .trusted_proxies = trusted,
         .time_zone = time_zone,
     };
-    g_autoptr(GError) error = NULL;
-    f->control = ctl_control_new(&cfg, &error);
-    g_assert_no_error(error);
-    f->port = ctl_control_port(f->control);
+    ctl_test_control_start(&f->t, &cfg);
 }
 
 static void setup(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    f->dir = g_dir_make_tmp("jobcast-conformance-XXXXXX", &error);
-    g_assert_no_error(error);
-    g_autofree char *db = g_build_filename(f->dir, "jobcast.db", NULL);
-    f->store = ctl_store_open(db, &error);
-    g_assert_no_error(error);
-    ctl_test_seed(f->store);
+    ctl_test_control_open(&f->t);
     start(f, data);
-    f->soup = soup_session_new_with_options("timeout", 10, NULL);
 }
 
 static void teardown(Fixture *f, gconstpointer data)
 {
-    g_clear_object(&f->soup);
-    ctl_control_free(f->control);
-    ctl_store_close(f->store);
-    ctl_test_remove_dir(f->dir);
-    g_free(f->dir);
+    ctl_test_control_close(&f->t);
 }
 
 static JsonNode *call(CtlTestWs *w, const char *method, const char *params)
@@ -94,9 +75,9 @@ static void apply(Fixture *f, gint64 posting_id, const char *phone, const char *
                                             ",\"name\":\"王五\",\"phone\":\"%s\",\"consent\":true}",
                                             posting_id, phone);
     g_autoptr(SoupMessage) msg =
-        ctl_test_post(f->port, "/api/apply", "application/json", body, strlen(body));
+        ctl_test_post(f->t.port, "/api/apply", "application/json", body, strlen(body));
     soup_message_headers_replace(soup_message_get_request_headers(msg), "X-Forwarded-For", xff);
-    g_autoptr(GBytes) reply = ctl_test_http(f->soup, msg);
+    g_autoptr(GBytes) reply = ctl_test_http(f->t.soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 201);
 }
 
@@ -104,8 +85,8 @@ static void apply(Fixture *f, gint64 posting_id, const char *phone, const char *
 static char *export_csv(Fixture *f, const char *query)
 {
     g_autofree char *path = g_strdup_printf("/api/export.csv?%s", query);
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, path, "Bearer " TOKEN);
-    char *text = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, path, "Bearer " TOKEN);
+    char *text = ctl_test_http_text(f->t.soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     return text;
 }
@@ -122,7 +103,7 @@ static guint lines_of(const char *text)
 
 static void test_export_show_id_any_order(Fixture *f, gconstpointer data)
 {
-    CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, "Bearer " TOKEN);
+    CtlTestWs *w = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " TOKEN);
     g_autoptr(JsonNode) created = call(w, "shows.create", "{\"title\":\"周五夜场\"}");
     JsonObject *result = json_object_get_object_member(json_node_get_object(created), "result");
     gint64 show = json_object_get_int_member(json_object_get_object_member(result, "show"), "id");
@@ -132,7 +113,7 @@ static void test_export_show_id_any_order(Fixture *f, gconstpointer data)
     apply(f, 1, "13800000002", "10.7.0.2"); /* after it */
     ctl_test_ws_free(w);
 
-    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->store, 1, NULL);
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->t.store, 1, NULL);
     /* A long (URL-encoded, multi-byte) employer name first: it once hid show_id. */
     g_autofree char *employer = g_uri_escape_string(p->company, NULL, FALSE);
     g_assert_cmpuint(strlen("employer=") + strlen(p->company), >, 32); /* its old buffer */
@@ -159,7 +140,7 @@ static void test_export_show_id_any_order(Fixture *f, gconstpointer data)
 static void export_times(Fixture *f, const char *zone, char **shown, char **expected)
 {
     apply(f, 1, "13800000009", "10.7.1.1");
-    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->store, 1, NULL);
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(f->t.store, 1, NULL);
     g_autofree char *employer = g_uri_escape_string(p->company, NULL, FALSE);
     g_autofree char *query = g_strdup_printf("employer=%s", employer);
     g_autofree char *csv = export_csv(f, query);
@@ -168,7 +149,7 @@ static void export_times(Fixture *f, const char *zone, char **shown, char **expe
     g_auto(GStrv) cells = g_strsplit(rows[1], ",", -1);
     g_assert_cmpuint(g_strv_length(cells), ==, 9);
     *shown = g_strdup(cells[6]);
-    g_autoptr(GPtrArray) list = ctl_store_list_signups(f->store, 0, -1, NULL, 0, 0, TRUE, NULL);
+    g_autoptr(GPtrArray) list = ctl_store_list_signups(f->t.store, 0, -1, NULL, 0, 0, TRUE, NULL);
     g_assert_cmpuint(list->len, ==, 1);
     const CtlSignupRow *r = list->pdata[0];
     g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601(r->created_at, NULL);
@@ -189,7 +170,7 @@ static void test_export_time_zone(Fixture *f, gconstpointer data)
 /* No zone configured: the machine's own (TZ here), not a zone written into the code. */
 static void test_export_time_zone_local(Fixture *f, gconstpointer data)
 {
-    ctl_control_free(f->control);
+    ctl_control_free(f->t.control);
     g_setenv("TZ", "Asia/Kathmandu", TRUE); /* +05:45: no other default lands there */
     start(f, NULL);
     g_autofree char *shown = NULL;
@@ -209,7 +190,7 @@ static void test_export_time_zone_local(Fixture *f, gconstpointer data)
 static char *producer_cookie(Fixture *f)
 {
     g_autofree char *reply =
-        ctl_test_raw(f->port, "GET /login?token=" TOKEN " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        ctl_test_raw(f->t.port, "GET /login?token=" TOKEN " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     g_autofree char *set = ctl_test_raw_header(reply, "set-cookie");
     g_assert_nonnull(set);
     return g_strndup(set, strcspn(set, ";"));
@@ -218,8 +199,8 @@ static char *producer_cookie(Fixture *f)
 static void check_refusal(Fixture *f, const char *path, const char *headers, guint status)
 {
     g_autofree char *req = g_strdup_printf(
-        "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" UPGRADE "%s\r\n", path, f->port, headers);
-    g_autofree char *reply = ctl_test_raw(f->port, req);
+        "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" UPGRADE "%s\r\n", path, f->t.port, headers);
+    g_autofree char *reply = ctl_test_raw(f->t.port, req);
     g_test_message("%s", reply);
     g_autofree char *line = g_strdup_printf("HTTP/1.1 %u ", status);
     g_assert_true(g_str_has_prefix(reply, line));
@@ -277,7 +258,7 @@ static char *python_connect(Fixture *f, const char *path, const char *headers)
         "        print('error', type(e).__name__, e)\n"
         "asyncio.run(main())\n";
     g_assert_true(g_file_test(PYTHON, G_FILE_TEST_IS_EXECUTABLE));
-    g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d%s", f->port, path);
+    g_autofree char *url = g_strdup_printf("ws://127.0.0.1:%d%s", f->t.port, path);
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) p =
         g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
@@ -371,9 +352,9 @@ static void test_metrics_state_sets(Fixture *f, gconstpointer data)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
     g_assert_true(json_parser_load_from_data(parser, status_json, -1, NULL));
-    ctl_control_set_stream_status(f->control, json_parser_get_root(parser));
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/metrics", NULL);
-    g_autofree char *text = ctl_test_http_text(f->soup, msg);
+    ctl_control_set_stream_status(f->t.control, json_parser_get_root(parser));
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, "/metrics", NULL);
+    g_autofree char *text = ctl_test_http_text(f->t.soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     g_test_message("%s", text);
     static const char *const present[] = {

@@ -11,6 +11,7 @@
 #include "ctl_lockout.h"
 #include "ctl_store.h"
 #include "ctl_test.h"
+#include "ctl_test_server.h"
 
 #define TOKEN "creds-producer-token"
 #define ALICE "alice-token-0123456789abcdef0123"
@@ -24,11 +25,7 @@ typedef struct {
 } Setup;
 
 typedef struct {
-    char *dir;
-    CtlStore *store;
-    CtlControl *control;
-    int port;
-    SoupSession *soup;
+    CtlTestControl t;
 } Fixture;
 
 static guint lockout_logs; /* "too many wrong credentials" lines logged */
@@ -44,58 +41,35 @@ static GLogWriterOutput count_logs(GLogLevelFlags level, const GLogField *fields
     return g_log_writer_default(level, fields, n, data);
 }
 
-static void add_account(CtlStore *store, const char *name, const char *role, const char *token)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *hash = ctl_auth_token_hash(token);
-    g_assert_cmpint(ctl_store_account_add(store, name, role, hash, &error), >, 0);
-    g_assert_no_error(error);
-}
-
 static void setup(Fixture *f, gconstpointer data)
 {
     static const char *const local[] = {"127.0.0.1", NULL};
     const Setup *s = data;
-    g_autoptr(GError) error = NULL;
-    f->dir = g_dir_make_tmp("jobcast-creds-XXXXXX", &error);
-    g_assert_no_error(error);
-    g_autofree char *db = g_build_filename(f->dir, "jobcast.db", NULL);
-    f->store = ctl_store_open(db, &error);
-    g_assert_no_error(error);
-    ctl_test_seed(f->store);
-    add_account(f->store, "alice", "producer", ALICE);
-    add_account(f->store, "bob", "producer", BOB);
-    add_account(f->store, "carol", "host", CAROL);
+    ctl_test_control_open(&f->t);
+    ctl_test_add_account(f->t.store, "alice", "producer", ALICE);
+    ctl_test_add_account(f->t.store, "bob", "producer", BOB);
+    ctl_test_add_account(f->t.store, "carol", "host", CAROL);
     CtlControlConfig cfg = {
-        .listen_host = "127.0.0.1",
         .producer_token = TOKEN,
-        .store = f->store,
         .trusted_proxies = local,
         .lockout_window_ms = s != NULL ? s->lockout_window_ms : 0,
         .lockout_max_ms = s != NULL ? s->lockout_max_ms : 0,
     };
-    f->control = ctl_control_new(&cfg, &error);
-    g_assert_no_error(error);
-    f->port = ctl_control_port(f->control);
-    f->soup = soup_session_new_with_options("timeout", 10, NULL);
+    ctl_test_control_start(&f->t, &cfg);
     lockout_logs = 0;
 }
 
 static void teardown(Fixture *f, gconstpointer data)
 {
-    g_clear_object(&f->soup);
-    ctl_control_free(f->control);
-    ctl_store_close(f->store);
-    ctl_test_remove_dir(f->dir);
-    g_free(f->dir);
+    ctl_test_control_close(&f->t);
 }
 
 /* A GET of path with extra header lines (each ending in \r\n; may be ""). (transfer full) */
 static char *get(Fixture *f, const char *path, const char *headers)
 {
-    g_autofree char *req =
-        g_strdup_printf("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n", path, f->port, headers);
-    return ctl_test_raw(f->port, req);
+    g_autofree char *req = g_strdup_printf("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n", path,
+                                           f->t.port, headers);
+    return ctl_test_raw(f->t.port, req);
 }
 
 /* The WebSocket upgrade with extra header lines. (transfer full) */
@@ -108,8 +82,8 @@ static char *upgrade(Fixture *f, const char *headers)
                                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                            "Sec-WebSocket-Version: 13\r\n"
                                            "%s\r\n",
-                                           f->port, headers);
-    return ctl_test_raw(f->port, req);
+                                           f->t.port, headers);
+    return ctl_test_raw(f->t.port, req);
 }
 
 /* A POST /login of body with extra header lines. (transfer full) */
@@ -120,8 +94,8 @@ static char *post_login(Fixture *f, const char *body, const char *headers)
                                            "Content-Type: application/x-www-form-urlencoded\r\n"
                                            "Content-Length: %zu\r\n"
                                            "%s\r\n%s",
-                                           f->port, strlen(body), headers, body);
-    return ctl_test_raw(f->port, req);
+                                           f->t.port, strlen(body), headers, body);
+    return ctl_test_raw(f->t.port, req);
 }
 
 /* The status of a GET of path with a bearer token from client (via the trusted proxy). */
@@ -366,8 +340,8 @@ static void wait_closed(CtlTestWs *w)
 
 static CtlTestWs *ws_with_cookie(Fixture *f, const char *cookie)
 {
-    g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
-    CtlTestWs *w = ctl_test_ws_connect(f->soup, f->port, NULL, cookie, origin);
+    g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->t.port);
+    CtlTestWs *w = ctl_test_ws_connect(f->t.soup, f->t.port, NULL, cookie, origin);
     g_assert_cmpuint(w->status, ==, 101);
     return w;
 }
@@ -379,9 +353,9 @@ static void test_revoke_signs_out(Fixture *f, gconstpointer data)
     g_autofree char *alice = token_login(f, ALICE, "10.24.0.1");
     g_autofree char *bob = token_login(f, BOB, "10.24.0.2");
     CtlTestWs *by_cookie = ws_with_cookie(f, alice);
-    CtlTestWs *by_token = ctl_test_ws_producer(f->soup, f->port, "Bearer " ALICE);
+    CtlTestWs *by_token = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " ALICE);
     CtlTestWs *bobs = ws_with_cookie(f, bob);
-    CtlTestWs *admin = ctl_test_ws_producer(f->soup, f->port, "Bearer " TOKEN);
+    CtlTestWs *admin = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " TOKEN);
     g_assert_cmpuint(cookie_get(f, "/control", alice), ==, 200);
 
     g_autoptr(JsonNode) revoked = call(admin, "accounts.revoke", "{\"name\":\"alice\"}");
@@ -390,7 +364,7 @@ static void test_revoke_signs_out(Fixture *f, gconstpointer data)
     wait_closed(by_token);
     g_assert_cmpuint(cookie_get(f, "/control", alice), ==, 303);
     g_assert_cmpuint(cookie_get(f, "/api/preview.jpg", alice), ==, 401);
-    CtlTestWs *again = ctl_test_ws_connect(f->soup, f->port, NULL, alice, NULL);
+    CtlTestWs *again = ctl_test_ws_connect(f->t.soup, f->t.port, NULL, alice, NULL);
     g_assert_cmpuint(again->status, ==, 401);
 
     g_autoptr(JsonNode) st = call(bobs, "state.get", NULL);
@@ -409,7 +383,7 @@ static void test_rotate_and_password_sign_out(Fixture *f, gconstpointer data)
 {
     g_autofree char *old = token_login(f, ALICE, "10.25.0.1");
     g_autofree char *bob = token_login(f, BOB, "10.25.0.2");
-    CtlTestWs *self = ctl_test_ws_producer(f->soup, f->port, "Bearer " ALICE);
+    CtlTestWs *self = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " ALICE);
     g_autoptr(JsonNode) rotated = call(self, "accounts.rotate", "{\"name\":\"alice\"}");
     const char *token = json_object_get_string_member(result_of(rotated), "token");
     g_assert_nonnull(token);
@@ -420,7 +394,7 @@ static void test_rotate_and_password_sign_out(Fixture *f, gconstpointer data)
     g_autofree char *fresh = token_login(f, token, "10.25.0.1");
     g_assert_cmpuint(cookie_get(f, "/control", fresh), ==, 200);
     CtlTestWs *open = ws_with_cookie(f, fresh);
-    CtlTestWs *admin = ctl_test_ws_producer(f->soup, f->port, "Bearer " TOKEN);
+    CtlTestWs *admin = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " TOKEN);
     g_autoptr(JsonNode) pw = call(admin, "accounts.set_password",
                                   "{\"name\":\"alice\",\"password\":\"alice-password-1\"}");
     g_assert_true(json_object_get_boolean_member(result_of(pw), "password_set"));
@@ -496,7 +470,7 @@ static void test_login_foreign_origin(Fixture *f, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_autofree char *hash = ctl_auth_password_hash("alice-password-1", &error);
     g_assert_no_error(error);
-    g_assert_true(ctl_store_account_set_password(f->store, "alice", hash, &error));
+    g_assert_true(ctl_store_account_set_password(f->t.store, "alice", hash, &error));
     const char *body = "name=alice&password=alice-password-1";
     static const char *const foreign[] = {"http://evil.example", "null", "http://127.0.0.1:1",
                                           "https://127.0.0.1.evil"};
@@ -507,7 +481,7 @@ static void test_login_foreign_origin(Fixture *f, gconstpointer data)
         g_autofree char *cookie = ctl_test_raw_header(reply, "set-cookie");
         g_assert_null(cookie);
     }
-    g_autofree char *own = g_strdup_printf("Origin: http://127.0.0.1:%d\r\n", f->port);
+    g_autofree char *own = g_strdup_printf("Origin: http://127.0.0.1:%d\r\n", f->t.port);
     g_autofree char *ok = post_login(f, body, own);
     g_assert_cmpuint(ctl_test_raw_status(ok), ==, 303);
     g_autofree char *plain = post_login(f, body, "");
@@ -530,15 +504,15 @@ static char *cookie_attributes(int port, const char *headers)
  * when a peer that is no trusted proxy says so (a lie). */
 static void test_secure_cookie(Fixture *f, gconstpointer data)
 {
-    g_autofree char *https = cookie_attributes(f->port, "X-Forwarded-Proto: https\r\n");
+    g_autofree char *https = cookie_attributes(f->t.port, "X-Forwarded-Proto: https\r\n");
     g_test_message("%s", https);
     g_assert_true(g_str_has_suffix(https, "; Secure"));
     g_assert_nonnull(strstr(https, "HttpOnly; SameSite=Strict; Path=/; Max-Age=604800"));
-    g_autofree char *upper = cookie_attributes(f->port, "X-Forwarded-Proto: HTTPS\r\n");
+    g_autofree char *upper = cookie_attributes(f->t.port, "X-Forwarded-Proto: HTTPS\r\n");
     g_assert_nonnull(strstr(upper, "Secure"));
-    g_autofree char *plain = cookie_attributes(f->port, "");
+    g_autofree char *plain = cookie_attributes(f->t.port, "");
     g_assert_null(strstr(plain, "Secure"));
-    g_autofree char *http = cookie_attributes(f->port, "X-Forwarded-Proto: http\r\n");
+    g_autofree char *http = cookie_attributes(f->t.port, "X-Forwarded-Proto: http\r\n");
     g_assert_null(strstr(http, "Secure"));
 
     /* A second server on the same store that trusts only 10.9.9.9: 127.0.0.1 is a client. */
@@ -546,7 +520,7 @@ static void test_secure_cookie(Fixture *f, gconstpointer data)
     CtlControlConfig cfg = {
         .listen_host = "127.0.0.1",
         .producer_token = TOKEN,
-        .store = f->store,
+        .store = f->t.store,
         .trusted_proxies = far_proxy,
     };
     g_autoptr(GError) error = NULL;

@@ -11,15 +11,12 @@
 #include "ctl_control.h"
 #include "ctl_store.h"
 #include "ctl_test.h"
+#include "ctl_test_server.h"
 
 #define HOST_TOKEN "host-role-token-0123456789abcdef"
 
 typedef struct {
-    char *dir;
-    CtlStore *store;
-    CtlControl *control;
-    int port;
-    SoupSession *soup;
+    CtlTestControl t;
 } Fixture;
 
 static guint log_malformed; /* log lines about malformed requests, since the last reset */
@@ -43,34 +40,15 @@ static GLogWriterOutput count_logs(GLogLevelFlags level, const GLogField *fields
 
 static void setup(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    f->dir = g_dir_make_tmp("jobcast-hostile-XXXXXX", &error);
-    g_assert_no_error(error);
-    g_autofree char *db = g_build_filename(f->dir, "jobcast.db", NULL);
-    f->store = ctl_store_open(db, &error);
-    g_assert_no_error(error);
-    ctl_test_seed(f->store);
-    g_autofree char *hash = ctl_auth_token_hash(HOST_TOKEN);
-    g_assert_cmpint(ctl_store_account_add(f->store, "anchor", "host", hash, &error), >, 0);
-    CtlControlConfig cfg = {
-        .listen_host = "127.0.0.1",
-        .listen_port = 0,
-        .producer_token = "hostile-producer-token",
-        .store = f->store,
-    };
-    f->control = ctl_control_new(&cfg, &error);
-    g_assert_no_error(error);
-    f->port = ctl_control_port(f->control);
-    f->soup = soup_session_new_with_options("timeout", 10, NULL);
+    ctl_test_control_open(&f->t);
+    ctl_test_add_account(f->t.store, "anchor", "host", HOST_TOKEN);
+    CtlControlConfig cfg = {.producer_token = "hostile-producer-token"};
+    ctl_test_control_start(&f->t, &cfg);
 }
 
 static void teardown(Fixture *f, gconstpointer data)
 {
-    g_clear_object(&f->soup);
-    ctl_control_free(f->control);
-    ctl_store_close(f->store);
-    ctl_test_remove_dir(f->dir);
-    g_free(f->dir);
+    ctl_test_control_close(&f->t);
 }
 
 /* ---- raw requests from a given address, on their own thread ---- */
@@ -119,7 +97,7 @@ static gpointer batch_thread(gpointer data)
 /* Sends every request from address from; the replies, in order. (transfer full) */
 static GPtrArray *send_all(Fixture *f, const char *from, GPtrArray *sends)
 {
-    Batch b = {.port = f->port, .from = from, .sends = sends};
+    Batch b = {.port = f->t.port, .from = from, .sends = sends};
     b.replies = g_ptr_array_new_with_free_func(g_free);
     GThread *t = g_thread_new("hostile", batch_thread, &b);
     ctl_test_spin_until(&b.done);
@@ -129,8 +107,8 @@ static GPtrArray *send_all(Fixture *f, const char *from, GPtrArray *sends)
 
 static char *get_text(Fixture *f, const char *path)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, path, NULL);
-    return ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, path, NULL);
+    return ctl_test_http_text(f->t.soup, msg);
 }
 
 /* The value of a /metrics line (name with its labels), -1 when absent. */
@@ -194,7 +172,7 @@ static void test_garbage_counted_quietly(Fixture *f, gconstpointer data)
 /* Garbage on the producers' WebSocket: counted by kind, the connection stays up. */
 static void test_garbage_websocket(Fixture *f, gconstpointer data)
 {
-    CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, "Bearer hostile-producer-token");
+    CtlTestWs *w = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer hostile-producer-token");
     soup_websocket_connection_send_text(w->ws, "{not json");
     soup_websocket_connection_send_text(w->ws, "[1,2]");
     g_autofree char *deep = g_strnfill(100, '[');
@@ -212,7 +190,7 @@ static void test_garbage_websocket(Fixture *f, gconstpointer data)
 
 static gint64 opens_of(Fixture *f, int posting)
 {
-    CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, "Bearer hostile-producer-token");
+    CtlTestWs *w = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer hostile-producer-token");
     soup_websocket_connection_send_text(w->ws,
                                         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"stats.get\"}");
     g_autoptr(JsonNode) reply = ctl_test_ws_next(w);
@@ -278,7 +256,7 @@ static void set_status(Fixture *f, const char *json)
 {
     g_autoptr(JsonParser) p = json_parser_new();
     g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
-    ctl_control_set_stream_status(f->control, json_parser_get_root(p));
+    ctl_control_set_stream_status(f->t.control, json_parser_get_root(p));
 }
 
 /* state.get and stream.status as a host: neither carries the input's or an output's URI, not
@@ -286,8 +264,8 @@ static void set_status(Fixture *f, const char *json)
 static void test_host_no_uris(Fixture *f, gconstpointer data)
 {
     set_status(f, status_json);
-    CtlTestWs *h = ctl_test_ws_producer(f->soup, f->port, "Bearer " HOST_TOKEN);
-    CtlTestWs *p = ctl_test_ws_producer(f->soup, f->port, "Bearer hostile-producer-token");
+    CtlTestWs *h = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer " HOST_TOKEN);
+    CtlTestWs *p = ctl_test_ws_producer(f->t.soup, f->t.port, "Bearer hostile-producer-token");
     const char get[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"state.get\"}";
     soup_websocket_connection_send_text(h->ws, get);
     g_autoptr(JsonNode) st = ctl_test_ws_next(h);

@@ -17,116 +17,48 @@
 #include <string.h>
 
 #include "ctl_test.h"
-#include "../jc_test_child.h"
+#include "ctl_test_server.h"
 
 #define TOKEN "privacy-test-producer-token"
 #define FORM "application/x-www-form-urlencoded"
 
 typedef struct {
-    char *dir;     /* owned: the data folder */
-    char *db_path; /* owned */
-    char *log;     /* owned: jobcast's stderr */
-    int port;
-    GSubprocess *proc; /* owned while running */
-    SoupSession *soup; /* owned */
+    CtlTestServer *srv; /* owned */
 } Fixture;
 
 static void setup(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    f->dir = g_dir_make_tmp("jobcast-privacy-XXXXXX", &error);
-    g_assert_no_error(error);
-    f->db_path = g_build_filename(f->dir, "jobcast.db", NULL);
-    f->log = g_build_filename(f->dir, "stderr.log", NULL);
-    f->soup = soup_session_new();
-}
-
-static void server_stop(Fixture *f)
-{
-    if (f->proc == NULL)
-        return;
-    g_subprocess_send_signal(f->proc, SIGTERM);
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_subprocess_wait(f->proc, NULL, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_subprocess_get_if_exited(f->proc));
-    g_assert_cmpint(g_subprocess_get_exit_status(f->proc), ==, 0);
-    g_clear_object(&f->proc);
+    f->srv = ctl_test_server_new();
 }
 
 static void teardown(Fixture *f, gconstpointer data)
 {
-    server_stop(f);
-    g_object_unref(f->soup);
-    ctl_test_remove_dir(f->dir);
-    g_free(f->log);
-    g_free(f->db_path);
-    g_free(f->dir);
-}
-
-static int free_port(void)
-{
-    g_autoptr(GSocket) s =
-        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
-    g_assert_true(g_socket_bind(s, any, TRUE, NULL));
-    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(s, NULL);
-    return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+    ctl_test_server_free(f->srv);
 }
 
 /* Starts jobcast on the fixture's folder with extra options (NULL-terminated, may be NULL) and
  * waits until /healthz answers. */
 static void server_start(Fixture *f, const char *const *extra)
 {
-    f->port = free_port();
-    g_autofree char *bin = g_build_filename(g_getenv("JOBCAST_BUILD_DIR"), "jobcast", NULL);
-    g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", f->port);
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    const char *fixed[] = {
-        bin,        "--listen",   listen, "--data-dir",       f->dir, "--no-record", "--profile",
-        "720x1280", "--duration", "120",  "--producer-token", TOKEN};
-    for (gsize i = 0; i < G_N_ELEMENTS(fixed); i++)
-        g_ptr_array_add(argv, (gpointer)fixed[i]);
-    for (const char *const *e = extra; e != NULL && *e != NULL; e++)
-        g_ptr_array_add(argv, (gpointer)*e);
-    g_ptr_array_add(argv, NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocessLauncher) launcher =
-        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-    g_subprocess_launcher_set_stderr_file_path(launcher, f->log);
-    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-    f->proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
-    g_assert_no_error(error);
-    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%d/healthz", f->port);
-    for (int i = 0; i < 300; i++) {
-        g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
-        g_autoptr(GBytes) body = soup_session_send_and_read(f->soup, msg, NULL, NULL);
-        if (body != NULL && soup_message_get_status(msg) == 200)
-            return;
-        ctl_test_spin_for(50);
-    }
-    g_error("jobcast did not come up on port %d", f->port);
+    ctl_test_server_start(f->srv, TOKEN, extra);
+}
+
+static void server_stop(Fixture *f)
+{
+    ctl_test_server_stop(f->srv);
 }
 
 static sqlite3 *db_open(Fixture *f)
 {
     sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(f->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_open(f->srv->db_path, &db), ==, SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
     return db;
 }
 
 static gint64 db_int(Fixture *f, const char *sql)
 {
-    sqlite3 *db = db_open(f);
-    sqlite3_stmt *st = NULL;
-    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-    gint64 n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return ctl_test_server_db_int(f->srv, sql);
 }
 
 static void db_exec(Fixture *f, const char *sql)
@@ -168,7 +100,7 @@ static void wait_gone(Fixture *f, const char *phone)
 static char *read_log(Fixture *f)
 {
     g_autofree char *text = NULL;
-    g_file_get_contents(f->log, &text, NULL, NULL);
+    g_file_get_contents(f->srv->log, &text, NULL, NULL);
     return g_strdup(text != NULL ? text : "");
 }
 
@@ -179,8 +111,8 @@ static char *read_log(Fixture *f)
 static char *post(Fixture *f, const char *path, const char *type, const char *body, guint *status,
                   char **location)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_post(f->port, path, type, body, strlen(body));
-    char *text = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_post(f->srv->port, path, type, body, strlen(body));
+    char *text = ctl_test_http_text(f->srv->soup, msg);
     *status = soup_message_get_status(msg);
     if (location != NULL)
         *location = g_strdup(
@@ -190,8 +122,8 @@ static char *post(Fixture *f, const char *path, const char *type, const char *bo
 
 static char *get(Fixture *f, const char *path, guint *status)
 {
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, path, NULL);
-    char *text = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->srv->port, path, NULL);
+    char *text = ctl_test_http_text(f->srv->soup, msg);
     *status = soup_message_get_status(msg);
     return text;
 }
@@ -233,7 +165,7 @@ static char *withdraw(Fixture *f, const char *code, guint *status)
 /* A producer's privacy.get. (transfer full) */
 static JsonNode *privacy_get(Fixture *f)
 {
-    CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, "Bearer " TOKEN);
+    CtlTestWs *w = ctl_test_ws_producer(f->srv->soup, f->srv->port, "Bearer " TOKEN);
     soup_websocket_connection_send_text(
         w->ws, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"privacy.get\",\"params\":{}}");
     JsonNode *result = NULL;
@@ -328,10 +260,10 @@ static void test_secure_delete(Fixture *f, gconstpointer data)
     g_assert_cmpint(rows_of_phone(f, "13733334444"), ==, 0);
     wait_gone(f, "13755556666");
     db_exec(f, "PRAGMA wal_checkpoint(TRUNCATE)");
-    g_autofree char *wal = g_strconcat(f->db_path, "-wal", NULL);
-    g_assert_true(file_holds(f->db_path, "13877778888"));
-    g_assert_false(file_holds(f->db_path, "13733334444"));
-    g_assert_false(file_holds(f->db_path, "13755556666"));
+    g_autofree char *wal = g_strconcat(f->srv->db_path, "-wal", NULL);
+    g_assert_true(file_holds(f->srv->db_path, "13877778888"));
+    g_assert_false(file_holds(f->srv->db_path, "13733334444"));
+    g_assert_false(file_holds(f->srv->db_path, "13755556666"));
     g_assert_false(file_holds(wal, "13733334444"));
     g_assert_false(file_holds(wal, "13755556666"));
 }
@@ -380,8 +312,8 @@ static void test_withdraw_duplicate(Fixture *f, gconstpointer data)
     /* Exports no longer hold it. */
     g_autofree char *employer = g_uri_escape_string("临沂河东区零工市场合作企业", NULL, FALSE);
     g_autofree char *export_path = g_strdup_printf("/api/export.csv?employer=%s", employer);
-    g_autoptr(SoupMessage) msg = ctl_test_get(f->port, export_path, "Bearer " TOKEN);
-    g_autofree char *csv = ctl_test_http_text(f->soup, msg);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->srv->port, export_path, "Bearer " TOKEN);
+    g_autofree char *csv = ctl_test_http_text(f->srv->soup, msg);
     g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
     g_assert_null(strstr(csv, "13800002222"));
     server_stop(f);
@@ -466,7 +398,7 @@ static void test_phone_limit(Fixture *f, gconstpointer data)
  * and a form showing an older version is asked to agree again. */
 static void test_notice(Fixture *f, gconstpointer data)
 {
-    g_autofree char *ini = g_build_filename(f->dir, "jobcast.ini", NULL);
+    g_autofree char *ini = g_build_filename(f->srv->dir, "jobcast.ini", NULL);
     g_assert_true(g_file_set_contents(ini,
                                       "[jobcast]\noperator-contact=0534-1234567 德州市零工市场\n"
                                       "keep-signups-days=90\n",
