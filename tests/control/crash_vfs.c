@@ -181,6 +181,8 @@ static int cached_truncate(sqlite3_file *f, sqlite3_int64 size)
 
 /* Writes the dirty ranges to the real file and gives it the image's length (invariant 2). The
  * real file is not fsynced: a simulated power cut only loses what was never written to it. */
+#define SYNC_CHUNK ((sqlite3_int64)64 * 1024)
+
 static int cached_sync(sqlite3_file *f, int flags)
 {
     CachedFile *cf = cached(f);
@@ -199,9 +201,13 @@ static int cached_sync(sqlite3_file *f, int flags)
         }
         for (guint i = 0; i < inode->dirty->len && rc == SQLITE_OK; i++) {
             Range r = g_array_index(inode->dirty, Range, i);
-            sqlite3_int64 len = MIN(r.len, size - r.off);
-            if (len > 0) {
-                rc = io->xWrite(cf->real, inode->image->data + r.off, (int)len, r.off);
+            sqlite3_int64 end = MIN(r.off + r.len, size);
+            /* In pieces: the unix VFS writes at most 128 KiB - 1 bytes per call (it masks the
+             * length with 0x1ffff and calls the rest "disk full"), and an appended WAL range
+             * grows past that. */
+            for (sqlite3_int64 off = r.off; off < end && rc == SQLITE_OK; off += SYNC_CHUNK) {
+                sqlite3_int64 len = MIN(SYNC_CHUNK, end - off);
+                rc = io->xWrite(cf->real, inode->image->data + off, (int)len, off);
             }
         }
         if (rc == SQLITE_OK) {
