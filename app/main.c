@@ -96,6 +96,10 @@ static gboolean start_control(App *app, GError **error)
         .operator_contact = app->cfg->operator_contact,
         .max_signups_per_phone = app->cfg->max_signups_per_phone,
         .privacy_check_seconds = (guint)app->cfg->privacy_check_seconds,
+        .output_names = (const char *const *)app->cfg->output_names,
+        .output_uris = (const char *const *)app->cfg->outputs,
+        .on_output = jc_program_output,
+        .on_output_data = &app->program,
     };
     app->control = ctl_control_new(&cc, error);
     if (app->control != NULL)

@@ -139,6 +139,18 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX signups_by_withdraw ON signups (withdraw_hash)"
     "  WHERE withdraw_hash IS NOT NULL;"
     "CREATE INDEX signups_by_phone ON signups (phone, created_at);",
+
+    /* 5: the outputs (push destinations), kept across restarts: a name (jc_output.h's rule, also
+     * checked here), the URI with its stream key (the database is the operator's, like the
+     * producer token's file), whether it runs; shown in the order they were added (id). */
+    "CREATE TABLE outputs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 32"
+    "    AND name NOT GLOB '*[^a-z0-9-]*'),"
+    "  uri TEXT NOT NULL CHECK (uri <> '' AND length(uri) <= 2048),"
+    "  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));",
 };
 
 /* Applies the steps of migrations[] not yet applied, all in one transaction together with the
