@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "jc_error.h"
+#include "jc_output.h"
 #include "ovl_theme.h"
 
 #define GROUP "jobcast"
@@ -144,7 +145,9 @@ static GOptionContext *make_context(Cli *cli)
          "rtsp://..., rtmp://..., v4l2:///dev/videoN",
          "URI"},
         {"output", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &cli->outputs,
-         "Add a destination (rtmp://..., rtmps://..., file:///...); repeatable", "URI"},
+         "Add a destination (rtmp://, rtmps://, srt://, file:///), named NAME (1-32 of a-z0-9-) "
+         "or out1, out2... by position; repeatable",
+         "[NAME=]URI"},
         {"audio-device", 0, 0, G_OPTION_ARG_STRING, &cli->audio_device,
          "Sound when the input has none: pulse:NAME, alsa:NAME or NAME (pulse); if it fails, "
          "silence (default: silence)",
@@ -483,6 +486,31 @@ static gboolean csv_timezone(const char *zone, JcConfig *cfg, GError **error)
     return TRUE;
 }
 
+/* --output NAME=URI or URI (named outN by position), each checked (jc_output.h); a name given
+ * twice is refused. */
+static gboolean parse_outputs(char **specs, JcConfig *cfg, GError **error)
+{
+    guint n = specs != NULL ? g_strv_length(specs) : 0;
+    cfg->outputs = g_new0(char *, n + 1);
+    cfg->output_names = g_new0(char *, n + 1);
+    for (guint i = 0; i < n; i++) {
+        if (!jc_output_spec_parse(specs[i], i + 1, &cfg->output_names[i], &cfg->outputs[i],
+                                  error)) {
+            g_prefix_error(error, "--output: ");
+            return FALSE;
+        }
+        for (guint j = 0; j < i; j++) {
+            if (strcmp(cfg->output_names[j], cfg->output_names[i]) == 0) {
+                g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                            "--output: two outputs are named %s (names must be unique)",
+                            cfg->output_names[i]);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 /* The personal-data options: retention, the operator named in the notice, the per-phone limit. */
 static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
 {
@@ -552,7 +580,8 @@ static JcConfig *build_config(Cli *cli, GError **error)
     }
     cfg->data_dir = g_strdup(cli->data_dir ? cli->data_dir : "./jobcast-data");
     cfg->input = g_strdup(cli->input ? cli->input : "test:");
-    cfg->outputs = cli->outputs ? g_strdupv(cli->outputs) : g_new0(char *, 1);
+    if (!parse_outputs(cli->outputs, cfg, error))
+        return NULL;
     cfg->record = !cli->no_record;
     cfg->audio_device =
         cli->audio_device && *cli->audio_device ? g_strdup(cli->audio_device) : NULL;
@@ -615,6 +644,7 @@ void jc_config_free(JcConfig *cfg)
     g_free(cfg->data_dir);
     g_free(cfg->input);
     g_strfreev(cfg->outputs);
+    g_strfreev(cfg->output_names);
     g_free(cfg->profile);
     g_free(cfg->public_url);
     g_free(cfg->producer_token);

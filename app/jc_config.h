@@ -13,7 +13,8 @@ typedef struct {
     int listen_port;        /* 8080; 0 = any free port */
     char *data_dir;         /* owned; "./jobcast-data" */
     char *input;            /* owned; "test:" */
-    char **outputs;         /* owned, NULL-terminated, never NULL */
+    char **outputs;         /* owned, NULL-terminated, never NULL: the URIs of --output */
+    char **output_names;    /* owned, parallel to outputs: NAME of NAME=URI, else outN */
     gboolean record;        /* TRUE unless --no-record */
     char *profile;          /* owned; "720p30" */
     char *public_url;       /* owned, no trailing slash; NULL = derived from the listen address */

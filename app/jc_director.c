@@ -214,6 +214,15 @@ static void free_program(JcDirector *d)
 }
 
 /* REBUILD, from the main loop after the old program reported STOPPED (invariant 2). */
+void jc_director_restart_program(JcDirector *d, const char *why)
+{
+    if (d->phase != RUNNING)
+        return; /* a rebuild already under way builds from what is stored now */
+    g_message("%s: restarting the program", why);
+    d->phase = SWITCHING;
+    d->ops->stop(d->program, SWITCH_STOP_MS);
+}
+
 static gboolean rebuild_program(gpointer data)
 {
     JcDirector *d = data;

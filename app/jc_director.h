@@ -72,6 +72,11 @@ void jc_director_program_state(StrState state, const char *message, gpointer dat
  * render worker published. (transfer full) */
 GstVideoOverlayComposition *jc_director_frame(gpointer data);
 
+/* Stops the running program and starts a new one as for a layout switch (a fraction of a second
+ * off air), built from the options and the outputs as stored now; why is logged. Nothing when
+ * no program runs or a rebuild is already under way. Main thread. */
+void jc_director_restart_program(JcDirector *d, const char *why);
+
 /* The running program, NULL when there is none (before start, during a rebuild). (transfer
  * none) */
 StrPipeline *jc_director_program(JcDirector *d);

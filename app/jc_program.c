@@ -43,11 +43,16 @@ static StrPipeline *program_start(const StrProfile *profile, gboolean muted, gpo
             return NULL;
         }
     }
+    /* The outputs as stored now (the command line's, merged at start, and those added on air). */
+    g_auto(GStrv) names = NULL;
+    g_auto(GStrv) uris = NULL;
+    ctl_control_outputs(prog->control, &names, &uris);
     StrConfig sc = {
         .input_uri = prog->cfg->input,
         .profile = profile,
         .record_dir = record_dir,
-        .outputs = (const char *const *)prog->cfg->outputs,
+        .outputs = (const char *const *)uris,
+        .output_names = (const char *const *)names,
         .overlay = jc_director_frame,
         .overlay_data = prog->director,
         .on_state = jc_director_program_state,
@@ -73,6 +78,26 @@ static StrPipeline *program_start(const StrProfile *profile, gboolean muted, gpo
         g_message("recording: %s", str_pipeline_recording_path(p));
     prog->started = TRUE;
     return p;
+}
+
+gboolean jc_program_output(const char *name, const char *uri, gpointer data, GError **error)
+{
+    JcProgram *prog = data;
+    StrPipeline *p = jc_director_program(prog->director);
+    if (p == NULL)
+        return TRUE; /* between programs: the next one reads the stored list */
+    if (uri == NULL) {
+        str_pipeline_remove_output(p, name);
+        return TRUE;
+    }
+    /* A show that started with nothing to take its streams (an overlay for OBS) encodes
+     * nothing: the first output needs a program with its encoders. */
+    if (!str_pipeline_encodes(p)) {
+        jc_director_restart_program(prog->director, "an output was added to a show that encoded "
+                                                    "nothing");
+        return TRUE;
+    }
+    return str_pipeline_set_output(p, name, uri, error);
 }
 
 /* JcDirectorOps.free: nothing reads the program any more, then it goes. */

@@ -25,4 +25,9 @@ typedef struct {
 /* The director's ops on the streamer; their data is a JcProgram. */
 extern const JcDirectorOps jc_program_ops;
 
+/* Control's CtlOutputFunc (data: a JcProgram): a stored output's change reaches the running
+ * program (str_pipeline_set_output / _remove_output); between programs nothing is to do, the
+ * next one is built from the stored list. */
+gboolean jc_program_output(const char *name, const char *uri, gpointer data, GError **error);
+
 G_END_DECLS

@@ -53,6 +53,7 @@ static void add_seconds_ms(JsonBuilder *b, const char *name, double value)
 static void add_output(JsonBuilder *b, const StrOutputStatus *o)
 {
     json_builder_begin_object(b);
+    add_string(b, "name", o->name != NULL ? o->name : "");
     add_string(b, "uri", o->uri);
     add_string(b, "state", o->state);
     add_tenth(b, "retry_in", o->retry_in);

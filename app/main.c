@@ -103,6 +103,10 @@ static gboolean start_control(App *app, GError **error)
         .sms_code_ttl_ms = (guint)app->cfg->sms_code_ms,
         .sms_resend_ms = (guint)app->cfg->sms_resend_ms,
         .time_zone = app->cfg->csv_timezone,
+        .output_names = (const char *const *)app->cfg->output_names,
+        .output_uris = (const char *const *)app->cfg->outputs,
+        .on_output = jc_program_output,
+        .on_output_data = &app->program,
     };
     app->control = ctl_control_new(&cc, error);
     if (app->control == NULL)

@@ -33,6 +33,7 @@
 #include "ctl_conns.h"
 #include "ctl_http.h"
 #include "ctl_login.h"
+#include "ctl_outputs.h"
 #include "ctl_postings.h"
 #include "ctl_privacy.h"
 #include "ctl_rejects.h"
@@ -78,6 +79,7 @@ struct CtlControl {
     CtlStats *stats;
     CtlRefs *refs;
     CtlStream *stream;
+    CtlOutputs *outputs;
     CtlStudio *studio;
     CtlPrivacy *privacy;
     CtlApplyDesk *apply;
@@ -288,6 +290,8 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, &c->accounts_room);
     t = ctl_asaired_methods(&n);
     add_methods(c, t, n, &c->asaired_room);
+    t = ctl_outputs_methods(&n);
+    add_methods(c, t, n, c->outputs);
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
     ctl_actions_set_methods(c->actions, (const CtlRpcMethod *)(gpointer)c->methods->data,
                             c->methods->len);
@@ -311,6 +315,14 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
     c->stats = ctl_stats_new(c->store);
     c->refs = ctl_refs_new(c->store);
     c->stream = ctl_stream_new(notify);
+    CtlOutputsConfig outputs = {
+        .store = c->store,
+        .stream = c->stream,
+        .notify = notify,
+        .apply = cfg->on_output,
+        .apply_data = cfg->on_output_data,
+    };
+    c->outputs = ctl_outputs_new(&outputs);
     CtlStudioConfig studio = {
         .store = c->store,
         .view = c->view,
@@ -413,6 +425,10 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     /* No connection is served before the loop runs again: the rooms are ready by then. */
     g_autofree char *url = public_url(cfg, host, c->port);
     create_rooms(c, cfg, url, verify);
+    if (!ctl_outputs_merge(c->outputs, cfg->output_names, cfg->output_uris, error)) {
+        ctl_control_free(c);
+        return NULL;
+    }
     ctl_studio_start(c->studio);
     ctl_privacy_start(c->privacy);
     return c;
@@ -448,6 +464,12 @@ void ctl_control_set_stream_status(CtlControl *c, JsonNode *status)
     ctl_asaired_watch_stream(c->asaired_watch, status, ctl_studio_show_id(c->studio),
                              ctl_studio_on_air(c->studio));
     ctl_stream_set_status(c->stream, status);
+    ctl_outputs_stream_changed(c->outputs, status);
+}
+
+void ctl_control_outputs(CtlControl *c, char ***names, char ***uris)
+{
+    ctl_outputs_enabled(c->outputs, names, uris);
 }
 
 void ctl_control_set_preview_func(CtlControl *c, CtlPreviewFunc fn, gpointer data)
@@ -526,6 +548,7 @@ void ctl_control_free(CtlControl *c)
     if (c->studio != NULL)
         ctl_store_set_batch_func(c->store, NULL, NULL);
     ctl_studio_free(c->studio);
+    ctl_outputs_free(c->outputs);
     ctl_stream_free(c->stream);
     ctl_refs_free(c->refs);
     ctl_stats_free(c->stats);

@@ -157,6 +157,18 @@ static const char *const migrations[] = {
     "  'CHECK (role IN (''producer'', ''host'', ''overlay''))')"
     "  WHERE type = 'table' AND name = 'accounts';"
     "PRAGMA writable_schema = OFF;",
+
+    /* 7: the outputs (push destinations), kept across restarts: a name (jc_output.h's rule, also
+     * checked here), the URI with its stream key (the database is the operator's, like the
+     * producer token's file), whether it runs; shown in the order they were added (id). */
+    "CREATE TABLE outputs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 32"
+    "    AND name NOT GLOB '*[^a-z0-9-]*'),"
+    "  uri TEXT NOT NULL CHECK (uri <> '' AND length(uri) <= 2048),"
+    "  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

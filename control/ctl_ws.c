@@ -152,9 +152,11 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
         return;
     }
     /* Hosts get the same message without URIs (ctl_stream_without_uris), built only if one is
-     * listening; overlays get nothing of it. */
+     * listening; overlays get nothing of it, and the outputs' own events ("outputs.*") are for
+     * producers alone. */
+    gboolean producers_only = g_str_has_prefix(method, "outputs.");
     g_autofree char *for_hosts = NULL;
-    for (GList *l = ws->producers; l != NULL && for_hosts == NULL; l = l->next) {
+    for (GList *l = ws->producers; l != NULL && for_hosts == NULL && !producers_only; l = l->next) {
         CtlSession *s = l->data;
         if (s->ws.role == CTL_ROLE_HOST) {
             for_hosts = ctl_rpc_build_notification(method, ctl_stream_without_uris(params));
@@ -165,7 +167,9 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
         CtlSession *s = l->data;
         if (s->ws.signed_out || !ctl_role_reads(s->ws.role))
             continue;
-        send_text(s, s->ws.role == CTL_ROLE_PRODUCER ? note : for_hosts);
+        gboolean producer = s->ws.role == CTL_ROLE_PRODUCER;
+        if (producer || !producers_only)
+            send_text(s, producer ? note : for_hosts);
     }
 }
 

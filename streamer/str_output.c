@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "jc_error.h"
+#include "jc_output.h"
 #include "jc_uri.h"
 #include "str_gst.h"
 #include "str_supervisor.h"
@@ -49,13 +50,17 @@
 #define MAX_QUEUED_BYTES (32u * 1024u * 1024u)
 
 struct StrOutput {
+    char *name;            /* owned: unique among the program's outputs (jc_output.h) */
+    char *given;           /* owned: the URI as given (what str_output_uri returns) */
     char *uri;             /* owned: as handed to the sink (without our own tls-insecure=1) */
     gboolean tls_insecure; /* rtmps: do not validate the server's certificate */
     char *safe_uri;        /* owned: redacted, for logs */
+    char *label;           /* owned: "NAME (REDACTED URI)", for logs */
     GstElement *pipe;      /* owned: the output pipeline, reused across restarts */
     GstAppSrc *vsrc;       /* borrowed from pipe */
     GstAppSrc *asrc;       /* borrowed from pipe */
     GstElement *vsink;     /* borrowed: appsink in the program pipeline (NULL before attach) */
+    GstElement *asink;     /* borrowed: the same for audio */
 
     /* Main thread only. */
     StrSupervisor *sup;   /* owned: restarts, back-off, tick */
@@ -86,59 +91,26 @@ static char *scrub(const StrOutput *o, const char *msg)
     return jc_uri_scrub(msg, o->uri);
 }
 
-/* Chooses the muxer and sink for uri. On error, FALSE with JC_ERROR_INVALID. */
+/* Chooses the muxer and sink for uri (checked by jc_output_uri_check, the one rule the
+ * command line and the control protocol share). On error, FALSE with JC_ERROR_INVALID. */
 static gboolean parse_uri(const char *uri, const char **mux, char **path, GError **error)
 {
-    g_autofree char *safe = jc_uri_redact(uri);
-    if (g_str_has_prefix(uri, "rtmp://") || g_str_has_prefix(uri, "rtmps://")) {
-        g_autoptr(GUri) parsed = g_uri_parse(uri, G_URI_FLAGS_NONE, NULL);
-        if (parsed == NULL || g_uri_get_host(parsed) == NULL || *g_uri_get_host(parsed) == '\0' ||
-            strlen(g_uri_get_path(parsed)) < 2) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                        "output %s: an RTMP URL needs a host and a path (rtmp://host/app/key)",
-                        safe);
-            return FALSE;
-        }
+    JcOutputKind kind;
+    if (!jc_output_uri_check(uri, &kind, error)) {
+        return FALSE;
+    }
+    *path = NULL;
+    if (kind == JC_OUTPUT_RTMP) {
         *mux = "flvmux";
-        *path = NULL;
-        return TRUE;
-    }
-    if (g_str_has_prefix(uri, "srt://")) {
-        g_autoptr(GUri) parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS, NULL);
-        if (parsed == NULL || g_uri_get_host(parsed) == NULL || *g_uri_get_host(parsed) == '\0' ||
-            g_uri_get_port(parsed) <= 0) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                        "output %s: an SRT URL needs a host and a port (srt://host:port)", safe);
-            return FALSE;
-        }
+    } else if (kind == JC_OUTPUT_SRT) {
         *mux = "mpegtsmux";
-        *path = NULL;
-        return TRUE;
-    }
-    if (g_str_has_prefix(uri, "file://")) {
+    } else {
         *path = g_filename_from_uri(uri, NULL, NULL);
-        if (*path == NULL) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                        "output %s: not a valid file:// URI (needs an absolute path)", safe);
-            return FALSE;
-        }
-        if (g_str_has_suffix(*path, ".mkv")) {
-            *mux = "matroskamux";
-        } else if (g_str_has_suffix(*path, ".mp4")) {
-            *mux = "mp4mux";
-        } else if (g_str_has_suffix(*path, ".flv")) {
-            *mux = "flvmux";
-        } else {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                        "output %s: a file output must end in .mkv, .mp4 or .flv", safe);
-            g_clear_pointer(path, g_free);
-            return FALSE;
-        }
-        return TRUE;
+        *mux = g_str_has_suffix(*path, ".mkv")   ? "matroskamux"
+               : g_str_has_suffix(*path, ".mp4") ? "mp4mux"
+                                                 : "flvmux";
     }
-    g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
-                "output %s: unsupported scheme (use rtmp://, rtmps://, srt:// or file://)", safe);
-    return FALSE;
+    return TRUE;
 }
 
 /* Adds an appsrc feeding a new pad of mux made from templ, through a parser converting to
@@ -302,19 +274,19 @@ static char *strip_tls_insecure(const char *uri, gboolean *insecure)
     return g_string_free(out, FALSE);
 }
 
-StrOutput *str_output_new(const char *uri, GError **error)
+StrOutput *str_output_new(const char *name, const char *uri, GError **error)
 {
     const char *mux = NULL;
     g_autofree char *path = NULL;
-    if (uri == NULL || !parse_uri(uri, &mux, &path, error)) {
-        if (uri == NULL) {
-            g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "output URI missing");
-        }
+    if (!jc_output_name_check(name, error) || !parse_uri(uri, &mux, &path, error)) {
         return NULL;
     }
     StrOutput *o = g_new0(StrOutput, 1);
+    o->name = g_strdup(name);
+    o->given = g_strdup(uri);
     o->uri = strip_tls_insecure(uri, &o->tls_insecure);
     o->safe_uri = jc_uri_redact(o->uri);
+    o->label = g_strdup_printf("%s (%s)", name, o->safe_uri);
     pthread_mutex_init(&o->lock, NULL);
     o->pipe = gst_object_ref_sink(gst_pipeline_new("output"));
     if (!build(o, mux, path, error)) {
@@ -323,7 +295,7 @@ StrOutput *str_output_new(const char *uri, GError **error)
     }
     StrSupervisorConfig cfg = {
         .what = "output",
-        .label = o->safe_uri,
+        .label = o->label,
         .meanwhile = "retrying with back-off",
         .first_retry_ms = FIRST_RETRY_MS,
         .max_retry_ms = MAX_RETRY_MS,
@@ -476,14 +448,39 @@ static GstElement *attach_branch(StrOutput *o, GstBin *program, GstElement *tee,
     };
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cb, o, NULL);
     gst_bin_add(program, sink);
-    return str_gst_link(tee, sink, error) ? sink : NULL;
+    /* On air (the program plays), the sink is playing before the tee sees it: a tee pad into a
+     * sink still in NULL would answer "flushing". Before the start this leaves it in NULL. */
+    gst_element_sync_state_with_parent(sink);
+    /* A pad of its own, requested here: gst_element_link would take any unlinked pad of the
+     * tee, such as one a removed output just left and that is about to be released. */
+    GstPad *teepad = gst_element_request_pad_simple(tee, "src_%u");
+    GstPad *sinkpad = gst_element_get_static_pad(sink, "sink");
+    GstPadLinkReturn linked = teepad != NULL ? gst_pad_link(teepad, sinkpad) : GST_PAD_LINK_REFUSED;
+    gst_object_unref(sinkpad);
+    if (linked != GST_PAD_LINK_OK) {
+        if (teepad != NULL) {
+            gst_element_release_request_pad(tee, teepad);
+            gst_object_unref(teepad);
+        }
+        g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot link %s to an output",
+                    GST_ELEMENT_NAME(tee));
+        gst_element_set_state(sink, GST_STATE_NULL);
+        gst_bin_remove(program, sink);
+        return NULL;
+    }
+    gst_object_unref(teepad);
+    return sink;
 }
 
 gboolean str_output_attach(StrOutput *o, GstBin *program, GstElement *video_tee,
                            GstElement *audio_tee, GError **error)
 {
     o->vsink = attach_branch(o, program, video_tee, TRUE, error);
-    return o->vsink != NULL && attach_branch(o, program, audio_tee, FALSE, error) != NULL;
+    if (o->vsink == NULL) {
+        return FALSE;
+    }
+    o->asink = attach_branch(o, program, audio_tee, FALSE, error);
+    return o->asink != NULL;
 }
 
 static void set_accepting(StrOutput *o, gboolean accepting)
@@ -569,7 +566,7 @@ static gboolean on_message(gpointer data, GstMessage *msg)
         gst_message_parse_error(msg, &err, NULL);
     }
     if (o->draining) {
-        g_debug("output %s finished%s%s", o->safe_uri, error ? " with: " : "",
+        g_debug("output %s finished%s%s", o->label, error ? " with: " : "",
                 error ? err->message : "");
         finish_drain(o);
         return TRUE;
@@ -603,6 +600,46 @@ gboolean str_output_drain(StrOutput *o, StrOutputDrainedFunc drained, gpointer u
     return TRUE;
 }
 
+gboolean str_output_end(StrOutput *o, StrOutputDrainedFunc drained, gpointer user_data)
+{
+    if (str_output_drain(o, drained, user_data)) {
+        return TRUE;
+    }
+    /* Nothing more comes from the program: the end of stream is written here, and the
+     * appsinks may be taken away (invariant 1 keeps them out from now on). */
+    pthread_mutex_lock(&o->lock);
+    if (o->accepting) {
+        gst_app_src_end_of_stream(o->vsrc);
+        gst_app_src_end_of_stream(o->asrc);
+    }
+    o->accepting = FALSE;
+    pthread_mutex_unlock(&o->lock);
+    return FALSE;
+}
+
+const char *str_output_name(StrOutput *o)
+{
+    return o->name;
+}
+
+const char *str_output_uri(StrOutput *o)
+{
+    return o->given;
+}
+
+gboolean str_output_trying(StrOutput *o)
+{
+    StrSupState state = str_supervisor_state(o->sup);
+    return state == STR_SUP_IDLE || state == STR_SUP_CONNECTING || state == STR_SUP_LIVE ||
+           state == STR_SUP_STALLED;
+}
+
+void str_output_sinks(StrOutput *o, GstElement **video, GstElement **audio)
+{
+    *video = o->vsink;
+    *audio = o->asink;
+}
+
 void str_output_stop(StrOutput *o)
 {
     o->drained = NULL;
@@ -622,6 +659,7 @@ void str_output_fill_status(StrOutput *o, StrOutputStatus *s)
     };
     StrSupState state = str_supervisor_state(o->sup);
     gboolean live = state == STR_SUP_LIVE || state == STR_SUP_STALLED;
+    s->name = g_strdup(o->name);
     s->uri = g_strdup(o->safe_uri);
     s->state = names[state];
     s->retry_in = str_supervisor_retry_in(o->sup);
@@ -647,6 +685,9 @@ void str_output_free(StrOutput *o)
     gst_caps_replace(&o->acaps, NULL);
     pthread_mutex_destroy(&o->lock);
     g_free(o->safe_uri);
+    g_free(o->label);
     g_free(o->uri);
+    g_free(o->given);
+    g_free(o->name);
     g_free(o);
 }

@@ -36,7 +36,7 @@
 #include "str_continuity.h"
 #include "str_gst.h"
 #include "str_input.h"
-#include "str_output.h"
+#include "str_outputs.h"
 #include "str_preview.h"
 #include "str_qrmon.h"
 #include "str_retention.h"
@@ -57,6 +57,7 @@ struct StrPipeline {
     char *input_uri;          /* owned */
     char *record_dir;         /* owned, NULL = no recording */
     char **outputs;           /* owned strv, may be NULL */
+    char **output_names;      /* owned strv parallel to outputs, may be NULL (out1, out2...) */
     GstElement *pipeline;     /* owned */
     GstElement *splitmux;     /* borrowed from pipeline, NULL when not recording */
     GstElement *rec_queue[2]; /* borrowed: the recording's video and audio queues */
@@ -71,7 +72,7 @@ struct StrPipeline {
     double level_rms; /* dBFS from the level element's last message (bus, main thread) */
     double level_peak;
     GstPad *slate_pad;    /* borrowed: the switch pad the slate feeds */
-    GPtrArray *outs;      /* owned StrOutput *, freed after pipeline is NULL */
+    StrOutputs *outs;     /* owned, freed after pipeline is NULL; NULL until built */
     char *recording_path; /* owned, NULL until started with a record_dir */
     Phase phase;
     gboolean program_eos;  /* EOS reached the end of every program branch */
@@ -326,13 +327,12 @@ static gboolean build(StrPipeline *p, GError **error)
     if (p->record_dir != NULL && !build_recording(p, vtee, atee, error)) {
         return FALSE;
     }
+    p->outs = str_outputs_new(GST_BIN(p->pipeline), vtee, atee);
     for (guint i = 0; p->outputs != NULL && p->outputs[i] != NULL; i++) {
-        StrOutput *o = str_output_new(p->outputs[i], error);
-        if (o == NULL) {
-            return FALSE;
-        }
-        g_ptr_array_add(p->outs, o);
-        if (!str_output_attach(o, GST_BIN(p->pipeline), vtee, atee, error)) {
+        g_autofree char *name = p->output_names != NULL && p->output_names[i] != NULL
+                                    ? g_strdup(p->output_names[i])
+                                    : g_strdup_printf("out%u", i + 1);
+        if (!str_outputs_add(p->outs, name, p->outputs[i], error)) {
             return FALSE;
         }
     }
@@ -416,15 +416,16 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
     p->input_uri = g_strdup(cfg->input_uri);
     p->record_dir = g_strdup(cfg->record_dir);
     p->outputs = g_strdupv((char **)cfg->outputs);
+    p->output_names = g_strdupv((char **)cfg->output_names);
     p->cfg.input_uri = p->input_uri;
     p->cfg.record_dir = p->record_dir;
     p->cfg.outputs = (const char *const *)p->outputs;
+    p->cfg.output_names = (const char *const *)p->output_names;
     p->audio_device = g_strdup(cfg->audio_device);
     p->cfg.audio_device = p->audio_device;
     p->muted = cfg->muted;
     p->level_rms = LEVEL_FLOOR_DB;
     p->level_peak = LEVEL_FLOOR_DB;
-    p->outs = g_ptr_array_new_with_free_func((GDestroyNotify)str_output_free);
     p->pipeline = gst_object_ref_sink(gst_pipeline_new("program"));
     if (!build(p, error)) {
         str_pipeline_free(p);
@@ -502,9 +503,7 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error)
         apply_retention(p);
         p->disk_id = g_timeout_add(DISK_CHECK_MS, on_disk_check, p);
     }
-    for (guint i = 0; i < p->outs->len; i++) {
-        str_output_start(g_ptr_array_index(p->outs, i));
-    }
+    str_outputs_start(p->outs);
     return TRUE;
 }
 
@@ -526,9 +525,7 @@ static void finish_stop(StrPipeline *p)
     if (p->audio != NULL) {
         str_audio_stop(p->audio);
     }
-    for (guint i = 0; i < p->outs->len; i++) {
-        str_output_stop(g_ptr_array_index(p->outs, i));
-    }
+    str_outputs_stop(p->outs);
     p->pending_drains = 0;
     p->phase = P_STOPPED;
     report(p, STR_STATE_STOPPED, NULL);
@@ -579,12 +576,7 @@ void str_pipeline_stop(StrPipeline *p, guint timeout_ms)
     }
     p->phase = P_STOPPING;
     p->program_eos = FALSE;
-    p->pending_drains = 0;
-    for (guint i = 0; i < p->outs->len; i++) {
-        if (!str_output_drain(g_ptr_array_index(p->outs, i), on_output_drained, p)) {
-            p->pending_drains++;
-        }
-    }
+    p->pending_drains = str_outputs_drain(p->outs, on_output_drained, p);
     p->stop_timeout_id = g_timeout_add(timeout_ms, on_stop_timeout, p);
     /* The input first, so nothing more is pushed after the end of stream. */
     str_input_stop(p->input);
@@ -679,6 +671,11 @@ static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+gboolean str_pipeline_encodes(StrPipeline *p)
+{
+    return encodes(p);
+}
+
 GstElement *str_pipeline_bin(StrPipeline *p)
 {
     return p->pipeline;
@@ -746,12 +743,30 @@ StrStatus *str_pipeline_status(StrPipeline *p)
         str_audio_fill_status(p->audio, s);
     }
     s->outputs = g_ptr_array_new_with_free_func(str_output_status_free);
-    for (guint i = 0; i < p->outs->len; i++) {
-        StrOutputStatus *o = g_new0(StrOutputStatus, 1);
-        str_output_fill_status(g_ptr_array_index(p->outs, i), o);
-        g_ptr_array_add(s->outputs, o);
+    if (p->outs != NULL) {
+        str_outputs_fill_status(p->outs, s->outputs);
     }
     return s;
+}
+
+/* Outputs change only while the program runs or is about to: a stopping one takes nothing new
+ * (the next program is built with the list as it is then). */
+static gboolean takes_outputs(StrPipeline *p)
+{
+    return p->outs != NULL &&
+           (p->phase == P_BUILT || p->phase == P_STARTING || p->phase == P_PLAYING);
+}
+
+gboolean str_pipeline_set_output(StrPipeline *p, const char *name, const char *uri, GError **error)
+{
+    return !takes_outputs(p) || str_outputs_set(p->outs, name, uri, error);
+}
+
+void str_pipeline_remove_output(StrPipeline *p, const char *name)
+{
+    if (takes_outputs(p)) {
+        str_outputs_remove(p->outs, name);
+    }
 }
 
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq)
@@ -788,7 +803,7 @@ void str_pipeline_free(StrPipeline *p)
     }
     /* The program's appsinks call into the outputs: stop them before the outputs go. */
     gst_element_set_state(p->pipeline, GST_STATE_NULL);
-    g_ptr_array_unref(p->outs);
+    str_outputs_free(p->outs);
     str_input_free(p->input);
     str_audio_free(p->audio);
     gst_object_unref(p->pipeline);
@@ -799,6 +814,7 @@ void str_pipeline_free(StrPipeline *p)
     g_free(p->current_path);
     g_free(p->recording_path);
     g_strfreev(p->outputs);
+    g_strfreev(p->output_names);
     g_free(p->record_dir);
     g_free(p->input_uri);
     g_free(p->audio_device);

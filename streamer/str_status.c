@@ -9,6 +9,7 @@ void str_output_status_free(gpointer data)
     if (o == NULL) {
         return;
     }
+    g_free(o->name);
     g_free(o->uri);
     g_free(o->error);
     g_free(o);

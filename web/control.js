@@ -180,6 +180,7 @@
       b.lang = S.lang === 'zh' ? 'en' : 'zh-CN';
     }
     if (S.editor) S.editor.relabel();
+    if (S.outputs) S.outputs.relabel();
     renderConn();
     renderAll();
     if (S.stream) renderHealth();
@@ -1002,6 +1003,7 @@
   }
 
   function resync() {
+    if (S.outputs) S.outputs.refresh();
     return S.rpc.call('state.get').then((s) => {
       applyState(s);
       renderAll();
@@ -1055,6 +1057,9 @@
       if (row) row.classList.add('flash');
     } else if (method === 'stream.status') {
       setStream(params.stream || params);
+      if (S.outputs) S.outputs.stream(params.stream || params);
+    } else if (method === 'outputs.changed') {
+      if (S.outputs) S.outputs.set(params.outputs);
     } else if (method === 'preview.changed') {
       if (S.cuesInFlight > 0) return;
       if (params.preview && params.preview.id) {
@@ -1228,6 +1233,7 @@
         renderAll();
       },
     });
+    S.outputs = new window.JcOutputs({ rpc: S.rpc, lang: () => S.lang, toast });
     bindDrag();
     bindControls();
     document.addEventListener('click', dropMouseFocus);

@@ -69,6 +69,13 @@ typedef struct {
     const char *sms_gateway_secret; /* its bearer token (copied; never logged) */
     guint sms_code_ttl_ms;          /* tests only: a code's life; 0 = 10 minutes */
     guint sms_resend_ms;            /* tests only: before another code; 0 = a minute */
+    /* Outputs (ctl_outputs.h). */
+    const char *const *output_names; /* the command line's outputs, NULL-terminated, checked
+                                        (jc_output.h); written into the store at start (see
+                                        ctl_outputs_merge); NULL = none */
+    const char *const *output_uris;  /* parallel to output_names */
+    CtlOutputFunc on_output;         /* may be NULL: changes are only stored */
+    gpointer on_output_data;
 } CtlControlConfig;
 
 /* Connection caps by default (docs/protocol.md, "Connections"). */
@@ -103,6 +110,11 @@ int ctl_control_admin_port(CtlControl *c);
  * "outputs":[...]}. Kept for state.get ("stream"), broadcast as stream.status when it changed
  * (at most once a second), and turned into Prometheus metrics at GET /metrics. Main thread. */
 void ctl_control_set_stream_status(CtlControl *c, JsonNode *status);
+
+/* The outputs a program starting now should run: the stored ones that are enabled, in order,
+ * with their full URIs. (transfer full) two NULL-terminated strvs of the same length. Main
+ * thread. */
+void ctl_control_outputs(CtlControl *c, char ***names, char ***uris);
 
 /* Where GET /api/preview.jpg gets its frames from (fn NULL: 404). Main thread. */
 void ctl_control_set_preview_func(CtlControl *c, CtlPreviewFunc fn, gpointer data);

@@ -38,6 +38,12 @@ typedef struct {
  * at start-up. scene is borrowed. */
 typedef void (*CtlOnSceneFunc)(const CtlScene *scene, gpointer data);
 
+/* Called on the main thread when a stored output changed (outputs.* methods): name is to push
+ * to uri (the full URI, stream key included) from now on, or to stop when uri is NULL. The
+ * program, the recording and the other outputs must go on undisturbed. FALSE with error set when
+ * the program cannot take it (control then undoes the stored change); stopping never fails. */
+typedef gboolean (*CtlOutputFunc)(const char *name, const char *uri, gpointer data, GError **error);
+
 /* Returns the newest preview frame as JPEG (transfer full) and its sequence number in *seq,
  * or NULL before the first frame. Called on the main thread. */
 typedef GBytes *(*CtlPreviewFunc)(gpointer data, gint64 *seq);

@@ -31,7 +31,9 @@ typedef struct {
     const StrProfile *profile;  /* borrowed */
     const char *record_dir;     /* recordings go here, NULL = no recording */
     const char *const *outputs; /* NULL-terminated "rtmp://..." / "file://..." URIs, may be NULL */
-    StrOverlayFunc overlay;     /* may be NULL */
+    const char *const *output_names; /* their names, parallel to outputs (jc_output.h rules);
+                                        NULL = out1, out2... in order */
+    StrOverlayFunc overlay;          /* may be NULL */
     gpointer overlay_data;
     StrStateFunc on_state; /* may be NULL */
     gpointer state_data;
@@ -79,6 +81,19 @@ StrStatus *str_pipeline_status(StrPipeline *p);
  * sequence number (1 for the first frame, +1 for each). Any thread. */
 GBytes *str_pipeline_preview_jpeg(StrPipeline *p, gint64 *seq);
 
+/* Makes output name push to uri while the program goes on (nothing else is interrupted): adds
+ * it, or replaces it when its URI changed or it is waiting to retry or was given up (a retry at
+ * once); an output already connecting or live at that URI is left alone. Before the start it is
+ * started with the program; while the program stops, nothing is done (TRUE). FALSE with
+ * JC_ERROR_INVALID (a bad name or URI) or JC_ERROR_PIPELINE (an element missing); then nothing
+ * changed. Main thread. */
+gboolean str_pipeline_set_output(StrPipeline *p, const char *name, const char *uri, GError **error);
+
+/* Removes output name, if there is one, while the program goes on: its destination gets the end
+ * of stream (at most 3 s), the program, the recording and the other outputs never notice. Main
+ * thread. */
+void str_pipeline_remove_output(StrPipeline *p, const char *name);
+
 /* Mutes (TRUE) or unmutes the program's sound: the recording and every output get silence
  * from the next audio buffer on; the level keeps measuring. Main thread. */
 void str_pipeline_set_muted(StrPipeline *p, gboolean muted);
@@ -87,6 +102,10 @@ void str_pipeline_set_muted(StrPipeline *p, gboolean muted);
  * air, or the slate); the QR read-back monitor (str_qrmon.h) checks it, status "qr". Main
  * thread. */
 void str_pipeline_expect_qr(StrPipeline *p, const char *url);
+/* TRUE when the program encodes (it was built with a recording or an output to take H.264 and
+ * AAC); a program without either carries raw video and sound only. */
+gboolean str_pipeline_encodes(StrPipeline *p);
+
 /* The program's GStreamer pipeline, for tests and diagnostics that look at what it is made of
  * (never to change it). (transfer none) */
 GstElement *str_pipeline_bin(StrPipeline *p);

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 /* A snapshot of one output for the control page. Strings are owned by the snapshot; no stream
  * key appears in any of them. */
 typedef struct {
+    char *name;        /* owned: the output's name (unique; jc_output.h) */
     char *uri;         /* owned: redacted, the stream key shown as three stars */
     const char *state; /* static: "connecting", "live", "reconnecting", "failed", "stopped" */
     double retry_in;   /* seconds until the next attempt ("reconnecting"), else 0 */
@@ -55,7 +56,8 @@ typedef struct {
         guint64 stalls;          /* times the program's picture stopped for 250 ms or more */
         double longest_gap;      /* seconds: the longest wait between two program frames */
     } continuity;
-    GPtrArray *outputs; /* owned: StrOutputStatus *, in --output order; frees its elements */
+    GPtrArray *outputs; /* owned: StrOutputStatus *, in the order they were added (--output's
+                           first); frees its elements */
     struct {
         gboolean muted;
         const char *source;       /* static: "input", "device" or "silence": what is on air */

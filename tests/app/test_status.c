@@ -16,6 +16,7 @@ static StrStatus *sample(void)
     s->recording.free_mb = 51200;
     s->outputs = g_ptr_array_new();
     StrOutputStatus *o = g_new0(StrOutputStatus, 1);
+    o->name = g_strdup("douyin");
     o->uri = g_strdup("rtmp://push.example.com/live/***");
     o->state = "reconnecting";
     o->retry_in = 2.96;
@@ -27,6 +28,7 @@ static StrStatus *sample(void)
 static void free_sample(StrStatus *s)
 {
     StrOutputStatus *o = g_ptr_array_index(s->outputs, 0);
+    g_free(o->name);
     g_free(o->uri);
     g_free(o->error);
     g_free(o);
@@ -53,6 +55,7 @@ static void test_fields(void)
     JsonArray *outs = json_object_get_array_member(o, "outputs");
     g_assert_cmpuint(json_array_get_length(outs), ==, 1);
     JsonObject *out = json_array_get_object_element(outs, 0);
+    g_assert_cmpstr(json_object_get_string_member(out, "name"), ==, "douyin");
     g_assert_cmpstr(json_object_get_string_member(out, "state"), ==, "reconnecting");
     g_assert_cmpfloat(json_object_get_double_member(out, "retry_in"), ==, 3.0);
     g_assert_cmpstr(json_object_get_string_member(out, "error"), ==, "connection refused");

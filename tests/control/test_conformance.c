@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "ctl_asaired.h"
+#include "ctl_outputs.h"
+#include "ctl_overlay_http.h"
 #include "ctl_control.h"
 #include "ctl_postings.h"
 #include "ctl_privacy.h"
@@ -479,7 +481,8 @@ static void test_doc_roles(void)
     g_autoptr(GHashTable) marks = table_methods(doc);
     const CtlRpcMethod *(*tables[])(gsize *) = {
         ctl_state_methods,   ctl_postings_methods, ctl_studio_methods,   ctl_shows_methods,
-        ctl_signups_methods, ctl_privacy_methods,  ctl_accounts_methods, ctl_asaired_methods};
+        ctl_signups_methods, ctl_privacy_methods,  ctl_accounts_methods, ctl_asaired_methods,
+        ctl_outputs_methods, ctl_overlay_methods};
     for (gsize i = 0; i < G_N_ELEMENTS(tables); i++) {
         gsize n = 0;
         const CtlRpcMethod *t = tables[i](&n);

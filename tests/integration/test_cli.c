@@ -231,6 +231,38 @@ static void test_bad_output(void)
     g_rmdir(dir);
 }
 
+/* --output NAME=URI: a name outside the rule, or one given twice (also through the config file,
+ * and a plain URI's outN against a given name), refuses the start naming the problem; the key
+ * is never quoted. */
+static void test_output_names(void)
+{
+    expect_usage_error(
+        (const char *const[]){"--output", "Douyin=rtmp://h.example.com/live/k", NULL},
+        "name: only a-z, 0-9 and '-'");
+    expect_usage_error((const char *const[]){"--output", "a=rtmp://h.example.com/live/k1",
+                                             "--output", "a=rtmp://h.example.com/live/k2", NULL},
+                       "two outputs are named a");
+    /* The second --output without a name is out2. */
+    expect_usage_error((const char *const[]){"--output", "out2=rtmp://h.example.com/live/k1",
+                                             "--output", "rtmp://h.example.com/live/k2", NULL},
+                       "two outputs are named out2");
+    Run r = run_jobcast(
+        (const char *const[]){"--output", "y=srt://h.example.com?passphrase=sekrit-pass", NULL});
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "needs a host and a port"));
+    g_assert_null(strstr(r.err, "sekrit"));
+    run_clear(&r);
+    g_autofree char *dir = g_dir_make_tmp("jobcast-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "dup.ini", NULL);
+    g_assert_true(g_file_set_contents(path,
+                                      "[jobcast]\noutput=a=rtmp://h.example.com/live/k1;"
+                                      "a=rtmp://h.example.com/live/k2\n",
+                                      -1, NULL));
+    expect_usage_error((const char *const[]){"--config", path, NULL}, "two outputs are named a");
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 /* A bad theme in --theme-dir refuses the start, naming the file and the key. */
 static void test_bad_theme_dir(void)
 {
@@ -266,6 +298,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/bad-numbers-exits-2", test_bad_numbers);
     g_test_add_func("/cli/bad-public-url-exits-2", test_bad_public_url);
     g_test_add_func("/cli/bad-output-exits-2", test_bad_output);
+    g_test_add_func("/cli/output-names", test_output_names);
     g_test_add_func("/cli/config-unknown-key-exits-2", test_config_unknown_key);
     g_test_add_func("/cli/config-missing-file-exits-2", test_config_missing_file);
     g_test_add_func("/cli/config-bad-value-exits-2", test_config_bad_value);

@@ -26,7 +26,7 @@ static void test_srt_uri_redacted(void)
 static void test_srt_needs_port(void)
 {
     g_autoptr(GError) error = NULL;
-    StrOutput *o = str_output_new("srt://relay.example.com", &error);
+    StrOutput *o = str_output_new("relay", "srt://relay.example.com", &error);
     g_assert_null(o);
     g_assert_error(error, JC_ERROR, JC_ERROR_INVALID);
 }
