@@ -18,7 +18,10 @@
  *            -> appsink => StrOutput's own pipeline (one per output; its appsrc drops when full)
  * The recording is part of the program (a local disk is trusted); network outputs and the input
  * are not: each runs in its own pipeline that may fail and restart while the program plays on.
- * The preview branch and its hand-over of the newest JPEG are str_preview.c's.
+ * The preview branch and its hand-over of the newest JPEG are str_preview.c's; the recording
+ * branch, its parts, free-space guard and retention str_recording.c's; the QR read-back branch on
+ * the encoded video str_qrmon.c's; the outputs str_outputs.c's. A program with neither a
+ * recording nor an output encodes nothing: its tees carry raw video and sound.
  *
  * Phases:  BUILT -start-> STARTING -pipeline PLAYING-> PLAYING -stop-> STOPPING -EOS everywhere
  *          or timeout-> STOPPED.  A program error moves to ERROR (reported); stop from BUILT or
@@ -26,9 +29,6 @@
  *          str_pipeline_* call. */
 #include "str_pipeline.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "jc_error.h"
@@ -39,41 +39,33 @@
 #include "str_outputs.h"
 #include "str_preview.h"
 #include "str_qrmon.h"
-#include "str_retention.h"
+#include "str_recording.h"
 #include "str_slate.h"
 #include "str_switch.h"
 
-#define DISK_CHECK_MS 2000
 #define MIX_LATENCY ((guint64)(200 * GST_MSECOND))
-#define RETENTION_EVERY 15 /* disk checks, i.e. every 30 s */
-#define DEFAULT_MIN_FREE_MB 1024
 #define LEVEL_INTERVAL (250 * GST_MSECOND)
 #define LEVEL_FLOOR_DB (-100.0)
 
 typedef enum { P_BUILT, P_STARTING, P_PLAYING, P_STOPPING, P_STOPPED, P_ERROR } Phase;
 
 struct StrPipeline {
-    StrConfig cfg;            /* strings point at the owned copies below */
-    char *input_uri;          /* owned */
-    char *record_dir;         /* owned, NULL = no recording */
-    char **outputs;           /* owned strv, may be NULL */
-    char **output_names;      /* owned strv parallel to outputs, may be NULL (out1, out2...) */
-    GstElement *pipeline;     /* owned */
-    GstElement *splitmux;     /* borrowed from pipeline, NULL when not recording */
-    GstElement *rec_queue[2]; /* borrowed: the recording's video and audio queues */
-    guint disk_id;            /* disk check timer, 0 when none */
-    guint disk_ticks;
-    gboolean disk_full; /* the recording was stopped for lack of space */
-    StrInput *input;    /* owned, freed after pipeline is NULL */
-    char *audio_device; /* owned, NULL = none */
-    StrAudio *audio;    /* owned, freed after pipeline is NULL; NULL without audio_device */
-    GstElement *volume; /* borrowed from pipeline: the mute */
+    StrConfig cfg;        /* strings point at the owned copies below */
+    char *input_uri;      /* owned */
+    char *record_dir;     /* owned, NULL = no recording */
+    char **outputs;       /* owned strv, may be NULL */
+    char **output_names;  /* owned strv parallel to outputs, may be NULL (out1, out2...) */
+    GstElement *pipeline; /* owned */
+    StrInput *input;      /* owned, freed after pipeline is NULL */
+    char *audio_device;   /* owned, NULL = none */
+    StrAudio *audio;      /* owned, freed after pipeline is NULL; NULL without audio_device */
+    GstElement *volume;   /* borrowed from pipeline: the mute */
     gboolean muted;
     double level_rms; /* dBFS from the level element's last message (bus, main thread) */
     double level_peak;
-    GstPad *slate_pad;    /* borrowed: the switch pad the slate feeds */
-    StrOutputs *outs;     /* owned, freed after pipeline is NULL; NULL until built */
-    char *recording_path; /* owned, NULL until started with a record_dir */
+    GstPad *slate_pad;       /* borrowed: the switch pad the slate feeds */
+    StrOutputs *outs;        /* owned, freed after pipeline is NULL; NULL until built */
+    StrRecording *recording; /* owned, NULL when not recording; freed after pipeline is NULL */
     Phase phase;
     gboolean program_eos;  /* EOS reached the end of every program branch */
     guint pending_drains;  /* outputs still finishing after stop */
@@ -84,9 +76,6 @@ struct StrPipeline {
     StrPreview *preview;       /* owned, freed after pipeline is NULL */
     StrContinuity *continuity; /* owned, freed after pipeline is NULL */
     StrQrMonitor *qrmon;       /* owned, freed after pipeline is NULL */
-
-    pthread_mutex_t rec_lock; /* guards current_path (written by splitmuxsink's thread) */
-    char *current_path;       /* owned: the recording part being written, NULL before */
 };
 
 static void report(StrPipeline *p, StrState state, const char *message)
@@ -224,79 +213,6 @@ static GstElement *build_audio(StrPipeline *p, GstElement **mix, GError **error)
     return add_fakesink(bin, tee, error) ? tee : NULL;
 }
 
-static GstElement *add_queue(GstBin *bin, GstElement *tee, GError **error)
-{
-    GstElement *q = str_gst_make("queue", NULL, error);
-    if (q == NULL) {
-        return NULL;
-    }
-    g_object_set(q, "max-size-time", 3 * GST_SECOND, "max-size-buffers", 0u, "max-size-bytes", 0u,
-                 NULL);
-    gst_bin_add(bin, q);
-    return str_gst_link(tee, q, error) ? q : NULL;
-}
-
-/* Fragmented MP4: killed mid-show it stays playable up to the last whole fragment (1 s), and
- * ffprobe still reads its duration; after EOS mp4mux rewrites the header with the full
- * duration. Matroska survived a kill as well but then had no duration at all. */
-/* splitmuxsink, streaming thread: the name of recording part id (0 = the first). The first part
- * is recording_path, later ones BASE-002.mp4, BASE-003.mp4... (transfer full) */
-static char *on_format_location(GstElement *split, guint id, gpointer data)
-{
-    StrPipeline *p = data;
-    char *path = NULL;
-    if (id == 0) {
-        path = g_strdup(p->recording_path);
-    } else {
-        gsize n = strlen(p->recording_path) - strlen(".mp4");
-        path = g_strdup_printf("%.*s-%03u.mp4", (int)n, p->recording_path, id + 1);
-    }
-    pthread_mutex_lock(&p->rec_lock);
-    g_free(p->current_path);
-    p->current_path = g_strdup(path);
-    pthread_mutex_unlock(&p->rec_lock);
-    return path;
-}
-
-static gboolean build_recording(StrPipeline *p, GstElement *vtee, GstElement *atee, GError **error)
-{
-    GstBin *bin = GST_BIN(p->pipeline);
-    GstElement *mux = str_gst_make("mp4mux", "recording-mux", error);
-    if (mux == NULL) {
-        return FALSE;
-    }
-    g_object_set(mux, "fragment-duration", 1000u, NULL);
-    GstElement *sink = str_gst_make("filesink", NULL, error);
-    if (sink == NULL) {
-        gst_object_unref(gst_object_ref_sink(mux));
-        return FALSE;
-    }
-    /* async=FALSE: mp4mux writes nothing before its first fragment; the program is PLAYING
-     * (and says so) from its first frame, not a second later. */
-    g_object_set(sink, "async", FALSE, NULL);
-    p->splitmux = str_gst_make("splitmuxsink", "recording", error);
-    if (p->splitmux == NULL) {
-        gst_object_unref(gst_object_ref_sink(mux));
-        gst_object_unref(gst_object_ref_sink(sink));
-        return FALSE;
-    }
-    guint segment = p->cfg.segment_seconds > 0 ? p->cfg.segment_seconds : 3600;
-    /* Parts start at a keyframe; the encoder is asked for one at each split point. */
-    g_object_set(p->splitmux, "muxer", mux, "sink", sink, "max-size-time",
-                 (guint64)segment * GST_SECOND, "send-keyframe-requests", TRUE, "async-handling",
-                 FALSE, NULL);
-    g_signal_connect(p->splitmux, "format-location", G_CALLBACK(on_format_location), p);
-    gst_bin_add(bin, p->splitmux);
-    GstElement *vq = add_queue(bin, vtee, error);
-    if (vq == NULL || !str_gst_link_to_request(vq, p->splitmux, "video", error)) {
-        return FALSE;
-    }
-    GstElement *aq = add_queue(bin, atee, error);
-    p->rec_queue[0] = vq;
-    p->rec_queue[1] = aq;
-    return aq != NULL && str_gst_link_to_request(aq, p->splitmux, "audio_%u", error);
-}
-
 static gboolean build(StrPipeline *p, GError **error)
 {
     p->input = str_input_new(p->cfg.input_uri, p->cfg.profile, error);
@@ -324,8 +240,18 @@ static gboolean build(StrPipeline *p, GError **error)
             return FALSE;
         }
     }
-    if (p->record_dir != NULL && !build_recording(p, vtee, atee, error)) {
-        return FALSE;
+    if (p->record_dir != NULL) {
+        StrRecordingConfig rc = {
+            .dir = p->record_dir,
+            .segment_seconds = p->cfg.segment_seconds,
+            .keep_days = p->cfg.keep_days,
+            .keep_mb = p->cfg.keep_mb,
+            .min_free_mb = p->cfg.min_free_mb,
+        };
+        p->recording = str_recording_new(&rc);
+        if (!str_recording_attach(p->recording, GST_BIN(p->pipeline), vtee, atee, error)) {
+            return FALSE;
+        }
     }
     p->outs = str_outputs_new(GST_BIN(p->pipeline), vtee, atee);
     for (guint i = 0; p->outputs != NULL && p->outputs[i] != NULL; i++) {
@@ -341,62 +267,6 @@ static gboolean build(StrPipeline *p, GError **error)
 
 static gboolean on_bus(GstBus *bus, GstMessage *msg, gpointer data);
 
-static GstPadProbeReturn drop_all(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-    return GST_PAD_PROBE_DROP;
-}
-
-/* Main thread: ends the recording branch alone and finalises its file. The tee's pads into the
- * branch drop everything from now on: a tee pad that returned EOS would end the program. */
-static void stop_recording(StrPipeline *p)
-{
-    for (guint i = 0; i < 2; i++) {
-        GstPad *sink = gst_element_get_static_pad(p->rec_queue[i], "sink");
-        GstPad *tee = gst_pad_get_peer(sink);
-        gst_pad_add_probe(tee,
-                          GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
-                              GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                          drop_all, NULL, NULL);
-        gst_pad_send_event(sink, gst_event_new_eos());
-        gst_object_unref(tee);
-        gst_object_unref(sink);
-    }
-}
-
-static void apply_retention(StrPipeline *p)
-{
-    if (p->cfg.keep_days == 0 && p->cfg.keep_mb == 0) {
-        return;
-    }
-    pthread_mutex_lock(&p->rec_lock);
-    g_autofree char *current = g_strdup(p->current_path);
-    pthread_mutex_unlock(&p->rec_lock);
-    str_retention_apply(p->record_dir, current != NULL ? current : p->recording_path,
-                        (gint64)p->cfg.keep_days * 24 * 3600,
-                        (guint64)p->cfg.keep_mb * 1024 * 1024);
-}
-
-/* Main thread, every DISK_CHECK_MS while recording: stop before the disk is full; retention. */
-static gboolean on_disk_check(gpointer data)
-{
-    StrPipeline *p = data;
-    guint64 min_free = p->cfg.min_free_mb > 0 ? p->cfg.min_free_mb : DEFAULT_MIN_FREE_MB;
-    guint64 free_bytes = str_disk_free(p->record_dir);
-    if (free_bytes < min_free * 1024 * 1024) {
-        g_warning("recording stopped: %" G_GUINT64_FORMAT " MB free in %s (below %" G_GUINT64_FORMAT
-                  " MB); the show goes on",
-                  free_bytes / (1024 * 1024), p->record_dir, min_free);
-        p->disk_full = TRUE;
-        p->disk_id = 0;
-        stop_recording(p);
-        return G_SOURCE_REMOVE;
-    }
-    if (++p->disk_ticks % RETENTION_EVERY == 0) {
-        apply_retention(p);
-    }
-    return G_SOURCE_CONTINUE;
-}
-
 StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
 {
     g_return_val_if_fail(cfg != NULL, NULL);
@@ -411,7 +281,6 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
     StrPipeline *p = g_new0(StrPipeline, 1);
     p->preview = str_preview_new();
     p->qrmon = str_qrmon_new(cfg->qr_blur_from, cfg->qr_blur_to);
-    pthread_mutex_init(&p->rec_lock, NULL);
     p->cfg = *cfg;
     p->input_uri = g_strdup(cfg->input_uri);
     p->record_dir = g_strdup(cfg->record_dir);
@@ -438,29 +307,6 @@ StrPipeline *str_pipeline_new(const StrConfig *cfg, GError **error)
     return p;
 }
 
-/* record_dir/show-YYYYMMDD-HHMMSS.mp4 from the local time, with -N appended if taken.
- * (transfer full) On failure to create the folder, NULL with JC_ERROR_IO. */
-static char *recording_name(const char *dir, GError **error)
-{
-    if (g_mkdir_with_parents(dir, 0755) != 0) {
-        int err = errno;
-        g_set_error(error, JC_ERROR, JC_ERROR_IO, "cannot create recording folder %s: %s", dir,
-                    g_strerror(err));
-        return NULL;
-    }
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-    for (guint n = 1;; n++) {
-        g_autofree char *base = n == 1 ? g_strdup_printf("show-%s.mp4", stamp)
-                                       : g_strdup_printf("show-%s-%u.mp4", stamp, n);
-        char *path = g_build_filename(dir, base, NULL);
-        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-            return path;
-        }
-        g_free(path);
-    }
-}
-
 /* Takes the first error off the bus, if any, for a synchronous start failure. (transfer full) */
 static char *pop_error(StrPipeline *p)
 {
@@ -484,24 +330,21 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error)
         g_set_error(error, JC_ERROR, JC_ERROR_CONFLICT, "the program was already started");
         return FALSE;
     }
-    if (p->splitmux != NULL) {
-        /* Set before PLAYING and never changed after: on_format_location reads it. */
-        p->recording_path = recording_name(p->record_dir, error);
-        if (p->recording_path == NULL) {
-            return FALSE;
-        }
+    if (p->recording != NULL && !str_recording_prepare(p->recording, error)) {
+        return FALSE;
     }
     if (gst_element_set_state(p->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         g_autofree char *why = pop_error(p);
         gst_element_set_state(p->pipeline, GST_STATE_NULL);
         g_set_error(error, JC_ERROR, JC_ERROR_PIPELINE, "cannot start the program: %s", why);
-        g_clear_pointer(&p->recording_path, g_free);
+        if (p->recording != NULL) {
+            str_recording_abandon(p->recording);
+        }
         return FALSE;
     }
     p->phase = P_STARTING;
-    if (p->splitmux != NULL) {
-        apply_retention(p);
-        p->disk_id = g_timeout_add(DISK_CHECK_MS, on_disk_check, p);
+    if (p->recording != NULL) {
+        str_recording_started(p->recording);
     }
     str_outputs_start(p->outs);
     return TRUE;
@@ -510,9 +353,8 @@ gboolean str_pipeline_start(StrPipeline *p, GError **error)
 /* Main loop: everything to NULL, then STOPPED. */
 static void finish_stop(StrPipeline *p)
 {
-    if (p->disk_id != 0) {
-        g_source_remove(p->disk_id);
-        p->disk_id = 0;
+    if (p->recording != NULL) {
+        str_recording_stop_checks(p->recording);
     }
     if (p->stop_timeout_id != 0) {
         g_source_remove(p->stop_timeout_id);
@@ -683,7 +525,7 @@ GstElement *str_pipeline_bin(StrPipeline *p)
 
 const char *str_pipeline_recording_path(StrPipeline *p)
 {
-    return p->recording_path;
+    return str_recording_path(p->recording);
 }
 
 GstClockTime str_pipeline_running_time(StrPipeline *p)
@@ -713,26 +555,8 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     if (p->continuity != NULL)
         str_continuity_fill_status(p->continuity, s);
     str_qrmon_fill_status(p->qrmon, s);
-    pthread_mutex_lock(&p->rec_lock);
-    s->recording.path = g_strdup(p->current_path != NULL ? p->current_path : p->recording_path);
-    pthread_mutex_unlock(&p->rec_lock);
-    if (p->splitmux == NULL) {
-        s->recording.state = "off";
-    } else if (p->disk_full) {
-        s->recording.state = "disk-full";
-    } else if (p->phase == P_PLAYING || p->phase == P_STARTING || p->phase == P_STOPPING) {
-        s->recording.state = "recording";
-    } else {
-        s->recording.state = "stopped";
-    }
-    if (p->splitmux != NULL) {
-        guint64 free_bytes = str_disk_free(p->record_dir);
-        s->recording.free_mb = free_bytes == G_MAXUINT64 ? 0 : free_bytes / (1024 * 1024);
-    }
-    GStatBuf st;
-    if (s->recording.path != NULL && g_stat(s->recording.path, &st) == 0) {
-        s->recording.bytes = (guint64)st.st_size;
-    }
+    str_recording_fill_status(
+        p->recording, p->phase == P_PLAYING || p->phase == P_STARTING || p->phase == P_STOPPING, s);
     s->audio.muted = p->muted;
     s->audio.level_dbfs = p->level_rms;
     s->audio.peak_dbfs = p->level_peak;
@@ -790,9 +614,6 @@ void str_pipeline_free(StrPipeline *p)
     if (p->stop_timeout_id != 0) {
         g_source_remove(p->stop_timeout_id);
     }
-    if (p->disk_id != 0) {
-        g_source_remove(p->disk_id);
-    }
     if (p->report_id != 0) {
         g_source_remove(p->report_id);
     }
@@ -810,9 +631,7 @@ void str_pipeline_free(StrPipeline *p)
     str_preview_free(p->preview);
     str_continuity_free(p->continuity);
     str_qrmon_free(p->qrmon);
-    pthread_mutex_destroy(&p->rec_lock);
-    g_free(p->current_path);
-    g_free(p->recording_path);
+    str_recording_free(p->recording);
     g_strfreev(p->outputs);
     g_strfreev(p->output_names);
     g_free(p->record_dir);
