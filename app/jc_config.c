@@ -130,6 +130,27 @@ static void add_privacy_entries(GOptionContext *ctx, Cli *cli)
     g_option_context_add_main_entries(ctx, entries, NULL);
 }
 
+/* The overlay's options (transition, theme, safe area) into ctx. */
+static void add_overlay_entries(GOptionContext *ctx, Cli *cli)
+{
+    const GOptionEntry entries[] = {
+        {"transition", 0, 0, G_OPTION_ARG_STRING, &cli->transition,
+         "How a take enters: cut (default), fade or slide", "KIND"},
+        {"transition-ms", 0, 0, G_OPTION_ARG_STRING, &cli->transition_ms,
+         "Duration of a fade or slide in milliseconds, 0 to 5000 (default 400)", "MS"},
+        {"theme", 0, 0, G_OPTION_ARG_FILENAME, &cli->theme,
+         "The overlay's colours, fonts, logo and safe areas (see config/theme.example.ini)",
+         "FILE"},
+        {"theme-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli->theme_dir,
+         "Themes a producer may switch to on air: every *.ini there, named by its file name",
+         "DIR"},
+        {"safe-area", 0, 0, G_OPTION_ARG_STRING, &cli->safe_area,
+         "Margins the overlay keeps clear, in % of the frame (default: the theme's)", "T,R,B,L"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
 static GOptionContext *make_context(Cli *cli)
 {
     const GOptionEntry entries[] = {
@@ -182,18 +203,6 @@ static GOptionContext *make_context(Cli *cli)
         {"max-connections-per-address", 0, 0, G_OPTION_ARG_STRING,
          &cli->max_connections_per_address,
          "Connections one client address (IPv6: one /64) holds at most (default 256)", "N"},
-        {"transition", 0, 0, G_OPTION_ARG_STRING, &cli->transition,
-         "How a take enters: cut (default), fade or slide", "KIND"},
-        {"transition-ms", 0, 0, G_OPTION_ARG_STRING, &cli->transition_ms,
-         "Duration of a fade or slide in milliseconds, 0 to 5000 (default 400)", "MS"},
-        {"theme", 0, 0, G_OPTION_ARG_FILENAME, &cli->theme,
-         "The overlay's colours, fonts, logo and safe areas (see config/theme.example.ini)",
-         "FILE"},
-        {"theme-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli->theme_dir,
-         "Themes a producer may switch to on air: every *.ini there, named by its file name",
-         "DIR"},
-        {"safe-area", 0, 0, G_OPTION_ARG_STRING, &cli->safe_area,
-         "Margins the overlay keeps clear, in % of the frame (default: the theme's)", "T,R,B,L"},
         {"bench-commit-each", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->commit_each,
          "Benchmarks only: commit every sign-up in its own transaction", NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, "Show this help", NULL},
@@ -209,6 +218,7 @@ static GOptionContext *make_context(Cli *cli)
              "Exit status: 0 after a clean stop (SIGINT, SIGTERM, --duration), 2 on bad usage,\n"
              "1 when the show could not run.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    add_overlay_entries(ctx, cli);
     add_privacy_entries(ctx, cli);
     return ctx;
 }

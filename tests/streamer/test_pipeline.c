@@ -485,21 +485,23 @@ static void test_input_file_ends_slate_then_back(void)
     StrConfig cfg = config(&r, dir);
     cfg.input_uri = uri;
     /* The clip plays (2 s), ends, the slate shows while the input is reopened after 2 s, and the
-     * clip plays again. 9.5 s, not the 5.5 s this takes on an idle machine: in the sanitised
-     * build beside the other tests, reopening the clip took long enough (program gaps of 0.7 s)
-     * that the clip's second run had not shown a second of green by 7.5 s. */
-    g_autofree char *file = run_show(&cfg, &r, 9500, 5000);
+     * clip plays again. 11.5 s, not the 5.5 s this takes on an idle machine: in the sanitised
+     * build beside the other tests, opening the clip took up to 3.3 s and reopening it long
+     * enough (program gaps of 0.7 s) that its second run had not shown a second of green by
+     * 7.5 s. */
+    g_autofree char *file = run_show(&cfg, &r, 11500, 5000);
     g_assert_cmpfloat(check_playable(file), >=, 7.0);
     g_autoptr(GArray) seq = shown_sequence(file);
     g_autoptr(GArray) runs = runs_of(seq);
     int first = find_run(runs, 0, SHOW_GREEN, 10);
     g_assert_cmpint(first, >=, 0);
-    /* The clip was on air soon after the start (generous: a functional bound, under load). */
+    /* The clip was on air soon after the start (generous: a functional bound, under load; the
+     * sanitised build beside another test took 3.3 s to open the file). */
     guint before = 0;
     for (int i = 0; i < first; i++) {
         before += g_array_index(runs, guint, (guint)i * 2 + 1);
     }
-    g_assert_cmpfloat((double)before / SAMPLE_FPS, <=, 3.0);
+    g_assert_cmpfloat((double)before / SAMPLE_FPS, <=, 5.0);
     /* 2 s of clip, then the slate within a second of its end (its last frame is held 0.5 s). */
     g_assert_cmpfloat(run_seconds(runs, first), <=, 3.0);
     int slate = find_run(runs, (guint)first + 1, SHOW_SLATE, 5);
