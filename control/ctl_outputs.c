@@ -293,14 +293,21 @@ static JsonNode *method_update(JsonObject *params, gpointer data, GError **error
     return replace(o, old, &new, error);
 }
 
+/* The stored output that params' `name` names; NULL with error set when the name is bad or
+ * no output has it. (transfer full) */
+static CtlOutputRow *named_output(const CtlOutputs *o, JsonObject *params, const char **name,
+                                  GError **error)
+{
+    if (!read_name(params, name, error))
+        return NULL;
+    return ctl_store_get_output(o->cfg.store, *name, error);
+}
+
 static JsonNode *set_enabled(JsonObject *params, gpointer data, gboolean enabled, GError **error)
 {
-    CtlCall *call = data;
-    const CtlOutputs *o = call->rpc.room;
+    const CtlOutputs *o = ((CtlCall *)data)->rpc.room;
     const char *name = NULL;
-    if (!read_name(params, &name, error))
-        return NULL;
-    g_autoptr(CtlOutputRow) old = ctl_store_get_output(o->cfg.store, name, error);
+    g_autoptr(CtlOutputRow) old = named_output(o, params, &name, error);
     if (old == NULL)
         return NULL;
     CtlOutputRow new = {old->name, old->uri, enabled};
@@ -319,12 +326,9 @@ static JsonNode *method_disable(JsonObject *params, gpointer data, GError **erro
 
 static JsonNode *method_remove(JsonObject *params, gpointer data, GError **error)
 {
-    CtlCall *call = data;
-    const CtlOutputs *o = call->rpc.room;
+    const CtlOutputs *o = ((CtlCall *)data)->rpc.room;
     const char *name = NULL;
-    if (!read_name(params, &name, error))
-        return NULL;
-    g_autoptr(CtlOutputRow) old = ctl_store_get_output(o->cfg.store, name, error);
+    g_autoptr(CtlOutputRow) old = named_output(o, params, &name, error);
     if (old == NULL || !ctl_store_remove_output(o->cfg.store, name, error))
         return NULL;
     CtlOutputRow gone = {old->name, old->uri, FALSE};

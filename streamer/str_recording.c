@@ -21,6 +21,7 @@
 #define DISK_CHECK_MS 2000
 #define RETENTION_EVERY 15 /* disk checks, i.e. every 30 s */
 #define DEFAULT_MIN_FREE_MB 1024
+#define FIRST_PART_US (1500 * G_GINT64_CONSTANT(1000)) /* a fragment (1 s) and some */
 
 struct StrRecording {
     StrRecordingConfig cfg; /* dir owned */
@@ -30,8 +31,9 @@ struct StrRecording {
     guint disk_id;          /* the free-space guard, 0 when not running */
     guint disk_ticks;
     gboolean disk_full;   /* stopped for lack of space (the show went on) */
-    pthread_mutex_t lock; /* guards current */
+    pthread_mutex_t lock; /* guards current and opened_us */
     char *current;        /* owned: the part being written, NULL before the first */
+    gint64 opened_us;     /* monotonic time the first part was opened, 0 before */
 };
 
 StrRecording *str_recording_new(const StrRecordingConfig *cfg)
@@ -82,6 +84,8 @@ static char *on_format_location(GstElement *split, guint id, gpointer data)
     pthread_mutex_lock(&r->lock);
     g_free(r->current);
     r->current = g_strdup(name);
+    if (r->opened_us == 0)
+        r->opened_us = g_get_monotonic_time();
     pthread_mutex_unlock(&r->lock);
     return name;
 }
@@ -195,10 +199,17 @@ static void apply_retention(StrRecording *r)
                         (guint64)r->cfg.keep_mb * 1024 * 1024);
 }
 
-/* Main thread, every DISK_CHECK_MS while recording: stop before the disk is full; retention. */
+/* Main thread, every DISK_CHECK_MS while recording: stop before the disk is full; retention.
+ * Not before the first part has been written for 1.5 s: ended before its first fragment (1 s),
+ * a part is an MP4 with no samples, which no player opens. */
 static gboolean on_disk_check(gpointer data)
 {
     StrRecording *r = data;
+    pthread_mutex_lock(&r->lock);
+    gint64 opened = r->opened_us;
+    pthread_mutex_unlock(&r->lock);
+    if (opened == 0 || g_get_monotonic_time() - opened < FIRST_PART_US)
+        return G_SOURCE_CONTINUE;
     guint64 min_free = r->cfg.min_free_mb > 0 ? r->cfg.min_free_mb : DEFAULT_MIN_FREE_MB;
     guint64 free_bytes = str_disk_free(r->cfg.dir);
     if (free_bytes < min_free * 1024 * 1024) {

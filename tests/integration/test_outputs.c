@@ -288,9 +288,11 @@ static Pace pace_now(Ws *ws)
                   json_object_get_double_member(stream, "longest_gap_seconds")};
 }
 
-/* Since before: the program kept its pace. Bounds as in the isolation tests (a program that
- * waited on an output stops for seconds); the windows leave out the start and the ffprobe
- * pull, which have repeats of their own on a loaded machine (more under a sanitiser). */
+/* Since before: the program kept its pace. A program that waits on an output stops for good;
+ * the bounds are set for a starved machine instead (the sanitised server beside another test
+ * repeated 30 frames, with no stall, while an output was added): a gap under 2 s, 45 repeated
+ * frames. The windows leave out the start and the ffprobe pull, which have repeats of their
+ * own on a loaded machine. */
 static void pace_check(Ws *ws, Pace before, const char *what)
 {
     Pace now = pace_now(ws);
@@ -299,8 +301,8 @@ static void pace_check(Ws *ws, Pace before, const char *what)
                    what, now.stalls - before.stalls, now.repeated - before.repeated, now.gap,
                    before.gap);
     if (now.gap > before.gap)
-        g_assert_cmpfloat(now.gap, <, 1.0);
-    g_assert_cmpint(now.repeated - before.repeated, <=, 15);
+        g_assert_cmpfloat(now.gap, <, 2.0);
+    g_assert_cmpint(now.repeated - before.repeated, <=, 45);
 }
 
 /* ---- checks on what came out ---- */

@@ -1113,7 +1113,7 @@ static void test_record_survives_kill(void)
     g_autofree char *file = NULL;
     goffset first_size = 0;
     gboolean fragment = FALSE;
-    for (int i = 0; i < 100 && !fragment; i++) {
+    for (int i = 0; i < 200 && !fragment; i++) { /* 20 s: a sanitised child beside another test */
         g_usleep(100000);
         g_autoptr(GPtrArray) parts = recording_parts(dir);
         GStatBuf st;
@@ -1153,7 +1153,9 @@ static void test_record_stops_before_disk_full(void)
     cfg.min_free_mb = G_MAXUINT;
     g_autoptr(GError) error = NULL;
     StrPipeline *p = start_playing(&cfg, &r);
-    run_for(&r, 4500);
+    /* The guard acts once the first part has a fragment (1.5 s after it opened), at its 2 s
+     * ticks: by 4 s, or 6 s on a loaded machine. */
+    run_for(&r, 6500);
     g_autoptr(StrStatus) s = str_pipeline_status(p);
     g_assert_cmpstr(s->recording.state, ==, "disk-full");
     g_assert_cmpuint(s->recording.free_mb, >, 0);
@@ -1162,10 +1164,11 @@ static void test_record_stops_before_disk_full(void)
     stop_clean(p, &r);
     g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
-    /* The recording was finalised after about 2 s; the show itself (the output) went on. */
+    /* The recording was finalised after 2 to 4 s, playable; the show itself (the output) went
+     * on. */
     double rec = check_playable(file);
-    g_assert_cmpfloat(rec, <=, 3.5);
-    g_assert_cmpfloat(check_playable(out_path), >=, 4.0);
+    g_assert_cmpfloat(rec, <=, 5.0);
+    g_assert_cmpfloat(check_playable(out_path), >=, 6.0);
     remove_tree(dir);
     g_main_loop_unref(r.loop);
 }
