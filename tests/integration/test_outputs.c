@@ -12,6 +12,16 @@
 #include <string.h>
 #include "../jc_test_child.h"
 
+/* The pace bounds hold in the optimised build. Under AddressSanitizer two on-air tests side by
+ * side (make check runs two at once) starve each other's encoders (90 repeated frames, 2.6 s
+ * gaps seen): there the figures are printed and the functional checks still run, but the
+ * bounds would measure the machine, not the change. */
+#ifdef __SANITIZE_ADDRESS__
+#define PACE_BOUNDED FALSE
+#else
+#define PACE_BOUNDED TRUE
+#endif
+
 #define TOKEN "outputs-integration-token-0123456789"
 #define KEY "late-sekrit-key-31337"
 #define NGINX_RTMP_MODULE "/usr/lib/nginx/modules/ngx_rtmp_module.so"
@@ -300,6 +310,8 @@ static void pace_check(Ws *ws, Pace before, const char *what)
                    " repeated; longest gap %.3f s (%.3f s before)",
                    what, now.stalls - before.stalls, now.repeated - before.repeated, now.gap,
                    before.gap);
+    if (!PACE_BOUNDED)
+        return;
     if (now.gap > before.gap)
         g_assert_cmpfloat(now.gap, <, 2.0);
     g_assert_cmpint(now.repeated - before.repeated, <=, 45);
