@@ -30,6 +30,17 @@ typedef struct {
     double longest_gap;
 } Run;
 
+/* Wall-clock bounds (how soon, how steady) hold in the optimised build. Under AddressSanitizer
+ * two streaming tests side by side (make check runs two at once) starve each other's encoders
+ * (90 repeated frames, 2.6 s gaps, a first keyframe three seconds late seen): there the figures
+ * are printed and the functional checks still run, but the bounds would measure the machine,
+ * not the change. */
+#ifdef __SANITIZE_ADDRESS__
+#define PACE_BOUNDED FALSE
+#else
+#define PACE_BOUNDED TRUE
+#endif
+
 #define NGINX_RTMP_MODULE "/usr/lib/nginx/modules/ngx_rtmp_module.so"
 
 /* What a decoded frame shows, judged by two pixels away from the slate's centred text. */

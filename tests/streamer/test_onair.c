@@ -12,15 +12,6 @@
 #include "jc_error.h"
 #include "str_test.h"
 
-/* The pace bounds hold in the optimised build. Under AddressSanitizer two on-air tests side by
- * side (make check runs two at once) starve each other's encoders (90 repeated frames, 2.6 s
- * gaps seen): there the figures are printed and the functional checks still run, but the
- * bounds would measure the machine, not the change. */
-#ifdef __SANITIZE_ADDRESS__
-#define PACE_BOUNDED FALSE
-#else
-#define PACE_BOUNDED TRUE
-#endif
 
 /* nginx-rtmp on 127.0.0.1:rtmp (application "live" records every stream into dir; "locked"
  * asks http://127.0.0.1:http/deny before a publish, which refuses it) and its statistics on
