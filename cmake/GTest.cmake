@@ -1,7 +1,13 @@
-# jc_add_gtest(TARGET [LABELS ...] [TIMEOUT s]): registers every GLib test path of TARGET
-# (g_test_add_func paths, listed by `TARGET -l`) as its own CTest test named by its path, so a
-# failure names the behaviour. The list is read when ctest runs, like gtest_discover_tests'
+# jc_add_gtest(TARGET [LABELS ...] [TIMEOUT s] [LIVE_VIDEO]): registers every GLib test path of
+# TARGET (g_test_add_func paths, listed by `TARGET -l`) as its own CTest test named by its path,
+# so a failure names the behaviour. The list is read when ctest runs, like gtest_discover_tests'
 # PRE_TEST mode, so adding a test needs no CMake edit.
+#
+# LIVE_VIDEO marks a program whose tests encode a live show and check it against the wall clock
+# (pace, gaps, how soon). In the sanitised build an encoder needs about a core of its own: two
+# such tests side by side on a two-core machine starve each other and the bounds measure the
+# machine (a first keyframe 3 s late, a clean stop recording 8 s for 2). There they take turns
+# (one CTest resource lock) while the lighter tests fill the other core.
 #
 # A skipped test is not a passed one: GLib's g_test_skip()/g_test_incomplete() exit 0 but print
 # "ok N /path # SKIP ..." / "not ok N /path # TODO ...", and a path that matches nothing prints
@@ -20,9 +26,13 @@ set(JC_TEST_ENV
     "GST_PLUGIN_PATH=${PROJECT_BINARY_DIR}/plugins")
 
 function(jc_add_gtest target)
-    cmake_parse_arguments(ARG "" "TIMEOUT" "LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "LIVE_VIDEO" "TIMEOUT" "LABELS" ${ARGN})
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
+    endif()
+    set(lock "")
+    if(ARG_LIVE_VIDEO AND JOBCAST_SANITIZE)
+        set(lock "RESOURCE_LOCK live-video")
     endif()
     set(include_file "${CMAKE_CURRENT_BINARY_DIR}/${target}-tests.cmake")
     file(GENERATE OUTPUT "${include_file}" CONTENT "
@@ -40,7 +50,7 @@ else()
             add_test(\"\${path}\" \"$<TARGET_FILE:${target}>\" -p \"\${path}\")
             set_tests_properties(\"\${path}\" PROPERTIES TIMEOUT ${ARG_TIMEOUT}
                 LABELS \"${ARG_LABELS}\" ENVIRONMENT \"${JC_TEST_ENV}\"
-                SKIP_REGULAR_EXPRESSION \"${JC_GTEST_SKIP_REGEX}\")
+                SKIP_REGULAR_EXPRESSION \"${JC_GTEST_SKIP_REGEX}\" ${lock})
         endif()
     endforeach()
 endif()
