@@ -11,11 +11,10 @@
 #include <signal.h>
 #include <string.h>
 #include "../jc_test_child.h"
+#include "../jc_test_nginx.h"
 
-/* The pace bounds hold in the optimised build. Under AddressSanitizer two on-air tests side by
- * side (make check runs two at once) starve each other's encoders (90 repeated frames, 2.6 s
- * gaps seen): there the figures are printed and the functional checks still run, but the
- * bounds would measure the machine, not the change. */
+/* The pace bounds hold in the optimised build. Under AddressSanitizer the figures are printed
+ * and the functional checks still run (see the streamer tests' str_test.h). */
 #ifdef __SANITIZE_ADDRESS__
 #define PACE_BOUNDED FALSE
 #else
@@ -24,7 +23,6 @@
 
 #define TOKEN "outputs-integration-token-0123456789"
 #define KEY "late-sekrit-key-31337"
-#define NGINX_RTMP_MODULE "/usr/lib/nginx/modules/ngx_rtmp_module.so"
 
 typedef struct {
     char *dir; /* borrowed: the --data-dir */
@@ -42,75 +40,6 @@ static void spin_ms(guint ms)
         if (!g_main_context_iteration(NULL, FALSE))
             g_usleep(1000);
     }
-}
-
-static guint16 free_port(void)
-{
-    g_autoptr(GSocket) sock =
-        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
-    g_assert_true(g_socket_bind(sock, any, FALSE, NULL));
-    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(sock, NULL);
-    return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-}
-
-/* nginx-rtmp on 127.0.0.1:rtmp (application "live"), statistics on http://127.0.0.1:http/stat.
- * A test needs it: missing, the test fails. (transfer full) */
-static GSubprocess *start_nginx(const char *dir, guint16 rtmp, guint16 http)
-{
-    g_autofree char *nginx = g_find_program_in_path("nginx");
-    g_assert_nonnull(nginx);
-    g_assert_true(g_file_test(NGINX_RTMP_MODULE, G_FILE_TEST_EXISTS));
-    g_autofree char *conf_path = g_build_filename(dir, "nginx.conf", NULL);
-    g_autofree char *conf = g_strdup_printf(
-        "load_module %s;\n"
-        "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
-        "events { worker_connections 64; }\n"
-        "rtmp { server { listen 127.0.0.1:%u; application live { live on; } } }\n"
-        "http { access_log off; client_body_temp_path %s; proxy_temp_path %s;\n"
-        "  fastcgi_temp_path %s; uwsgi_temp_path %s; scgi_temp_path %s;\n"
-        "  server { listen 127.0.0.1:%u; location /stat { rtmp_stat all; } } }\n",
-        NGINX_RTMP_MODULE, dir, dir, rtmp, dir, dir, dir, dir, dir, http);
-    g_assert_true(g_file_set_contents(conf_path, conf, -1, NULL));
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-    g_autoptr(GError) error = NULL;
-    GSubprocess *proc =
-        g_subprocess_launcher_spawn(launcher, &error, "nginx", "-p", dir, "-c", conf_path, NULL);
-    g_assert_no_error(error);
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    for (int i = 0; i < 100; i++) {
-        g_autoptr(GSocketConnection) a =
-            g_socket_client_connect_to_host(client, "127.0.0.1", rtmp, NULL, NULL);
-        g_autoptr(GSocketConnection) b =
-            g_socket_client_connect_to_host(client, "127.0.0.1", http, NULL, NULL);
-        if (a != NULL && b != NULL)
-            return proc;
-        g_usleep(20000);
-    }
-    g_assert_not_reached();
-}
-
-static void stop_proc(GSubprocess *proc)
-{
-    g_subprocess_send_signal(proc, SIGTERM);
-    g_assert_true(g_subprocess_wait(proc, NULL, NULL));
-    g_object_unref(proc);
-}
-
-static gboolean publishing(Jobcast *j, guint16 http, const char *name)
-{
-    g_autofree char *url = g_strdup_printf("http://127.0.0.1:%u/stat", http);
-    g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
-    g_autoptr(GBytes) body = soup_session_send_and_read(j->http, msg, NULL, NULL);
-    g_assert_nonnull(body);
-    g_autofree char *stat = g_strndup(g_bytes_get_data(body, NULL), g_bytes_get_size(body));
-    g_autofree char *tag = g_strdup_printf("<name>%s</name>", name);
-    const char *at = strstr(stat, tag);
-    const char *pub = at != NULL ? strstr(at, "<publishing/>") : NULL;
-    const char *end = at != NULL ? strstr(at, "</stream>") : NULL;
-    return pub != NULL && (end == NULL || pub < end);
 }
 
 /* Starts jobcast on a free port with dir as --data-dir and the extra arguments; returns once the
@@ -410,9 +339,9 @@ static void test_add_pull_remove(void)
     g_autofree char *dir = g_dir_make_tmp("jobcast-outputs-XXXXXX", NULL);
     g_autofree char *ndir = g_build_filename(dir, "nginx", NULL);
     g_assert_cmpint(g_mkdir(ndir, 0700), ==, 0);
-    guint16 rtmp = free_port();
-    guint16 http = free_port();
-    GSubprocess *nginx = start_nginx(ndir, rtmp, http);
+    guint16 rtmp = jc_test_free_port();
+    guint16 http = jc_test_free_port();
+    GSubprocess *nginx = jc_test_nginx_start(ndir, rtmp, http);
     g_autofree char *first = g_strdup_printf("first=rtmp://127.0.0.1:%u/live/first", rtmp);
     Jobcast j;
     const char *extra[] = {"--output", first, NULL};
@@ -430,7 +359,7 @@ static void test_add_pull_remove(void)
     spin_ms(500);
     pace_check(ws, before, "adding");
     check_pull(late);
-    g_assert_true(publishing(&j, http, KEY));
+    g_assert_true(jc_test_nginx_publishing(http, KEY));
     /* /metrics: outputs by name, and no key. */
     g_autofree char *murl = g_strdup_printf("http://127.0.0.1:%d/metrics", j.port);
     g_autoptr(SoupMessage) mm = soup_message_new("GET", murl);
@@ -447,10 +376,10 @@ static void test_add_pull_remove(void)
     gboolean gone = FALSE;
     for (int i = 0; i < 50 && !gone; i++) {
         spin_ms(100);
-        gone = !publishing(&j, http, KEY);
+        gone = !jc_test_nginx_publishing(http, KEY);
     }
     g_assert_true(gone);
-    g_assert_true(publishing(&j, http, "first"));
+    g_assert_true(jc_test_nginx_publishing(http, "first"));
     spin_ms(1000);
     pace_check(ws, before, "removing");
     g_autoptr(JsonNode) l = ws_call(ws, "outputs.list", "{}");
@@ -460,7 +389,7 @@ static void test_add_pull_remove(void)
     g_assert_cmpint(json_object_get_int_member(f, "attempts"), ==, 0);
     ws_free(ws);
     jobcast_stop(&j);
-    stop_proc(nginx);
+    jc_test_nginx_stop(nginx);
     g_autofree char *recording = one_recording(dir);
     double duration = 0;
     double gap = largest_gap(recording, &duration);
@@ -478,7 +407,7 @@ static void test_add_pull_remove(void)
 static void test_persists_across_restart(void)
 {
     g_autofree char *dir = g_dir_make_tmp("jobcast-outputs-XXXXXX", NULL);
-    guint16 port = free_port();
+    guint16 port = jc_test_free_port();
     g_autofree char *dead = g_strdup_printf("rtmp://127.0.0.1:%u/live/" KEY, port);
     g_autofree char *shown = g_strdup_printf("rtmp://127.0.0.1:%u/live/***", port);
     Jobcast j;
@@ -513,9 +442,9 @@ static void test_first_output_to_unencoded_show(void)
     g_autofree char *dir = g_dir_make_tmp("jobcast-outputs-XXXXXX", NULL);
     g_autofree char *ndir = g_build_filename(dir, "nginx", NULL);
     g_assert_cmpint(g_mkdir(ndir, 0700), ==, 0);
-    guint16 rtmp = free_port();
-    guint16 http = free_port();
-    GSubprocess *nginx = start_nginx(ndir, rtmp, http);
+    guint16 rtmp = jc_test_free_port();
+    guint16 http = jc_test_free_port();
+    GSubprocess *nginx = jc_test_nginx_start(ndir, rtmp, http);
     Jobcast j;
     const char *extra[] = {"--no-record", NULL};
     jobcast_start(&j, dir, extra);
@@ -525,10 +454,10 @@ static void test_first_output_to_unencoded_show(void)
     g_autoptr(JsonNode) added = ws_call(ws, "outputs.add", params);
     g_assert_true(wait_state(ws, "first", "live", 20));
     check_pull(uri);
-    g_assert_true(publishing(&j, http, KEY));
+    g_assert_true(jc_test_nginx_publishing(http, KEY));
     ws_free(ws);
     jobcast_stop(&j);
-    stop_proc(nginx);
+    jc_test_nginx_stop(nginx);
     g_autofree char *log = NULL;
     g_assert_true(g_file_get_contents(j.err_path, &log, NULL, NULL));
     g_assert_nonnull(strstr(log, "an output was added to a show that encoded nothing"));

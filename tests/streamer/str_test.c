@@ -231,69 +231,6 @@ double check_playable(const char *file)
     return g_ascii_strtod(duration, NULL);
 }
 
-guint16 free_port(void)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSocket) sock =
-        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-    g_assert_no_error(error);
-    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
-    g_assert_true(g_socket_bind(sock, any, FALSE, &error));
-    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(sock, &error);
-    g_assert_no_error(error);
-    return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-}
-
-/* Child, before exec: killed when the test process dies. */
-/* The RTMP module nginx loads: NGINX_RTMP_MODULE, or $JOBCAST_TEST_NGINX_RTMP_MODULE when set
- * (e.g. a path that does not exist, to see that the RTMP tests then fail). (transfer none) */
-static const char *rtmp_module(void)
-{
-    const char *env = g_getenv("JOBCAST_TEST_NGINX_RTMP_MODULE");
-    return env != NULL && *env != '\0' ? env : NGINX_RTMP_MODULE;
-}
-
-/* Starts nginx-rtmp on 127.0.0.1:port recording every stream into dir. (transfer full) */
-GSubprocess *start_nginx(const char *dir, guint16 port)
-{
-    g_autofree char *conf_path = g_build_filename(dir, "nginx.conf", NULL);
-    g_autofree char *conf = g_strdup_printf(
-        "load_module %s;\n"
-        "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
-        "events { worker_connections 64; }\n"
-        "rtmp { server { listen 127.0.0.1:%u; application live {\n"
-        "  live on; record all; record_path %s; record_unique on; }\n"
-        "  application other { live on; } } }\n",
-        rtmp_module(), dir, dir, port, dir);
-    g_assert_true(g_file_set_contents(conf_path, conf, -1, NULL));
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-    /* nginx dies with the test, even when an assertion aborts it. */
-    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-    GSubprocess *proc =
-        g_subprocess_launcher_spawn(launcher, &error, "nginx", "-p", dir, "-c", conf_path, NULL);
-    g_assert_no_error(error);
-    /* Ready when it accepts a connection. */
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    for (int i = 0; i < 100; i++) {
-        g_autoptr(GSocketConnection) c =
-            g_socket_client_connect_to_host(client, "127.0.0.1", port, NULL, NULL);
-        if (c != NULL) {
-            return proc;
-        }
-        g_usleep(20000);
-    }
-    g_assert_not_reached();
-}
-
-void stop_nginx(GSubprocess *proc)
-{
-    g_subprocess_send_signal(proc, SIGTERM);
-    g_assert_true(g_subprocess_wait(proc, NULL, NULL));
-    g_object_unref(proc);
-}
-
 /* nginx's recordings of the stream, oldest first. (transfer full) */
 GPtrArray *received_files(const char *dir)
 {
@@ -312,7 +249,7 @@ GPtrArray *received_files(const char *dir)
 gboolean have_nginx_rtmp(void)
 {
     g_autofree char *nginx_path = g_find_program_in_path("nginx");
-    if (!g_file_test(rtmp_module(), G_FILE_TEST_EXISTS) || nginx_path == NULL) {
+    if (!g_file_test(jc_test_nginx_rtmp_module(), G_FILE_TEST_EXISTS) || nginx_path == NULL) {
         g_test_skip("nginx with libnginx-mod-rtmp is not installed");
         return FALSE;
     }

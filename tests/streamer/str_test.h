@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "../jc_test_child.h" /* die_with_parent, for every server a test spawns */
+#include "../jc_test_nginx.h" /* nginx-rtmp on loopback */
 #include "str_pipeline.h"
 
 G_BEGIN_DECLS
@@ -40,8 +41,6 @@ typedef struct {
 #else
 #define PACE_BOUNDED TRUE
 #endif
-
-#define NGINX_RTMP_MODULE "/usr/lib/nginx/modules/ngx_rtmp_module.so"
 
 /* What a decoded frame shows, judged by two pixels away from the slate's centred text. */
 typedef enum { SHOW_OTHER, SHOW_SLATE, SHOW_GREEN } Shown;
@@ -94,15 +93,6 @@ JsonNode *ffprobe(const char *file, const char *what, const char *entries);
 
 /* Asserts file holds one 1280x720 h264 stream and one aac stream; returns its duration (s). */
 double check_playable(const char *file);
-
-/* A TCP port on 127.0.0.1 that was free a moment ago. */
-guint16 free_port(void);
-
-/* Starts nginx-rtmp on 127.0.0.1:port recording every stream into dir. (transfer full) */
-GSubprocess *start_nginx(const char *dir, guint16 port);
-
-/* SIGTERM, waits for it and unrefs proc. */
-void stop_nginx(GSubprocess *proc);
 
 /* nginx's recordings of the stream, oldest first. (transfer full) */
 GPtrArray *received_files(const char *dir);

@@ -12,81 +12,6 @@
 #include "jc_error.h"
 #include "str_test.h"
 
-
-/* nginx-rtmp on 127.0.0.1:rtmp (application "live" records every stream into dir; "locked"
- * asks http://127.0.0.1:http/deny before a publish, which refuses it) and its statistics on
- * http://127.0.0.1:http/stat. (transfer full) */
-static GSubprocess *start_nginx_stat(const char *dir, guint16 rtmp, guint16 http)
-{
-    g_assert_true(g_file_test(NGINX_RTMP_MODULE, G_FILE_TEST_EXISTS));
-    g_autofree char *conf_path = g_build_filename(dir, "nginx.conf", NULL);
-    g_autofree char *conf = g_strdup_printf(
-        "load_module %s;\n"
-        "daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
-        "events { worker_connections 64; }\n"
-        "rtmp { server { listen 127.0.0.1:%u;\n"
-        "  application live { live on; record all; record_path %s; record_unique on; }\n"
-        "  application locked { live on; on_publish http://127.0.0.1:%u/deny; } } }\n"
-        "http { access_log off; client_body_temp_path %s; proxy_temp_path %s;\n"
-        "  fastcgi_temp_path %s; uwsgi_temp_path %s; scgi_temp_path %s;\n"
-        "  server { listen 127.0.0.1:%u;\n"
-        "    location /stat { rtmp_stat all; }\n"
-        "    location /deny { return 403; } } }\n",
-        NGINX_RTMP_MODULE, dir, dir, rtmp, dir, http, dir, dir, dir, dir, dir, http);
-    g_assert_true(g_file_set_contents(conf_path, conf, -1, NULL));
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-    GSubprocess *proc =
-        g_subprocess_launcher_spawn(launcher, &error, "nginx", "-p", dir, "-c", conf_path, NULL);
-    g_assert_no_error(error);
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    for (int i = 0; i < 100; i++) {
-        g_autoptr(GSocketConnection) a =
-            g_socket_client_connect_to_host(client, "127.0.0.1", rtmp, NULL, NULL);
-        g_autoptr(GSocketConnection) b =
-            g_socket_client_connect_to_host(client, "127.0.0.1", http, NULL, NULL);
-        if (a != NULL && b != NULL)
-            return proc;
-        g_usleep(20000);
-    }
-    g_assert_not_reached();
-}
-
-/* nginx's statistics page (XML). (transfer full) */
-static char *nginx_stat(guint16 http)
-{
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSocketConnection) c =
-        g_socket_client_connect_to_host(client, "127.0.0.1", http, NULL, &error);
-    g_assert_no_error(error);
-    const char *req = "GET /stat HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(c));
-    g_assert_true(g_output_stream_write_all(out, req, strlen(req), NULL, NULL, &error));
-    GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(c));
-    GString *text = g_string_new(NULL);
-    char buf[4096];
-    gssize n;
-    while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, &error)) > 0)
-        g_string_append_len(text, buf, n);
-    g_assert_no_error(error);
-    return g_string_free(text, FALSE);
-}
-
-/* TRUE while nginx lists a stream called name as published. */
-static gboolean publishing(guint16 http, const char *name)
-{
-    g_autofree char *stat = nginx_stat(http);
-    g_autofree char *tag = g_strdup_printf("<name>%s</name>", name);
-    const char *at = strstr(stat, tag);
-    if (at == NULL)
-        return FALSE;
-    const char *end = strstr(at, "</stream>");
-    const char *pub = strstr(at, "<publishing/>");
-    return pub != NULL && (end == NULL || pub < end);
-}
-
 static StrOutputStatus *find_output(StrStatus *s, const char *name)
 {
     for (guint i = 0; i < s->outputs->len; i++) {
@@ -145,9 +70,9 @@ static void air_start(Air *a)
 {
     run_init(&a->r);
     a->dir = make_tmp();
-    a->rtmp = free_port();
-    a->http = free_port();
-    a->nginx = start_nginx_stat(a->dir, a->rtmp, a->http);
+    a->rtmp = jc_test_free_port();
+    a->http = jc_test_free_port();
+    a->nginx = jc_test_nginx_start(a->dir, a->rtmp, a->http);
     a->first = g_strdup_printf("rtmp://127.0.0.1:%u/live/first", a->rtmp);
     const char *outputs[] = {a->first, NULL};
     const char *names[] = {"first", NULL};
@@ -202,7 +127,7 @@ static void air_finish(Air *a, double min_s)
     stop_clean(a->p, &a->r);
     g_autofree char *recording = g_strdup(str_pipeline_recording_path(a->p));
     str_pipeline_free(a->p);
-    stop_nginx(a->nginx);
+    jc_test_nginx_stop(a->nginx);
     g_assert_cmpfloat(check_playable(recording), >=, min_s);
     g_assert_cmpfloat(largest_gap(recording), <, 0.1);
     remove_tree(a->dir);
@@ -231,7 +156,7 @@ static void test_add_then_remove_on_air(void)
     g_assert_true(wait_for(&a.r, &pr.done, 20000));
     check_pulled(pr.out);
     g_free(pr.out);
-    g_assert_true(publishing(a.http, "late"));
+    g_assert_true(jc_test_nginx_publishing(a.http, "late"));
     {
         g_autoptr(StrStatus) s = str_pipeline_status(a.p);
         g_assert_cmpuint(s->outputs->len, ==, 2);
@@ -247,10 +172,10 @@ static void test_add_then_remove_on_air(void)
     gboolean gone = FALSE;
     for (int i = 0; i < 50 && !gone; i++) {
         run_for(&a.r, 100);
-        gone = !publishing(a.http, "late");
+        gone = !jc_test_nginx_publishing(a.http, "late");
     }
     g_assert_true(gone); /* the server saw the stream end */
-    g_assert_true(publishing(a.http, "first"));
+    g_assert_true(jc_test_nginx_publishing(a.http, "first"));
     run_for(&a.r, 1000);
     check_pace(&a, "removing");
     air_finish(&a, 8.0);
@@ -296,10 +221,10 @@ static void test_edit_retries_at_once(void)
     double took = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
     g_test_message("live %.2f s after the key was fixed (the back-off had %.2f s to run)", took,
                    waiting);
-    g_assert_true(publishing(a.http, "right-key"));
+    g_assert_true(jc_test_nginx_publishing(a.http, "right-key"));
     check_pace(&a, "refused, then fixed");
     /* A server that is not there: the output backs off (2 s, 3 s, 4.5 s...). */
-    guint16 later = free_port();
+    guint16 later = jc_test_free_port();
     g_autofree char *absent = g_strdup_printf("rtmp://127.0.0.1:%u/live/later", later);
     g_assert_true(str_pipeline_set_output(a.p, "backup", absent, &error));
     double retry_in = 0;
@@ -313,7 +238,7 @@ static void test_edit_retries_at_once(void)
     /* It comes up; the same URI again is a retry now, not in retry_in seconds. */
     g_autofree char *ndir = g_build_filename(a.dir, "later", NULL);
     g_assert_cmpint(g_mkdir(ndir, 0700), ==, 0);
-    GSubprocess *second = start_nginx_stat(ndir, later, free_port());
+    GSubprocess *second = jc_test_nginx_start(ndir, later, jc_test_free_port());
     mark(&a);
     t0 = g_get_monotonic_time();
     g_assert_true(str_pipeline_set_output(a.p, "backup", absent, &error));
@@ -324,7 +249,7 @@ static void test_edit_retries_at_once(void)
     str_pipeline_remove_output(a.p, "backup");
     run_for(&a.r, 500);
     check_pace(&a, "retried, then removed");
-    stop_nginx(second);
+    jc_test_nginx_stop(second);
     air_finish(&a, 5.0);
 }
 

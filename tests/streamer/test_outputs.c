@@ -50,7 +50,7 @@ static void test_srt_push(void)
         g_main_loop_unref(r.loop);
         return;
     }
-    guint16 port = free_port();
+    guint16 port = jc_test_free_port();
     /* ffprobe is the listener (a relay or a platform's ingest); jobcast calls it. */
     g_autofree char *listen = g_strdup_printf("srt://127.0.0.1:%u?mode=listener", port);
     g_autofree char *uri = g_strdup_printf("srt://127.0.0.1:%u?latency=120", port);
@@ -135,9 +135,9 @@ static void test_rtmps_push(void)
     run_init(&r);
     g_autofree char *dir = make_tmp();
     make_cert(dir);
-    guint16 rtmp_port = free_port();
-    guint16 tls_port = free_port();
-    GSubprocess *nginx = start_nginx(dir, rtmp_port);
+    guint16 rtmp_port = jc_test_free_port();
+    guint16 tls_port = jc_test_free_port();
+    GSubprocess *nginx = jc_test_nginx_start(dir, rtmp_port, 0);
     g_autoptr(GSubprocess) tunnel = start_stunnel(dir, tls_port, rtmp_port);
     /* Two outputs to the same relay: one told to accept the self-signed certificate, one not
      * (it must be refused, and keep retrying without disturbing the first). */
@@ -171,7 +171,7 @@ static void test_rtmps_push(void)
     str_pipeline_free(p);
     g_subprocess_send_signal(tunnel, SIGTERM);
     g_subprocess_wait(tunnel, NULL, NULL);
-    stop_nginx(nginx);
+    jc_test_nginx_stop(nginx);
     g_autoptr(GPtrArray) files = received_files(dir);
     g_assert_cmpuint(files->len, ==, 1);
     g_assert_cmpfloat(check_playable(g_ptr_array_index(files, 0)), >=, 2.5);

@@ -333,7 +333,8 @@ static void test_output_dead_rtmp_isolated(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *uri = g_strdup_printf("rtmp://127.0.0.1:%u/live/sekrit-key-42", free_port());
+    g_autofree char *uri =
+        g_strdup_printf("rtmp://127.0.0.1:%u/live/sekrit-key-42", jc_test_free_port());
     const char *outputs[] = {uri, NULL};
     StrConfig cfg = config(&r, dir);
     cfg.outputs = outputs;
@@ -393,24 +394,24 @@ static void test_output_rtmp_reconnects(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    guint16 port = free_port();
+    guint16 port = jc_test_free_port();
     g_autofree char *uri = g_strdup_printf("rtmp://127.0.0.1:%u/live/key", port);
     const char *outputs[] = {uri, NULL};
     StrConfig cfg = config(&r, dir);
     cfg.outputs = outputs;
-    GSubprocess *nginx = start_nginx(dir, port);
+    GSubprocess *nginx = jc_test_nginx_start(dir, port, 0);
     g_autoptr(GError) error = NULL;
     StrPipeline *p = start_playing(&cfg, &r);
     run_for(&r, 2000);
     /* The server goes away and comes back: the output must find it again by itself (first
      * retry after 2 s) and restart at a keyframe. */
-    stop_nginx(nginx);
-    nginx = start_nginx(dir, port);
+    jc_test_nginx_stop(nginx);
+    nginx = jc_test_nginx_start(dir, port, 0);
     run_for(&r, 4500);
     stop_clean(p, &r);
     g_autofree char *recording = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
-    stop_nginx(nginx);
+    jc_test_nginx_stop(nginx);
 
     g_assert_cmpfloat(check_playable(recording), >=, 6.0);
     g_autoptr(GPtrArray) files = received_files(dir);
@@ -601,7 +602,7 @@ static void test_input_srt_sender_disconnects(void)
     }
     gst_object_unref(srt);
     g_autofree char *dir = make_tmp();
-    guint16 port = free_port();
+    guint16 port = jc_test_free_port();
     g_autofree char *uri = g_strdup_printf("srt://127.0.0.1:%u?mode=listener", port);
     StrConfig cfg = config(&r, dir);
     cfg.input_uri = uri;
@@ -656,7 +657,8 @@ static void test_status_dead_output_reconnecting(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    g_autofree char *uri = g_strdup_printf("rtmp://127.0.0.1:%u/live/sekrit-key-42", free_port());
+    g_autofree char *uri =
+        g_strdup_printf("rtmp://127.0.0.1:%u/live/sekrit-key-42", jc_test_free_port());
     const char *outputs[] = {uri, NULL};
     StrConfig cfg = config(&r, dir);
     cfg.outputs = outputs;
@@ -833,13 +835,13 @@ static void test_output_two_rtmp_apps(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    guint16 port = free_port();
+    guint16 port = jc_test_free_port();
     g_autofree char *one = g_strdup_printf("rtmp://127.0.0.1:%u/live/one", port);
     g_autofree char *two = g_strdup_printf("rtmp://127.0.0.1:%u/other/two", port);
     const char *outputs[] = {one, two, NULL};
     StrConfig cfg = config(&r, dir);
     cfg.outputs = outputs;
-    GSubprocess *nginx = start_nginx(dir, port);
+    GSubprocess *nginx = jc_test_nginx_start(dir, port, 0);
     g_autoptr(GError) error = NULL;
     StrPipeline *p = start_playing(&cfg, &r);
     g_assert_true(wait_output_live(&r, p, 0, 10000));
@@ -863,7 +865,7 @@ static void test_output_two_rtmp_apps(void)
     }
     stop_clean(p, &r);
     str_pipeline_free(p);
-    stop_nginx(nginx);
+    jc_test_nginx_stop(nginx);
     check_pulled(a.out);
     check_pulled(b.out);
     g_free(a.out);
@@ -923,15 +925,15 @@ static void test_output_rtmp_server_killed(void)
     g_autofree char *dir_b = g_build_filename(dir, "b", NULL);
     g_assert_cmpint(g_mkdir(dir_a, 0700), ==, 0);
     g_assert_cmpint(g_mkdir(dir_b, 0700), ==, 0);
-    guint16 port_a = free_port();
-    guint16 port_b = free_port();
+    guint16 port_a = jc_test_free_port();
+    guint16 port_b = jc_test_free_port();
     g_autofree char *one = g_strdup_printf("rtmp://127.0.0.1:%u/live/one", port_a);
     g_autofree char *two = g_strdup_printf("rtmp://127.0.0.1:%u/live/two", port_b);
     const char *outputs[] = {one, two, NULL};
     StrConfig cfg = config(&r, dir);
     cfg.outputs = outputs;
-    GSubprocess *nginx_a = start_nginx(dir_a, port_a);
-    GSubprocess *nginx_b = start_nginx(dir_b, port_b);
+    GSubprocess *nginx_a = jc_test_nginx_start(dir_a, port_a, 0);
+    GSubprocess *nginx_b = jc_test_nginx_start(dir_b, port_b, 0);
     g_autoptr(GError) error = NULL;
     StrPipeline *p = start_playing(&cfg, &r);
     g_assert_true(wait_output_live(&r, p, 0, 10000));
@@ -979,7 +981,7 @@ static void test_output_rtmp_server_killed(void)
         g_assert_cmpfloat(s->continuity.longest_gap, <, 1.0);
         g_assert_cmpuint(s->continuity.frames_repeated - repeated0, <=, 15);
     }
-    nginx_a = start_nginx(dir_a, port_a);
+    nginx_a = jc_test_nginx_start(dir_a, port_a, 0);
     gint64 back = g_get_monotonic_time();
     g_assert_true(wait_output_live(&r, p, 0, 8000));
     double took = (double)(g_get_monotonic_time() - back) / G_USEC_PER_SEC;
@@ -995,8 +997,8 @@ static void test_output_rtmp_server_killed(void)
     stop_clean(p, &r);
     g_autofree char *recording = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
-    stop_nginx(nginx_a);
-    stop_nginx(nginx_b);
+    jc_test_nginx_stop(nginx_a);
+    jc_test_nginx_stop(nginx_b);
     /* The recording has no gap: one frame every 1/30 s throughout. */
     g_assert_cmpfloat(check_playable(recording), >=, 5.0);
     g_assert_cmpfloat(largest_gap(recording), <, 0.1);

@@ -108,8 +108,8 @@ static void test_rtmp_pull_slate_then_back(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    guint16 port = free_port();
-    GSubprocess *nginx = start_nginx(dir, port);
+    guint16 port = jc_test_free_port();
+    GSubprocess *nginx = jc_test_nginx_start(dir, port, 0);
     g_autofree char *url = g_strdup_printf("rtmp://127.0.0.1:%u/other/camera", port);
     GSubprocess *source = rtmp_publisher(url);
     StrConfig cfg = config(&r, dir);
@@ -129,7 +129,7 @@ static void test_rtmp_pull_slate_then_back(void)
     g_autofree char *file = g_strdup(str_pipeline_recording_path(p));
     str_pipeline_free(p);
     kill_source(source);
-    stop_nginx(nginx);
+    jc_test_nginx_stop(nginx);
     check_green_slate_green(file, first_rt, killed_rt);
     remove_tree(dir);
     g_main_loop_unref(r.loop);
@@ -167,7 +167,7 @@ static void test_rtsp_pull_slate_then_back(void)
     Run r;
     run_init(&r);
     g_autofree char *dir = make_tmp();
-    guint16 port = free_port();
+    guint16 port = jc_test_free_port();
     GSubprocess *server = rtsp_server(port);
     g_autofree char *url = g_strdup_printf("rtsp://127.0.0.1:%u/test", port);
     StrConfig cfg = config(&r, dir);
