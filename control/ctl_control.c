@@ -31,6 +31,7 @@
 #include "ctl_card_http.h"
 #include "ctl_overlay_http.h"
 #include "ctl_conns.h"
+#include "ctl_employers.h"
 #include "ctl_http.h"
 #include "ctl_login.h"
 #include "ctl_outputs.h"
@@ -277,6 +278,8 @@ static void build_methods(CtlControl *c)
     const CtlRpcMethod *t = ctl_state_methods(&n);
     add_methods(c, t, n, &c->state_room);
     t = ctl_postings_methods(&n);
+    add_methods(c, t, n, &c->postings_room);
+    t = ctl_employers_methods(&n);
     add_methods(c, t, n, &c->postings_room);
     t = ctl_studio_methods(&n);
     add_methods(c, t, n, c->studio);

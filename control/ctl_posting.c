@@ -97,6 +97,12 @@ static gboolean read_text(JsonObject *o, const char *name, glong min, glong max,
     return TRUE;
 }
 
+gboolean ctl_posting_read_text(JsonObject *o, const char *name, glong min, glong max,
+                               gboolean multiline, char **out, GError **error)
+{
+    return read_text(o, name, min, max, multiline, out, error);
+}
+
 static gboolean read_number(JsonObject *o, const char *name, double *out, GError **error)
 {
     JsonNode *n = json_object_get_member(o, name);

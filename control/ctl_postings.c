@@ -8,6 +8,7 @@
 #include "ctl_postings.h"
 
 #include "ctl_call.h"
+#include "ctl_store_employers.h"
 #include "jc_error.h"
 
 #define SEARCH_MAX 100
@@ -19,8 +20,7 @@ static gboolean bad(GError **error, const char *field, const char *what)
     return FALSE;
 }
 
-/* Notifies everyone of the stored state of posting id and returns it as the result. */
-static JsonNode *changed(const CtlPostingsRoom *r, gint64 id, GError **error)
+JsonNode *ctl_postings_changed(const CtlPostingsRoom *r, gint64 id, GError **error)
 {
     g_autoptr(CtlPosting) p = ctl_store_get_posting(r->store, id, error);
     if (p == NULL)
@@ -28,6 +28,30 @@ static JsonNode *changed(const CtlPostingsRoom *r, gint64 id, GError **error)
     ctl_notify(r->notify, "posting.changed", ctl_view_posting_result(r->view, p));
     ctl_studio_posting_changed(r->studio, p);
     return ctl_view_posting_result(r->view, p);
+}
+
+JsonNode *ctl_postings_employer_changed(const CtlPostingsRoom *r, gint64 id, GError **error)
+{
+    g_autoptr(CtlEmployerRow) row = ctl_store_get_employer(r->store, id, error);
+    if (row == NULL)
+        return NULL;
+    ctl_notify(r->notify, "employers.changed",
+               ctl_json_wrap("employer", ctl_view_employer_json(row)));
+    return ctl_json_wrap("employer", ctl_view_employer_json(row));
+}
+
+/* A posting's change moved its employers' counts (or made an employer): producers are told of
+ * each (old_employer 0: none before; the same as the posting's: told once). */
+static void tell_employers(const CtlPostingsRoom *r, gint64 old_employer, gint64 posting_id)
+{
+    g_autoptr(CtlPosting) p = ctl_store_get_posting(r->store, posting_id, NULL);
+    gint64 now = p != NULL ? p->employer_id : 0;
+    for (int i = 0; i < 2; i++) {
+        gint64 id = i == 0 ? old_employer : now;
+        if (id > 0 && (i == 0 || id != old_employer)) {
+            g_autoptr(JsonNode) told = ctl_postings_employer_changed(r, id, NULL);
+        }
+    }
 }
 
 static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)
@@ -77,15 +101,49 @@ static JsonNode *method_get(JsonObject *params, gpointer data, GError **error)
     return p != NULL ? ctl_view_posting_result(r->view, p) : NULL;
 }
 
+/* A posting names its employer by its company text (the employer of that name, made when there
+ * is none) or by employer_id, whose record's name then becomes the company; given both, they
+ * must agree. params gets the company that employer_id names. */
+static gboolean resolve_employer(const CtlPostingsRoom *r, JsonObject *params, GError **error)
+{
+    if (!json_object_has_member(params, "employer_id"))
+        return TRUE;
+    gint64 id;
+    if (!ctl_param_id(params, "employer_id", FALSE, &id, error))
+        return FALSE;
+    g_autoptr(CtlEmployerRow) e = ctl_store_get_employer(r->store, id, error);
+    if (e == NULL) {
+        g_prefix_error(error, "employer_id: ");
+        return FALSE;
+    }
+    JsonNode *company = json_object_get_member(params, "company");
+    if (company != NULL) {
+        const char *text =
+            JSON_NODE_HOLDS_VALUE(company) && json_node_get_value_type(company) == G_TYPE_STRING
+                ? json_node_get_string(company)
+                : NULL;
+        g_autofree char *trimmed = g_strstrip(g_strdup(text != NULL ? text : ""));
+        if (g_strcmp0(trimmed, e->name) != 0)
+            return bad(error, "company", "differs from the name of employer_id: give one of them");
+    }
+    json_object_set_string_member(params, "company", e->name);
+    return TRUE;
+}
+
 static JsonNode *method_create(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     const CtlPostingsRoom *r = call->rpc.room;
+    if (!resolve_employer(r, params, error))
+        return NULL;
     g_autoptr(CtlPosting) p = ctl_posting_from_params(params, NULL, error);
     if (p == NULL)
         return NULL;
     gint64 id = ctl_store_create_posting(r->store, p, error);
-    return id > 0 ? changed(r, id, error) : NULL;
+    if (id <= 0)
+        return NULL;
+    tell_employers(r, 0, id);
+    return ctl_postings_changed(r, id, error);
 }
 
 static gboolean read_version(JsonObject *params, gboolean optional, gint64 *version, GError **error)
@@ -116,10 +174,13 @@ static JsonNode *method_update(JsonObject *params, gpointer data, GError **error
                     id, version, base->version);
         return NULL;
     }
+    if (!resolve_employer(r, params, error))
+        return NULL;
     g_autoptr(CtlPosting) p = ctl_posting_from_params(params, base, error);
     if (p == NULL || !ctl_store_update_posting(r->store, p, error))
         return NULL;
-    return changed(r, id, error);
+    tell_employers(r, base->employer_id, id);
+    return ctl_postings_changed(r, id, error);
 }
 
 static JsonNode *method_archive(JsonObject *params, gpointer data, GError **error)
@@ -136,7 +197,8 @@ static JsonNode *method_archive(JsonObject *params, gpointer data, GError **erro
         return NULL;
     if (!ctl_store_archive_posting(r->store, id, version, archived, error))
         return NULL;
-    return changed(r, id, error);
+    tell_employers(r, 0, id);
+    return ctl_postings_changed(r, id, error);
 }
 
 static const CtlRpcMethod postings_methods[] = {

@@ -21,6 +21,15 @@ typedef struct {
     CtlStudio *studio; /* told when a posting on air or cued changed */
 } CtlPostingsRoom;
 
+/* Tells everyone the stored state of posting id (posting.changed; the studio when it is on air
+ * or cued) and returns it as a method's result. NULL with error when it cannot be read. */
+JsonNode *ctl_postings_changed(const CtlPostingsRoom *r, gint64 id, GError **error);
+
+/* Tells producers the stored state of employer id (employers.changed: its name, contact and
+ * counts) and returns {"employer": Employer} as a method's result. NULL with error when it
+ * cannot be read. */
+JsonNode *ctl_postings_employer_changed(const CtlPostingsRoom *r, gint64 id, GError **error);
+
 /* postings.*; their room is a CtlPostingsRoom. */
 const CtlRpcMethod *ctl_postings_methods(gsize *n);
 

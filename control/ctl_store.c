@@ -195,6 +195,7 @@ CtlPosting *ctl_store_posting_from_row(sqlite3_stmt *st)
     p->talking_points = ctl_sql_column_dup(st, 10);
     p->version = sqlite3_column_int64(st, 11);
     p->archived = sqlite3_column_int(st, 12) != 0;
+    p->employer_id = sqlite3_column_int64(st, 13);
     return p;
 }
 

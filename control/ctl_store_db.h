@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 /* The columns ctl_store_posting_from_row reads, in order. */
 #define CTL_POSTING_COLUMNS                                                                        \
     "SELECT id, title, company, pay_min, pay_max, pay_unit, location, headcount, tags, "           \
-    "requirements, talking_points, version, archived FROM postings "
+    "requirements, talking_points, version, archived, employer_id FROM postings "
 
 /* The main thread's read/write connection. (transfer none) */
 sqlite3 *ctl_store_db(CtlStore *store);

@@ -169,6 +169,41 @@ static const char *const migrations[] = {
     "  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
     "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
     "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));",
+
+    /* 8: employers as records (a name and a contact), and every posting refers to one: the
+     * postings there were get one employer per distinct company text, in order of their first
+     * posting. postings.company stays, the employer's name as the card, the apply page and the
+     * exports read it, kept equal to the record by these triggers within the writing statement:
+     * a posting written with a company text refers to the employer of that name (made when there
+     * is none), and a renamed employer renames its postings (each a new version, so an editor
+     * holding the old one is told). */
+    "CREATE TABLE employers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE CHECK (name <> '' AND length(name) <= 60),"
+    "  contact_person TEXT NOT NULL DEFAULT '' CHECK (length(contact_person) <= 40),"
+    "  contact_phone TEXT NOT NULL DEFAULT '' CHECK (length(contact_phone) <= 20),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
+    "INSERT INTO employers (name)"
+    "  SELECT company FROM postings GROUP BY company ORDER BY min(id);"
+    "ALTER TABLE postings ADD COLUMN employer_id INTEGER REFERENCES employers(id);"
+    "UPDATE postings SET employer_id = (SELECT e.id FROM employers e"
+    "  WHERE e.name = postings.company);"
+    "CREATE INDEX postings_by_employer ON postings (employer_id);"
+    "CREATE TRIGGER postings_employer_insert AFTER INSERT ON postings BEGIN"
+    "  INSERT INTO employers (name) VALUES (NEW.company) ON CONFLICT (name) DO NOTHING;"
+    "  UPDATE postings SET employer_id = (SELECT id FROM employers WHERE name = NEW.company)"
+    "    WHERE id = NEW.id;"
+    "  END;"
+    "CREATE TRIGGER postings_employer_company AFTER UPDATE OF company ON postings BEGIN"
+    "  INSERT INTO employers (name) VALUES (NEW.company) ON CONFLICT (name) DO NOTHING;"
+    "  UPDATE postings SET employer_id = (SELECT id FROM employers WHERE name = NEW.company)"
+    "    WHERE id = NEW.id;"
+    "  END;"
+    "CREATE TRIGGER employers_rename AFTER UPDATE OF name ON employers BEGIN"
+    "  UPDATE postings SET company = NEW.name, version = version + 1,"
+    "    updated_at = " CTL_NOW_SQL " WHERE employer_id = NEW.id;"
+    "  END;",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

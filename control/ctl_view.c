@@ -40,6 +40,7 @@ JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
     ctl_json_add_int(b, "id", p->id);
     ctl_json_add_string(b, "title", p->title);
     ctl_json_add_string(b, "company", p->company);
+    ctl_json_add_int(b, "employer_id", p->employer_id);
     ctl_json_add_double(b, "pay_min", p->pay_min);
     ctl_json_add_double(b, "pay_max", p->pay_max);
     ctl_json_add_string(b, "pay_unit", p->pay_unit);
@@ -90,4 +91,19 @@ JsonNode *ctl_view_postings_json(const CtlView *v, GError **error)
 JsonNode *ctl_view_posting_result(const CtlView *v, const CtlPosting *p)
 {
     return ctl_json_wrap("posting", ctl_view_posting_json(v, p));
+}
+
+JsonNode *ctl_view_employer_json(const CtlEmployerRow *row)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    ctl_json_add_int(b, "id", row->id);
+    ctl_json_add_string(b, "name", row->name);
+    ctl_json_add_string(b, "contact_person", row->contact_person);
+    ctl_json_add_string(b, "contact_phone", row->contact_phone);
+    ctl_json_add_int(b, "postings", row->postings);
+    ctl_json_add_int(b, "open_postings", row->open_postings);
+    ctl_json_add_int(b, "signups", row->signups);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
 }

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ctl_store.h"
+#include "ctl_store_employers.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,9 @@ void ctl_view_free(CtlView *v);
 char *ctl_view_apply_url(const CtlView *v, gint64 posting_id);
 /* A posting with pay_text, apply_url and its sign-up count. (transfer full) */
 JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p);
+
+/* An employer as the protocol shows it (the Employer object). (transfer full) */
+JsonNode *ctl_view_employer_json(const CtlEmployerRow *row);
 /* The same, or a JSON null for NULL. (transfer full) */
 JsonNode *ctl_view_posting_or_null(const CtlView *v, const CtlPosting *p);
 /* Every posting (not archived), as an array; NULL with error set. (transfer full) */

@@ -152,9 +152,10 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
         return;
     }
     /* Hosts get the same message without URIs (ctl_stream_without_uris), built only if one is
-     * listening; overlays get nothing of it, and the outputs' own events ("outputs.*") are for
-     * producers alone. */
-    gboolean producers_only = g_str_has_prefix(method, "outputs.");
+     * listening; overlays get nothing of it, and the outputs' and employers' own events
+     * ("outputs.*", "employers.*": stream keys, business contacts) are for producers alone. */
+    gboolean producers_only =
+        g_str_has_prefix(method, "outputs.") || g_str_has_prefix(method, "employers.");
     g_autofree char *for_hosts = NULL;
     for (GList *l = ws->producers; l != NULL && for_hosts == NULL && !producers_only; l = l->next) {
         CtlSession *s = l->data;

@@ -1058,6 +1058,8 @@
     } else if (method === 'stream.status') {
       setStream(params.stream || params);
       if (S.outputs) S.outputs.stream(params.stream || params);
+    } else if (method === 'employers.changed') {
+      loadEmployers();
     } else if (method === 'outputs.changed') {
       if (S.outputs) S.outputs.set(params.outputs);
     } else if (method === 'preview.changed') {
@@ -1097,6 +1099,20 @@
     }
   }
 
+  // The editor's company field offers the employers on record: picking one keeps the posting
+  // with that employer; a new name makes a new employer when the posting is saved.
+  function loadEmployers() {
+    S.rpc.call('employers.list').then((res) => {
+      const list = document.getElementById('employer-names');
+      if (!list) return;
+      list.replaceChildren(...(res.employers || []).map((e) => {
+        const o = document.createElement('option');
+        o.value = e.name;
+        return o;
+      }));
+    }).catch(() => {});
+  }
+
   function onOpen() {
     S.opened = true;
     const again = S.everConnected;
@@ -1108,6 +1124,7 @@
     }).catch(() => {});
     probePreview();
     loadThemes();
+    loadEmployers();
     loadPrivacy();
   }
 

@@ -25,6 +25,7 @@ typedef struct {
     char *talking_points; /* owned, "" when none */
     gint64 version;       /* 1 when created, +1 on every update or archive */
     gboolean archived;    /* archived postings are kept (sign-ups refer to them) but not listed */
+    gint64 employer_id;   /* the employer record whose name company is (0: not stored yet) */
 } CtlPosting;
 
 void ctl_posting_free(CtlPosting *p);
@@ -38,5 +39,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CtlPosting, ctl_posting_free)
  * empty. On a bad field, NULL with JC_ERROR_INVALID whose message starts with the field's name
  * ("pay_max: must be >= pay_min"). (transfer full) */
 CtlPosting *ctl_posting_from_params(JsonObject *params, const CtlPosting *base, GError **error);
+
+/* A string member of o into *out (replacing it), trimmed, min..max characters, no control
+ * characters (line breaks and tabs allowed when multiline): the rule every posting text follows,
+ * for records that hold such texts (an employer's name). Absent: *out kept. FALSE with
+ * JC_ERROR_INVALID naming the member. */
+gboolean ctl_posting_read_text(JsonObject *o, const char *name, glong min, glong max,
+                               gboolean multiline, char **out, GError **error);
 
 G_END_DECLS

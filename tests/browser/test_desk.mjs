@@ -337,3 +337,41 @@ test('/browser/desk/expired-session-goes-to-sign-in', async () => {
     await page.locator('#login input[name="name"]').waitFor();
   });
 });
+
+// The editor's company field offers the employers on record; a posting saved with one of them
+// refers to that record (no second employer of the same name), a new name makes one, and the
+// list follows another producer's new employer live.
+test('/browser/desk/editor-offers-employers', async () => {
+  await withShow(async ({ show, browser }) => {
+    const page = await producerPage(browser, show);
+    const options = () => page.locator('#employer-names option').evaluateAll((os) => os.map((o) => o.value));
+    const companies = [...new Set(SEED.map((p) => p.company))];
+    await page.waitForFunction((n) => document.querySelectorAll('#employer-names option').length === n,
+                               companies.length);
+    assert.deepEqual((await options()).slice().sort(), companies.slice().sort());
+    const employers = () => page.evaluate(() => window.jobcast.rpc.call('employers.list'));
+    const before = (await employers()).employers;
+
+    await page.locator('#new-posting').click();
+    await page.locator('#editor[open]').waitFor();
+    await fillEditor(page, { title: '小区保洁员', company: SEED[0].company, pay_min: 3000,
+                             pay_max: 3600, pay_unit: 'month', headcount: 2 });
+    await shot(page, 'editor-employer-picked-desktop');
+    await page.locator('#ed-save').click();
+    await page.waitForFunction(() => !document.getElementById('editor').open);
+    const created = (await serverState(page)).postings.find((p) => p.title === '小区保洁员');
+    const picked = before.find((e) => e.name === SEED[0].company);
+    assert.equal(created.employer_id, picked.id, 'the posting refers to the employer picked');
+    assert.equal((await employers()).employers.length, before.length, 'no employer was added');
+
+    await page.locator('#new-posting').click();
+    await page.locator('#editor[open]').waitFor();
+    await fillEditor(page, { title: '果园采摘工', company: '蒙阴县百果园合作社', pay_min: 150,
+                             pay_max: 180, pay_unit: 'day', headcount: 20 });
+    await page.locator('#ed-save').click();
+    await page.waitForFunction(() => !document.getElementById('editor').open);
+    await page.waitForFunction(() => [...document.querySelectorAll('#employer-names option')]
+      .some((o) => o.value === '蒙阴县百果园合作社'));
+    assert.equal((await employers()).employers.length, before.length + 1, 'a new name made an employer');
+  });
+});

@@ -269,3 +269,25 @@ char *ctl_test_raw_header(const char *reply, const char *name)
     }
     return NULL;
 }
+
+JsonNode *ctl_test_ws_call(CtlTestWs *w, const char *method, const char *params)
+{
+    int id = ++w->next_id;
+    g_autofree char *msg =
+        g_strdup_printf("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id,
+                        method, params != NULL ? params : "{}");
+    soup_websocket_connection_send_text(w->ws, msg);
+    GQueue held = G_QUEUE_INIT;
+    JsonNode *reply = NULL;
+    while (reply == NULL) {
+        JsonNode *m = ctl_test_ws_next(w);
+        JsonObject *o = json_node_get_object(m);
+        if (json_object_has_member(o, "id") && json_object_get_int_member(o, "id") == id)
+            reply = m;
+        else
+            g_queue_push_tail(&held, m);
+    }
+    while (!g_queue_is_empty(&held))
+        g_queue_push_head(&w->messages, g_queue_pop_tail(&held));
+    return reply;
+}

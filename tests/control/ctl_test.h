@@ -64,6 +64,10 @@ void ctl_test_ws_free(CtlTestWs *w);
 /* The next message (a JSON object); fails the test after CTL_TEST_WAIT_MS. (transfer full) */
 JsonNode *ctl_test_ws_next(CtlTestWs *w);
 
+/* Sends a JSON-RPC request (params: JSON text, NULL for {}) and returns its reply; the
+ * notifications that came first stay queued, in order, for ctl_test_ws_next. (transfer full) */
+JsonNode *ctl_test_ws_call(CtlTestWs *w, const char *method, const char *params);
+
 /* ---- raw HTTP: requests written and answers read as bytes (nothing normalised) ---- */
 
 /* Sends request as is to 127.0.0.1:port on a thread of its own (the server runs on this one's

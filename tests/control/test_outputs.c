@@ -102,27 +102,6 @@ static void teardown(Fixture *f, gconstpointer data)
     g_free(f->dir);
 }
 
-/* Sends a request and returns its reply (events that came first are kept on the queue in
- * order after it is taken out). (transfer full) */
-static JsonNode *call(CtlTestWs *w, const char *method, const char *params)
-{
-    int id = ++w->next_id;
-    g_autofree char *req = g_strdup_printf(
-        "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id, method, params);
-    soup_websocket_connection_send_text(w->ws, req);
-    GQueue skipped = G_QUEUE_INIT;
-    for (;;) {
-        JsonNode *m = ctl_test_ws_next(w);
-        JsonObject *o = json_node_get_object(m);
-        if (json_object_has_member(o, "id") && json_object_get_int_member(o, "id") == id) {
-            while (!g_queue_is_empty(&skipped))
-                g_queue_push_head(&w->messages, g_queue_pop_tail(&skipped));
-            return m;
-        }
-        g_queue_push_tail(&skipped, m);
-    }
-}
-
 static JsonObject *result_of(JsonNode *reply)
 {
     JsonObject *o = json_node_get_object(reply);
@@ -143,7 +122,7 @@ static gint64 error_code(JsonNode *reply, const char **message)
 /* The list as outputs.list gives it. (transfer full) */
 static JsonNode *list(CtlTestWs *w)
 {
-    JsonNode *reply = call(w, "outputs.list", "{}");
+    JsonNode *reply = ctl_test_ws_call(w, "outputs.list", "{}");
     result_of(reply);
     return reply;
 }
@@ -171,9 +150,10 @@ static void test_add_update_remove(Fixture *f, gconstpointer data)
     CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, PRODUCER);
     g_autoptr(JsonNode) empty = list(w);
     g_assert_cmpuint(json_array_get_length(outputs_of(empty)), ==, 0);
-    g_autoptr(JsonNode) added = call(w, "outputs.add",
-                                     "{\"name\":\"douyin\",\"uri\":\"rtmp://push.example.com/"
-                                     "live/" KEY "\"}");
+    g_autoptr(JsonNode) added =
+        ctl_test_ws_call(w, "outputs.add",
+                         "{\"name\":\"douyin\",\"uri\":\"rtmp://push.example.com/"
+                         "live/" KEY "\"}");
     JsonObject *out = json_object_get_object_member(result_of(added), "output");
     g_assert_cmpstr(json_object_get_string_member(out, "name"), ==, "douyin");
     g_assert_cmpstr(json_object_get_string_member(out, "uri"), ==,
@@ -183,28 +163,30 @@ static void test_add_update_remove(Fixture *f, gconstpointer data)
     g_assert_cmpuint(f->applied->len, ==, 1);
     g_assert_cmpstr(f->applied->pdata[0], ==, "douyin=rtmp://push.example.com/live/" KEY);
     g_autoptr(JsonNode) ev = next_changed(w);
-    g_autoptr(JsonNode) dup =
-        call(w, "outputs.add", "{\"name\":\"douyin\",\"uri\":\"rtmp://other.example.com/a/b\"}");
+    g_autoptr(JsonNode) dup = ctl_test_ws_call(
+        w, "outputs.add", "{\"name\":\"douyin\",\"uri\":\"rtmp://other.example.com/a/b\"}");
     g_assert_cmpint(error_code(dup, NULL), ==, -32009);
-    g_autoptr(JsonNode) upd = call(w, "outputs.update",
-                                   "{\"name\":\"douyin\",\"uri\":\"rtmp://push.example.com/live/"
-                                   "new-key-77\"}");
+    g_autoptr(JsonNode) upd =
+        ctl_test_ws_call(w, "outputs.update",
+                         "{\"name\":\"douyin\",\"uri\":\"rtmp://push.example.com/live/"
+                         "new-key-77\"}");
     result_of(upd);
     g_assert_cmpstr(f->applied->pdata[1], ==, "douyin=rtmp://push.example.com/live/new-key-77");
-    g_autoptr(JsonNode) off = call(w, "outputs.disable", "{\"name\":\"douyin\"}");
+    g_autoptr(JsonNode) off = ctl_test_ws_call(w, "outputs.disable", "{\"name\":\"douyin\"}");
     out = json_object_get_object_member(result_of(off), "output");
     g_assert_false(json_object_get_boolean_member(out, "enabled"));
     g_assert_cmpstr(json_object_get_string_member(out, "state"), ==, "disabled");
     g_assert_cmpstr(f->applied->pdata[2], ==, "douyin=-");
-    g_autoptr(JsonNode) on = call(w, "outputs.enable", "{\"name\":\"douyin\"}");
+    g_autoptr(JsonNode) on = ctl_test_ws_call(w, "outputs.enable", "{\"name\":\"douyin\"}");
     result_of(on);
     g_assert_cmpstr(f->applied->pdata[3], ==, "douyin=rtmp://push.example.com/live/new-key-77");
-    g_autoptr(JsonNode) both = call(w, "outputs.update", "{\"name\":\"douyin\",\"enabled\":false}");
+    g_autoptr(JsonNode) both =
+        ctl_test_ws_call(w, "outputs.update", "{\"name\":\"douyin\",\"enabled\":false}");
     result_of(both);
-    g_autoptr(JsonNode) gone = call(w, "outputs.remove", "{\"name\":\"douyin\"}");
+    g_autoptr(JsonNode) gone = ctl_test_ws_call(w, "outputs.remove", "{\"name\":\"douyin\"}");
     g_assert_true(json_object_get_boolean_member(result_of(gone), "removed"));
     g_assert_cmpstr(f->applied->pdata[f->applied->len - 1], ==, "douyin=-");
-    g_autoptr(JsonNode) again = call(w, "outputs.remove", "{\"name\":\"douyin\"}");
+    g_autoptr(JsonNode) again = ctl_test_ws_call(w, "outputs.remove", "{\"name\":\"douyin\"}");
     g_assert_cmpint(error_code(again, NULL), ==, -32004);
     g_autoptr(JsonNode) after = list(w);
     g_assert_cmpuint(json_array_get_length(outputs_of(after)), ==, 0);
@@ -216,20 +198,20 @@ static void test_program_refusal_undone(Fixture *f, gconstpointer data)
 {
     CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, PRODUCER);
     f->refuse = TRUE;
-    g_autoptr(JsonNode) r =
-        call(w, "outputs.add", "{\"name\":\"relay\",\"uri\":\"srt://relay.example.com:9000\"}");
+    g_autoptr(JsonNode) r = ctl_test_ws_call(
+        w, "outputs.add", "{\"name\":\"relay\",\"uri\":\"srt://relay.example.com:9000\"}");
     const char *msg = NULL;
     error_code(r, &msg);
     g_assert_nonnull(strstr(msg, "no srtsink"));
     g_autoptr(JsonNode) l = list(w);
     g_assert_cmpuint(json_array_get_length(outputs_of(l)), ==, 0);
     /* An edit the program refuses leaves the old URI stored. */
-    g_autoptr(JsonNode) a =
-        call(w, "outputs.add", "{\"name\":\"relay\",\"uri\":\"srt://relay.example.com:9000\"}");
+    g_autoptr(JsonNode) a = ctl_test_ws_call(
+        w, "outputs.add", "{\"name\":\"relay\",\"uri\":\"srt://relay.example.com:9000\"}");
     result_of(a);
     f->refuse = TRUE;
-    g_autoptr(JsonNode) u =
-        call(w, "outputs.update", "{\"name\":\"relay\",\"uri\":\"srt://other.example.com:9\"}");
+    g_autoptr(JsonNode) u = ctl_test_ws_call(
+        w, "outputs.update", "{\"name\":\"relay\",\"uri\":\"srt://other.example.com:9\"}");
     error_code(u, NULL);
     g_autoptr(JsonNode) l2 = list(w);
     JsonObject *o = json_array_get_object_element(outputs_of(l2), 0);
@@ -242,13 +224,13 @@ static void test_program_refusal_undone(Fixture *f, gconstpointer data)
 static void test_persist_and_start_rule(Fixture *f, gconstpointer data)
 {
     CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, PRODUCER);
-    g_autoptr(JsonNode) a =
-        call(w, "outputs.add", "{\"name\":\"on-air\",\"uri\":\"rtmp://a.example.com/live/k1\"}");
+    g_autoptr(JsonNode) a = ctl_test_ws_call(
+        w, "outputs.add", "{\"name\":\"on-air\",\"uri\":\"rtmp://a.example.com/live/k1\"}");
     result_of(a);
-    g_autoptr(JsonNode) b =
-        call(w, "outputs.add", "{\"name\":\"out1\",\"uri\":\"rtmp://b.example.com/live/k2\"}");
+    g_autoptr(JsonNode) b = ctl_test_ws_call(
+        w, "outputs.add", "{\"name\":\"out1\",\"uri\":\"rtmp://b.example.com/live/k2\"}");
     result_of(b);
-    g_autoptr(JsonNode) d = call(w, "outputs.disable", "{\"name\":\"out1\"}");
+    g_autoptr(JsonNode) d = ctl_test_ws_call(w, "outputs.disable", "{\"name\":\"out1\"}");
     result_of(d);
     ctl_test_ws_free(w);
     ctl_control_free(f->control);
@@ -278,7 +260,7 @@ static void test_persist_and_start_rule(Fixture *f, gconstpointer data)
     g_assert_cmpstr(run_uris[0], ==, "rtmp://a.example.com/live/k1");
     g_assert_cmpstr(run_names[1], ==, "cli");
     /* A file output can be switched off over the protocol but not pointed elsewhere. */
-    g_autoptr(JsonNode) off = call(w, "outputs.disable", "{\"name\":\"cli\"}");
+    g_autoptr(JsonNode) off = ctl_test_ws_call(w, "outputs.disable", "{\"name\":\"cli\"}");
     result_of(off);
     ctl_test_ws_free(w);
 }
@@ -287,7 +269,7 @@ static void test_persist_and_start_rule(Fixture *f, gconstpointer data)
 static void test_states_by_name(Fixture *f, gconstpointer data)
 {
     CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, PRODUCER);
-    g_autoptr(JsonNode) a = call(
+    g_autoptr(JsonNode) a = ctl_test_ws_call(
         w, "outputs.add", "{\"name\":\"kuaishou\",\"uri\":\"rtmp://k.example.com/live/" KEY "\"}");
     result_of(a);
     json_node_unref(next_changed(w));
@@ -328,21 +310,21 @@ static void test_host_cannot(Fixture *f, gconstpointer data)
         {"outputs.enable", "{\"name\":\"p\"}"},
         {"outputs.disable", "{\"name\":\"p\"}"},
     };
-    g_autoptr(JsonNode) a =
-        call(p, "outputs.add", "{\"name\":\"p\",\"uri\":\"rtmp://p.example.com/live/" KEY "\"}");
+    g_autoptr(JsonNode) a = ctl_test_ws_call(
+        p, "outputs.add", "{\"name\":\"p\",\"uri\":\"rtmp://p.example.com/live/" KEY "\"}");
     result_of(a);
     guint applied = f->applied->len;
     for (gsize i = 0; i < G_N_ELEMENTS(calls); i++) {
-        g_autoptr(JsonNode) r = call(h, calls[i][0], calls[i][1]);
+        g_autoptr(JsonNode) r = ctl_test_ws_call(h, calls[i][0], calls[i][1]);
         g_assert_cmpint(error_code(r, NULL), ==, -32001);
     }
     g_assert_cmpuint(f->applied->len, ==, applied);
     /* The producer's change is announced to producers only; the host's state has no URI. */
-    g_autoptr(JsonNode) d = call(p, "outputs.disable", "{\"name\":\"p\"}");
+    g_autoptr(JsonNode) d = ctl_test_ws_call(p, "outputs.disable", "{\"name\":\"p\"}");
     result_of(d);
     json_node_unref(next_changed(p));
     ctl_test_spin_for(300); /* time for anything sent to the host to arrive */
-    g_autoptr(JsonNode) st = call(h, "state.get", "{}");
+    g_autoptr(JsonNode) st = ctl_test_ws_call(h, "state.get", "{}");
     g_autofree char *text = ctl_json_to_string(st);
     g_assert_null(strstr(text, "p.example.com"));
     while (!g_queue_is_empty(&h->messages)) {
@@ -358,8 +340,8 @@ static void test_host_cannot(Fixture *f, gconstpointer data)
 static void test_invalid_refused(Fixture *f, gconstpointer data)
 {
     CtlTestWs *w = ctl_test_ws_producer(f->soup, f->port, PRODUCER);
-    g_autoptr(JsonNode) ok =
-        call(w, "outputs.add", "{\"name\":\"good\",\"uri\":\"rtmp://g.example.com/live/k\"}");
+    g_autoptr(JsonNode) ok = ctl_test_ws_call(
+        w, "outputs.add", "{\"name\":\"good\",\"uri\":\"rtmp://g.example.com/live/k\"}");
     result_of(ok);
     g_autofree char *huge =
         g_strdup_printf("{\"name\":\"big\",\"uri\":\"rtmp://g.example.com/live/%0*d\"}", 5000, 1);
@@ -391,13 +373,13 @@ static void test_invalid_refused(Fixture *f, gconstpointer data)
     g_autofree char *before_text =
         ctl_json_to_string(json_object_get_member(json_node_get_object(before), "result"));
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
-        g_autoptr(JsonNode) r = call(w, bad[i][0], bad[i][1]);
+        g_autoptr(JsonNode) r = ctl_test_ws_call(w, bad[i][0], bad[i][1]);
         const char *msg = NULL;
         g_assert_cmpint(error_code(r, &msg), ==, -32602);
         g_test_message("%s: %s", bad[i][0], msg);
         g_assert_true(g_str_has_prefix(msg, bad[i][2]));
     }
-    g_autoptr(JsonNode) unknown = call(w, "outputs.enable", "{\"name\":\"nobody\"}");
+    g_autoptr(JsonNode) unknown = ctl_test_ws_call(w, "outputs.enable", "{\"name\":\"nobody\"}");
     g_assert_cmpint(error_code(unknown, NULL), ==, -32004);
     g_assert_cmpuint(f->applied->len, ==, applied);
     g_autoptr(JsonNode) after = list(w);
@@ -417,10 +399,10 @@ static void test_key_never_shown(Fixture *f, gconstpointer data)
     GString *seen = g_string_new(NULL);
     for (gsize i = 0; i < G_N_ELEMENTS(uris); i++) {
         g_autofree char *params = g_strdup_printf("{\"name\":\"k%zu\",\"uri\":\"%s\"}", i, uris[i]);
-        g_autoptr(JsonNode) r = call(w, "outputs.add", params);
+        g_autoptr(JsonNode) r = ctl_test_ws_call(w, "outputs.add", params);
         result_of(r);
         g_autofree char *dup = g_strdup_printf("{\"name\":\"k%zu\",\"uri\":\"%s\"}", i, uris[i]);
-        g_autoptr(JsonNode) refused = call(w, "outputs.add", dup);
+        g_autoptr(JsonNode) refused = ctl_test_ws_call(w, "outputs.add", dup);
         error_code(refused, NULL);
         g_autofree char *t1 = ctl_json_to_string(r);
         g_autofree char *t2 = ctl_json_to_string(refused);
@@ -433,7 +415,7 @@ static void test_key_never_shown(Fixture *f, gconstpointer data)
         NULL);
     ctl_control_set_stream_status(f->control, status);
     g_autoptr(JsonNode) l = list(w);
-    g_autoptr(JsonNode) st = call(w, "state.get", "{}");
+    g_autoptr(JsonNode) st = ctl_test_ws_call(w, "state.get", "{}");
     g_autofree char *lt = ctl_json_to_string(l);
     g_autofree char *stt = ctl_json_to_string(st);
     g_string_append(seen, lt);

@@ -117,30 +117,6 @@ static CtlTestWs *producer(Fixture *f)
                                 "Bearer " TOKEN);
 }
 
-/* Sends a request and returns its reply (transfer full); notifications that arrive first stay
- * queued, in order, for notification(). */
-static JsonNode *call(CtlTestWs *w, const char *method, const char *params_json)
-{
-    int id = ++w->next_id;
-    g_autofree char *msg =
-        g_strdup_printf("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id,
-                        method, params_json != NULL ? params_json : "{}");
-    soup_websocket_connection_send_text(w->ws, msg);
-    GQueue held = G_QUEUE_INIT;
-    JsonNode *reply = NULL;
-    while (reply == NULL) {
-        JsonNode *m = ctl_test_ws_next(w);
-        JsonObject *o = json_node_get_object(m);
-        if (json_object_has_member(o, "id") && json_object_get_int_member(o, "id") == id)
-            reply = m;
-        else
-            g_queue_push_tail(&held, m);
-    }
-    while (!g_queue_is_empty(&held))
-        g_queue_push_head(&w->messages, g_queue_pop_tail(&held));
-    return reply;
-}
-
 /* The result object of a successful call. (transfer none: lives as long as reply) */
 static JsonObject *result_of(JsonNode *reply)
 {
@@ -195,7 +171,7 @@ static guint apply(Fixture *f, const char *body, const char *xff)
 static void test_state_get_everything(Fixture *f, gconstpointer data)
 {
     CtlTestWs *w = producer(f);
-    g_autoptr(JsonNode) r = call(w, "state.get", NULL);
+    g_autoptr(JsonNode) r = ctl_test_ws_call(w, "state.get", NULL);
     JsonObject *s = result_of(r);
     static const char *const members[] = {"role",    "on_air",   "postings", "preview", "show",
                                           "rundown", "graphics", "rotation", "counts",  "stream"};
@@ -242,7 +218,7 @@ static void test_postings_create_validates(Fixture *f, gconstpointer data)
          "pay_min"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
-        g_autoptr(JsonNode) r = call(a, "postings.create", bad[i].params);
+        g_autoptr(JsonNode) r = ctl_test_ws_call(a, "postings.create", bad[i].params);
         const char *message = NULL;
         g_assert_cmpint(error_code(r, &message), ==, -32602);
         g_assert_true(g_str_has_prefix(message, bad[i].field));
@@ -262,7 +238,7 @@ static void test_postings_create_validates(Fixture *f, gconstpointer data)
     const char *ok = "{\"title\":\"<b>焊工</b>'); DROP TABLE postings;--\",\"company\":\"某厂\","
                      "\"pay_min\":6000,\"pay_max\":8000,\"pay_unit\":\"month\",\"headcount\":3,"
                      "\"tags\":[\"五险一金\"],\"talking_points\":\"第一行\\n第二行\"}";
-    g_autoptr(JsonNode) r = call(a, "postings.create", ok);
+    g_autoptr(JsonNode) r = ctl_test_ws_call(a, "postings.create", ok);
     JsonObject *p = json_object_get_object_member(result_of(r), "posting");
     g_assert_cmpstr(json_object_get_string_member(p, "title"), ==,
                     "<b>焊工</b>'); DROP TABLE postings;--");
@@ -279,29 +255,30 @@ static void test_postings_update_conflict(Fixture *f, gconstpointer data)
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
     g_autoptr(JsonNode) r1 =
-        call(a, "postings.update", "{\"posting_id\":2,\"version\":1,\"headcount\":9}");
+        ctl_test_ws_call(a, "postings.update", "{\"posting_id\":2,\"version\":1,\"headcount\":9}");
     JsonObject *p = json_object_get_object_member(result_of(r1), "posting");
     g_assert_cmpint(json_object_get_int_member(p, "version"), ==, 2);
     g_assert_cmpint(json_object_get_int_member(p, "headcount"), ==, 9);
     /* b still edits version 1: refused, nothing overwritten. */
     g_autoptr(JsonNode) r2 =
-        call(b, "postings.update", "{\"posting_id\":2,\"version\":1,\"headcount\":1}");
+        ctl_test_ws_call(b, "postings.update", "{\"posting_id\":2,\"version\":1,\"headcount\":1}");
     g_assert_cmpint(error_code(r2, NULL), ==, -32009);
     g_autoptr(CtlPosting) stored = ctl_store_get_posting(f->store, 2, NULL);
     g_assert_cmpint(stored->headcount, ==, 9);
-    g_autoptr(JsonNode) r3 = call(b, "postings.update", "{\"posting_id\":2}");
+    g_autoptr(JsonNode) r3 = ctl_test_ws_call(b, "postings.update", "{\"posting_id\":2}");
     g_assert_cmpint(error_code(r3, NULL), ==, -32602); /* version is required */
 
-    g_autoptr(JsonNode) r4 = call(a, "postings.archive", "{\"posting_id\":2,\"version\":2}");
+    g_autoptr(JsonNode) r4 =
+        ctl_test_ws_call(a, "postings.archive", "{\"posting_id\":2,\"version\":2}");
     JsonObject *arch = json_object_get_object_member(result_of(r4), "posting");
     g_assert_true(json_object_get_boolean_member(arch, "archived"));
-    g_autoptr(JsonNode) r5 = call(a, "postings.list", NULL);
+    g_autoptr(JsonNode) r5 = ctl_test_ws_call(a, "postings.list", NULL);
     JsonArray *list = json_object_get_array_member(result_of(r5), "postings");
     for (guint i = 0; i < json_array_get_length(list); i++)
         g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(list, i), "id"),
                         !=, 2);
     g_autoptr(JsonNode) r6 =
-        call(a, "postings.search", "{\"query\":\"%\",\"include_archived\":true}");
+        ctl_test_ws_call(a, "postings.search", "{\"query\":\"%\",\"include_archived\":true}");
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(result_of(r6), "postings")),
                      ==, 0);
     ctl_test_ws_free(a);
@@ -312,31 +289,31 @@ static void test_cue_take_next_clear(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) r1 = call(a, "show.cue", "{\"posting_id\":4}");
+    g_autoptr(JsonNode) r1 = ctl_test_ws_call(a, "show.cue", "{\"posting_id\":4}");
     g_autoptr(JsonNode) n1 = notification(b, "preview.changed");
     g_assert_cmpint(
         json_object_get_int_member(json_object_get_object_member(params_of(n1), "preview"), "id"),
         ==, 4);
     g_assert_cmpint(f->scene_posting, ==, 1); /* a cue does not touch program */
 
-    g_autoptr(JsonNode) r2 = call(a, "show.take", NULL); /* takes the cued one */
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "show.take", NULL); /* takes the cued one */
     JsonObject *on_air = json_object_get_object_member(result_of(r2), "on_air");
     g_assert_cmpint(json_object_get_int_member(on_air, "id"), ==, 4);
     g_assert_cmpint(f->scene_posting, ==, 4);
     g_autoptr(JsonNode) n2 = notification(b, "on_air.changed");
 
-    g_autoptr(JsonNode) r3 = call(a, "show.next", NULL);
+    g_autoptr(JsonNode) r3 = ctl_test_ws_call(a, "show.next", NULL);
     g_assert_cmpint(
         json_object_get_int_member(json_object_get_object_member(result_of(r3), "on_air"), "id"),
         ==, 5);
-    g_autoptr(JsonNode) r4 = call(a, "show.previous", NULL);
+    g_autoptr(JsonNode) r4 = ctl_test_ws_call(a, "show.previous", NULL);
     g_assert_cmpint(
         json_object_get_int_member(json_object_get_object_member(result_of(r4), "on_air"), "id"),
         ==, 4);
-    g_autoptr(JsonNode) r5 = call(a, "show.clear", NULL);
+    g_autoptr(JsonNode) r5 = ctl_test_ws_call(a, "show.clear", NULL);
     g_assert_true(json_object_get_null_member(result_of(r5), "on_air"));
     g_assert_cmpint(f->scene_posting, ==, 0);
-    g_autoptr(JsonNode) r6 = call(a, "show.take", NULL); /* nothing cued any more */
+    g_autoptr(JsonNode) r6 = ctl_test_ws_call(a, "show.take", NULL); /* nothing cued any more */
     g_assert_cmpint(error_code(r6, NULL), ==, -32602);
 
     /* Every take is in the as-aired log (4, 5, 4), and the clear. */
@@ -349,44 +326,47 @@ static void test_shows_and_rundown(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) r0 = call(a, "rundown.add", "{\"posting_id\":1}");
+    g_autoptr(JsonNode) r0 = ctl_test_ws_call(a, "rundown.add", "{\"posting_id\":1}");
     g_assert_cmpint(error_code(r0, NULL), ==, -32602); /* no show yet */
-    g_autoptr(JsonNode) r1 = call(a, "shows.create", "{\"title\":\"周五夜场\"}");
+    g_autoptr(JsonNode) r1 = ctl_test_ws_call(a, "shows.create", "{\"title\":\"周五夜场\"}");
     JsonObject *show = json_object_get_object_member(result_of(r1), "show");
     g_assert_false(json_object_get_boolean_member(show, "live"));
     g_autoptr(JsonNode) n1 = notification(b, "show.changed");
 
-    g_autoptr(JsonNode) r2 = call(a, "rundown.set", "{\"posting_ids\":[3,1,2]}");
-    g_autoptr(JsonNode) r3 = call(a, "rundown.add", "{\"posting_id\":5,\"position\":0}");
-    g_autoptr(JsonNode) r4 = call(a, "rundown.move", "{\"posting_id\":2,\"position\":1}");
-    g_autoptr(JsonNode) r5 = call(a, "rundown.remove", "{\"posting_id\":1}");
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "rundown.set", "{\"posting_ids\":[3,1,2]}");
+    g_autoptr(JsonNode) r3 =
+        ctl_test_ws_call(a, "rundown.add", "{\"posting_id\":5,\"position\":0}");
+    g_autoptr(JsonNode) r4 =
+        ctl_test_ws_call(a, "rundown.move", "{\"posting_id\":2,\"position\":1}");
+    g_autoptr(JsonNode) r5 = ctl_test_ws_call(a, "rundown.remove", "{\"posting_id\":1}");
     JsonArray *rd = json_object_get_array_member(result_of(r5), "rundown");
     gint64 want[] = {5, 2, 3};
     g_assert_cmpuint(json_array_get_length(rd), ==, 3);
     for (guint i = 0; i < 3; i++)
         g_assert_cmpint(json_array_get_int_element(rd, i), ==, want[i]);
     g_autoptr(JsonNode) n2 = notification(b, "rundown.changed");
-    g_autoptr(JsonNode) bad = call(a, "rundown.add", "{\"posting_id\":999}");
+    g_autoptr(JsonNode) bad = ctl_test_ws_call(a, "rundown.add", "{\"posting_id\":999}");
     g_assert_cmpint(error_code(bad, NULL), ==, -32004);
-    g_autoptr(JsonNode) bad_remove = call(a, "rundown.remove", "{\"posting_id\":999}");
+    g_autoptr(JsonNode) bad_remove = ctl_test_ws_call(a, "rundown.remove", "{\"posting_id\":999}");
     g_assert_cmpint(error_code(bad_remove, NULL), ==, -32004);
-    g_autoptr(JsonNode) bad_move = call(a, "rundown.move", "{\"posting_id\":999,\"position\":0}");
+    g_autoptr(JsonNode) bad_move =
+        ctl_test_ws_call(a, "rundown.move", "{\"posting_id\":999,\"position\":0}");
     g_assert_cmpint(error_code(bad_move, NULL), ==, -32004);
 
     /* next follows the rundown: from nothing in it, its first; then wraps at the end. */
-    g_autoptr(JsonNode) t1 = call(a, "show.next", NULL);
+    g_autoptr(JsonNode) t1 = ctl_test_ws_call(a, "show.next", NULL);
     g_assert_cmpint(f->scene_posting, ==, 5);
-    g_autoptr(JsonNode) t2 = call(a, "show.take", "{\"posting_id\":3}");
-    g_autoptr(JsonNode) t3 = call(a, "show.next", NULL);
+    g_autoptr(JsonNode) t2 = ctl_test_ws_call(a, "show.take", "{\"posting_id\":3}");
+    g_autoptr(JsonNode) t3 = ctl_test_ws_call(a, "show.next", NULL);
     g_assert_cmpint(f->scene_posting, ==, 5);
 
-    g_autoptr(JsonNode) s1 = call(a, "shows.start", NULL);
+    g_autoptr(JsonNode) s1 = ctl_test_ws_call(a, "shows.start", NULL);
     g_assert_true(json_object_get_boolean_member(
         json_object_get_object_member(result_of(s1), "show"), "live"));
-    g_autoptr(JsonNode) s2 = call(a, "shows.stop", NULL);
+    g_autoptr(JsonNode) s2 = ctl_test_ws_call(a, "shows.stop", NULL);
     g_assert_false(json_object_get_boolean_member(
         json_object_get_object_member(result_of(s2), "show"), "live"));
-    g_autoptr(JsonNode) s3 = call(a, "shows.start", NULL);
+    g_autoptr(JsonNode) s3 = ctl_test_ws_call(a, "shows.start", NULL);
     g_assert_cmpint(error_code(s3, NULL), ==, -32009);
     ctl_test_ws_free(a);
     ctl_test_ws_free(b);
@@ -396,24 +376,26 @@ static void test_graphics_and_scene(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) r1 = call(a, "graphics.ticker", "{\"text\":\"今日岗位：普工、焊工\"}");
+    g_autoptr(JsonNode) r1 =
+        ctl_test_ws_call(a, "graphics.ticker", "{\"text\":\"今日岗位：普工、焊工\"}");
     g_autoptr(JsonNode) n1 = notification(b, "graphics.changed");
     g_assert_cmpstr(json_object_get_string_member(
                         json_object_get_object_member(params_of(n1), "graphics"), "ticker"),
                     ==, "今日岗位：普工、焊工");
     g_assert_cmpstr(f->scene_ticker, ==, "今日岗位：普工、焊工");
-    g_autoptr(JsonNode) r2 =
-        call(a, "graphics.lower_third", "{\"name\":\"小王\",\"title\":\"零工市场主播\"}");
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "graphics.lower_third",
+                                              "{\"name\":\"小王\",\"title\":\"零工市场主播\"}");
     g_assert_cmpstr(f->scene_host, ==, "小王");
-    g_autoptr(JsonNode) r3 = call(a, "graphics.slate", "{\"on\":true,\"text\":\"休息一下\"}");
+    g_autoptr(JsonNode) r3 =
+        ctl_test_ws_call(a, "graphics.slate", "{\"on\":true,\"text\":\"休息一下\"}");
     g_assert_true(f->scene_slate);
-    g_autoptr(JsonNode) r4 = call(a, "graphics.layout", "{\"layout\":\"9:16\"}");
+    g_autoptr(JsonNode) r4 = ctl_test_ws_call(a, "graphics.layout", "{\"layout\":\"9:16\"}");
     g_assert_cmpstr(f->scene_layout, ==, "9:16");
-    g_autoptr(JsonNode) r5 = call(a, "graphics.layout", "{\"layout\":\"4:3\"}");
+    g_autoptr(JsonNode) r5 = ctl_test_ws_call(a, "graphics.layout", "{\"layout\":\"4:3\"}");
     g_assert_cmpint(error_code(r5, NULL), ==, -32602);
-    g_autoptr(JsonNode) r6 = call(a, "graphics.brand", "{\"text\":\"河东零工直播间\"}");
-    g_autoptr(JsonNode) r7 = call(a, "graphics.theme", "{\"theme\":\"high-contrast\"}");
-    g_autoptr(JsonNode) r8 = call(a, "graphics.ticker", "{\"text\":\"a\\u0007b\"}");
+    g_autoptr(JsonNode) r6 = ctl_test_ws_call(a, "graphics.brand", "{\"text\":\"河东零工直播间\"}");
+    g_autoptr(JsonNode) r7 = ctl_test_ws_call(a, "graphics.theme", "{\"theme\":\"high-contrast\"}");
+    g_autoptr(JsonNode) r8 = ctl_test_ws_call(a, "graphics.ticker", "{\"text\":\"a\\u0007b\"}");
     g_assert_cmpint(error_code(r8, NULL), ==, -32602);
 
     /* Everything survives a restart of the control. */
@@ -427,7 +409,7 @@ static void test_graphics_and_scene(Fixture *f, gconstpointer data)
     g_assert_cmpstr(f->scene_layout, ==, "9:16");
     g_assert_true(f->scene_slate);
     CtlTestWs *c = producer(f);
-    g_autoptr(JsonNode) st = call(c, "state.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(c, "state.get", NULL);
     JsonObject *g = json_object_get_object_member(result_of(st), "graphics");
     g_assert_cmpstr(json_object_get_string_member(g, "brand"), ==, "河东零工直播间");
     g_assert_cmpstr(json_object_get_string_member(g, "theme"), ==, "high-contrast");
@@ -438,16 +420,16 @@ static void test_rotation_controls(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) r0 = call(a, "rotation.start", "{\"dwell_s\":1}");
+    g_autoptr(JsonNode) r0 = ctl_test_ws_call(a, "rotation.start", "{\"dwell_s\":1}");
     g_assert_cmpint(error_code(r0, NULL), ==, -32602); /* below the 5 s minimum */
-    g_autoptr(JsonNode) r1 = call(a, "rotation.start", "{\"dwell_s\":5}");
+    g_autoptr(JsonNode) r1 = ctl_test_ws_call(a, "rotation.start", "{\"dwell_s\":5}");
     JsonObject *rot = json_object_get_object_member(result_of(r1), "rotation");
     g_assert_true(json_object_get_boolean_member(rot, "on"));
     g_autoptr(JsonNode) n1 = notification(b, "rotation.changed");
-    g_autoptr(JsonNode) r2 = call(a, "rotation.pin", "{\"pinned\":true}");
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "rotation.pin", "{\"pinned\":true}");
     g_assert_true(json_object_get_boolean_member(
         json_object_get_object_member(result_of(r2), "rotation"), "pinned"));
-    g_autoptr(JsonNode) r3 = call(a, "rotation.stop", NULL);
+    g_autoptr(JsonNode) r3 = ctl_test_ws_call(a, "rotation.stop", NULL);
     g_assert_false(json_object_get_boolean_member(
         json_object_get_object_member(result_of(r3), "rotation"), "on"));
     ctl_test_ws_free(a);
@@ -459,18 +441,18 @@ static void test_rotation_skips_filled(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
     /* Posting 2 wants one person and gets one. */
-    g_autoptr(JsonNode) u = call(a, "postings.update",
-                                 "{\"posting_id\":2,\"version\":1,"
-                                 "\"headcount\":1}");
+    g_autoptr(JsonNode) u = ctl_test_ws_call(a, "postings.update",
+                                             "{\"posting_id\":2,\"version\":1,"
+                                             "\"headcount\":1}");
     g_assert_cmpuint(apply(f,
                            "{\"posting_id\":2,\"name\":\"赵六\",\"phone\":\"13700001111\","
                            "\"consent\":true}",
                            NULL),
                      ==, 201);
-    g_autoptr(JsonNode) c = call(a, "shows.create", "{\"title\":\"轮播\"}");
-    g_autoptr(JsonNode) s = call(a, "rundown.set", "{\"posting_ids\":[1,2,3]}");
-    g_autoptr(JsonNode) t = call(a, "show.take", "{\"posting_id\":1}");
-    g_autoptr(JsonNode) r = call(a, "rotation.start", "{\"dwell_s\":5}");
+    g_autoptr(JsonNode) c = ctl_test_ws_call(a, "shows.create", "{\"title\":\"轮播\"}");
+    g_autoptr(JsonNode) s = ctl_test_ws_call(a, "rundown.set", "{\"posting_ids\":[1,2,3]}");
+    g_autoptr(JsonNode) t = ctl_test_ws_call(a, "show.take", "{\"posting_id\":1}");
+    g_autoptr(JsonNode) r = ctl_test_ws_call(a, "rotation.start", "{\"dwell_s\":5}");
     g_queue_clear_full(&a->messages, (GDestroyNotify)json_node_unref);
     g_autoptr(JsonNode) n = notification(a, "on_air.changed"); /* after about 5 s */
     JsonObject *on_air = json_object_get_object_member(params_of(n), "on_air");
@@ -481,28 +463,29 @@ static void test_rotation_skips_filled(Fixture *f, gconstpointer data)
 static void test_host_read_only(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
-    g_autoptr(JsonNode) r = call(a, "accounts.add", "{\"name\":\"anchor\",\"role\":\"host\"}");
+    g_autoptr(JsonNode) r =
+        ctl_test_ws_call(a, "accounts.add", "{\"name\":\"anchor\",\"role\":\"host\"}");
     const char *token = json_object_get_string_member(result_of(r), "token");
     g_assert_cmpuint(strlen(token), ==, 32);
     g_autofree char *authz = g_strconcat("Bearer ", token, NULL);
     CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, authz, NULL, NULL);
     g_assert_cmpuint(h->status, ==, 101);
-    g_autoptr(JsonNode) st = call(h, "state.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(h, "state.get", NULL);
     g_assert_cmpstr(json_object_get_string_member(result_of(st), "role"), ==, "host");
     static const char *const forbidden[] = {"show.take", "postings.create", "graphics.ticker",
                                             "accounts.add", "rotation.start"};
     for (gsize i = 0; i < G_N_ELEMENTS(forbidden); i++) {
-        g_autoptr(JsonNode) e = call(h, forbidden[i], "{\"posting_id\":2}");
+        g_autoptr(JsonNode) e = ctl_test_ws_call(h, forbidden[i], "{\"posting_id\":2}");
         g_assert_cmpint(error_code(e, NULL), ==, -32001);
     }
     g_assert_cmpint(f->scene_posting, ==, 1);
     /* The host still hears every change. */
-    g_autoptr(JsonNode) t = call(a, "show.take", "{\"posting_id\":2}");
+    g_autoptr(JsonNode) t = ctl_test_ws_call(a, "show.take", "{\"posting_id\":2}");
     g_autoptr(JsonNode) n = notification(h, "on_air.changed");
     ctl_test_ws_free(h);
 
     /* Revoked: the token no longer opens the socket. */
-    g_autoptr(JsonNode) rv = call(a, "accounts.revoke", "{\"name\":\"anchor\"}");
+    g_autoptr(JsonNode) rv = ctl_test_ws_call(a, "accounts.revoke", "{\"name\":\"anchor\"}");
     CtlTestWs *h2 = ctl_test_ws_connect(f->soup, f->port, authz, NULL, NULL);
     g_assert_cmpuint(h2->status, ==, 401);
     ctl_test_ws_free(h2);
@@ -523,17 +506,17 @@ static void test_signups_list_export(Fixture *f, gconstpointer data)
         g_autofree char *xff = g_strdup_printf("10.1.0.%zu", i);
         g_assert_cmpuint(apply(f, bodies[i], xff), ==, 201);
     }
-    g_autoptr(JsonNode) r1 = call(a, "signups.list", "{\"limit\":2}");
+    g_autoptr(JsonNode) r1 = ctl_test_ws_call(a, "signups.list", "{\"limit\":2}");
     JsonArray *page = json_object_get_array_member(result_of(r1), "signups");
     g_assert_cmpuint(json_array_get_length(page), ==, 2);
     gint64 next = json_object_get_int_member(result_of(r1), "next_before_id");
     g_autofree char *params =
         g_strdup_printf("{\"limit\":2,\"before_id\":%" G_GINT64_FORMAT "}", next);
-    g_autoptr(JsonNode) r2 = call(a, "signups.list", params);
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "signups.list", params);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(result_of(r2), "signups")),
                      ==, 1);
     g_assert_true(json_object_get_null_member(result_of(r2), "next_before_id"));
-    g_autoptr(JsonNode) r3 = call(a, "signups.counts", NULL);
+    g_autoptr(JsonNode) r3 = ctl_test_ws_call(a, "signups.counts", NULL);
     g_assert_cmpint(json_object_get_int_member(result_of(r3), "total"), ==, 3);
 
     /* CSV for posting 1's employer: BOM, Chinese intact, formula neutralised. */
@@ -582,15 +565,15 @@ static void test_signups_list_export(Fixture *f, gconstpointer data)
 static void test_signup_attributed_to_show(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
-    g_autoptr(JsonNode) c = call(a, "shows.create", "{\"title\":\"早场\"}");
+    g_autoptr(JsonNode) c = ctl_test_ws_call(a, "shows.create", "{\"title\":\"早场\"}");
     gint64 show =
         json_object_get_int_member(json_object_get_object_member(result_of(c), "show"), "id");
-    g_autoptr(JsonNode) s = call(a, "shows.start", NULL);
+    g_autoptr(JsonNode) s = ctl_test_ws_call(a, "shows.start", NULL);
     /* What GET /a/1 put into the page while the show was live (the key is the store's). */
     CtlRefs *refs = ctl_refs_new(f->store);
     g_autofree char *ref = ctl_refs_make(refs, 1, show);
     ctl_refs_free(refs);
-    g_autoptr(JsonNode) stop = call(a, "shows.stop", NULL);
+    g_autoptr(JsonNode) stop = ctl_test_ws_call(a, "shows.stop", NULL);
 
     g_autofree char *with_ref = g_strdup_printf(
         "{\"posting_id\":1,\"name\":\"甲\",\"phone\":\"13600000001\",\"consent\":true,"
@@ -678,7 +661,7 @@ static void test_stream_status_and_metrics(Fixture *f, gconstpointer data)
     g_assert_cmpstr(json_object_get_string_member(
                         json_object_get_object_member(params_of(n), "stream"), "program"),
                     ==, "playing");
-    g_autoptr(JsonNode) st = call(a, "state.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(a, "state.get", NULL);
     g_assert_true(JSON_NODE_HOLDS_OBJECT(json_object_get_member(result_of(st), "stream")));
 
     g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/metrics", NULL);
@@ -790,7 +773,7 @@ static void test_password_login(Fixture *f, gconstpointer data)
     g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
     CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, NULL, pair, origin);
     g_assert_cmpuint(h->status, ==, 101);
-    g_autoptr(JsonNode) st = call(h, "state.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(h, "state.get", NULL);
     g_assert_cmpstr(json_object_get_string_member(result_of(st), "role"), ==, "host");
     ctl_test_ws_free(h);
 
@@ -809,16 +792,17 @@ static void test_password_login(Fixture *f, gconstpointer data)
 static void test_set_password_over_protocol(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
-    g_autoptr(JsonNode) add = call(a, "accounts.add", "{\"name\":\"anchor2\",\"role\":\"host\"}");
+    g_autoptr(JsonNode) add =
+        ctl_test_ws_call(a, "accounts.add", "{\"name\":\"anchor2\",\"role\":\"host\"}");
     g_assert_nonnull(result_of(add));
-    g_autoptr(JsonNode) shortpw =
-        call(a, "accounts.set_password", "{\"name\":\"anchor2\",\"password\":\"short\"}");
+    g_autoptr(JsonNode) shortpw = ctl_test_ws_call(a, "accounts.set_password",
+                                                   "{\"name\":\"anchor2\",\"password\":\"short\"}");
     g_assert_cmpint(error_code(shortpw, NULL), ==, -32602);
-    g_autoptr(JsonNode) nobody =
-        call(a, "accounts.set_password", "{\"name\":\"nobody\",\"password\":\"long-enough-1\"}");
+    g_autoptr(JsonNode) nobody = ctl_test_ws_call(
+        a, "accounts.set_password", "{\"name\":\"nobody\",\"password\":\"long-enough-1\"}");
     g_assert_cmpint(error_code(nobody, NULL), ==, -32004);
-    g_autoptr(JsonNode) set = call(a, "accounts.set_password",
-                                   "{\"name\":\"anchor2\",\"password\":\"演播室-password-9\"}");
+    g_autoptr(JsonNode) set = ctl_test_ws_call(
+        a, "accounts.set_password", "{\"name\":\"anchor2\",\"password\":\"演播室-password-9\"}");
     JsonObject *r = result_of(set);
     g_assert_cmpstr(json_object_get_string_member(r, "name"), ==, "anchor2");
     g_assert_true(json_object_get_boolean_member(r, "password_set"));
@@ -834,8 +818,8 @@ static void test_set_password_over_protocol(Fixture *f, gconstpointer data)
     g_autofree char *pair = g_strndup(cookie, strcspn(cookie, ";"));
     g_autofree char *origin = g_strdup_printf("http://127.0.0.1:%d", f->port);
     CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, NULL, pair, origin);
-    g_autoptr(JsonNode) denied =
-        call(h, "accounts.set_password", "{\"name\":\"anchor2\",\"password\":\"long-enough-2\"}");
+    g_autoptr(JsonNode) denied = ctl_test_ws_call(
+        h, "accounts.set_password", "{\"name\":\"anchor2\",\"password\":\"long-enough-2\"}");
     g_assert_cmpint(error_code(denied, NULL), ==, -32001);
     ctl_test_ws_free(h);
 
@@ -880,7 +864,7 @@ static void test_stats_and_privacy(Fixture *f, gconstpointer data)
                            "137-0000-7777\",\"consent\":true}",
                            "10.4.0.1"),
                      ==, 201);
-    g_autoptr(JsonNode) st = call(a, "stats.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(a, "stats.get", NULL);
     JsonObject *funnel =
         json_object_get_object_member(json_object_get_object_member(result_of(st), "funnel"), "2");
     g_assert_cmpint(json_object_get_int_member(funnel, "opens"), ==, 2);
@@ -891,12 +875,12 @@ static void test_stats_and_privacy(Fixture *f, gconstpointer data)
     g_assert_cmpint(json_array_get_int_element(rate, 9), >=, 1);
 
     /* A person asks to be forgotten: every sign-up with that number goes. */
-    g_autoptr(JsonNode) bad = call(a, "privacy.forget", "{\"phone\":\"12345\"}");
+    g_autoptr(JsonNode) bad = ctl_test_ws_call(a, "privacy.forget", "{\"phone\":\"12345\"}");
     g_assert_cmpint(error_code(bad, NULL), ==, -32602);
-    g_autoptr(JsonNode) fg = call(a, "privacy.forget", "{\"phone\":\"13700007777\"}");
+    g_autoptr(JsonNode) fg = ctl_test_ws_call(a, "privacy.forget", "{\"phone\":\"13700007777\"}");
     g_assert_cmpint(json_object_get_int_member(result_of(fg), "signups_deleted"), ==, 1);
     g_assert_cmpint(ctl_store_count_signups(f->store, 2, NULL), ==, 0);
-    g_autoptr(JsonNode) pg = call(a, "privacy.purge", "{\"older_than_days\":30}");
+    g_autoptr(JsonNode) pg = ctl_test_ws_call(a, "privacy.purge", "{\"older_than_days\":30}");
     g_assert_cmpint(json_object_get_int_member(result_of(pg), "signups_deleted"), ==, 0);
     ctl_test_ws_free(a);
 }
@@ -920,7 +904,7 @@ static void test_stats_survive_restart(Fixture *f, gconstpointer data)
     /* One more open after the restart adds to the restored count. */
     open_page(f, "/a/4", 4);
     CtlTestWs *a = producer(f);
-    g_autoptr(JsonNode) st = call(a, "stats.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(a, "stats.get", NULL);
     JsonObject *funnel =
         json_object_get_object_member(json_object_get_object_member(result_of(st), "funnel"), "4");
     g_assert_nonnull(funnel);
@@ -978,20 +962,20 @@ static void test_theme_names(Fixture *f, gconstpointer data)
     g_assert_cmpstr(scene_theme, ==, "default");
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) list = call(a, "graphics.themes", NULL);
+    g_autoptr(JsonNode) list = ctl_test_ws_call(a, "graphics.themes", NULL);
     JsonArray *names = json_object_get_array_member(result_of(list), "themes");
     g_assert_cmpuint(json_array_get_length(names), ==, 3);
     g_assert_cmpstr(json_array_get_string_element(names, 1), ==, "night");
     g_assert_cmpstr(json_object_get_string_member(result_of(list), "theme"), ==, "default");
 
     const char *message = NULL;
-    g_autoptr(JsonNode) bad = call(a, "graphics.theme", "{\"theme\":\"blue\"}");
+    g_autoptr(JsonNode) bad = ctl_test_ws_call(a, "graphics.theme", "{\"theme\":\"blue\"}");
     g_assert_cmpint(error_code(bad, &message), ==, -32602);
     g_assert_nonnull(strstr(message, "blue"));
     g_assert_nonnull(strstr(message, "default, night, red"));
     g_assert_cmpstr(scene_theme, ==, "default");
 
-    g_autoptr(JsonNode) ok = call(a, "graphics.theme", "{\"theme\":\"night\"}");
+    g_autoptr(JsonNode) ok = ctl_test_ws_call(a, "graphics.theme", "{\"theme\":\"night\"}");
     g_assert_cmpstr(json_object_get_string_member(
                         json_object_get_object_member(result_of(ok), "graphics"), "theme"),
                     ==, "night");
@@ -1012,7 +996,7 @@ static void test_theme_names(Fixture *f, gconstpointer data)
     f->control = start_themed(f, fewer, &scene_theme);
     g_assert_cmpstr(scene_theme, ==, "default");
     CtlTestWs *c = producer(f);
-    g_autoptr(JsonNode) st = call(c, "state.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(c, "state.get", NULL);
     JsonObject *g = json_object_get_object_member(result_of(st), "graphics");
     g_assert_cmpstr(json_object_get_string_member(g, "theme"), ==, "default");
     ctl_test_ws_free(c);
@@ -1056,27 +1040,28 @@ static void test_audio_set(Fixture *f, gconstpointer data)
     g_assert_cmpint(scene_muted, ==, 0);
     CtlTestWs *a = producer(f);
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) r1 = call(a, "audio.set", "{\"muted\":true}");
+    g_autoptr(JsonNode) r1 = ctl_test_ws_call(a, "audio.set", "{\"muted\":true}");
     g_assert_true(audio_muted(result_of(r1)));
     g_autoptr(JsonNode) n1 = notification(b, "audio.changed");
     g_assert_true(audio_muted(params_of(n1)));
     g_assert_cmpint(scene_muted, ==, 1);
-    g_autoptr(JsonNode) r2 = call(a, "audio.set", "{\"muted\":\"yes\"}");
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "audio.set", "{\"muted\":\"yes\"}");
     g_assert_cmpint(error_code(r2, NULL), ==, -32602);
-    g_autoptr(JsonNode) r3 = call(a, "audio.set", "{}");
+    g_autoptr(JsonNode) r3 = ctl_test_ws_call(a, "audio.set", "{}");
     g_assert_cmpint(error_code(r3, NULL), ==, -32602);
     g_assert_cmpint(scene_muted, ==, 1);
 
     /* A host hears the state but may not change it. */
-    g_autoptr(JsonNode) acc = call(a, "accounts.add", "{\"name\":\"anchor\",\"role\":\"host\"}");
+    g_autoptr(JsonNode) acc =
+        ctl_test_ws_call(a, "accounts.add", "{\"name\":\"anchor\",\"role\":\"host\"}");
     g_autofree char *authz =
         g_strconcat("Bearer ", json_object_get_string_member(result_of(acc), "token"), NULL);
     CtlTestWs *h = ctl_test_ws_connect(f->soup, f->port, authz, NULL, NULL);
     g_assert_cmpuint(h->status, ==, 101);
-    g_autoptr(JsonNode) hr = call(h, "audio.set", "{\"muted\":false}");
+    g_autoptr(JsonNode) hr = ctl_test_ws_call(h, "audio.set", "{\"muted\":false}");
     g_assert_cmpint(error_code(hr, NULL), ==, -32001);
     g_assert_cmpint(scene_muted, ==, 1);
-    g_autoptr(JsonNode) hs = call(h, "state.get", NULL);
+    g_autoptr(JsonNode) hs = ctl_test_ws_call(h, "state.get", NULL);
     g_assert_true(audio_muted(result_of(hs)));
     ctl_test_ws_free(h);
     ctl_test_ws_free(a);
@@ -1088,9 +1073,9 @@ static void test_audio_set(Fixture *f, gconstpointer data)
     f->control = start_audio(f, &scene_muted);
     g_assert_cmpint(scene_muted, ==, 1);
     CtlTestWs *c = producer(f);
-    g_autoptr(JsonNode) st = call(c, "state.get", NULL);
+    g_autoptr(JsonNode) st = ctl_test_ws_call(c, "state.get", NULL);
     g_assert_true(audio_muted(result_of(st)));
-    g_autoptr(JsonNode) r4 = call(c, "audio.set", "{\"muted\":false}");
+    g_autoptr(JsonNode) r4 = ctl_test_ws_call(c, "audio.set", "{\"muted\":false}");
     g_assert_false(audio_muted(result_of(r4)));
     g_assert_cmpint(scene_muted, ==, 0);
     ctl_test_ws_free(c);
@@ -1131,7 +1116,7 @@ static void test_layout_default(Fixture *f, gconstpointer data)
     f->control = start_layout(f, NULL, &scene_layout);
     g_assert_cmpstr(scene_layout, ==, "16:9");
     CtlTestWs *a = producer(f);
-    g_autoptr(JsonNode) r = call(a, "graphics.layout", "{\"layout\":\"16:9\"}");
+    g_autoptr(JsonNode) r = ctl_test_ws_call(a, "graphics.layout", "{\"layout\":\"16:9\"}");
     g_assert_cmpstr(json_object_get_string_member(
                         json_object_get_object_member(result_of(r), "graphics"), "layout"),
                     ==, "16:9");
