@@ -376,7 +376,7 @@ static void test_metrics_state_sets(Fixture *f, gconstpointer data)
         "jobcast_output_state{output=\"out1\",state=\"reconnecting\"} 1\n",
         "jobcast_output_state{output=\"out1\",state=\"live\"} 0\n",
         "jobcast_output_state{output=\"out2\",state=\"live\"} 1\n",
-        "jobcast_output_bitrate_bits_per_second{output=\"out1\"} 2500000\n",
+        "jobcast_output_sent_bytes_per_second{output=\"out1\"} 312500\n",
         "jobcast_output_sent_bytes_total{output=\"out1\"} 98304\n",
         "jobcast_output_retry_in_seconds{output=\"out1\"} 3\n",
         "# TYPE jobcast_output_sent_bytes_total counter\n",
