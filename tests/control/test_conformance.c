@@ -321,11 +321,11 @@ static const char status_json[] =
     "{\"uri\":\"file:///tmp/x.mkv\",\"state\":\"live\",\"retry_in\":0,\"kbps\":2400,"
     "\"bytes\":5,\"dropped\":0,\"uptime\":9.5,\"attempts\":0,\"error\":null}]}";
 
-/* Every state docs/deploy.md's alert rules select (NAME{state="VALUE"}) is a sample /metrics
- * has: an alert on a value that never occurs never fires. */
+/* Every state the shipped alert rules select (NAME{state="VALUE"}) is a sample /metrics has: an
+ * alert on a value that never occurs never fires. */
 static void check_deploy_alerts(const char *metrics)
 {
-    g_autofree char *doc = read_doc("docs/deploy.md");
+    g_autofree char *doc = read_doc("deploy/prometheus/jobcast-alerts.yml");
     g_autoptr(GRegex) re = g_regex_new("(jobcast_[a-z_]+)\\{state=\"([a-z-]+)\"\\}", 0, 0, NULL);
     g_autoptr(GMatchInfo) m = NULL;
     guint found = 0;
@@ -342,7 +342,7 @@ static void check_deploy_alerts(const char *metrics)
             seen = strstr(line, label) != NULL;
         }
         if (!seen)
-            g_error("docs/deploy.md alerts on %s{state=\"%s\"}, which /metrics never has", name,
+            g_error("the alert rules select %s{state=\"%s\"}, which /metrics never has", name,
                     value);
         found++;
         g_match_info_next(m, NULL);
