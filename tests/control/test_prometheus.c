@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "ctl_requests.h"
 #include "ctl_test.h"
 #include "ctl_test_server.h"
 
@@ -333,10 +334,41 @@ static void test_route_labels_bounded(void)
     ctl_test_server_free(srv);
 }
 
+/* Every route label docs/protocol.md lists is one the code gives its paths (an id or name filled
+ * in), and only those: a path of no route is "other". */
+static void test_route_patterns_documented(void)
+{
+    g_autofree char *section = metrics_section();
+    const char *row = strstr(section, "| `jobcast_http_requests_total");
+    g_assert_nonnull(row);
+    g_autofree char *line = g_strndup(row, strcspn(row, "\n"));
+    g_autoptr(GRegex) re = g_regex_new("`(/[^`]*|other)`", 0, 0, NULL);
+    g_autoptr(GMatchInfo) m = NULL;
+    guint n = 0;
+    g_regex_match(re, line, 0, &m);
+    for (; g_match_info_matches(m); g_match_info_next(m, NULL), n++) {
+        g_autofree char *route = g_match_info_fetch(m, 1);
+        g_auto(GStrv) parts = g_strsplit(route, ":id", -1);
+        g_autofree char *with_id = g_strjoinv("12", parts);
+        g_auto(GStrv) parts2 = g_strsplit(with_id, ":name", -1);
+        g_autofree char *path = g_strjoinv("x.css", parts2);
+        const char *got = ctl_requests_route(strcmp(route, "other") == 0 ? "/nowhere" : path);
+        if (strcmp(got, route) != 0)
+            g_error("docs/protocol.md lists route %s; the path %s is counted as %s", route, path,
+                    got);
+    }
+    g_assert_cmpuint(n, >=, 20);
+    g_assert_cmpstr(ctl_requests_route("/a/12/thanks/more"), ==, "/a/:id");
+    g_assert_cmpstr(ctl_requests_route("/metrics/x"), ==, "other");
+    g_assert_cmpstr(ctl_requests_route(NULL), ==, "other");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/control/prometheus/rules-check", test_rules_check);
+    g_test_add_func("/control/prometheus/route-patterns-documented",
+                    test_route_patterns_documented);
     g_test_add_func("/control/prometheus/rules-series-exist", test_rules_series_exist);
     g_test_add_func("/control/prometheus/real-figures", test_real_figures);
     g_test_add_func("/security/metrics/route-labels-bounded", test_route_labels_bounded);
