@@ -71,6 +71,7 @@ struct JcDirector {
     gint64 sent_us;        /* monotonic time of the last submit */
     guint scene_timer;     /* GSource id: a throttled counter update is waiting */
     guint64 submits;
+    OvlRenderStats retired; /* what renderers replaced by a layout switch did */
 };
 
 OvlCardSpec jc_director_card_spec(const CtlPosting *p, const char *apply_url, gint64 signups,
@@ -159,6 +160,13 @@ static gboolean make_renderer(JcDirector *d, const StrProfile *profile, GError *
     ovl_renderer_set_transition(r, d->transition, d->transition_ms);
     if (d->on_air != NULL)
         ovl_renderer_wait(r, ovl_renderer_submit(r, d->on_air), FIRST_RENDER_MS);
+    if (d->renderer != NULL) {
+        ovl_renderer_add_stats(d->renderer, &d->retired);
+        /* The card on air, drawn again at the new size, is no new take. */
+        OvlRenderStats redraw = {0};
+        ovl_renderer_add_stats(r, &redraw);
+        d->retired.takes -= MIN(redraw.takes, d->retired.takes);
+    }
     ovl_renderer_free(d->renderer);
     d->renderer = r;
     d->program_profile = profile;
@@ -378,6 +386,13 @@ void jc_director_close_program(JcDirector *d)
     free_program(d);
     if (d->phase != DONE)
         d->phase = STOPPING; /* nothing is started any more */
+}
+
+void jc_director_overlay_stats(JcDirector *d, OvlRenderStats *out)
+{
+    *out = d->retired;
+    if (d->renderer != NULL)
+        ovl_renderer_add_stats(d->renderer, out);
 }
 
 guint64 jc_director_submits(JcDirector *d)

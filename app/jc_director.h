@@ -89,6 +89,10 @@ OvlRenderer *jc_director_renderer(JcDirector *d, int *width, int *height);
  * scenes still reach the renderer. */
 void jc_director_close_program(JcDirector *d);
 
+/* What the overlay's render workers did since start (takes, render times), across layout
+ * switches. Never waits for the worker. */
+void jc_director_overlay_stats(JcDirector *d, OvlRenderStats *out);
+
 /* Scenes handed to the renderer so far (tests and diagnostics). */
 guint64 jc_director_submits(JcDirector *d);
 

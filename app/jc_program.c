@@ -18,6 +18,9 @@ static gboolean publish_status(gpointer data)
     JcProgram *prog = data;
     g_autoptr(StrStatus) status = str_pipeline_status(jc_director_program(prog->director));
     g_autoptr(JsonNode) json = jc_status_to_json(status);
+    OvlRenderStats overlay = {0};
+    jc_director_overlay_stats(prog->director, &overlay);
+    jc_status_add_overlay(json, &overlay);
     ctl_control_set_stream_status(prog->control, json);
     return G_SOURCE_CONTINUE;
 }

@@ -126,6 +126,25 @@ static void add_qr(JsonBuilder *b, const StrStatus *s)
     json_builder_end_object(b);
 }
 
+void jc_status_add_overlay(JsonNode *status, const OvlRenderStats *st)
+{
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "takes", (gint64)st->takes);
+    json_object_set_int_member(o, "renders", (gint64)st->renders);
+    json_object_set_double_member(o, "render_seconds", st->render_seconds);
+    JsonArray *buckets = json_array_new();
+    guint64 below = 0;
+    for (int i = 0; i < OVL_RENDER_BUCKETS; i++) {
+        below += st->buckets[i];
+        JsonArray *pair = json_array_new();
+        json_array_add_double_element(pair, ovl_render_bucket_bounds[i]);
+        json_array_add_int_element(pair, (gint64)below);
+        json_array_add_array_element(buckets, pair);
+    }
+    json_object_set_array_member(o, "render_buckets", buckets);
+    json_object_set_object_member(json_node_get_object(status), "overlay", o);
+}
+
 JsonNode *jc_status_to_json(const StrStatus *s)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -135,6 +154,12 @@ JsonNode *jc_status_to_json(const StrStatus *s)
     add_int(b, "frames_repeated", (gint64)s->continuity.frames_repeated);
     add_int(b, "stalls", (gint64)s->continuity.stalls);
     add_seconds_ms(b, "longest_gap_seconds", s->continuity.longest_gap);
+    add_int(b, "frames_dropped", (gint64)s->continuity.frames_dropped);
+    json_builder_set_member_name(b, "encoder");
+    json_builder_begin_object(b);
+    add_int(b, "frames", (gint64)s->encoder.frames);
+    add_int(b, "late", (gint64)s->encoder.late);
+    json_builder_end_object(b);
     add_input(b, s);
     add_recording(b, s);
     add_audio(b, s);

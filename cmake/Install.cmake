@@ -28,6 +28,10 @@ install(FILES ${PROJECT_BINARY_DIR}/packaging/jobcast.service DESTINATION ${JC_U
 install(FILES packaging/jobcast.sysusers DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d
         RENAME jobcast.conf)
 install(FILES README.md docs/deploy.md docs/protocol.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Prometheus alert rules for /metrics (docs/deploy.md, "Monitoring"): data, not documentation
+# (a Debian system may drop /usr/share/doc), so rule_files can name them where they stay.
+install(FILES deploy/prometheus/jobcast-alerts.yml
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/jobcast/prometheus)
 
 # The .deb. Library dependencies come from dpkg-shlibdeps (what the binary links); what it
 # loads at run time by name (GStreamer elements, fonts, TLS for rtmps://) is listed here.

@@ -288,14 +288,21 @@ void ctl_conns_release(CtlConns *c, struct lws *wsi)
 
 void ctl_conns_metrics(const CtlConns *c, GString *out)
 {
-    g_string_append(out, "# HELP jobcast_http_connections connections open now, by listener\n");
+    g_string_append(out, "# HELP jobcast_http_connections connections open now, by listener\n"
+                         "# TYPE jobcast_http_connections gauge\n");
     g_string_append_printf(out, "jobcast_http_connections{listener=\"public\"} %u\n",
                            c->open_public);
     g_string_append_printf(out, "jobcast_http_connections{listener=\"admin\"} %u\n", c->open_admin);
+    g_string_append(out, "# HELP jobcast_http_connections_max the cap on open connections in "
+                         "force, by listener\n# TYPE jobcast_http_connections_max gauge\n");
     g_string_append_printf(out, "jobcast_http_connections_max{listener=\"public\"} %u\n", c->total);
+    g_string_append(out, "# HELP jobcast_http_connections_max_per_address the cap on open "
+                         "connections from one address\n"
+                         "# TYPE jobcast_http_connections_max_per_address gauge\n");
     g_string_append_printf(out, "jobcast_http_connections_max_per_address %u\n", c->per_address);
     g_string_append(out, "# HELP jobcast_http_connections_refused_total connections closed at "
-                         "accept, by the cap they were over\n");
+                         "accept, by the cap they were over\n"
+                         "# TYPE jobcast_http_connections_refused_total counter\n");
     g_string_append_printf(out,
                            "jobcast_http_connections_refused_total{reason=\"per_address\"} "
                            "%" G_GUINT64_FORMAT "\n",

@@ -74,6 +74,7 @@ struct CtlControl {
     /* The rooms, all owned, created in this order and freed in the reverse one. */
     CtlConns *conns;
     CtlRejects *rejects;
+    CtlRequests *requests;
     CtlAccess *access;
     CtlWs *ws;
     CtlView *view;
@@ -371,6 +372,7 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .ws = c->ws,
         .conns = c->conns,
         .rejects = c->rejects,
+        .requests = c->requests,
         .tz = c->tz,
         .actions = c->actions,
     };
@@ -418,7 +420,8 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     ctl_access_set_lockout(c->access, cfg->lockout_window_ms, cfg->lockout_max_ms);
     c->rejects = ctl_rejects_new();
     lws_log_rejects = c->rejects;
-    c->ws = ctl_ws_new(c->access, c->rejects);
+    c->requests = ctl_requests_new();
+    c->ws = ctl_ws_new(c->access, c->rejects, c->requests);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
     if (!start_listening(c, cfg, host, error)) {
         ctl_verify_desk_free(verify);
@@ -562,6 +565,7 @@ void ctl_control_free(CtlControl *c)
     if (lws_log_rejects == c->rejects)
         lws_log_rejects = NULL;
     ctl_rejects_free(c->rejects);
+    ctl_requests_free(c->requests);
     g_clear_pointer(&c->tz, g_time_zone_unref);
     if (c->loop != NULL)
         g_main_loop_unref(c->loop);

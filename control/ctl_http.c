@@ -122,13 +122,14 @@ static void route_post(CtlRoutes *routes, CtlSession *s)
     ctl_routes_post(routes, s);
 }
 
-/* A malformed request is counted once, when its answer starts going out (the status says
- * which kind it was: ctl_rejects_kind_of_status). */
-static void count_reject(CtlRoutes *routes, CtlSession *s)
+/* Every answer is counted once, when it starts going out, by route and code; a malformed
+ * request also by kind (the status says which: ctl_rejects_kind_of_status). */
+static void count_answer(CtlRoutes *routes, CtlSession *s)
 {
     CtlHttpSession *h = &s->http;
     if (!h->responding || h->headers_sent)
         return;
+    ctl_requests_count(ctl_routes_requests(routes), h->path, h->status);
     CtlRejectKind kind = ctl_rejects_kind_of_status(h->status);
     if (kind == CTL_REJECT_N)
         return;
@@ -221,7 +222,7 @@ int ctl_http_callback(CtlRoutes *routes, struct lws *wsi, enum lws_callback_reas
             route_post(routes, s);
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
-        count_reject(routes, s);
+        count_answer(routes, s);
         return write_response(s);
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:

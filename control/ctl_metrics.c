@@ -50,6 +50,17 @@ static const Series program_series[] = {
      "Times the program's picture stopped for 250 ms or more"},
     {"longest_gap_seconds", "jobcast_stream_longest_gap_seconds", "gauge", 1,
      "Longest wait between two program frames"},
+    {"frames_dropped", "jobcast_stream_frames_dropped_total", "counter", 1,
+     "Program frames dropped: two came for one frame's slot"},
+};
+static const Series encoder_series[] = {
+    {"frames", "jobcast_encoder_frames_total", "counter", 1, "Video frames the encoder put out"},
+    {"late", "jobcast_encoder_frames_late_total", "counter", 1,
+     "Video frames the encoder took longer than a frame's duration over"},
+};
+static const Series overlay_series[] = {
+    {"takes", "jobcast_overlay_takes_total", "counter", 1,
+     "New cards (or break slates) put on the picture"},
 };
 static const Series input_series[] = {
     {"fps", "jobcast_input_frames_per_second", "gauge", 1, "Input frames received per second"},
@@ -74,7 +85,8 @@ static const Series audio_series[] = {
      "Seconds until the audio device is reopened"},
 };
 static const Series output_series[] = {
-    {"kbps", "jobcast_output_bitrate_bits_per_second", "gauge", 1000, "Bits sent per second"},
+    {"kbps", "jobcast_output_sent_bytes_per_second", "gauge", 1000.0 / 8,
+     "Bytes sent per second (the bitrate / 8)"},
     {"bytes", "jobcast_output_sent_bytes_total", "counter", 1, "Bytes sent"},
     {"dropped", "jobcast_output_dropped_buffers_total", "counter", 1,
      "Encoded buffers dropped: the destination was too slow"},
@@ -204,6 +216,35 @@ static void clear(Subjects *subj)
     subj->n = 0;
 }
 
+/* jobcast_overlay_render_seconds, a histogram, from overlay.renders, render_seconds and
+ * render_buckets ([[LE, cumulative count], ...]); nothing when o lacks them. */
+static void render_histogram(GString *out, JsonObject *o)
+{
+    static const char name[] = "jobcast_overlay_render_seconds";
+    double count = 0;
+    double sum = 0;
+    JsonNode *b = o != NULL ? json_object_get_member(o, "render_buckets") : NULL;
+    if (b == NULL || !JSON_NODE_HOLDS_ARRAY(b) || !number_of(o, "renders", &count) ||
+        !number_of(o, "render_seconds", &sum))
+        return;
+    header(out, name, "histogram", "Time the overlay's worker took to draw a scene");
+    JsonArray *a = json_node_get_array(b);
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonNode *e = json_array_get_element(a, i);
+        if (!JSON_NODE_HOLDS_ARRAY(e) || json_array_get_length(json_node_get_array(e)) != 2)
+            continue;
+        JsonArray *pair = json_node_get_array(e);
+        char le[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd(le, sizeof le, "%g", json_array_get_double_element(pair, 0));
+        g_autofree char *labels = g_strdup_printf("le=\"%s\"", le);
+        sample(out, "jobcast_overlay_render_seconds_bucket", labels,
+               (double)json_array_get_int_element(pair, 1));
+    }
+    sample(out, "jobcast_overlay_render_seconds_bucket", "le=\"+Inf\"", count);
+    sample(out, "jobcast_overlay_render_seconds_sum", "", sum);
+    sample(out, "jobcast_overlay_render_seconds_count", "", count);
+}
+
 static JsonObject *member_object(JsonObject *o, const char *name)
 {
     JsonNode *n = json_object_get_member(o, name);
@@ -266,6 +307,11 @@ void ctl_metrics_stream(GString *out, JsonNode *status)
     series(out, audio_series, G_N_ELEMENTS(audio_series), &subj);
     state_set(out, &source, &subj);
     state_set(out, &device, &subj);
+    subj.objects[0] = member_object(o, "encoder");
+    series(out, encoder_series, G_N_ELEMENTS(encoder_series), &subj);
+    subj.objects[0] = member_object(o, "overlay");
+    series(out, overlay_series, G_N_ELEMENTS(overlay_series), &subj);
+    render_histogram(out, subj.objects[0]);
     subj.objects[0] = member_object(o, "qr");
     state_set(out, &qr, &subj);
     series(out, qr_series, G_N_ELEMENTS(qr_series), &subj);

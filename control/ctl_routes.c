@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl_export.h"
+#include "ctl_process.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
 
@@ -34,6 +35,11 @@ void ctl_routes_free(CtlRoutes *r)
 CtlRejects *ctl_routes_rejects(CtlRoutes *r)
 {
     return r->rooms.rejects;
+}
+
+CtlRequests *ctl_routes_requests(CtlRoutes *r)
+{
+    return r->rooms.requests;
 }
 
 void ctl_routes_set_pipeline_ready(CtlRoutes *r, gboolean ready)
@@ -112,6 +118,9 @@ static void get_metrics(CtlRoutes *r, CtlSession *s)
         ctl_conns_metrics(r->rooms.conns, out);
     if (r->rooms.rejects != NULL)
         ctl_rejects_metrics(r->rooms.rejects, out);
+    if (r->rooms.requests != NULL)
+        ctl_requests_metrics(r->rooms.requests, out);
+    ctl_process_metrics(out);
     ctl_apply_metrics(r->rooms.apply, out);
     ctl_reply_text(s, 200, "text/plain; version=0.0.4; charset=utf-8", g_string_free(out, FALSE));
 }

@@ -33,11 +33,12 @@ typedef struct {
     CtlOverlayDesk *overlay;
     CtlStats *stats;
     CtlStream *stream;
-    CtlWs *ws;           /* for /metrics: open control connections */
-    CtlConns *conns;     /* for /metrics: open and refused connections */
-    CtlRejects *rejects; /* malformed requests are counted there (and shown in /metrics) */
-    GTimeZone *tz;       /* exports' time zone */
-    CtlActions *actions; /* POST /api/actions/NAME */
+    CtlWs *ws;             /* for /metrics: open control connections */
+    CtlConns *conns;       /* for /metrics: open and refused connections */
+    CtlRejects *rejects;   /* malformed requests are counted there (and shown in /metrics) */
+    CtlRequests *requests; /* every answer is counted there by route and code (/metrics) */
+    GTimeZone *tz;         /* exports' time zone */
+    CtlActions *actions;   /* POST /api/actions/NAME */
 } CtlRoutesConfig;
 
 /* (transfer full) */
@@ -51,6 +52,8 @@ void ctl_routes_set_preview_func(CtlRoutes *r, CtlPreviewFunc fn, gpointer data)
 
 /* Where the transport counts malformed requests. (transfer none) */
 CtlRejects *ctl_routes_rejects(CtlRoutes *r);
+/* Where the transport counts every answer by route and code. (transfer none) */
+CtlRequests *ctl_routes_requests(CtlRoutes *r);
 
 /* Answers a GET of path; a POST whose body is complete (path and body in s). */
 void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path);

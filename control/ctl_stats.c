@@ -272,20 +272,29 @@ JsonNode *ctl_stats_counts_json(CtlStats *st, gint64 show_id, GError **error)
 
 /* ---- /metrics ---- */
 
+/* One family of one sample, with its HELP and TYPE. */
+static void family(GString *out, const char *name, const char *type, const char *help, guint64 v)
+{
+    g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %" G_GUINT64_FORMAT "\n", name,
+                           help, name, type, name, v);
+}
+
 char *ctl_stats_metrics(CtlStats *st, const CtlMetricsInput *in)
 {
     GString *out = g_string_new(NULL);
-    g_string_append_printf(out, "# HELP jobcast_up 1 while jobcast runs\njobcast_up 1\n");
-    g_string_append_printf(out, "jobcast_pipeline_ready %d\n", in->pipeline_ready ? 1 : 0);
-    g_string_append_printf(out, "jobcast_control_connections %u\n", in->connections);
-    g_string_append_printf(out, "jobcast_store_commits_total %" G_GUINT64_FORMAT "\n",
-                           ctl_store_commit_count(st->store));
+    family(out, "jobcast_up", "gauge", "1 while jobcast runs", 1);
+    family(out, "jobcast_pipeline_ready", "gauge", "1 once the streaming pipeline is up",
+           in->pipeline_ready ? 1 : 0);
+    family(out, "jobcast_control_connections", "gauge", "Open control WebSockets", in->connections);
+    family(out, "jobcast_store_commits_total", "counter", "Store transactions committed",
+           ctl_store_commit_count(st->store));
     g_autoptr(GArray) counts = ctl_store_count_signups_by_posting(st->store, -1, NULL);
     gint64 total = 0;
     for (guint i = 0; counts != NULL && i + 1 < counts->len; i += 2)
         total += g_array_index(counts, gint64, i + 1);
-    g_string_append_printf(out, "jobcast_signups_total %" G_GINT64_FORMAT "\n", total);
-    g_string_append_printf(out, "jobcast_signups_pending %u\n", in->signups_pending);
+    family(out, "jobcast_signups_total", "counter", "Sign-ups stored", (guint64)MAX(total, 0));
+    family(out, "jobcast_signups_pending", "gauge", "Sign-ups waiting for the disk",
+           in->signups_pending);
     ctl_metrics_stream(out, in->stream);
     return g_string_free(out, FALSE);
 }

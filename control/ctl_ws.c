@@ -21,6 +21,7 @@
 struct CtlWs {
     CtlAccess *access;           /* borrowed */
     CtlRejects *rejects;         /* borrowed: malformed upgrades and messages are counted there */
+    CtlRequests *requests;       /* borrowed: every upgrade's answer is counted there */
     const CtlRpcMethod *methods; /* borrowed: every method of every room */
     gsize n_methods;
     const CtlRpcMethod *overlay_methods; /* borrowed: all an overlay connection may call */
@@ -79,30 +80,48 @@ static void count_reject(CtlWs *ws, struct lws *wsi, CtlRejectKind kind)
     ctl_rejects_count(ws->rejects, kind, peer);
 }
 
+/* 0 when the upgrade of uri is accepted (role and account noted in s), else the status that
+ * refuses it (429: *retry_after set). */
+static guint upgrade_status(CtlWs *ws, struct lws *wsi, CtlSession *s, const char *uri,
+                            guint *retry_after)
+{
+    if (strcmp(uri, "/api/control") != 0 || !ctl_access_admin_allowed(ws->access, wsi)) {
+        count_reject(ws, wsi, CTL_REJECT_WS_BAD_UPGRADE);
+        return 404;
+    }
+    /* A present but wrong (or too long) Authorization never falls back to the cookie. */
+    CtlWho who = ctl_access_request(ws->access, wsi);
+    *retry_after = who.retry_after;
+    if (who.retry_after > 0)
+        return 429;
+    if (who.role == CTL_ROLE_NONE)
+        return 401;
+    /* Browsers cannot send Authorization on a WebSocket: with the cookie, the Origin must be
+     * this server (so another site's page cannot ride the cookie). */
+    if (!who.bearer && !ctl_access_same_origin(wsi))
+        return 403;
+    s->ws.role = who.role;
+    g_strlcpy(s->ws.account, who.account, sizeof s->ws.account);
+    return 0;
+}
+
+/* Every upgrade's answer is counted here: 101 when accepted, else its refusal. */
 static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
 {
     if (s == NULL)
         return -1;
-    char uri[64];
+    char uri[64] = "";
     if (ws->closing)
         return -1;
-    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-        strcmp(uri, "/api/control") != 0 || !ctl_access_admin_allowed(ws->access, wsi)) {
-        count_reject(ws, wsi, CTL_REJECT_WS_BAD_UPGRADE);
-        return refuse(wsi, 404);
-    }
-    /* A present but wrong (or too long) Authorization never falls back to the cookie. */
-    CtlWho who = ctl_access_request(ws->access, wsi);
-    if (who.retry_after > 0)
-        return refuse_locked_out(wsi, who.retry_after);
-    if (who.role == CTL_ROLE_NONE)
-        return refuse(wsi, 401);
-    /* Browsers cannot send Authorization on a WebSocket: with the cookie, the Origin must be
-     * this server (so another site's page cannot ride the cookie). */
-    if (!who.bearer && !ctl_access_same_origin(wsi))
-        return refuse(wsi, 403);
-    s->ws.role = who.role;
-    g_strlcpy(s->ws.account, who.account, sizeof s->ws.account);
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+        uri[0] = '\0';
+    guint retry_after = 0;
+    guint status = upgrade_status(ws, wsi, s, uri, &retry_after);
+    ctl_requests_count(ws->requests, uri[0] != '\0' ? uri : NULL, status == 0 ? 101 : status);
+    if (status == 429)
+        return refuse_locked_out(wsi, retry_after);
+    if (status != 0)
+        return refuse(wsi, status);
     return 0;
 }
 
@@ -180,11 +199,12 @@ static gboolean listening(gpointer target)
     return !ws->closing && ws->producers != NULL;
 }
 
-CtlWs *ctl_ws_new(CtlAccess *access, CtlRejects *rejects)
+CtlWs *ctl_ws_new(CtlAccess *access, CtlRejects *rejects, CtlRequests *requests)
 {
     CtlWs *ws = g_new0(CtlWs, 1);
     ws->access = access;
     ws->rejects = rejects;
+    ws->requests = requests;
     ws->notifier.notify = broadcast;
     ws->notifier.listening = listening;
     ws->notifier.target = ws;

@@ -8,6 +8,7 @@
 #include "ctl_access.h"
 #include "ctl_notify.h"
 #include "ctl_rejects.h"
+#include "ctl_requests.h"
 #include "ctl_rpc.h"
 #include "ctl_session.h"
 
@@ -15,8 +16,8 @@ G_BEGIN_DECLS
 
 typedef struct CtlWs CtlWs;
 
-/* access, rejects: borrowed, outlive the ws. (transfer full) */
-CtlWs *ctl_ws_new(CtlAccess *access, CtlRejects *rejects);
+/* access, rejects, requests: borrowed, outlive the ws. (transfer full) */
+CtlWs *ctl_ws_new(CtlAccess *access, CtlRejects *rejects, CtlRequests *requests);
 void ctl_ws_free(CtlWs *ws);
 
 /* The method table messages are dispatched to (borrowed, outlives the ws). */

@@ -30,6 +30,7 @@
 #include "ovl_blend.h"
 #include "ovl_card.h"
 #include "ovl_chrome.h"
+#include "ovl_render_stats.h"
 #include "ovl_slate.h"
 #include "ovl_ticker.h"
 #include "ovl_transition.h"
@@ -70,6 +71,7 @@ struct OvlRenderer {
     GstVideoInfo blend_info; /* fixed: I420 at the frame size, what the program pipeline blends */
     CardCache cache;         /* worker thread only */
     atomic_uint transition;  /* a take's transition: kind << 16 | ms; set from any thread */
+    OvlRenderCounters counters; /* counted by the worker, read from any thread */
     pthread_t thread;
 
     pthread_mutex_t queue_lock;
@@ -420,6 +422,8 @@ static void follow_take(OvlRenderer *r, GstVideoOverlayComposition *card, const 
             mark_entering(card, &k->take);
         return;
     }
+    if (card != NULL)
+        ovl_render_counters_take(&r->counters);
     g_free(k->shown_key);
     k->shown_key = card != NULL ? key : NULL;
     if (card == NULL)
@@ -471,6 +475,7 @@ static char *content_key(OvlScene *scene)
 
 static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
 {
+    gint64 t0 = g_get_monotonic_time();
     GstVideoOverlayComposition *card = NULL; /* the card, or the slate in its place */
     const OvlRect *card_box = NULL;
     GError *err = NULL;
@@ -516,7 +521,14 @@ static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
     append_rectangle(&comp, lower);
     if (card != NULL)
         gst_video_overlay_composition_unref(card);
+    /* Counted before the publish: whoever sees this scene published sees it counted. */
+    ovl_render_counters_render(&r->counters, g_get_monotonic_time() - t0);
     publish(r, seq, comp, err);
+}
+
+void ovl_renderer_add_stats(OvlRenderer *r, OvlRenderStats *sum)
+{
+    ovl_render_counters_add(&r->counters, sum);
 }
 
 static void *worker_main(void *data)

@@ -23,6 +23,7 @@ pkgs=(
     # tests: decoders, HTTP/WebSocket client library, RTMP server
     ffmpeg libzbar-dev zbar-tools libsoup-3.0-dev sqlite3 nginx-light libnginx-mod-rtmp
     python3-websockets  # a second, strict WebSocket client: refusals must be HTTP/1.1 it reads
+    prometheus  # promtool: the shipped alert rules and the /metrics text are checked with it
     # tests: a TLS terminator for RTMPS, an RTSP server for the RTSP pull test (streamer)
     stunnel4 libgstrtspserver-1.0-dev
     glib-networking  # TLS for rtmps:// outputs (rtmp2sink uses GIO's TLS backend)

@@ -47,8 +47,10 @@ StrContinuity *str_continuity_attach(GstElement *videorate)
 void str_continuity_fill_status(StrContinuity *c, StrStatus *s)
 {
     guint64 repeated = 0;
-    g_object_get(c->videorate, "duplicate", &repeated, NULL);
+    guint64 dropped = 0;
+    g_object_get(c->videorate, "duplicate", &repeated, "drop", &dropped, NULL);
     s->continuity.frames_repeated = repeated;
+    s->continuity.frames_dropped = dropped;
     s->continuity.stalls = atomic_load(&c->stalls);
     s->continuity.longest_gap = (double)atomic_load(&c->longest_us) / G_USEC_PER_SEC;
 }

@@ -34,6 +34,7 @@
 #include "jc_error.h"
 #include "str_audio.h"
 #include "str_continuity.h"
+#include "str_encoder.h"
 #include "str_gst.h"
 #include "str_input.h"
 #include "str_outputs.h"
@@ -75,6 +76,7 @@ struct StrPipeline {
 
     StrPreview *preview;       /* owned, freed after pipeline is NULL */
     StrContinuity *continuity; /* owned, freed after pipeline is NULL */
+    StrEncoder *encoder;       /* owned, freed after pipeline is NULL; NULL when not encoding */
     StrQrMonitor *qrmon;       /* owned, freed after pipeline is NULL */
 };
 
@@ -164,6 +166,7 @@ static GstElement *build_video(StrPipeline *p, GstElement **mix, GError **error)
      * core's cache: with it the show cost 2-3% more CPU at 720p (`make bench-show`). The
      * switch's deadline (MIX_LATENCY) absorbs the encoding time. */
     gst_util_set_object_arg(G_OBJECT(e[6]), "tune", "zerolatency");
+    p->encoder = str_encoder_attach(e[6], pr->fps);
     gst_util_set_object_arg(G_OBJECT(e[6]), "speed-preset", "veryfast");
     /* A keyframe every 2 s (what the platforms ask for); VBV of 1 s keeps the rate CBR-like. */
     g_object_set(e[6], "key-int-max", (guint)(2 * pr->fps), "bitrate", (guint)pr->video_kbps,
@@ -554,6 +557,8 @@ StrStatus *str_pipeline_status(StrPipeline *p)
     str_input_fill_status(p->input, s);
     if (p->continuity != NULL)
         str_continuity_fill_status(p->continuity, s);
+    if (p->encoder != NULL)
+        str_encoder_fill_status(p->encoder, s);
     str_qrmon_fill_status(p->qrmon, s);
     str_recording_fill_status(
         p->recording, p->phase == P_PLAYING || p->phase == P_STARTING || p->phase == P_STOPPING, s);
@@ -630,6 +635,7 @@ void str_pipeline_free(StrPipeline *p)
     gst_object_unref(p->pipeline);
     str_preview_free(p->preview);
     str_continuity_free(p->continuity);
+    str_encoder_free(p->encoder);
     str_qrmon_free(p->qrmon);
     str_recording_free(p->recording);
     g_strfreev(p->outputs);

@@ -73,6 +73,24 @@ guint64 ovl_renderer_set_theme(OvlRenderer *r, OvlTheme *theme);
  * error set (JC_ERROR_RENDER) when it does not. */
 gboolean ovl_renderer_check_theme(int width, int height, const OvlTheme *theme, GError **error);
 
+/* Upper bounds (seconds) of the render-time histogram's buckets, shortest first; a render longer
+ * than the last is counted only in the totals. */
+#define OVL_RENDER_BUCKETS 10
+extern const double ovl_render_bucket_bounds[OVL_RENDER_BUCKETS];
+
+/* What the worker did since it started. */
+typedef struct {
+    guint64 takes;   /* a new card (or slate) reached the picture: not a redraw of the same one */
+    guint64 renders; /* scenes drawn (takes, counter and ticker changes, theme switches) */
+    double render_seconds;               /* their drawing time, summed */
+    guint64 buckets[OVL_RENDER_BUCKETS]; /* renders that took at most bounds[i] s and more
+                                            than bounds[i - 1] (not cumulative) */
+} OvlRenderStats;
+
+/* Adds the worker's figures to *sum (so that the figures of renderers that came one after the
+ * other add up). Reads atomics: never waits for the worker. Any thread. */
+void ovl_renderer_add_stats(OvlRenderer *r, OvlRenderStats *sum);
+
 /* Stops the worker (finishing nothing queued) and frees everything. NULL is allowed. */
 void ovl_renderer_free(OvlRenderer *r);
 

@@ -55,7 +55,13 @@ typedef struct {
                                     frame): each is a frame the viewers saw twice */
         guint64 stalls;          /* times the program's picture stopped for 250 ms or more */
         double longest_gap;      /* seconds: the longest wait between two program frames */
+        guint64 frames_dropped;  /* frames videorate dropped: two came for one frame's slot */
     } continuity;
+    struct {
+        guint64 frames; /* encoded video frames put out (0 when nothing is encoded) */
+        guint64 late;   /* of those, frames the encoder took longer than a frame's duration
+                           over: it fell behind the picture's pace */
+    } encoder;
     GPtrArray *outputs; /* owned: StrOutputStatus *, in the order they were added (--output's
                            first); frees its elements */
     struct {

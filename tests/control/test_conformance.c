@@ -322,11 +322,11 @@ static const char status_json[] =
     "{\"uri\":\"file:///tmp/x.mkv\",\"state\":\"live\",\"retry_in\":0,\"kbps\":2400,"
     "\"bytes\":5,\"dropped\":0,\"uptime\":9.5,\"attempts\":0,\"error\":null}]}";
 
-/* Every state docs/deploy.md's alert rules select (NAME{state="VALUE"}) is a sample /metrics
- * has: an alert on a value that never occurs never fires. */
+/* Every state the shipped alert rules select (NAME{state="VALUE"}) is a sample /metrics has: an
+ * alert on a value that never occurs never fires. */
 static void check_deploy_alerts(const char *metrics)
 {
-    g_autofree char *doc = read_doc("docs/deploy.md");
+    g_autofree char *doc = read_doc("deploy/prometheus/jobcast-alerts.yml");
     g_autoptr(GRegex) re = g_regex_new("(jobcast_[a-z_]+)\\{state=\"([a-z-]+)\"\\}", 0, 0, NULL);
     g_autoptr(GMatchInfo) m = NULL;
     guint found = 0;
@@ -343,7 +343,7 @@ static void check_deploy_alerts(const char *metrics)
             seen = strstr(line, label) != NULL;
         }
         if (!seen)
-            g_error("docs/deploy.md alerts on %s{state=\"%s\"}, which /metrics never has", name,
+            g_error("the alert rules select %s{state=\"%s\"}, which /metrics never has", name,
                     value);
         found++;
         g_match_info_next(m, NULL);
@@ -377,7 +377,7 @@ static void test_metrics_state_sets(Fixture *f, gconstpointer data)
         "jobcast_output_state{output=\"out1\",state=\"reconnecting\"} 1\n",
         "jobcast_output_state{output=\"out1\",state=\"live\"} 0\n",
         "jobcast_output_state{output=\"out2\",state=\"live\"} 1\n",
-        "jobcast_output_bitrate_bits_per_second{output=\"out1\"} 2500000\n",
+        "jobcast_output_sent_bytes_per_second{output=\"out1\"} 312500\n",
         "jobcast_output_sent_bytes_total{output=\"out1\"} 98304\n",
         "jobcast_output_retry_in_seconds{output=\"out1\"} 3\n",
         "# TYPE jobcast_output_sent_bytes_total counter\n",

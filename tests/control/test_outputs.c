@@ -289,7 +289,7 @@ static void test_states_by_name(Fixture *f, gconstpointer data)
     g_autoptr(SoupMessage) msg = ctl_test_get(f->port, "/metrics", PRODUCER);
     g_autofree char *metrics = ctl_test_http_text(f->soup, msg);
     g_assert_nonnull(
-        strstr(metrics, "jobcast_output_bitrate_bits_per_second{output=\"kuaishou\"} 2100500"));
+        strstr(metrics, "jobcast_output_sent_bytes_per_second{output=\"kuaishou\"} 262562.5"));
     g_assert_nonnull(strstr(metrics, "output=\"kuaishou\",state=\"live\""));
     g_assert_null(strstr(metrics, "output=\"0\""));
     g_assert_null(strstr(metrics, KEY));

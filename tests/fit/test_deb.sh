@@ -26,7 +26,7 @@ for p in $(tr ',' '\n' <<<"$depends" | sed 's/(.*//; s/ //g'); do
 done
 dpkg-deb -c "$deb" | awk '{ print $1, $6 }' >"$tmp/contents"
 for f in ./usr/bin/jobcast ./usr/lib/systemd/system/jobcast.service ./etc/jobcast/jobcast.ini \
-    ./usr/lib/sysusers.d/jobcast.conf; do
+    ./usr/lib/sysusers.d/jobcast.conf ./usr/share/jobcast/prometheus/jobcast-alerts.yml; do
     grep -q " $f$" "$tmp/contents" || fail "$f not in the package"
 done
 grep -q ' \./usr/lib/[^/]*/gstreamer-1.0/libgstjobcast.so$' "$tmp/contents" ||

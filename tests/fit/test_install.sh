@@ -17,9 +17,14 @@ libdir=$(awk -F= '$1 == "CMAKE_INSTALL_LIBDIR:PATH" { print $2 }' "$build/CMakeC
 unit=$stage/usr/lib/systemd/system/jobcast.service
 for f in usr/bin/jobcast "usr/$libdir/gstreamer-1.0/libgstjobcast.so" etc/jobcast/jobcast.ini \
     etc/jobcast/themes/default.ini usr/lib/systemd/system/jobcast.service \
-    usr/lib/sysusers.d/jobcast.conf usr/share/doc/jobcast/README.md; do
+    usr/lib/sysusers.d/jobcast.conf usr/share/doc/jobcast/README.md \
+    usr/share/jobcast/prometheus/jobcast-alerts.yml; do
     [ -e "$stage/$f" ] || fail "$f not installed"
 done
+# The alert rules as installed are what Prometheus loads (docs/deploy.md names this path).
+command -v promtool >/dev/null || fail "promtool not found (scripts/setup.sh installs prometheus)"
+promtool check rules "$stage/usr/share/jobcast/prometheus/jobcast-alerts.yml" >"$tmp/rules.log" 2>&1 ||
+    fail "promtool check rules refuses the installed alert rules: $(cat "$tmp/rules.log")"
 [ -x "$stage/usr/bin/jobcast" ] || fail "jobcast not executable"
 # The ini holds stream keys: not world-readable.
 perm=$(stat -c %a "$stage/etc/jobcast/jobcast.ini")

@@ -280,6 +280,42 @@ static void test_count_redraws_counter_only(void)
     ovl_renderer_free(r);
 }
 
+/* The figures /metrics shows: a take is a new card, not a counter redraw nor a clear; every
+ * scene drawn is timed into the histogram, whose buckets hold them all. */
+static void test_stats_takes_and_render_times(void)
+{
+    OvlRenderer *r = renderer_ok(1280, 720);
+    OvlRenderStats none = {0};
+    ovl_renderer_add_stats(r, &none);
+    g_assert_cmpuint(none.takes, ==, 0); /* the start-up probe is no take */
+    g_assert_cmpuint(none.renders, ==, 0);
+    GstVideoOverlayComposition *shown[] = {
+        render_scene(r, counted_scene("仓库装卸工", 7)),
+        render_scene(r, counted_scene("仓库装卸工", 8)), /* the counter only */
+        render_scene(r, counted_scene("家政保洁员", 8)), /* a take */
+    };
+    OvlScene *clear = ovl_scene_new_empty();
+    g_assert_true(ovl_renderer_wait(r, ovl_renderer_submit(r, clear), WAIT_MS));
+    ovl_scene_unref(clear);
+    OvlRenderStats st = {.takes = 100}; /* added to, not overwritten */
+    ovl_renderer_add_stats(r, &st);
+    g_assert_cmpuint(st.takes, ==, 102);
+    g_assert_cmpuint(st.renders, ==, 4);
+    g_assert_cmpfloat(st.render_seconds, >, 0);
+    guint64 bucketed = 0;
+    for (int i = 0; i < OVL_RENDER_BUCKETS; i++) {
+        bucketed += st.buckets[i];
+        if (i > 0)
+            g_assert_cmpfloat(ovl_render_bucket_bounds[i], >, ovl_render_bucket_bounds[i - 1]);
+    }
+    g_assert_cmpuint(bucketed, ==, 4); /* none took a second */
+    for (gsize i = 0; i < G_N_ELEMENTS(shown); i++) {
+        if (shown[i] != NULL)
+            gst_video_overlay_composition_unref(shown[i]);
+    }
+    ovl_renderer_free(r);
+}
+
 static gboolean rects_overlap(const OvlRect *a, const OvlRect *b)
 {
     return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
@@ -390,6 +426,7 @@ int main(int argc, char **argv)
     add_test("/overlay/renderer/free-null", test_free_null);
     add_test("/overlay/renderer/count-redraws-counter-only", test_count_redraws_counter_only);
     add_test("/overlay/renderer/layers-clear-of-each-other", test_chrome_clear_of_each_other);
+    add_test("/overlay/renderer/stats-takes-and-render-times", test_stats_takes_and_render_times);
     add_test("/overlay/renderer/slate-replaces-card", test_slate_replaces_card);
     add_test("/overlay/scene/copies-strings", test_scene_copies_strings);
     return ovl_test_run();
