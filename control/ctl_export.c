@@ -8,6 +8,53 @@
 #include "ctl_csv.h"
 #include "ctl_query.h"
 #include "ctl_reply.h"
+#include "ctl_store_employers.h"
+#include "jc_error.h"
+
+/* A positive id in query argument name (absent: 0); FALSE after answering 400. */
+static gboolean id_arg(CtlSession *s, const char *name, gint64 *out)
+{
+    g_autofree char *v = ctl_query_arg(s->wsi, name);
+    guint64 id = 0;
+    *out = 0;
+    if (v == NULL)
+        return TRUE;
+    if (g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &id, NULL)) {
+        *out = (gint64)id;
+        return TRUE;
+    }
+    g_autofree char *message = g_strdup_printf("%s: a positive integer", name);
+    ctl_reply_error(s, 400, "invalid", name, message);
+    return FALSE;
+}
+
+/* The employer whose sign-ups are asked for: by its record (employer_id=N) or by its name
+ * (employer=NAME, as the postings' company shows it). (transfer full) NULL after answering. */
+static char *employer_of_query(CtlStore *store, CtlSession *s)
+{
+    gint64 id = 0;
+    if (!id_arg(s, "employer_id", &id))
+        return NULL;
+    if (id > 0) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CtlEmployerRow) row = ctl_store_get_employer(store, id, &error);
+        if (row == NULL) {
+            gboolean missing = g_error_matches(error, JC_ERROR, JC_ERROR_NOT_FOUND);
+            ctl_reply_error(s, missing ? 404 : 500, missing ? "not_found" : "internal",
+                            "employer_id",
+                            missing ? "employer_id: no such employer" : "export failed");
+            return NULL;
+        }
+        return g_steal_pointer(&row->name);
+    }
+    char *employer = ctl_query_arg(s->wsi, "employer");
+    if (employer == NULL || employer[0] == '\0') {
+        g_free(employer);
+        ctl_reply_error(s, 400, "invalid", "employer", "employer: required (or employer_id)");
+        return NULL;
+    }
+    return employer;
+}
 
 void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSession *s)
 {
@@ -16,11 +63,9 @@ void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSessio
         ctl_reply_auth_needed(s, &who);
         return;
     }
-    g_autofree char *employer = ctl_query_arg(s->wsi, "employer");
-    if (employer == NULL || employer[0] == '\0') {
-        ctl_reply_error(s, 400, "invalid", "employer", "employer: required");
+    g_autofree char *employer = employer_of_query(store, s);
+    if (employer == NULL)
         return;
-    }
     g_autofree char *show = ctl_query_arg(s->wsi, "show_id");
     guint64 show_id = 0;
     if (show != NULL && !g_ascii_string_to_unsigned(show, 10, 0, G_MAXINT64, &show_id, NULL)) {
@@ -41,23 +86,6 @@ void ctl_export_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSessio
     ctl_reply_header(s, "cache-control:", "no-store");
     ctl_reply_header(s, "content-disposition:", "attachment; filename=\"signups.csv\"");
     ctl_reply(s, 200, "text/csv; charset=utf-8", csv);
-}
-
-/* A positive id in query argument name (absent: 0); FALSE after answering 400. */
-static gboolean id_arg(CtlSession *s, const char *name, gint64 *out)
-{
-    g_autofree char *v = ctl_query_arg(s->wsi, name);
-    guint64 id = 0;
-    *out = 0;
-    if (v == NULL)
-        return TRUE;
-    if (g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &id, NULL)) {
-        *out = (gint64)id;
-        return TRUE;
-    }
-    g_autofree char *message = g_strdup_printf("%s: a positive integer", name);
-    ctl_reply_error(s, 400, "invalid", name, message);
-    return FALSE;
 }
 
 void ctl_export_asaired_get(CtlStore *store, CtlAccess *access, GTimeZone *tz, CtlSession *s)

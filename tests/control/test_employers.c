@@ -338,6 +338,60 @@ static void test_bad_input(Fixture *f, gconstpointer data)
     g_assert_cmpint(db_int(f, "SELECT sum(version) FROM postings"), ==, versions);
 }
 
+static void apply(Fixture *f, gint64 posting_id, const char *phone)
+{
+    g_autofree char *body = g_strdup_printf("{\"posting_id\":%" G_GINT64_FORMAT
+                                            ",\"name\":\"王五\",\"phone\":\"%s\",\"consent\":true}",
+                                            posting_id, phone);
+    g_autoptr(SoupMessage) msg =
+        ctl_test_post(f->t.port, "/api/apply", "application/json", body, strlen(body));
+    g_autoptr(GBytes) reply = ctl_test_http(f->t.soup, msg);
+    g_assert_cmpuint(soup_message_get_status(msg), ==, 201);
+}
+
+/* GET /api/export.csv?QUERY as the producer: *status and the body. (transfer full) */
+static char *export_csv(Fixture *f, const char *query, guint *status)
+{
+    g_autofree char *path = g_strdup_printf("/api/export.csv?%s", query);
+    g_autoptr(SoupMessage) msg = ctl_test_get(f->t.port, path, "Bearer " TOKEN);
+    char *text = ctl_test_http_text(f->t.soup, msg);
+    *status = soup_message_get_status(msg);
+    return text;
+}
+
+/* The export by the employer's record holds its postings' sign-ups and no other's, the same as
+ * by its name; an unknown record is 404. */
+static void test_export_by_record(Fixture *f, gconstpointer data)
+{
+    gint64 eid = db_int(f, "SELECT employer_id FROM postings WHERE id = 1");
+    gint64 other = db_int(f, "SELECT min(id) FROM postings WHERE employer_id <> "
+                             "(SELECT employer_id FROM postings WHERE id = 1)");
+    apply(f, 1, "13800001111");
+    apply(f, other, "13800002222");
+    guint status = 0;
+    g_autofree char *q = g_strdup_printf("employer_id=%" G_GINT64_FORMAT, eid);
+    g_autofree char *by_id = export_csv(f, q, &status);
+    g_assert_cmpuint(status, ==, 200);
+    g_assert_nonnull(strstr(by_id, "13800001111"));
+    g_assert_null(strstr(by_id, "13800002222"));
+    g_autofree char *company = NULL;
+    {
+        g_autoptr(JsonNode) keep = NULL;
+        g_autofree char *params = g_strdup_printf("{\"employer_id\":%" G_GINT64_FORMAT "}", eid);
+        JsonObject *e =
+            json_object_get_object_member(ok(f->ws, "employers.get", params, &keep), "employer");
+        company = g_uri_escape_string(json_object_get_string_member(e, "name"), NULL, FALSE);
+    }
+    g_autofree char *qn = g_strdup_printf("employer=%s", company);
+    g_autofree char *by_name = export_csv(f, qn, &status);
+    g_assert_cmpuint(status, ==, 200);
+    g_assert_cmpstr(by_name, ==, by_id);
+    g_autofree char *none = export_csv(f, "employer_id=99999", &status);
+    g_assert_cmpuint(status, ==, 404);
+    g_autofree char *bad = export_csv(f, "employer_id=x", &status);
+    g_assert_cmpuint(status, ==, 400);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -347,6 +401,7 @@ int main(int argc, char **argv)
     ADD("/control/employers/create-pick-rename", test_create_pick_rename);
     ADD("/control/employers/company-text-picks-or-creates", test_company_text_picks_or_creates);
     ADD("/control/employers/remove-only-unused", test_remove_only_unused);
+    ADD("/control/employers/export-by-record", test_export_by_record);
     ADD("/security/employers/host-refused", test_host_refused);
     ADD("/security/employers/bad-input-changes-nothing", test_bad_input);
 #undef ADD
