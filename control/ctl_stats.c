@@ -34,6 +34,7 @@ struct CtlStats {
     gint64 swept_us;        /* monotonic: the last sweep of opens_seen */
     gint64 minute_of[60];   /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
     guint per_minute[60];   /* ... and how many sign-ups were committed in it */
+    guint64 committed;      /* sign-ups committed since start: a counter only ever goes up */
 };
 
 static Funnel *funnel_of(CtlStats *st, gint64 posting_id)
@@ -203,6 +204,7 @@ void ctl_stats_count_committed(CtlStats *st)
         st->per_minute[i] = 0;
     }
     st->per_minute[i]++;
+    st->committed++;
 }
 
 JsonNode *ctl_stats_json(CtlStats *st)
@@ -292,7 +294,12 @@ char *ctl_stats_metrics(CtlStats *st, const CtlMetricsInput *in)
     gint64 total = 0;
     for (guint i = 0; counts != NULL && i + 1 < counts->len; i += 2)
         total += g_array_index(counts, gint64, i + 1);
-    family(out, "jobcast_signups_total", "counter", "Sign-ups stored", (guint64)MAX(total, 0));
+    /* What is stored falls with every withdrawal and purge, so it is a gauge; the counter is
+     * what was committed since start (Prometheus reads a counter that falls as a restart). */
+    family(out, "jobcast_signups_total", "counter", "Sign-ups committed since start",
+           st->committed);
+    family(out, "jobcast_signups_stored", "gauge", "Sign-ups in the database now",
+           (guint64)MAX(total, 0));
     family(out, "jobcast_signups_pending", "gauge", "Sign-ups waiting for the disk",
            in->signups_pending);
     ctl_metrics_stream(out, in->stream);

@@ -309,6 +309,16 @@ static void test_withdraw_duplicate(Fixture *f, gconstpointer data)
     g_autofree char *used = withdraw(f, first, &s1); /* already withdrawn */
     g_assert_cmpstr(used, ==, real);
 
+    /* /metrics: the counter keeps the sign-up that was committed (a counter that fell would
+     * read as a restart); the gauge of what is stored lost it. */
+    guint ms = 0;
+    g_autofree char *metrics = get(f, "/metrics", &ms);
+    g_assert_cmpuint(ms, ==, 200);
+    g_assert_nonnull(strstr(metrics, "\njobcast_signups_total 1\n"));
+    g_autofree char *stored = g_strdup_printf("\njobcast_signups_stored %" G_GINT64_FORMAT "\n",
+                                              db_int(f, "SELECT count(*) FROM signups"));
+    g_assert_nonnull(strstr(metrics, stored));
+
     /* Exports no longer hold it. */
     g_autofree char *employer = g_uri_escape_string("临沂河东区零工市场合作企业", NULL, FALSE);
     g_autofree char *export_path = g_strdup_printf("/api/export.csv?employer=%s", employer);
