@@ -181,6 +181,7 @@
     }
     if (S.editor) S.editor.relabel();
     if (S.outputs) S.outputs.relabel();
+    if (S.employers) S.employers.relabel();
     renderConn();
     renderAll();
     if (S.stream) renderHealth();
@@ -1004,6 +1005,7 @@
 
   function resync() {
     if (S.outputs) S.outputs.refresh();
+    if (S.employers) S.employers.refresh();
     return S.rpc.call('state.get').then((s) => {
       applyState(s);
       renderAll();
@@ -1059,7 +1061,7 @@
       setStream(params.stream || params);
       if (S.outputs) S.outputs.stream(params.stream || params);
     } else if (method === 'employers.changed') {
-      loadEmployers();
+      if (S.employers) S.employers.refresh();
     } else if (method === 'outputs.changed') {
       if (S.outputs) S.outputs.set(params.outputs);
     } else if (method === 'preview.changed') {
@@ -1101,16 +1103,14 @@
 
   // The editor's company field offers the employers on record: picking one keeps the posting
   // with that employer; a new name makes a new employer when the posting is saved.
-  function loadEmployers() {
-    S.rpc.call('employers.list').then((res) => {
-      const list = document.getElementById('employer-names');
-      if (!list) return;
-      list.replaceChildren(...(res.employers || []).map((e) => {
-        const o = document.createElement('option');
-        o.value = e.name;
-        return o;
-      }));
-    }).catch(() => {});
+  function fillEmployerNames(list) {
+    const names = document.getElementById('employer-names');
+    if (!names) return;
+    names.replaceChildren(...list.map((e) => {
+      const o = document.createElement('option');
+      o.value = e.name;
+      return o;
+    }));
   }
 
   function onOpen() {
@@ -1124,7 +1124,6 @@
     }).catch(() => {});
     probePreview();
     loadThemes();
-    loadEmployers();
     loadPrivacy();
   }
 
@@ -1251,6 +1250,8 @@
       },
     });
     S.outputs = new window.JcOutputs({ rpc: S.rpc, lang: () => S.lang, toast });
+    S.employers = new window.JcEmployers({ rpc: S.rpc, lang: () => S.lang, toast,
+                                           changed: fillEmployerNames });
     bindDrag();
     bindControls();
     document.addEventListener('click', dropMouseFocus);

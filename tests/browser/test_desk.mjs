@@ -373,5 +373,26 @@ test('/browser/desk/editor-offers-employers', async () => {
     await page.waitForFunction(() => [...document.querySelectorAll('#employer-names option')]
       .some((o) => o.value === '蒙阴县百果园合作社'));
     assert.equal((await employers()).employers.length, before.length + 1, 'a new name made an employer');
+
+    // The Employers section: its row, and the contact set in place.
+    const row = page.locator('#emp-rows tr').filter({ hasText: '蒙阴县百果园合作社' });
+    await row.waitFor();
+    await row.locator('button[data-action="edit"]').click();
+    await page.locator('#emp-person').fill('王主任');
+    await page.locator('#emp-phone').fill('0539-4270001');
+    await page.locator('#emp-submit').click();
+    await row.locator('.emp-phone').filter({ hasText: '0539-4270001' }).waitFor();
+    const saved = (await employers()).employers.find((e) => e.name === '蒙阴县百果园合作社');
+    assert.equal(saved.contact_person, '王主任');
+    assert.equal(saved.contact_phone, '0539-4270001');
+    assert.equal(await row.locator('.emp-export').getAttribute('href'), '/api/export.csv?employer_id=' + saved.id);
+    // A phone the server refuses: its message under the form, nothing changed.
+    await row.locator('button[data-action="edit"]').click();
+    await page.locator('#emp-phone').fill('call me');
+    await page.locator('#emp-submit').click();
+    await page.locator('#emp-error').filter({ hasText: 'contact_phone' }).waitFor();
+    assert.equal((await employers()).employers.find((e) => e.id === saved.id).contact_phone, '0539-4270001');
+    await page.locator('#employers-panel').scrollIntoViewIfNeeded();
+    await shot(page, 'employers-section-desktop');
   });
 });
