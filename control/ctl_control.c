@@ -36,6 +36,7 @@
 #include "ctl_outputs.h"
 #include "ctl_postings.h"
 #include "ctl_privacy.h"
+#include "ctl_questions.h"
 #include "ctl_rejects.h"
 #include "ctl_refs.h"
 #include "ctl_routes.h"
@@ -94,6 +95,7 @@ struct CtlControl {
     CtlPostingsRoom postings_room;
     CtlAccountsRoom accounts_room;
     CtlAsAiredRoom asaired_room;
+    CtlQuestionsRoom questions_room;
 };
 
 /* ---- the lws side ---- */
@@ -272,6 +274,7 @@ static void build_methods(CtlControl *c)
     c->postings_room = (CtlPostingsRoom){c->store, c->view, ctl_ws_notifier(c->ws), c->studio};
     c->accounts_room = (CtlAccountsRoom){c->store, &c->jobs, c->ws};
     c->asaired_room = (CtlAsAiredRoom){c->store, c->tz};
+    c->questions_room = (CtlQuestionsRoom){c->store, ctl_ws_notifier(c->ws), NULL, NULL};
     c->methods = g_array_new(FALSE, FALSE, sizeof(CtlRpcMethod));
     gsize n = 0;
     const CtlRpcMethod *t = ctl_state_methods(&n);
@@ -292,6 +295,8 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, &c->asaired_room);
     t = ctl_outputs_methods(&n);
     add_methods(c, t, n, c->outputs);
+    t = ctl_questions_methods(&n);
+    add_methods(c, t, n, &c->questions_room);
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
     ctl_actions_set_methods(c->actions, (const CtlRpcMethod *)(gpointer)c->methods->data,
                             c->methods->len);
