@@ -1,0 +1,96 @@
+// Viewers' questions in real browsers against the real jobcast: a viewer on a phone-sized
+// screen asks from the apply page (with and without JavaScript), the producer's Questions
+// section shows it live, approves and answers it, and the apply page shows it with the answer;
+// a hidden question is never shown publicly. Screenshots under build/screenshots/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withShow, producerPage, shot, PHONE, postingIdOf } from './lib.mjs';
+
+const ARRIVES = { timeout: 10000 };
+
+async function viewerPage(browser, show, { js = true } = {}) {
+  const context = await browser.newContext({ ...PHONE, javaScriptEnabled: js });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push('pageerror: ' + e.message));
+  await page.goto(show.applyUrl);
+  return page;
+}
+
+async function ask(viewer, text) {
+  await viewer.locator('#question').fill(text);
+  await viewer.getByRole('button', { name: '提交问题' }).click();
+  await viewer.locator('#question-note').filter({ hasText: '问题已收到' }).waitFor(ARRIVES);
+}
+
+// The producer's row of the question with text. (a locator)
+function row(producer, text) {
+  return producer.locator('#q-rows .q-row').filter({ hasText: text });
+}
+
+test('/browser/questions/ask-approve-answer-shown-on-apply-page', async () => {
+  await withShow(async ({ show, browser }) => {
+    const producer = await producerPage(browser, show);
+    const id = postingIdOf(show.applyUrl);
+    // The queue follows the posting on air.
+    await producer.locator('#q-posting option:checked[value="' + id + '"]').waitFor({ state: 'attached' });
+    const viewer = await viewerPage(browser, show);
+    await ask(viewer, '包住宿吗？');
+    await shot(viewer, 'questions-asked-phone');
+    const plain = await viewerPage(browser, show, { js: false });
+    await plain.locator('#question').fill('隐藏我：加微信 abc');
+    await plain.getByRole('button', { name: '提交问题' }).click();
+    await plain.locator('#question-note').filter({ hasText: '问题已收到' }).waitFor(ARRIVES);
+
+    // Live on the producer's page, newest first, not yet public.
+    await row(producer, '隐藏我').waitFor(ARRIVES);
+    await row(producer, '包住宿吗？').waitFor(ARRIVES);
+    assert.match(await producer.locator('#q-rows .q-row').first().textContent(), /隐藏我/);
+    await viewer.reload();
+    assert.equal(await viewer.locator('#faq').count(), 0);
+
+    await row(producer, '包住宿吗？').getByRole('button', { name: '通过' }).click();
+    await row(producer, '包住宿吗？').locator('.q-state').filter({ hasText: '已通过' }).waitFor(ARRIVES);
+    await row(producer, '隐藏我').getByRole('button', { name: '隐藏' }).click();
+    await row(producer, '隐藏我').locator('.q-state').filter({ hasText: '已隐藏' }).waitFor(ARRIVES);
+    await row(producer, '包住宿吗？').locator('textarea').fill('包住，四人间，有空调');
+    await row(producer, '包住宿吗？').getByRole('button', { name: '保存回答' }).click();
+    await row(producer, '包住宿吗？').locator('.q-state').filter({ hasText: '已回答' }).waitFor(ARRIVES);
+    await shot(producer, 'questions-desk');
+
+    // English toggle relabels the section.
+    await producer.locator('#lang').click();
+    await producer.locator('#questions-h').filter({ hasText: 'Viewer questions' }).waitFor();
+    await producer.locator('#lang').click();
+
+    await viewer.reload();
+    const faq = viewer.locator('#faq');
+    await faq.waitFor();
+    assert.match(await faq.textContent(), /包住宿吗？/);
+    assert.match(await faq.textContent(), /包住，四人间，有空调/);
+    assert.doesNotMatch(await viewer.content(), /隐藏我/);
+    await shot(viewer, 'questions-faq-phone');
+    assert.deepEqual(viewer.problems, []);
+    assert.deepEqual(plain.problems, []);
+    assert.deepEqual(producer.problems, []);
+  });
+});
+
+test('/browser/questions/two-producers-stay-in-sync', async () => {
+  await withShow(async ({ show, browser }) => {
+    const a = await producerPage(browser, show);
+    const b = await producerPage(browser, show);
+    const viewer = await viewerPage(browser, show);
+    await ask(viewer, '56岁可以报名吗？');
+    await row(a, '56岁').waitFor(ARRIVES);
+    await row(b, '56岁').waitFor(ARRIVES);
+    await row(a, '56岁').getByRole('button', { name: '通过' }).click();
+    await row(b, '56岁').locator('.q-state').filter({ hasText: '已通过' }).waitFor(ARRIVES);
+    await row(b, '56岁').getByRole('button', { name: '上屏' }).click();
+    await row(a, '56岁').locator('.q-onair').waitFor(ARRIVES);
+    await a.locator('#q-off-air').click();
+    await row(b, '56岁').locator('.q-onair').waitFor({ state: 'detached', ...ARRIVES });
+    assert.deepEqual(a.problems, []);
+    assert.deepEqual(b.problems, []);
+  });
+});
