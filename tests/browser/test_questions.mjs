@@ -4,7 +4,7 @@
 // a hidden question is never shown publicly. Screenshots under build/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withShow, producerPage, shot, PHONE, postingIdOf } from './lib.mjs';
+import { withShow, producerPage, shot, PHONE, postingIdOf, openHost } from './lib.mjs';
 
 const ARRIVES = { timeout: 10000 };
 
@@ -92,5 +92,27 @@ test('/browser/questions/two-producers-stay-in-sync', async () => {
     await row(b, '56岁').locator('.q-onair').waitFor({ state: 'detached', ...ARRIVES });
     assert.deepEqual(a.problems, []);
     assert.deepEqual(b.problems, []);
+  });
+});
+
+test('/browser/questions/host-monitor-shows-approved-ones', async () => {
+  await withShow(async ({ show, browser }) => {
+    const producer = await producerPage(browser, show);
+    const account = await producer.evaluate(() =>
+      window.jobcast.rpc.call('accounts.add', { name: 'anchor', role: 'host' }));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const host = await context.newPage();
+    await host.goto(show.base + '/login?token=' + account.token);
+    await openHost(host, show);
+    await host.locator('#conn.conn-up').waitFor();
+    const viewer = await viewerPage(browser, show);
+    await ask(viewer, '夜班有补贴吗？');
+    await ask(viewer, '还没审核的提问');
+    await row(producer, '夜班有补贴吗？').getByRole('button', { name: '通过' }).click();
+    await host.locator('#question-list li').filter({ hasText: '夜班有补贴吗？' }).waitFor(ARRIVES);
+    await row(producer, '夜班有补贴吗？').getByRole('button', { name: '上屏' }).click();
+    await host.locator('#question-list li.on-screen').filter({ hasText: '夜班有补贴吗？' }).waitFor(ARRIVES);
+    assert.doesNotMatch(await host.content(), /还没审核的提问/);
+    await shot(host, 'questions-host');
   });
 });
