@@ -65,11 +65,10 @@ void ctl_questions_off_air(CtlQuestionsRoom *room)
         g_warning("questions: %s", error->message);
         return;
     }
-    if (was == 0)
-        return;
-    tell_off(room, was, 0);
+    /* The screen follows the store even when the store had none on air. */
     if (room->air != NULL)
         room->air(NULL, room->air_data);
+    tell_off(room, was, 0);
 }
 
 static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)

@@ -34,8 +34,8 @@ JsonNode *ctl_question_json(const CtlQuestionRow *row);
 /* Tells every producer that row changed (questions.changed, {"posting_id", "question"}). */
 void ctl_questions_changed(const CtlNotifier *notify, const CtlQuestionRow *row);
 
-/* The question on air goes off (the next take, or by hand): stored, producers told, and the air
- * function called with NULL. Nothing when none is on air. */
+/* The question on air goes off (the next take, or by hand): stored, the air function called
+ * with NULL, and producers told (nothing to tell when none was on air). */
 void ctl_questions_off_air(CtlQuestionsRoom *room);
 
 /* questions.list (any role that reads) and the producer's questions.approve, .hide, .answer,
