@@ -97,6 +97,7 @@ static OvlScene *build_scene(const CtlScene *sc)
         .host_name = sc->host_name,
         .host_title = sc->host_title,
         .slate = sc->slate ? sc->slate_text : NULL,
+        .question = sc->question,
     };
     if (sc->posting == NULL)
         return ovl_scene_new(NULL, &extras);
@@ -109,10 +110,10 @@ static OvlScene *build_scene(const CtlScene *sc)
  * wait a little (the counter must not flicker); anything else goes to air at once. */
 static char *scene_signature(const CtlScene *sc)
 {
-    return g_strdup_printf("%" G_GINT64_FORMAT "|%s|%s|%s|%s|%s|%d|%s",
+    return g_strdup_printf("%" G_GINT64_FORMAT "|%s|%s|%s|%s|%s|%d|%s|%s",
                            sc->posting ? sc->posting->id : 0, sc->apply_url ? sc->apply_url : "",
                            sc->ticker, sc->host_name, sc->host_title, sc->brand, sc->slate,
-                           sc->slate_text);
+                           sc->slate_text, sc->question != NULL ? sc->question : "");
 }
 
 static gboolean submit_pending(gpointer data)

@@ -12,12 +12,15 @@
 #include "jc_error.h"
 #include "jc_text.h"
 
-#define PHONE_RAW_MAX 64 /* bytes; nobody types a phone number longer than this */
-#define NAME_RAW_MAX 400 /* bytes; 40 CJK characters are 120 */
+#define PHONE_RAW_MAX 64      /* bytes; nobody types a phone number longer than this */
+#define NAME_RAW_MAX 400      /* bytes; 40 CJK characters are 120 */
+#define QUESTION_RAW_MAX 1200 /* bytes; 120 CJK characters are 360, emoji 480 */
 
 static const char msg_posting[] = "岗位编号无效";
 static const char msg_name[] = "请填写姓名（1-40个字）";
 static const char msg_name_chars[] = "姓名里要有文字，不能只有符号或看不见的字符";
+static const char msg_question[] = "请填写问题（1-120个字）";
+static const char msg_question_chars[] = "问题里要有文字，不能只有符号或看不见的字符";
 static const char msg_phone[] = "请填写正确的11位手机号码";
 static const char msg_consent[] = "请勾选同意后再报名";
 static const char msg_consent_version[] = "个人信息说明已更新，请阅读后重新勾选同意";
@@ -183,10 +186,13 @@ static gboolean name_visible(const char *start, const char *end)
     return letter;
 }
 
-char *ctl_apply_normalise_name(const char *raw, GError **error)
+/* Trims raw and checks it: at most raw_max bytes, valid UTF-8, 1-max characters (else
+ * msg_len), only visible characters with a letter (else msg_chars). (transfer full) */
+static char *normalise_visible(const char *raw, gsize raw_max, glong max, const char *msg_len,
+                               const char *msg_chars, GError **error)
 {
-    const char *message = msg_name;
-    if (raw == NULL || strlen(raw) > NAME_RAW_MAX || !g_utf8_validate(raw, -1, NULL))
+    const char *message = msg_len;
+    if (raw == NULL || strlen(raw) > raw_max || !g_utf8_validate(raw, -1, NULL))
         goto invalid;
     const char *start = raw;
     while (*start != '\0' && g_unichar_isspace(g_utf8_get_char(start)))
@@ -199,9 +205,9 @@ char *ctl_apply_normalise_name(const char *raw, GError **error)
         end = prev;
     }
     glong chars = g_utf8_strlen(start, end - start);
-    if (chars < 1 || chars > CTL_APPLY_NAME_MAX)
+    if (chars < 1 || chars > max)
         goto invalid;
-    message = msg_name_chars;
+    message = msg_chars;
     if (!name_visible(start, end))
         goto invalid;
     return g_strndup(start, (gsize)(end - start));
@@ -209,6 +215,18 @@ char *ctl_apply_normalise_name(const char *raw, GError **error)
 invalid:
     g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, message);
     return NULL;
+}
+
+char *ctl_apply_normalise_name(const char *raw, GError **error)
+{
+    return normalise_visible(raw, NAME_RAW_MAX, CTL_APPLY_NAME_MAX, msg_name, msg_name_chars,
+                             error);
+}
+
+char *ctl_apply_normalise_question(const char *raw, GError **error)
+{
+    return normalise_visible(raw, QUESTION_RAW_MAX, CTL_APPLY_QUESTION_MAX, msg_question,
+                             msg_question_chars, error);
 }
 
 static gboolean is_dash(gunichar c)
@@ -360,7 +378,27 @@ static void put_notice(GHashTable *vars, const CtlApplyNotice *notice)
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                          const char *message, const char *ref, const CtlApplyNotice *notice)
 {
+    return ctl_apply_page_ask(posting, form, bad_field, message, ref, notice, NULL);
+}
+
+/* page with html put in place of marker (which the template must hold). (transfer full) */
+static char *insert_at(const char *page, const char *marker, const char *html)
+{
+    const char *at = strstr(page, marker);
+    g_assert(at != NULL);
+    return g_strdup_printf("%.*s%s%s", (int)(at - page), page, html, at + strlen(marker));
+}
+
+char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
+                         const char *message, const char *ref, const CtlApplyNotice *notice,
+                         const CtlApplyAsk *ask)
+{
     g_autoptr(GHashTable) vars = vars_new();
+    if (ask != NULL) {
+        g_hash_table_insert(vars, "question", g_strdup(ask->text));
+        g_hash_table_insert(vars, "question_error", g_strdup(ask->error));
+        g_hash_table_insert(vars, "question_note", g_strdup(ask->note));
+    }
     put_posting(vars, posting);
     put_notice(vars, notice);
     if (ref != NULL)
@@ -379,7 +417,9 @@ char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, co
         if (strcmp(key, "form_error") != 0)
             g_hash_table_insert(vars, "form_error", g_strdup("请检查下面标出的内容后重新提交"));
     }
-    return render_resource("/jobcast/web/apply.html", vars);
+    g_autofree char *page = render_resource("/jobcast/web/apply.html", vars);
+    return insert_at(page, "<!--faq-->\n",
+                     ask != NULL && ask->faq_html != NULL ? ask->faq_html : "");
 }
 
 char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code)

@@ -12,8 +12,9 @@
 
 G_BEGIN_DECLS
 
-#define CTL_APPLY_NAME_MAX 40 /* characters, after trimming */
-#define CTL_APPLY_CODE_LEN 6  /* digits of an SMS sign-up code (ctl_verify.h) */
+#define CTL_APPLY_NAME_MAX 40      /* characters, after trimming */
+#define CTL_APPLY_QUESTION_MAX 120 /* characters of a viewer's question, after trimming */
+#define CTL_APPLY_CODE_LEN 6       /* digits of an SMS sign-up code (ctl_verify.h) */
 
 /* The version of the personal-data notice and consent text on the apply page (web/apply.html).
  * Every sign-up records the version it agreed to; a change of that text (what is collected,
@@ -67,6 +68,10 @@ gboolean ctl_apply_validate(const CtlApplyForm *form, char **name, char **phone,
  * in a row. (transfer full) or NULL with JC_ERROR_INVALID (a message a viewer can read). */
 char *ctl_apply_normalise_name(const char *raw, GError **error);
 
+/* A viewer's question, by the same rules as a name but 1-120 characters. (transfer full) or
+ * NULL with JC_ERROR_INVALID (a message a viewer can read). */
+char *ctl_apply_normalise_question(const char *raw, GError **error);
+
 /* Turns what a viewer typed into 11 ASCII digits: full-width digits become ASCII; spaces and
  * dashes go; a leading +86, 0086 or 86 goes; the rest must match 1[3-9]\d{9}.
  * (transfer full) or NULL with JC_ERROR_INVALID. */
@@ -85,6 +90,22 @@ char *ctl_apply_page(const CtlPosting *posting, const CtlApplyForm *form, const 
  * HTML. */
 char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                          const char *message, const char *ref, const CtlApplyNotice *notice);
+
+/* The apply page's questions part: the question box refilled (text), an error under it, a
+ * note above it ("received"), and the FAQ (markup made by ctl_ask_http.c from escaped text).
+ * Every member may be NULL. Borrowed. */
+typedef struct {
+    const char *text;
+    const char *error;
+    const char *note;
+    const char *faq_html;
+} CtlApplyAsk;
+
+/* ctl_apply_page_ref with the questions part (ask may be NULL: empty box, no FAQ).
+ * (transfer full) HTML. */
+char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
+                         const char *message, const char *ref, const CtlApplyNotice *notice,
+                         const CtlApplyAsk *ask);
 
 /* The confirmation after a sign-up: the same page for a new and a duplicate one, so that it
  * tells nobody whether a phone had already applied. code (may be NULL: no withdraw block) is the

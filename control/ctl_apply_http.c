@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ctl_apply.h"
+#include "ctl_ask_http.h"
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
@@ -33,6 +34,7 @@ struct CtlApplyDesk {
     CtlWithdrawDesk *withdraw; /* owned */
     CtlRateLimit *limit;       /* owned: sign-ups per client address */
     CtlVerifyHttp *verify;     /* owned; NULL: sign-ups are stored without an SMS code */
+    CtlAskDesk *ask;           /* owned: viewers' questions */
     CtlPendingList tickets;    /* sign-ups the store has not answered */
 };
 
@@ -74,6 +76,7 @@ CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *s
     d->studio = studio;
     d->notify = notify;
     d->limit = ctl_rate_limit_new(signups_per_minute, signups_per_minute, 100000);
+    d->ask = ctl_ask_desk_new(store, access, notify, privacy);
     if (verify != NULL)
         d->verify = ctl_verify_http_new(verify, store, privacy, code_right, d);
     return d;
@@ -86,6 +89,7 @@ void ctl_apply_desk_free(CtlApplyDesk *d)
     ctl_pending_list_orphan(&d->tickets);
     ctl_verify_http_free(d->verify);
     ctl_withdraw_desk_free(d->withdraw);
+    ctl_ask_desk_free(d->ask);
     ctl_rate_limit_free(d->limit);
     g_free(d);
 }
@@ -108,15 +112,14 @@ static gint64 parse_id(const char *text, const char **rest)
     return p == text ? 0 : id;
 }
 
-/* An archived posting takes no sign-ups: 410, and the form's page links the open postings. */
-static void reply_closed(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, gboolean json)
+void ctl_apply_reply_closed(CtlSession *s, CtlStore *store, const CtlPosting *p, gboolean json)
 {
     if (json) {
         ctl_reply_error(s, 410, "closed", "posting_id", "这个岗位已停止报名");
         return;
     }
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) open = ctl_store_list_postings(d->store, &error);
+    g_autoptr(GPtrArray) open = ctl_store_list_postings(store, &error);
     if (open == NULL)
         g_message("control: listing postings: %s", error->message);
     ctl_reply_html(s, 410, ctl_apply_closed_page(p, open));
@@ -151,15 +154,18 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
     if (p == NULL)
         return;
     if (p->archived && !thanks) {
-        reply_closed(d, s, p, FALSE);
+        ctl_apply_reply_closed(s, d->store, p, FALSE);
         return;
     }
     if (!thanks) {
         g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
         ctl_stats_count_open(d->stats, p->id, client);
         g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
+        g_autofree char *faq = ctl_ask_faq_html(d->store, p->id);
+        CtlApplyAsk ask = {.faq_html = faq};
         ctl_reply_html(
-            s, 200, ctl_apply_page_ref(p, NULL, NULL, NULL, ref, ctl_privacy_notice(d->privacy)));
+            s, 200,
+            ctl_apply_page_ask(p, NULL, NULL, NULL, ref, ctl_privacy_notice(d->privacy), &ask));
         return;
     }
     reply_thanks(s, p);
@@ -168,6 +174,14 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
 void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s)
 {
     ctl_withdraw_post(d->withdraw, s);
+}
+
+void ctl_apply_ask_post(CtlApplyDesk *d, CtlSession *s)
+{
+    gboolean json;
+    gboolean form;
+    if (ctl_apply_body_kind(s, &json, &form))
+        ctl_ask_post(d->ask, s, json);
 }
 
 static void reply_rate_limited(CtlSession *s, gboolean json)
@@ -286,8 +300,7 @@ static void invalid_apply(CtlApplyDesk *d, CtlSession *s, gboolean json, const C
         ctl_reply_message(s, 400, "提交有误", message);
 }
 
-/* The body's type: TRUE for JSON; *form for a form; neither: 415 was answered (or 413). */
-static gboolean body_kind(CtlSession *s, gboolean *json, gboolean *form)
+gboolean ctl_apply_body_kind(CtlSession *s, gboolean *json, gboolean *form)
 {
     char ctype[128] = "";
     if (lws_hdr_copy(s->wsi, ctype, sizeof ctype, WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
@@ -349,7 +362,7 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
 {
     gboolean json;
     gboolean form;
-    if (!body_kind(s, &json, &form))
+    if (!ctl_apply_body_kind(s, &json, &form))
         return;
     CtlHttpSession *h = &s->http;
     const char *body = h->body != NULL ? h->body->str : "";
@@ -370,7 +383,7 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
         if (p == NULL)
             goto out;
         if (p->archived) {
-            reply_closed(d, s, p, json);
+            ctl_apply_reply_closed(s, d->store, p, json);
             goto out;
         }
     }
@@ -410,7 +423,7 @@ static void code_right(CtlSession *s, CtlHeldSignup *held, gboolean json, const 
         return;
     }
     if (p->archived) {
-        reply_closed(d, s, p, json);
+        ctl_apply_reply_closed(s, d->store, p, json);
         ctl_held_signup_free(held);
         return;
     }
@@ -425,7 +438,7 @@ void ctl_apply_code_post(CtlApplyDesk *d, CtlSession *s, gboolean resend)
     }
     gboolean json;
     gboolean form;
-    if (!body_kind(s, &json, &form))
+    if (!ctl_apply_body_kind(s, &json, &form))
         return;
     g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
     if (!ctl_rate_limit_take(d->limit, client, g_get_monotonic_time())) {

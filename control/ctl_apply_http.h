@@ -34,6 +34,14 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s);
 void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s);
 /* POST /api/apply/verify (resend FALSE) and /api/apply/resend: 404 without SMS codes. */
 void ctl_apply_code_post(CtlApplyDesk *d, CtlSession *s, gboolean resend);
+/* POST /api/questions: a viewer's question (ctl_ask_http.c). */
+void ctl_apply_ask_post(CtlApplyDesk *d, CtlSession *s);
+/* The body's type of a viewer's POST: TRUE with *json for JSON, *form for a form; neither: 415
+ * (or 413 for a body over the cap) was answered, FALSE. */
+gboolean ctl_apply_body_kind(CtlSession *s, gboolean *json, gboolean *form);
+/* An archived posting takes nothing from viewers: 410, JSON or the closed page (which links the
+ * open postings of store). */
+void ctl_apply_reply_closed(CtlSession *s, CtlStore *store, const CtlPosting *p, gboolean json);
 /* Sign-ups submitted and not yet answered by the store. */
 guint ctl_apply_pending(const CtlApplyDesk *d);
 /* The SMS codes' Prometheus lines (nothing without them). */

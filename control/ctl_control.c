@@ -37,6 +37,7 @@
 #include "ctl_outputs.h"
 #include "ctl_postings.h"
 #include "ctl_privacy.h"
+#include "ctl_questions.h"
 #include "ctl_rejects.h"
 #include "ctl_refs.h"
 #include "ctl_routes.h"
@@ -96,6 +97,7 @@ struct CtlControl {
     CtlPostingsRoom postings_room;
     CtlAccountsRoom accounts_room;
     CtlAsAiredRoom asaired_room;
+    CtlQuestionsRoom questions_room;
 };
 
 /* ---- the lws side ---- */
@@ -258,6 +260,29 @@ static char *public_url(const CtlControlConfig *cfg, const char *host, int port)
     return url;
 }
 
+/* A question goes on air or off (the questions room's CtlQuestionAirFunc). */
+static void air_question(const char *text, gpointer data)
+{
+    ctl_studio_set_question(data, text);
+}
+
+/* The next take takes the question off air (the studio's CtlQuestionOffFunc). */
+static void question_off(gpointer data)
+{
+    ctl_questions_off_air(data);
+}
+
+/* A question on air when jobcast stopped is on air again. */
+static void restore_question(CtlControl *c)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CtlQuestionRow) q = ctl_store_question_on_air(c->store, &error);
+    if (error != NULL)
+        g_message("control: reading the question on air: %s", error->message);
+    if (q != NULL)
+        ctl_studio_set_question(c->studio, q->text);
+}
+
 /* Appends a room's methods, each pointing at room. */
 static void add_methods(CtlControl *c, const CtlRpcMethod *table, gsize n, gpointer room)
 {
@@ -274,6 +299,9 @@ static void build_methods(CtlControl *c)
     c->postings_room = (CtlPostingsRoom){c->store, c->view, ctl_ws_notifier(c->ws), c->studio};
     c->accounts_room = (CtlAccountsRoom){c->store, &c->jobs, c->ws};
     c->asaired_room = (CtlAsAiredRoom){c->store, c->tz};
+    c->questions_room =
+        (CtlQuestionsRoom){c->store, ctl_ws_notifier(c->ws), air_question, c->studio};
+    ctl_studio_set_question_off(c->studio, question_off, &c->questions_room);
     c->methods = g_array_new(FALSE, FALSE, sizeof(CtlRpcMethod));
     gsize n = 0;
     const CtlRpcMethod *t = ctl_state_methods(&n);
@@ -296,6 +324,8 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, &c->asaired_room);
     t = ctl_outputs_methods(&n);
     add_methods(c, t, n, c->outputs);
+    t = ctl_questions_methods(&n);
+    add_methods(c, t, n, &c->questions_room);
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
     ctl_actions_set_methods(c->actions, (const CtlRpcMethod *)(gpointer)c->methods->data,
                             c->methods->len);
@@ -436,6 +466,7 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
         return NULL;
     }
     ctl_studio_start(c->studio);
+    restore_question(c);
     ctl_privacy_start(c->privacy);
     return c;
 }

@@ -22,6 +22,7 @@ static const char *const routes[] = {
     "/api/apply",
     "/api/apply/verify",
     "/api/apply/resend",
+    "/api/questions",
     "/a/withdraw",
     "/a/:id",
     "/a/:id/thanks",

@@ -181,6 +181,8 @@ void ctl_routes_post(CtlRoutes *r, CtlSession *s)
         ctl_apply_code_post(r->rooms.apply, s, FALSE);
     else if (strcmp(path, "/api/apply/resend") == 0)
         ctl_apply_code_post(r->rooms.apply, s, TRUE);
+    else if (strcmp(path, "/api/questions") == 0)
+        ctl_apply_ask_post(r->rooms.apply, s);
     else if (strcmp(path, "/a/withdraw") == 0)
         ctl_apply_withdraw_post(r->rooms.apply, s);
     else if (strcmp(path, "/api/card.png") == 0 && admin)

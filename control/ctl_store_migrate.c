@@ -204,6 +204,22 @@ static const char *const migrations[] = {
     "  UPDATE postings SET company = NEW.name, version = version + 1,"
     "    updated_at = " CTL_NOW_SQL " WHERE employer_id = NEW.id;"
     "  END;",
+
+    /* 9: viewers' questions about a posting (the live room's answering service): the text as
+     * asked (1-120 characters, checked before and here), new until a producer approves, hides or
+     * answers it; the producer's short answer; whether it is the one on air. The asker's
+     * address is not stored: the per-address limit lives in memory for a minute. */
+    "CREATE TABLE questions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id),"
+    "  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 120),"
+    "  state TEXT NOT NULL DEFAULT 'new'"
+    "    CHECK (state IN ('new', 'approved', 'hidden', 'answered')),"
+    "  answer TEXT NOT NULL DEFAULT '' CHECK (length(answer) <= 300),"
+    "  on_air INTEGER NOT NULL DEFAULT 0 CHECK (on_air IN (0, 1)),"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
+    "CREATE INDEX questions_by_posting ON questions (posting_id, id);",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

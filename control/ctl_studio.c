@@ -56,11 +56,15 @@ struct CtlStudio {
     char *layout;     /* owned: "16:9" | "9:16" */
     char *theme;      /* owned */
     gboolean rotating;
-    guint dwell_s;        /* seconds per posting while rotating */
-    gboolean pinned;      /* rotation holds the current posting */
-    guint rotation_timer; /* GSource id while rotating, else 0 */
-    gboolean show_live;   /* the current show has started and not ended */
-    gboolean muted;       /* the program's sound is muted (audio.set) */
+    guint dwell_s;                   /* seconds per posting while rotating */
+    gboolean pinned;                 /* rotation holds the current posting */
+    guint rotation_timer;            /* GSource id while rotating, else 0 */
+    gboolean show_live;              /* the current show has started and not ended */
+    gboolean muted;                  /* the program's sound is muted (audio.set) */
+    char *question;                  /* owned, never NULL: a viewer's question on air ("" none); the
+                                        questions table keeps which one it is */
+    CtlQuestionOffFunc question_off; /* may be NULL: how the next take takes it off */
+    gpointer question_off_data;
 };
 
 static void set_str(char **field, const char *value)
@@ -177,6 +181,7 @@ CtlStudio *ctl_studio_new(const CtlStudioConfig *cfg)
     st->on_air_data = cfg->on_air_data;
     st->on_scene = cfg->on_scene;
     st->on_scene_data = cfg->on_scene_data;
+    st->question = g_strdup("");
     st->themes = g_strdupv((char **)cfg->themes);
     st->portrait_default = g_strcmp0(cfg->layout, "9:16") == 0;
     restore(st);
@@ -204,6 +209,7 @@ void ctl_studio_free(CtlStudio *st)
     g_free(st->ticker);
     g_free(st->host_name);
     g_free(st->host_title);
+    g_free(st->question);
     g_free(st->brand);
     g_free(st->slate_text);
     g_free(st->layout);
@@ -352,6 +358,7 @@ void ctl_studio_emit_scene(CtlStudio *st)
         .layout = st->layout,
         .theme = st->theme,
         .muted = st->muted,
+        .question = st->question,
     };
     st->on_scene(&scene, st->on_scene_data);
 }
@@ -383,8 +390,26 @@ static gboolean take(CtlStudio *st, CtlPosting *p, const char *actor, GError **e
         st->on_air(p, url, st->on_air_data);
     ctl_notify(st->notify, "on_air.changed",
                ctl_json_wrap("on_air", ctl_view_posting_or_null(st->view, p)));
+    /* The next take takes a viewer's question off air (an edit re-taking the same posting does
+     * not). */
+    if (st->question[0] != '\0' && g_strcmp0(actor, "edit") != 0 && st->question_off != NULL)
+        st->question_off(st->question_off_data);
     ctl_studio_emit_scene(st);
     return TRUE;
+}
+
+void ctl_studio_set_question(CtlStudio *st, const char *text)
+{
+    if (g_strcmp0(st->question, text != NULL ? text : "") == 0)
+        return;
+    set_str(&st->question, text);
+    ctl_studio_emit_scene(st);
+}
+
+void ctl_studio_set_question_off(CtlStudio *st, CtlQuestionOffFunc fn, gpointer data)
+{
+    st->question_off = fn;
+    st->question_off_data = data;
 }
 
 static JsonNode *on_air_result(CtlStudio *st)

@@ -74,4 +74,12 @@ GArray *ctl_studio_sequence(CtlStudio *st, GError **error);
 /* Stops auto-rotation (and says so) if it runs. */
 void ctl_studio_stop_rotation(CtlStudio *st);
 
+/* A viewer's question on air (text: borrowed; NULL or "": none): the scene is sent again when
+ * it changed. */
+void ctl_studio_set_question(CtlStudio *st, const char *text);
+/* What the next take calls to take the question on air off (the questions room stores it and
+ * tells producers, then calls ctl_studio_set_question(NULL)); fn may be NULL. */
+typedef void (*CtlQuestionOffFunc)(gpointer data);
+void ctl_studio_set_question_off(CtlStudio *st, CtlQuestionOffFunc fn, gpointer data);
+
 G_END_DECLS

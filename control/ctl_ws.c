@@ -159,6 +159,21 @@ static void broadcast_overlay(CtlWs *ws, const char *method, JsonNode *params)
     }
 }
 
+/* What a host gets of a notification (params: transfer none). Questions are told without the
+ * question (a new one is not public yet): only the posting whose public list may have changed,
+ * for the host monitor to ask again (questions.list gives hosts the public ones). Everything
+ * else without URIs. (transfer full) */
+static JsonNode *for_host(const char *method, JsonNode *params)
+{
+    if (!g_str_has_prefix(method, "questions."))
+        return ctl_stream_without_uris(params);
+    JsonObject *o = json_object_new();
+    JsonObject *in = JSON_NODE_HOLDS_OBJECT(params) ? json_node_get_object(params) : NULL;
+    json_object_set_int_member(o, "posting_id",
+                               in != NULL ? ctl_json_get_int(in, "posting_id", 0) : 0);
+    return ctl_json_object_node(o);
+}
+
 static void broadcast(gpointer target, const char *method, JsonNode *params)
 {
     CtlWs *ws = target;
@@ -179,7 +194,7 @@ static void broadcast(gpointer target, const char *method, JsonNode *params)
     for (GList *l = ws->producers; l != NULL && for_hosts == NULL && !producers_only; l = l->next) {
         CtlSession *s = l->data;
         if (s->ws.role == CTL_ROLE_HOST) {
-            for_hosts = ctl_rpc_build_notification(method, ctl_stream_without_uris(params));
+            for_hosts = ctl_rpc_build_notification(method, for_host(method, params));
         }
     }
     g_autofree char *note = ctl_rpc_build_notification(method, params);

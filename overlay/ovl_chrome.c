@@ -16,6 +16,9 @@ enum {
     LT_PAD_X = 18,
     LT_PAD_Y = 10,
     ACCENT_W = 6,
+    Q_LABEL_FONT = 20,
+    Q_TEXT_FONT = 26,
+    Q_LINES = 2, /* a question longer than two lines ends in an ellipsis */
 };
 
 static int scaled(double s, double v)
@@ -125,6 +128,57 @@ GstVideoOverlayRectangle *ovl_chrome_lower_third(const OvlTheme *t, const char *
     g_object_unref(nl);
     if (tl != NULL)
         g_object_unref(tl);
+
+    int x = even_up(safe.x);
+    int y = (bottom - h) & ~1;
+    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
+    cairo_surface_destroy(surface);
+    *box = (OvlRect){x, y, w, h};
+    return rect;
+}
+
+GstVideoOverlayRectangle *ovl_chrome_question(const OvlTheme *t, const char *text, int width,
+                                              int height, int bottom, OvlRect *box)
+{
+    if (text == NULL || text[0] == '\0')
+        return NULL;
+    double s = MIN(width, height) / 720.0;
+    OvlRect safe;
+    ovl_theme_safe_area(t, width, height, &safe);
+    int pad_x = scaled(s, LT_PAD_X), pad_y = scaled(s, LT_PAD_Y), bar = scaled(s, ACCENT_W);
+    int text_max = MAX(safe.width - bar - 2 * pad_x, 1);
+    PangoContext *pc = ovl_theme_context();
+    PangoLayout *label = ovl_theme_line(pc, t->font, "观众提问", scaled(s, Q_LABEL_FONT), TRUE);
+    PangoLayout *body = ovl_theme_line(pc, t->font, text, scaled(s, Q_TEXT_FONT), TRUE);
+    g_object_unref(pc);
+    /* The question wraps inside the safe area and ends in an ellipsis past two lines. */
+    pango_layout_set_single_paragraph_mode(body, FALSE);
+    pango_layout_set_width(body, text_max * PANGO_SCALE);
+    pango_layout_set_wrap(body, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_height(body, -Q_LINES);
+    pango_layout_set_ellipsize(body, PANGO_ELLIPSIZE_END);
+    int lh = 0, bh = 0;
+    int lw = ovl_theme_extent(label, &lh);
+    PangoRectangle ink, logical;
+    pango_layout_get_pixel_extents(body, &ink, &logical);
+    bh = logical.height;
+    int bw = MIN(logical.width, text_max);
+    int w = even_up(MIN(bar + pad_x + MAX(lw, bw) + pad_x, safe.width));
+    int h = even_up(pad_y + lh + bh + pad_y);
+
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(surface);
+    cairo_rectangle(cr, 0, 0, w, h);
+    ovl_theme_source(cr, t->lower_bg, t->panel_alpha);
+    cairo_fill(cr);
+    cairo_rectangle(cr, 0, 0, bar, h);
+    ovl_theme_source(cr, t->accent, 1.0);
+    cairo_fill(cr);
+    ovl_theme_show(cr, label, bar + pad_x, pad_y, t->accent);
+    ovl_theme_show(cr, body, bar + pad_x, pad_y + lh, t->lower_text);
+    cairo_destroy(cr);
+    g_object_unref(label);
+    g_object_unref(body);
 
     int x = even_up(safe.x);
     int y = (bottom - h) & ~1;

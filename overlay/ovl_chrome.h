@@ -26,4 +26,10 @@ GstVideoOverlayRectangle *ovl_chrome_lower_third(const OvlTheme *theme, const ch
                                                  const char *title, int width, int height,
                                                  int bottom, OvlRect *box);
 
+/* A viewer's question on air (the question lower third): "观众提问" over the question (up to two
+ * lines, ellipsized), left-aligned in the safe area, its bottom at bottom. NULL when text is
+ * empty. *box receives where it went. (transfer full) */
+GstVideoOverlayRectangle *ovl_chrome_question(const OvlTheme *theme, const char *text, int width,
+                                              int height, int bottom, OvlRect *box);
+
 G_END_DECLS

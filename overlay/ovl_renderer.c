@@ -57,6 +57,9 @@ typedef struct {
     char *lower_key;                 /* owned, or NULL: words and position of `lower` */
     GstVideoOverlayRectangle *lower; /* a ref, or NULL: the lower third */
     OvlRect lower_box;
+    char *question_key;                 /* owned, or NULL: words and position of `question` */
+    GstVideoOverlayRectangle *question; /* a ref, or NULL: a viewer's question on air */
+    OvlRect question_box;
     GstVideoOverlayComposition *shown;   /* a ref, or NULL: the card (or slate) last published */
     OvlRect shown_box;                   /* its panel's rectangle */
     char *shown_key;                     /* owned, or NULL: what it shows (content_key()) */
@@ -135,6 +138,7 @@ static void cache_restyle(CardCache *k)
     cache_clear(k);
     g_clear_pointer(&k->brand_key, g_free);
     g_clear_pointer(&k->lower_key, g_free);
+    g_clear_pointer(&k->question_key, g_free);
     g_clear_pointer(&k->slate_key, g_free);
     g_clear_pointer(&k->ticker_text, g_free);
     if (k->slate != NULL)
@@ -143,11 +147,14 @@ static void cache_restyle(CardCache *k)
         gst_video_overlay_rectangle_unref(k->brand);
     if (k->lower != NULL)
         gst_video_overlay_rectangle_unref(k->lower);
+    if (k->question != NULL)
+        gst_video_overlay_rectangle_unref(k->question);
     if (k->ticker != NULL)
         gst_video_overlay_composition_unref(k->ticker);
     k->slate = NULL;
     k->brand = NULL;
     k->lower = NULL;
+    k->question = NULL;
     k->ticker = NULL;
 }
 
@@ -201,10 +208,39 @@ static gboolean chrome_changed(char **cached_key, GstVideoOverlayRectangle **rec
     return TRUE;
 }
 
-/* Brand bug and lower third for scene, placed around the card and ticker; NULL when absent or
- * when they would collide with the card or the ticker (the card always wins). (transfer none) */
+static void mark_question(OvlRenderer *r, GstVideoOverlayRectangle *rect, const OvlRect *box);
+
+/* The viewer's question on air, its bottom at bottom (above the lower third); NULL when none or
+ * when it would leave the safe area or cover the ticker or the brand. (transfer none) */
+static GstVideoOverlayRectangle *render_question(OvlRenderer *r, OvlScene *scene, int bottom,
+                                                 const OvlRect *safe, gboolean ticker,
+                                                 GstVideoOverlayRectangle *brand)
+{
+    CardCache *k = &r->cache;
+    const OvlSceneExtras *x = ovl_scene_extras(scene);
+    if (chrome_changed(&k->question_key, &k->question,
+                       g_strdup_printf("%s|%d", x->question, bottom)) &&
+        x->question != NULL) {
+        k->question = ovl_chrome_question(r->theme, x->question, r->width, r->height, bottom,
+                                          &k->question_box);
+        if (k->question != NULL) {
+            mark_question(r, k->question, &k->question_box);
+            ovl_blend_prepare_rectangle(k->question, &r->blend_info);
+        }
+    }
+    if (k->question == NULL || k->question_box.y < safe->y ||
+        (ticker && overlap(&k->question_box, &k->ticker_band)) ||
+        (brand != NULL && overlap(&k->question_box, &k->brand_box)))
+        return NULL;
+    return k->question;
+}
+
+/* Brand bug, lower third and the viewer's question for scene, placed around the card and ticker;
+ * NULL when absent or when they would collide with the card or the ticker (the card always
+ * wins). (transfer none) */
 static void render_chrome(OvlRenderer *r, OvlScene *scene, const OvlRect *card, gboolean ticker,
-                          GstVideoOverlayRectangle **brand, GstVideoOverlayRectangle **lower)
+                          GstVideoOverlayRectangle **brand, GstVideoOverlayRectangle **lower,
+                          GstVideoOverlayRectangle **question)
 {
     CardCache *k = &r->cache;
     const OvlSceneExtras *x = ovl_scene_extras(scene);
@@ -236,6 +272,9 @@ static void render_chrome(OvlRenderer *r, OvlScene *scene, const OvlRect *card, 
         (k->lower_box.y < safe.y || (ticker && overlap(&k->lower_box, &k->ticker_band)) ||
          (*brand != NULL && overlap(&k->lower_box, &k->brand_box))))
         *lower = NULL;
+    /* The question stands on the host's lower third, or where it would be. */
+    int q_bottom = *lower != NULL ? k->lower_box.y - gap : bottom;
+    *question = render_question(r, scene, q_bottom, &safe, ticker, *brand);
 }
 
 /* Appends every rectangle of from to *to (created when NULL), the same rectangle objects. */
@@ -450,6 +489,22 @@ static void follow_take(OvlRenderer *r, GstVideoOverlayComposition *card, const 
         mark_entering(card, &mark);
 }
 
+/* A question coming on air enters with the configured transition on its own (take 0): a fade, or
+ * a slide in from the left edge; it goes off with a cut. */
+static void mark_question(OvlRenderer *r, GstVideoOverlayRectangle *rect, const OvlRect *box)
+{
+    guint packed = atomic_load_explicit(&r->transition, memory_order_relaxed);
+    OvlTransition mark = {.kind = (OvlTransitionKind)(packed >> 16), .ms = packed & 0xffff};
+    if (mark.ms == 0 || mark.kind == OVL_TRANSITION_CUT)
+        return;
+    if (mark.kind == OVL_TRANSITION_FADE) {
+        ovl_transition_set_fade_in(rect, mark.ms);
+        return;
+    }
+    mark.dx = -even_up(box->x + box->width);
+    ovl_transition_mark(rect, &mark);
+}
+
 /* Forgets the slate, so that the next one is drawn afresh (a take's rectangles are new). */
 static void slate_forget(CardCache *k)
 {
@@ -510,8 +565,8 @@ static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
                   seq);
         ticker = NULL;
     }
-    GstVideoOverlayRectangle *brand = NULL, *lower = NULL;
-    render_chrome(r, scene, card_box, ticker != NULL, &brand, &lower);
+    GstVideoOverlayRectangle *brand = NULL, *lower = NULL, *question = NULL;
+    render_chrome(r, scene, card_box, ticker != NULL, &brand, &lower, &question);
     /* A failed card clears the card from the screen: an old one would advertise the wrong job. */
     GstVideoOverlayComposition *comp = NULL;
     append_rectangles(&comp, r->cache.leaving); /* under the new take */
@@ -519,6 +574,7 @@ static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
     append_rectangles(&comp, ticker);
     append_rectangle(&comp, brand);
     append_rectangle(&comp, lower);
+    append_rectangle(&comp, question);
     if (card != NULL)
         gst_video_overlay_composition_unref(card);
     /* Counted before the publish: whoever sees this scene published sees it counted. */

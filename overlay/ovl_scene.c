@@ -19,7 +19,8 @@ struct OvlScene {
     char *host_name;       /* owned, or NULL */
     char *host_title;      /* owned, or NULL */
     char *slate;           /* owned, or NULL */
-    OvlSceneExtras extras; /* points into the four above */
+    char *question;        /* owned, or NULL */
+    OvlSceneExtras extras; /* points into the ones above */
 };
 
 static OvlScene *scene_alloc(void)
@@ -57,6 +58,7 @@ OvlScene *ovl_scene_new(const OvlCardSpec *spec, const OvlSceneExtras *extras)
         scene->host_name = non_empty(extras->host_name);
         scene->host_title = non_empty(extras->host_title);
         scene->slate = non_empty(extras->slate);
+        scene->question = non_empty(extras->question);
     }
     scene->extras = (OvlSceneExtras){
         .ticker = scene->ticker,
@@ -64,6 +66,7 @@ OvlScene *ovl_scene_new(const OvlCardSpec *spec, const OvlSceneExtras *extras)
         .host_name = scene->host_name,
         .host_title = scene->host_title,
         .slate = scene->slate,
+        .question = scene->question,
     };
     return scene;
 }
@@ -98,6 +101,7 @@ static void scene_clear(gpointer data)
     g_free(scene->host_name);
     g_free(scene->host_title);
     g_free(scene->slate);
+    g_free(scene->question);
 }
 
 void ovl_scene_unref(OvlScene *scene)

@@ -215,3 +215,47 @@
     }
   });
 })();
+
+// The question box: sent to the JSON API, the answer shown under it; the page stays. Without
+// JavaScript the form POST answers with this page and the same note or error.
+(function () {
+  var form = document.querySelector('form[action="/api/questions"]');
+  if (!form || !window.fetch || !window.JSON) return;
+  var text = form.querySelector('textarea[name="text"]');
+  var note = document.getElementById('question-note');
+  var error = document.getElementById('question-error');
+  var button = form.querySelector('button[type="submit"]');
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    note.textContent = '';
+    error.textContent = '';
+    if (text.value.trim() === '') {
+      error.textContent = '请填写问题（1-120个字）';
+      text.focus();
+      return;
+    }
+    button.disabled = true;
+    fetch('/api/questions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      credentials: 'omit',
+      body: JSON.stringify({ posting_id: Number(form.querySelector('input[name="posting_id"]').value),
+                             text: text.value }),
+    }).then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, body: body }; },
+                           function () { return { status: r.status, body: null }; });
+    }).then(function (res) {
+      button.disabled = false;
+      if (res.status === 201 && res.body && res.body.received === true) {
+        note.textContent = res.body.message;
+        text.value = '';
+      } else {
+        var e = res.body && res.body.error;
+        error.textContent = e && e.message ? e.message : '提交失败，请稍后再试';
+      }
+    }, function () {
+      button.disabled = false;
+      error.textContent = '网络不好，请稍后再试';
+    });
+  });
+})();

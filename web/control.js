@@ -182,6 +182,7 @@
     if (S.editor) S.editor.relabel();
     if (S.outputs) S.outputs.relabel();
     if (S.employers) S.employers.relabel();
+    if (S.questions) S.questions.relabel();
     renderConn();
     renderAll();
     if (S.stream) renderHealth();
@@ -1009,6 +1010,7 @@
     return S.rpc.call('state.get').then((s) => {
       applyState(s);
       renderAll();
+      if (S.questions) S.questions.refresh();
     });
   }
 
@@ -1048,6 +1050,9 @@
     } else if (method === 'on_air.changed') {
       setOnAir(params.on_air || null);
       renderAll();
+      if (S.questions) S.questions.postingsChanged();
+    } else if (method === 'questions.changed') {
+      if (S.questions) S.questions.changed(params);
     } else if (method === 'signup.created') {
       const p = byId(params.posting_id);
       if (p && typeof params.count === 'number') p.signups = params.count;
@@ -1098,6 +1103,7 @@
         S.postings.sort((a, b) => a.id - b.id);
       }
       renderAll();
+      if (S.questions) S.questions.postingsChanged();
     }
   }
 
@@ -1252,6 +1258,8 @@
     S.outputs = new window.JcOutputs({ rpc: S.rpc, lang: () => S.lang, toast });
     S.employers = new window.JcEmployers({ rpc: S.rpc, lang: () => S.lang, toast,
                                            changed: fillEmployerNames });
+    S.questions = new window.JcQuestions({ rpc: S.rpc, lang: () => S.lang, toast,
+      postings: () => S.postings, onAir: () => S.onAir });
     bindDrag();
     bindControls();
     document.addEventListener('click', dropMouseFocus);

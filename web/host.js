@@ -1,12 +1,16 @@
 // The host monitor: what is on air in big type, its talking points, what comes next, the
 // sign-up count, a clock and the time on the current posting. Read-only: it only listens
 // (state.get after every connection, then on_air.changed / signup.created / preview.changed /
-// audio.changed; a "静音" badge while the producer has muted the program).
+// audio.changed; a "静音" badge while the producer has muted the program), and the viewers'
+// approved questions about the posting on air (questions.list, again on questions.changed),
+// the one on screen marked.
 // Everything from the server is put on the page with textContent.
 'use strict';
 
 (function () {
-  const S = { postings: [], onAir: null, since: Date.now(), cuedId: null, rpc: null, muted: false };
+  const S = { postings: [], onAir: null, since: Date.now(), cuedId: null, rpc: null, muted: false,
+               questions: [], questionsFor: 0 };
+  const QUESTIONS_SHOWN = 4;
 
   function $(id) {
     return document.getElementById(id);
@@ -53,7 +57,49 @@
     const n = next();
     $('next').textContent = n ? n.title + '（' + n.pay_text + '）' : '—';
     $('muted').hidden = !S.muted;
+    renderQuestions();
     tick();
+  }
+
+  // The approved (and answered) questions about the posting on air, newest first; a producer
+  // opening this page is served every question, so the page keeps to the public ones itself.
+  function renderQuestions() {
+    const shown = S.onAir && S.questionsFor === S.onAir.id
+      ? S.questions.filter((q) => q.state === 'approved' || q.state === 'answered') : [];
+    shown.sort((a, b) => (b.on_air - a.on_air) || (b.id - a.id));
+    const list = $('question-list');
+    list.replaceChildren(...shown.slice(0, QUESTIONS_SHOWN).map((q) => {
+      const li = document.createElement('li');
+      if (q.on_air) li.className = 'on-screen';
+      const text = document.createElement('span');
+      text.className = 'q';
+      text.textContent = q.text;
+      li.append(text);
+      if (q.answer) {
+        const a = document.createElement('span');
+        a.className = 'a';
+        a.textContent = q.answer;
+        li.append(a);
+      }
+      return li;
+    }));
+    $('questions').hidden = shown.length === 0;
+  }
+
+  function loadQuestions() {
+    const id = S.onAir ? S.onAir.id : 0;
+    if (!id) {
+      S.questions = [];
+      S.questionsFor = 0;
+      render();
+      return;
+    }
+    S.rpc.call('questions.list', { posting_id: id }).then((res) => {
+      if (!S.onAir || res.posting_id !== S.onAir.id) return;
+      S.questions = Array.isArray(res.questions) ? res.questions : [];
+      S.questionsFor = res.posting_id;
+      render();
+    }).catch(() => {});
   }
 
   function tick() {
@@ -88,6 +134,7 @@
         S.cuedId = s.preview && s.preview.id ? s.preview.id : null;
         S.muted = !!(s.audio ? s.audio.muted : s.stream && s.stream.audio && s.stream.audio.muted);
         render();
+        loadQuestions();
       }).catch(() => {});
     },
     onClose(delay) {
@@ -99,6 +146,10 @@
     onNotify(method, params) {
       if (method === 'on_air.changed') {
         setOnAir(params.on_air);
+        loadQuestions();
+      } else if (method === 'questions.changed') {
+        if (S.onAir && params.posting_id === S.onAir.id) loadQuestions();
+        return;
       } else if (method === 'signup.created') {
         const p = byId(params.posting_id);
         if (p && typeof params.count === 'number') p.signups = params.count;

@@ -31,6 +31,7 @@ typedef struct {
     const char *layout;        /* "16:9" or "9:16" */
     const char *theme;         /* a theme name; "default" */
     gboolean muted;            /* the program's sound is muted (audio.set) */
+    const char *question;      /* a viewer's question on air (its own lower third) */
 } CtlScene;
 
 /* Called on the main thread whenever anything in CtlScene changes (after on_air on a take,

@@ -30,6 +30,7 @@ typedef struct {
     const char *host_title; /* under the host's name */
     const char *slate;      /* a break: these words (e.g. 休息中) and the card's QR code in a
                                panel replace the card until the next scene without it */
+    const char *question; /* a viewer's question on air (观众提问：…), above the lower third */
 } OvlSceneExtras;
 
 /* A scene with card (NULL: none) and extras (NULL: none). (transfer full) */
@@ -50,8 +51,8 @@ const OvlCardSpec *ovl_scene_card(const OvlScene *scene);
 /* (transfer none) The ticker's text, or NULL for none. Valid as long as the scene is. */
 const char *ovl_scene_ticker(const OvlScene *scene);
 
-/* (transfer none) The extras' other words (brand, host_name, host_title, slate: NULL for none); the
- * ticker field is the same as ovl_scene_ticker(). Valid as long as the scene is. */
+/* (transfer none) The extras' other words (brand, host_name, host_title, slate, question: NULL for
+ * none); the ticker field is the same as ovl_scene_ticker(). Valid as long as the scene is. */
 const OvlSceneExtras *ovl_scene_extras(const OvlScene *scene);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OvlScene, ovl_scene_unref)

@@ -35,7 +35,7 @@ test('/browser/apply/phone-submit-with-js-confirms-and-producer-sees-it', async 
     await viewer.getByRole('button', { name: '立即报名' }).click();
     await viewer.locator('#done').filter({ hasText: '报名成功' }).waitFor();
     assert.match(await viewer.locator('#done').textContent(), /一个工作日内/);
-    assert.equal(await viewer.locator('form').isVisible(), false);
+    assert.equal(await viewer.locator('form[action="/api/apply"]').isVisible(), false);
     assert.ok(viewer.requests.some((r) => r.startsWith('POST ') && r.endsWith('/api/apply')));
     assert.equal(new URL(viewer.url()).pathname, new URL(show.applyUrl).pathname); // in place
     await shot(viewer, 'apply-done-phone');
@@ -135,7 +135,7 @@ test('/browser/apply/server-message-shown-next-to-field', async () => {
     await viewer.getByRole('button', { name: '立即报名' }).click();
     await viewer.locator('#name-error').filter({ hasText: '请填写姓名（服务器）' }).waitFor();
     await viewer.locator('.form-error').filter({ hasText: '请检查' }).waitFor();
-    assert.equal(await viewer.locator('form').isVisible(), true);
+    assert.equal(await viewer.locator('form[action="/api/apply"]').isVisible(), true);
     // The network failing: a plain message, and the button works again.
     await viewer.unroute('**/api/apply');
     await viewer.route('**/api/apply', (route) => route.abort());

@@ -16,6 +16,7 @@
 #include "ctl_control.h"
 #include "ctl_postings.h"
 #include "ctl_privacy.h"
+#include "ctl_questions.h"
 #include "ctl_shows.h"
 #include "ctl_signups.h"
 #include "ctl_state.h"
@@ -495,7 +496,7 @@ static void test_doc_roles(void)
     const CtlRpcMethod *(*tables[])(gsize *) = {
         ctl_state_methods,   ctl_postings_methods, ctl_studio_methods,   ctl_shows_methods,
         ctl_signups_methods, ctl_privacy_methods,  ctl_accounts_methods, ctl_asaired_methods,
-        ctl_outputs_methods, ctl_overlay_methods,  ctl_employers_methods};
+        ctl_outputs_methods, ctl_overlay_methods,  ctl_employers_methods, ctl_questions_methods};
     for (gsize i = 0; i < G_N_ELEMENTS(tables); i++) {
         gsize n = 0;
         const CtlRpcMethod *t = tables[i](&n);

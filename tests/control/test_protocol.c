@@ -13,6 +13,7 @@
 #include "ctl_control.h"
 #include "ctl_refs.h"
 #include "ctl_store.h"
+#include "ctl_store_questions.h"
 #include "ctl_test.h"
 #include "jc_error.h"
 
@@ -30,9 +31,10 @@ typedef struct {
     gint64 scene_posting; /* last scene's posting id, 0 = none */
     gint64 scene_signups;
     gboolean scene_slate;
-    char *scene_ticker; /* owned */
-    char *scene_layout; /* owned */
-    char *scene_host;   /* owned */
+    char *scene_ticker;   /* owned */
+    char *scene_layout;   /* owned */
+    char *scene_host;     /* owned */
+    char *scene_question; /* owned */
 } Fixture;
 
 static void on_scene(const CtlScene *scene, gpointer data)
@@ -48,6 +50,8 @@ static void on_scene(const CtlScene *scene, gpointer data)
     f->scene_layout = g_strdup(scene->layout);
     g_free(f->scene_host);
     f->scene_host = g_strdup(scene->host_name);
+    g_free(f->scene_question);
+    f->scene_question = g_strdup(scene->question);
 }
 
 static GBytes *preview_frame(gpointer data, gint64 *seq)
@@ -107,6 +111,7 @@ static void teardown(Fixture *f, gconstpointer data)
     g_free(f->scene_ticker);
     g_free(f->scene_layout);
     g_free(f->scene_host);
+    g_free(f->scene_question);
 }
 
 /* ---- WebSocket client ---- */
@@ -414,6 +419,49 @@ static void test_graphics_and_scene(Fixture *f, gconstpointer data)
     g_assert_cmpstr(json_object_get_string_member(g, "brand"), ==, "河东零工直播间");
     g_assert_cmpstr(json_object_get_string_member(g, "theme"), ==, "high-contrast");
     ctl_test_ws_free(c);
+}
+
+/* A viewer's question on air reaches the overlay's scene beside the host's lower third, goes off
+ * by hand and with the next take (producers told), and comes back on air after a restart. */
+static void test_question_on_air(Fixture *f, gconstpointer data)
+{
+    CtlTestWs *a = producer(f);
+    g_autoptr(JsonNode) r0 = call(a, "graphics.lower_third", "{\"name\":\"小王\"}");
+    gint64 id = ctl_store_add_question(f->store, 1, "包住宿吗？", NULL);
+    g_assert_cmpint(id, >, 0);
+    g_autofree char *by_id = g_strdup_printf("{\"id\":%" G_GINT64_FORMAT "}", id);
+    g_autoptr(JsonNode) r1 = call(a, "questions.approve", by_id);
+    g_autoptr(JsonNode) r2 = call(a, "questions.on_air", by_id);
+    result_of(r2);
+    g_assert_cmpstr(f->scene_question, ==, "包住宿吗？");
+    g_assert_cmpstr(f->scene_host, ==, "小王"); /* beside the host's name, not instead */
+    g_autoptr(JsonNode) r3 = call(a, "questions.off_air", NULL);
+    g_assert_cmpstr(f->scene_question, ==, "");
+    g_autoptr(JsonNode) r4 = call(a, "questions.on_air", by_id);
+    g_assert_cmpstr(f->scene_question, ==, "包住宿吗？");
+
+    /* Restarted: still on air. */
+    ctl_test_ws_free(a);
+    ctl_control_free(f->control);
+    g_autoptr(GError) error = NULL;
+    f->control = start(f, FALSE, &error);
+    g_assert_no_error(error);
+    f->port = ctl_control_port(f->control);
+    g_assert_cmpstr(f->scene_question, ==, "包住宿吗？");
+
+    /* The next take takes it off, and producers hear of it. */
+    CtlTestWs *b = producer(f);
+    g_autoptr(JsonNode) r5 = call(b, "show.take", "{\"posting_id\":2}");
+    result_of(r5);
+    g_assert_cmpstr(f->scene_question, ==, "");
+    g_autoptr(JsonNode) note = notification(b, "questions.changed");
+    JsonObject *q = json_object_get_object_member(params_of(note), "question");
+    g_assert_cmpint(json_object_get_int_member(q, "id"), ==, id);
+    g_assert_false(json_object_get_boolean_member(q, "on_air"));
+    g_autoptr(CtlQuestionRow) row = ctl_store_question_on_air(f->store, &error);
+    g_assert_no_error(error);
+    g_assert_null(row);
+    ctl_test_ws_free(b);
 }
 
 static void test_rotation_controls(Fixture *f, gconstpointer data)
@@ -1154,6 +1202,7 @@ int main(int argc, char **argv)
     ADD("/control/protocol/theme-names", test_theme_names);
     ADD("/control/protocol/audio-set", test_audio_set);
     ADD("/control/protocol/layout-default", test_layout_default);
+    ADD("/control/protocol/question-on-air-and-next-take", test_question_on_air);
     g_test_add("/control/protocol/admin-listener-split", Fixture, "admin", setup,
                test_admin_listener_split, teardown);
     return g_test_run();

@@ -668,6 +668,107 @@ static void test_nothing_outside_safe_area(void)
     }
 }
 
+/* The render rectangle of rect. */
+static OvlRect box_of(GstVideoOverlayRectangle *rect)
+{
+    gint x, y;
+    guint w, h;
+    gst_video_overlay_rectangle_get_render_rectangle(rect, &x, &y, &w, &h);
+    return (OvlRect){x, y, (int)w, (int)h};
+}
+
+/* A viewer's question on air: its own layer, over the host's lower third (which stays), inside
+ * the safe area; in the frame the element blends, it changes pixels there and nowhere else; with
+ * a fade it comes on over the fade (faint on its first frame, whole after it). */
+static void test_question_lower_third(void)
+{
+    static const int sizes[][2] = {{1280, 720}, {720, 1280}};
+    g_assert_true(ovl_element_register());
+    for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        g_autoptr(GError) error = NULL;
+        OvlRenderer *r = ovl_renderer_new(w, h, &error);
+        g_assert_no_error(error);
+        ovl_renderer_set_fade_ms(r, 300);
+        OvlCardSpec spec = {.title = "仓库装卸工",
+                            .employer = "德州顺达物流有限公司",
+                            .pay = "180-220 元/天",
+                            .apply_url = "http://127.0.0.1:8080/a/1",
+                            .signups = 3};
+        OvlSceneExtras extras = {.host_name = "主播 小王", .host_title = "德州市公益零工市场"};
+        OvlScene *scene = ovl_scene_new(&spec, &extras);
+        g_assert_true(ovl_renderer_wait(r, ovl_renderer_submit(r, scene), 10000));
+        ovl_scene_unref(scene);
+        g_autofree char *caps =
+            g_strdup_printf("video/x-raw,format=I420,width=%d,height=%d,framerate=30/1", w, h);
+        GstVideoInfo info;
+        GstHarness *hs = harness_with(caps, NULL, &info);
+        g_signal_handlers_disconnect_by_func(hs->element, on_draw, NULL);
+        g_signal_connect(hs->element, "draw", G_CALLBACK(draw_renderer), r);
+        gst_buffer_unref(grey_at(hs, &info, GST_SECOND)); /* the card's take starts its fade */
+        GstBuffer *before = grey_at(hs, &info, 2 * GST_SECOND); /* and it is over */
+        GstVideoOverlayComposition *without = ovl_renderer_get(r);
+
+        extras.question = "包住宿吗？56岁可以报名吗？夜班有没有补贴，工资是日结还是月结？";
+        scene = ovl_scene_new(&spec, &extras);
+        g_assert_true(ovl_renderer_wait(r, ovl_renderer_submit(r, scene), 10000));
+        ovl_scene_unref(scene);
+        GstVideoOverlayComposition *with = ovl_renderer_get(r);
+        guint n = gst_video_overlay_composition_n_rectangles(without);
+        g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(with), ==, n + 1);
+        for (guint j = 0; j < n; j++) /* card, QR, counter and the host's lower third stay */
+            g_assert_true(gst_video_overlay_composition_get_rectangle(with, j) ==
+                          gst_video_overlay_composition_get_rectangle(without, j));
+        OvlRect q = box_of(gst_video_overlay_composition_get_rectangle(with, n));
+        OvlRect host = box_of(gst_video_overlay_composition_get_rectangle(with, n - 1));
+        OvlRect safe;
+        ovl_card_safe_area(w, h, &safe);
+        g_assert_true(q.x >= safe.x && q.y >= safe.y && q.x + q.width <= safe.x + safe.width &&
+                      q.y + q.height <= safe.y + safe.height);
+        g_assert_cmpint(q.y + q.height, <=, host.y); /* above the host's name, not over it */
+
+        GstBuffer *first = grey_at(hs, &info, 3 * GST_SECOND);
+        GstBuffer *after = grey_at(hs, &info, 4 * GST_SECOND);
+        GstVideoFrame fb, ff, fa;
+        g_assert_true(gst_video_frame_map(&fb, &info, before, GST_MAP_READ));
+        g_assert_true(gst_video_frame_map(&ff, &info, first, GST_MAP_READ));
+        g_assert_true(gst_video_frame_map(&fa, &info, after, GST_MAP_READ));
+        gint64 inside = 0, faint = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int d = abs(sample_at(&fa, 0, x, y) - sample_at(&fb, 0, x, y));
+                gboolean in = x >= q.x && x < q.x + q.width && y >= q.y && y < q.y + q.height;
+                if (!in && d != 0)
+                    g_error("%dx%d: pixel (%d, %d) outside the question changed", w, h, x, y);
+                inside += d;
+                faint += in ? abs(sample_at(&ff, 0, x, y) - sample_at(&fb, 0, x, y)) : 0;
+            }
+        }
+        g_assert_cmpint(inside, >, (gint64)q.width * q.height / 4); /* drawn, not a speck */
+        g_assert_cmpint(faint, >, 0);      /* its first frame already shows it... */
+        g_assert_cmpint(faint, <, inside); /* ...fading in */
+        gst_video_frame_unmap(&fb);
+        gst_video_frame_unmap(&ff);
+        gst_video_frame_unmap(&fa);
+        gst_buffer_unref(before);
+        gst_buffer_unref(first);
+        gst_buffer_unref(after);
+
+        /* Off air by hand: the frame is as it was. */
+        extras.question = NULL;
+        scene = ovl_scene_new(&spec, &extras);
+        g_assert_true(ovl_renderer_wait(r, ovl_renderer_submit(r, scene), 10000));
+        ovl_scene_unref(scene);
+        GstVideoOverlayComposition *off = ovl_renderer_get(r);
+        g_assert_cmpuint(gst_video_overlay_composition_n_rectangles(off), ==, n);
+        gst_video_overlay_composition_unref(off);
+        gst_video_overlay_composition_unref(with);
+        gst_video_overlay_composition_unref(without);
+        gst_harness_teardown(hs);
+        ovl_renderer_free(r);
+    }
+}
+
 static char *plugin_dir(void)
 {
     return g_build_filename(ovl_test_build_dir(), "plugins", NULL);
@@ -946,6 +1047,7 @@ int main(int argc, char **argv)
     add_test("/overlay/element/worker-layers-attached", test_worker_layers_attached);
     add_test("/overlay/element/fade-on-take", test_fade_on_take);
     add_test("/overlay/element/nothing-outside-safe-area", test_nothing_outside_safe_area);
+    add_test("/overlay/element/question-lower-third", test_question_lower_third);
     add_test("/overlay/plugin/inspect", test_plugin_inspect);
     add_test("/overlay/plugin/launch", test_plugin_launch);
     return ovl_test_run();
