@@ -426,18 +426,18 @@ static void test_graphics_and_scene(Fixture *f, gconstpointer data)
 static void test_question_on_air(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
-    g_autoptr(JsonNode) r0 = call(a, "graphics.lower_third", "{\"name\":\"小王\"}");
+    g_autoptr(JsonNode) r0 = ctl_test_ws_call(a, "graphics.lower_third", "{\"name\":\"小王\"}");
     gint64 id = ctl_store_add_question(f->store, 1, "包住宿吗？", NULL);
     g_assert_cmpint(id, >, 0);
     g_autofree char *by_id = g_strdup_printf("{\"id\":%" G_GINT64_FORMAT "}", id);
-    g_autoptr(JsonNode) r1 = call(a, "questions.approve", by_id);
-    g_autoptr(JsonNode) r2 = call(a, "questions.on_air", by_id);
+    g_autoptr(JsonNode) r1 = ctl_test_ws_call(a, "questions.approve", by_id);
+    g_autoptr(JsonNode) r2 = ctl_test_ws_call(a, "questions.on_air", by_id);
     result_of(r2);
     g_assert_cmpstr(f->scene_question, ==, "包住宿吗？");
     g_assert_cmpstr(f->scene_host, ==, "小王"); /* beside the host's name, not instead */
-    g_autoptr(JsonNode) r3 = call(a, "questions.off_air", NULL);
+    g_autoptr(JsonNode) r3 = ctl_test_ws_call(a, "questions.off_air", NULL);
     g_assert_cmpstr(f->scene_question, ==, "");
-    g_autoptr(JsonNode) r4 = call(a, "questions.on_air", by_id);
+    g_autoptr(JsonNode) r4 = ctl_test_ws_call(a, "questions.on_air", by_id);
     g_assert_cmpstr(f->scene_question, ==, "包住宿吗？");
 
     /* Restarted: still on air. */
@@ -451,7 +451,7 @@ static void test_question_on_air(Fixture *f, gconstpointer data)
 
     /* The next take takes it off, and producers hear of it. */
     CtlTestWs *b = producer(f);
-    g_autoptr(JsonNode) r5 = call(b, "show.take", "{\"posting_id\":2}");
+    g_autoptr(JsonNode) r5 = ctl_test_ws_call(b, "show.take", "{\"posting_id\":2}");
     result_of(r5);
     g_assert_cmpstr(f->scene_question, ==, "");
     g_autoptr(JsonNode) note = notification(b, "questions.changed");
