@@ -64,28 +64,13 @@ CtlEmployerRow *ctl_store_get_employer(CtlStore *store, gint64 id, GError **erro
     return g_ptr_array_steal_index(rows, 0);
 }
 
-/* Steps st (finalized here), one write; *changed gets the rows changed. A taken name is
- * JC_ERROR_CONFLICT, another constraint JC_ERROR_INVALID. */
+/* Steps st, one write (finalized here); a taken name (name) is JC_ERROR_CONFLICT. */
 static gboolean write_once(CtlStore *store, sqlite3_stmt *st, const char *name, int *changed,
                            GError **error)
 {
-    sqlite3 *db = ctl_store_db(store);
-    int rc = sqlite3_step(st);
-    gboolean ok = rc == SQLITE_DONE;
-    if (rc == SQLITE_CONSTRAINT_UNIQUE)
-        g_set_error(error, JC_ERROR, JC_ERROR_CONFLICT, "name: an employer named %s exists already",
-                    name);
-    else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY || rc == SQLITE_CONSTRAINT_TRIGGER)
-        g_set_error(error, JC_ERROR, JC_ERROR_CONFLICT,
-                    "the employer has postings: it stays while they do");
-    else if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "employer: %s", sqlite3_errmsg(db));
-    else if (!ok)
-        ctl_sql_error(error, db, "writing an employer");
-    if (changed != NULL)
-        *changed = ok ? sqlite3_changes(db) : 0;
-    sqlite3_finalize(st);
-    return ok;
+    g_autofree char *taken =
+        name != NULL ? g_strdup_printf("name: an employer named %s exists already", name) : NULL;
+    return ctl_sql_write(ctl_store_db(store), st, "employer", taken, changed, error);
 }
 
 static gboolean found(int changed, gint64 id, GError **error)

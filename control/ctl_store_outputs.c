@@ -70,18 +70,9 @@ static gboolean write_row(CtlStore *store, const char *sql, const char *name, co
         ctl_sql_bind_text(st, 2, uri);
         sqlite3_bind_int(st, 3, enabled ? 1 : 0);
     }
-    int rc = sqlite3_step(st);
-    gboolean ok = rc == SQLITE_DONE;
-    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-        g_set_error(error, JC_ERROR, JC_ERROR_CONFLICT, "an output named %s exists already", name);
-    else if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "output %s: %s", name, sqlite3_errmsg(db));
-    else if (!ok)
-        ctl_sql_error(error, db, "writing an output");
-    if (changed != NULL)
-        *changed = ok ? sqlite3_changes(db) : 0;
-    sqlite3_finalize(st);
-    return ok;
+    g_autofree char *taken = g_strdup_printf("an output named %s exists already", name);
+    g_autofree char *what = g_strdup_printf("output %s", name);
+    return ctl_sql_write(db, st, what, taken, changed, error);
 }
 
 static gboolean found(int changed, const char *name, GError **error)

@@ -47,21 +47,10 @@ static GPtrArray *collect(CtlStore *store, sqlite3_stmt *st, GError **error)
                            "reading questions", error);
 }
 
-/* Runs a write; a constraint the schema refuses is JC_ERROR_INVALID. *changed gets the rows
- * changed (may be NULL). Finalizes st. */
+/* Runs a write (finalizes st); *changed gets the rows changed (may be NULL). */
 static gboolean step_write(CtlStore *store, sqlite3_stmt *st, int *changed, GError **error)
 {
-    sqlite3 *db = ctl_store_db(store);
-    int rc = sqlite3_step(st);
-    gboolean ok = rc == SQLITE_DONE;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "question: %s", sqlite3_errmsg(db));
-    else if (!ok)
-        ctl_sql_error(error, db, "writing a question");
-    if (changed != NULL)
-        *changed = ok ? sqlite3_changes(db) : 0;
-    sqlite3_finalize(st);
-    return ok;
+    return ctl_sql_write(ctl_store_db(store), st, "question", NULL, changed, error);
 }
 
 static gboolean found(int changed, gint64 id, GError **error)

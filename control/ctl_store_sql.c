@@ -39,6 +39,23 @@ GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite
     return out;
 }
 
+gboolean ctl_sql_write(sqlite3 *db, sqlite3_stmt *st, const char *what, const char *taken,
+                       int *changed, GError **error)
+{
+    int rc = sqlite3_step(st);
+    gboolean ok = rc == SQLITE_DONE;
+    if (taken != NULL && (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY))
+        g_set_error_literal(error, JC_ERROR, JC_ERROR_CONFLICT, taken);
+    else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "%s: %s", what, sqlite3_errmsg(db));
+    else if (!ok)
+        ctl_sql_error(error, db, what);
+    if (changed != NULL)
+        *changed = ok ? sqlite3_changes(db) : 0;
+    sqlite3_finalize(st);
+    return ok;
+}
+
 gboolean ctl_sql_query_int64(sqlite3 *db, const char *sql, gint64 *out, const char *what,
                              GError **error)
 {

@@ -42,6 +42,12 @@ char *ctl_sql_column_dup(sqlite3_stmt *st, int col);
  * ("what" names the query) when it cannot be prepared or returns no row. */
 gboolean ctl_sql_query_int64(sqlite3 *db, const char *sql, gint64 *out, const char *what,
                              GError **error);
+/* Steps st, one write, and finalizes it; *changed (may be NULL) gets the rows it changed. A
+ * UNIQUE or PRIMARY KEY constraint is JC_ERROR_CONFLICT with taken as its message (when taken is
+ * NULL, like any other constraint), another constraint the schema refuses JC_ERROR_INVALID
+ * ("what: SQLite's message"), anything else JC_ERROR_DB. */
+gboolean ctl_sql_write(sqlite3 *db, sqlite3_stmt *st, const char *what, const char *taken,
+                       int *changed, GError **error);
 /* Steps st to the end, turning each row into an element with row() (transfer full), and
  * finalizes it. On a step error, NULL with error set ("what" names the query). */
 GPtrArray *ctl_sql_collect(sqlite3 *db, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *st),
