@@ -42,6 +42,7 @@
 #include "ctl_seed.h"
 #include "ctl_session.h"
 #include "ctl_shows.h"
+#include "ctl_signout.h"
 #include "ctl_signups.h"
 #include "ctl_state.h"
 #include "ctl_stats.h"
@@ -75,6 +76,7 @@ struct CtlControl {
     CtlRejects *rejects;
     CtlAccess *access;
     CtlWs *ws;
+    CtlSignout *signout;
     CtlView *view;
     CtlStats *stats;
     CtlRefs *refs;
@@ -416,6 +418,7 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     c->rejects = ctl_rejects_new();
     lws_log_rejects = c->rejects;
     c->ws = ctl_ws_new(c->access, c->rejects);
+    c->signout = ctl_signout_new(c->store, c->ws);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
     if (!start_listening(c, cfg, host, error)) {
         ctl_verify_desk_free(verify);
@@ -553,6 +556,7 @@ void ctl_control_free(CtlControl *c)
     ctl_refs_free(c->refs);
     ctl_stats_free(c->stats);
     ctl_view_free(c->view);
+    ctl_signout_free(c->signout);
     ctl_ws_free(c->ws);
     ctl_access_free(c->access);
     ctl_conns_free(c->conns);

@@ -103,6 +103,7 @@ static int filter_connection(CtlWs *ws, struct lws *wsi, CtlSession *s)
         return refuse(wsi, 403);
     s->ws.role = who.role;
     g_strlcpy(s->ws.account, who.account, sizeof s->ws.account);
+    s->ws.generation = who.generation;
     return 0;
 }
 
@@ -225,13 +226,13 @@ guint ctl_ws_connections(const CtlWs *ws)
     return g_list_length(ws->producers);
 }
 
-void ctl_ws_sign_out(CtlWs *ws, const char *account)
+void ctl_ws_sign_out(CtlWs *ws, const char *account, gint64 before)
 {
-    guint sessions = ctl_access_end_sessions(ws->access, account);
+    guint sessions = ctl_access_end_sessions(ws->access, account, before);
     guint sockets = 0;
     for (GList *l = ws->producers; l != NULL; l = l->next) {
         CtlSession *s = l->data;
-        if (strcmp(s->ws.account, account) != 0 || s->ws.signed_out)
+        if (strcmp(s->ws.account, account) != 0 || s->ws.signed_out || s->ws.generation >= before)
             continue;
         s->ws.signed_out = TRUE;
         sockets++;

@@ -432,32 +432,42 @@ static void test_one_account_cannot_push_out_another(Fixture *f, gconstpointer d
 static void test_session_expiry(void)
 {
     CtlAuth *auth = ctl_auth_new("t");
-    g_autofree char *busy = ctl_auth_session_new(auth, 2, "alice");
-    g_autofree char *idle = ctl_auth_session_new(auth, 1, "carol");
+    g_autofree char *busy = ctl_auth_session_new(auth, 2, "alice", 0);
+    g_autofree char *idle = ctl_auth_session_new(auth, 1, "carol", 0);
     const char *account = NULL;
     for (int i = 0; i < 16; i++) { /* 160 hours, used every 10 */
         ctl_auth_advance_clock(auth, 10 * 3600);
-        g_assert_cmpint(ctl_auth_session_role(auth, busy, &account), ==, 2);
+        g_assert_cmpint(ctl_auth_session_role(auth, busy, &account, NULL), ==, 2);
         g_assert_cmpstr(account, ==, "alice");
         if (i == 1)
-            g_assert_cmpint(ctl_auth_session_role(auth, idle, NULL), ==, 0); /* 20 h idle */
+            g_assert_cmpint(ctl_auth_session_role(auth, idle, NULL, NULL), ==, 0); /* 20 h idle */
     }
     ctl_auth_advance_clock(auth, 9 * 3600); /* 169 hours: used 9 hours ago, but too old */
-    g_assert_cmpint(ctl_auth_session_role(auth, busy, NULL), ==, 0);
+    g_assert_cmpint(ctl_auth_session_role(auth, busy, NULL, NULL), ==, 0);
 
-    g_autofree char *other = ctl_auth_session_new(auth, 2, "bob");
+    g_autofree char *other = ctl_auth_session_new(auth, 2, "bob", 0);
     GPtrArray *many = g_ptr_array_new_with_free_func(g_free);
     for (int i = 0; i < 25; i++) {
-        g_ptr_array_add(many, ctl_auth_session_new(auth, 1, "carol"));
+        g_ptr_array_add(many, ctl_auth_session_new(auth, 1, "carol", 0));
         ctl_auth_advance_clock(auth, 1);
     }
     for (guint i = 0; i < many->len; i++)
-        g_assert_cmpint(ctl_auth_session_role(auth, many->pdata[i], NULL), ==, i < 5 ? 0 : 1);
-    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL), ==, 2);
+        g_assert_cmpint(ctl_auth_session_role(auth, many->pdata[i], NULL, NULL), ==, i < 5 ? 0 : 1);
+    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL, NULL), ==, 2);
     g_assert_cmpuint(ctl_auth_sessions(auth), ==, CTL_AUTH_SESSIONS_PER_ACCOUNT + 1);
-    g_assert_cmpuint(ctl_auth_end_sessions(auth, "carol"), ==, CTL_AUTH_SESSIONS_PER_ACCOUNT);
-    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL), ==, 2);
+    g_assert_cmpuint(ctl_auth_end_sessions(auth, "carol", G_MAXINT64), ==,
+                     CTL_AUTH_SESSIONS_PER_ACCOUNT);
+    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL, NULL), ==, 2);
     g_ptr_array_unref(many);
+
+    /* A change of bob's credentials (generation 0 to 1) ends what was opened under 0, not what
+     * the new ones opened. */
+    g_autofree char *renewed = ctl_auth_session_new(auth, 2, "bob", 1);
+    g_assert_cmpuint(ctl_auth_end_sessions(auth, "bob", 1), ==, 1);
+    gint64 generation = -1;
+    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL, NULL), ==, 0);
+    g_assert_cmpint(ctl_auth_session_role(auth, renewed, NULL, &generation), ==, 2);
+    g_assert_cmpint(generation, ==, 1);
     ctl_auth_free(auth);
 }
 
