@@ -471,6 +471,38 @@ static void test_session_expiry(void)
     ctl_auth_free(auth);
 }
 
+typedef struct {
+    CtlStore *store;
+    const char *hash;
+} NewPassword;
+
+static gboolean set_new_password(gpointer data)
+{
+    const NewPassword *n = data;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ctl_store_account_set_password(n->store, "alice", n->hash, &error));
+    return G_SOURCE_REMOVE;
+}
+
+/* A password set while a sign-in with the old one is being checked (argon2id takes a good
+ * fraction of a second, off the main thread): the old password opens no session. */
+static void test_password_changed_during_check(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *old = ctl_auth_password_hash("alice-password-1", &error);
+    g_autofree char *fresh = ctl_auth_password_hash("alice-password-2", &error);
+    g_assert_no_error(error);
+    g_assert_true(ctl_store_account_set_password(f->t.store, "alice", old, &error));
+    NewPassword n = {f->t.store, fresh};
+    g_timeout_add(30, set_new_password, &n); /* while the check runs */
+    g_autofree char *reply = post_login(f, "name=alice&password=alice-password-1", "");
+    g_assert_cmpuint(ctl_test_raw_status(reply), ==, 401);
+    g_autofree char *cookie = ctl_test_raw_header(reply, "set-cookie");
+    g_assert_null(cookie);
+    g_autofree char *ok = post_login(f, "name=alice&password=alice-password-2", "");
+    g_assert_cmpuint(ctl_test_raw_status(ok), ==, 303);
+}
+
 /* ---- browser rules ---- */
 
 /* Another site's page posting the sign-in form (login CSRF: signing the victim's browser into
@@ -579,6 +611,8 @@ int main(int argc, char **argv)
     ADD("/security/credentials/stale-cookie-never-counted", NULL, test_stale_cookie_not_counted);
     ADD("/security/sessions/revoke-signs-out-at-once", NULL, test_revoke_signs_out);
     ADD("/security/sessions/rotate-and-password-sign-out", NULL, test_rotate_and_password_sign_out);
+    ADD("/security/sessions/password-changed-during-check", NULL,
+        test_password_changed_during_check);
     ADD("/security/sessions/one-account-cannot-push-out-another", NULL,
         test_one_account_cannot_push_out_another);
     g_test_add_func("/security/sessions/idle-and-absolute-expiry", test_session_expiry);
