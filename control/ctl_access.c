@@ -108,6 +108,7 @@ static CtlRole token_role(CtlAccess *a, const char *token, CtlWho *who)
     }
     CtlRole role = ctl_role_from_name(account->role);
     g_strlcpy(who->account, account->name, sizeof who->account);
+    who->generation = account->generation;
     ctl_account_free(account);
     return role;
 }
@@ -133,7 +134,7 @@ CtlWho ctl_access_session(CtlAccess *a, struct lws *wsi)
     if (lws_http_cookie_get(wsi, CTL_AUTH_COOKIE, buf, &max) != 0)
         return who;
     const char *account = NULL;
-    who.role = (CtlRole)ctl_auth_session_role(a->auth, buf, &account);
+    who.role = (CtlRole)ctl_auth_session_role(a->auth, buf, &account, &who.generation);
     if (who.role != CTL_ROLE_NONE)
         g_strlcpy(who.account, account, sizeof who.account);
     return who;
@@ -155,17 +156,18 @@ CtlWho ctl_access_request(CtlAccess *a, struct lws *wsi)
     return ctl_access_bearer(a, wsi, bearer ? g_strstrip(authz + 7) : NULL);
 }
 
-char *ctl_access_session_cookie(CtlAccess *a, struct lws *wsi, CtlRole role, const char *account)
+char *ctl_access_session_cookie(CtlAccess *a, struct lws *wsi, const CtlWho *who)
 {
-    g_autofree char *sid = ctl_auth_session_new(a->auth, (int)role, account);
+    g_autofree char *sid =
+        ctl_auth_session_new(a->auth, (int)who->role, who->account, who->generation);
     return g_strdup_printf("%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
                            CTL_AUTH_COOKIE, sid, CTL_AUTH_SESSION_SECONDS,
                            ctl_access_over_tls(a, wsi) ? "; Secure" : "");
 }
 
-guint ctl_access_end_sessions(CtlAccess *a, const char *account)
+guint ctl_access_end_sessions(CtlAccess *a, const char *account, gint64 before)
 {
-    return ctl_auth_end_sessions(a->auth, account);
+    return ctl_auth_end_sessions(a->auth, account, before);
 }
 
 gboolean ctl_access_over_tls(const CtlAccess *a, struct lws *wsi)

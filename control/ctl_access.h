@@ -55,6 +55,8 @@ typedef struct {
     gboolean bearer;   /* it carried Authorization (a wrong one never falls back to the cookie) */
     guint retry_after; /* > 0: its client is locked out for so many seconds; nothing checked */
     char account[CTL_ACCOUNT_NAME_MAX + 1]; /* with a role: the account, "" the producer token */
+    gint64 generation; /* with a role: the account's generation it was checked under (0 for the
+                          producer token): what it opens ends when the account's changes */
 } CtlWho;
 
 /* Credentials cost attempts: every bearer token, token link and password checked counts a
@@ -84,11 +86,13 @@ CtlRole ctl_access_session_role(CtlAccess *a, struct lws *wsi);
 /* A request: its bearer token if it has an Authorization header (checked as
  * ctl_access_bearer; a wrong one never falls back to the cookie), else its session cookie. */
 CtlWho ctl_access_request(CtlAccess *a, struct lws *wsi);
-/* Opens a session of account ("" the producer token) with role: the Set-Cookie value, Secure
- * when the request came over TLS (ctl_access_over_tls). (transfer full) */
-char *ctl_access_session_cookie(CtlAccess *a, struct lws *wsi, CtlRole role, const char *account);
-/* Ends every session of account; returns how many there were. */
-guint ctl_access_end_sessions(CtlAccess *a, const char *account);
+/* Opens a session of who (its role, account and generation; "" the producer token): the
+ * Set-Cookie value, Secure when the request came over TLS (ctl_access_over_tls).
+ * (transfer full) */
+char *ctl_access_session_cookie(CtlAccess *a, struct lws *wsi, const CtlWho *who);
+/* Ends every session of account opened under a generation below before (G_MAXINT64: all);
+ * returns how many there were. */
+guint ctl_access_end_sessions(CtlAccess *a, const char *account, gint64 before);
 /* TRUE when the request came over TLS: to this server, or to a trusted proxy that says so
  * (X-Forwarded-Proto: https, its last value; the header from anyone else is ignored). */
 gboolean ctl_access_over_tls(const CtlAccess *a, struct lws *wsi);

@@ -3,7 +3,12 @@
  *
  * Main thread only, apart from the password hashing of accounts.set_password, which runs on
  * GLib's worker pool as a CtlPending (the one answer-later type) and answers its JSON-RPC
- * request later. Tokens are shown once, at creation or rotation; only their SHA-256 is kept. */
+ * request later. Tokens are shown once, at creation or rotation; only their SHA-256 is kept.
+ *
+ * Rotating, revoking or setting a password here signs the account out of everything it opened
+ * so far (ctl_ws_sign_out with G_MAXINT64): the change was committed just now, on this thread,
+ * so nothing opened under the new generation exists yet. The same change made by another
+ * process (`jobcast accounts`) reaches a running server through ctl_signout.c. */
 #include "ctl_accounts.h"
 
 #include <string.h>
@@ -24,7 +29,7 @@ static JsonNode *issue_token(const CtlAccountsRoom *room, const char *name, gboo
             : !ctl_store_account_rotate(store, name, hash, error))
         return NULL;
     if (!add)
-        ctl_ws_sign_out(room->ws, name); /* the old token's sessions and connections */
+        ctl_ws_sign_out(room->ws, name, G_MAXINT64); /* what the old token opened */
     JsonObject *o = json_object_new();
     json_object_set_string_member(o, "name", name);
     json_object_set_string_member(o, "token", token);
@@ -64,7 +69,7 @@ static JsonNode *method_accounts_revoke(JsonObject *params, gpointer data, GErro
     if (!ctl_param_string(params, "name", &name, error) ||
         !ctl_store_account_revoke(room->store, name, error))
         return NULL;
-    ctl_ws_sign_out(room->ws, name);
+    ctl_ws_sign_out(room->ws, name, G_MAXINT64);
     JsonObject *o = json_object_new();
     json_object_set_string_member(o, "name", name);
     json_object_set_boolean_member(o, "revoked", TRUE);
@@ -117,7 +122,7 @@ static void password_done(CtlPending *p, gpointer data)
     JsonNode *result = NULL;
     if (j->hash != NULL && ctl_store_account_set_password(j->store, j->name, j->hash, &j->error)) {
         g_message("control: password set for %s", j->name);
-        ctl_ws_sign_out(j->ws, j->name);
+        ctl_ws_sign_out(j->ws, j->name, G_MAXINT64);
         JsonObject *o = json_object_new();
         json_object_set_string_member(o, "name", j->name);
         json_object_set_boolean_member(o, "password_set", TRUE);

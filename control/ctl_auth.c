@@ -23,9 +23,10 @@ struct CtlAuth {
 typedef struct {
     char *account; /* owned: the account's name, "" for the producer token */
     int role;
-    guint64 serial; /* the order sessions were opened in */
-    gint64 created; /* seconds, monotonic */
-    gint64 used;    /* last looked up */
+    guint64 serial;    /* the order sessions were opened in */
+    gint64 generation; /* the account's generation at sign-in */
+    gint64 created;    /* seconds, monotonic */
+    gint64 used;       /* last looked up */
 } Session;
 
 static void session_free(gpointer data)
@@ -147,7 +148,7 @@ char *ctl_auth_token_hash(const char *token)
     return g_compute_checksum_for_string(G_CHECKSUM_SHA256, token, -1);
 }
 
-char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account)
+char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account, gint64 generation)
 {
     char *id = random_hex(32);
     make_room(auth, account);
@@ -155,13 +156,14 @@ char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account)
     session->account = g_strdup(account);
     session->role = role;
     session->serial = ++auth->opened;
+    session->generation = generation;
     session->created = now_seconds(auth);
     session->used = session->created;
     g_hash_table_replace(auth->sessions, g_strdup(id), session);
     return id;
 }
 
-int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account)
+int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account, gint64 *generation)
 {
     Session *session = id != NULL ? g_hash_table_lookup(auth->sessions, id) : NULL;
     if (session == NULL)
@@ -174,17 +176,20 @@ int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account)
     session->used = now;
     if (account != NULL)
         *account = session->account;
+    if (generation != NULL)
+        *generation = session->generation;
     return session->role;
 }
 
-guint ctl_auth_end_sessions(CtlAuth *auth, const char *account)
+guint ctl_auth_end_sessions(CtlAuth *auth, const char *account, gint64 before)
 {
     guint n = 0;
     GHashTableIter it;
     gpointer value;
     g_hash_table_iter_init(&it, auth->sessions);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
-        if (strcmp(((Session *)value)->account, account) == 0) {
+        const Session *session = value;
+        if (strcmp(session->account, account) == 0 && session->generation < before) {
             g_hash_table_iter_remove(&it);
             n++;
         }

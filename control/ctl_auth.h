@@ -24,19 +24,22 @@ void ctl_auth_free(CtlAuth *auth);
 gboolean ctl_auth_check_token(CtlAuth *auth, const char *presented);
 
 /* Opens a session of account (an account's name; "" for the producer token) with role
- * (control's CtlRole: 1 host, 2 producer): returns its random id (64 hex characters) for the
- * cookie. An account holds at most CTL_AUTH_SESSIONS_PER_ACCOUNT sessions: its own oldest goes
- * to make room; no account's sign-ins ever end another account's sessions. (transfer full) */
-char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account);
+ * (control's CtlRole: 1 host, 2 producer), signed in under the account's generation (its
+ * credentials' version, ctl_store.h; 0 for the producer token): returns its random id (64 hex
+ * characters) for the cookie. An account holds at most CTL_AUTH_SESSIONS_PER_ACCOUNT sessions:
+ * its own oldest goes to make room; no account's sign-ins ever end another account's sessions.
+ * (transfer full) */
+char *ctl_auth_session_new(CtlAuth *auth, int role, const char *account, gint64 generation);
 
 /* The role of a live session, 0 when id (may be NULL) names none, or one that ended (idle
  * for CTL_AUTH_SESSION_IDLE_SECONDS, or CTL_AUTH_SESSION_SECONDS old). A live session counts
- * as used now. *account (may be NULL) gets its account's name. (transfer none: valid until
- * the session ends) */
-int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account);
+ * as used now. *account (may be NULL) gets its account's name (transfer none: valid until
+ * the session ends), *generation (may be NULL) the generation it was opened under. */
+int ctl_auth_session_role(CtlAuth *auth, const char *id, const char **account, gint64 *generation);
 
-/* Ends every session of account; returns how many there were. */
-guint ctl_auth_end_sessions(CtlAuth *auth, const char *account);
+/* Ends every session of account opened under a generation below before (G_MAXINT64: all of
+ * them); returns how many there were. */
+guint ctl_auth_end_sessions(CtlAuth *auth, const char *account, gint64 before);
 
 /* Live sessions (all accounts). */
 guint ctl_auth_sessions(CtlAuth *auth);

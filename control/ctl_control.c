@@ -44,6 +44,7 @@
 #include "ctl_seed.h"
 #include "ctl_session.h"
 #include "ctl_shows.h"
+#include "ctl_signout.h"
 #include "ctl_signups.h"
 #include "ctl_state.h"
 #include "ctl_stats.h"
@@ -78,6 +79,7 @@ struct CtlControl {
     CtlRequests *requests;
     CtlAccess *access;
     CtlWs *ws;
+    CtlSignout *signout;
     CtlView *view;
     CtlStats *stats;
     CtlRefs *refs;
@@ -164,13 +166,27 @@ static const struct lws_protocols protocols[] = {
  * Main thread: lws runs on the GLib loop. */
 static CtlRejects *lws_log_rejects;
 
-/* lws logs through here: errors only (its warnings include one line per refused upgrade). A
+/* lws logs through here: errors and notices only (its warnings include one line per refused
+ * upgrade; its info lines, a score per connection, would cost formatting on every request). A
  * request whose headers overflow lws's buffer is a malformed request like the others: counted,
- * and logged at most once a minute, not one line each. */
+ * and logged at most once a minute, not one line each. So is an upgrade asking only for
+ * subprotocols nobody serves, which lws closes without an answer and without a callback: its
+ * notice is the one trace of it. lws's other notices (its version banner at start) are dropped.
+ *
+ * What lws refuses on its own and says only in info lines (never enabled, see above) stays
+ * uncounted: a request line that is not HTTP (an unknown method, TLS or other bytes on the plain
+ * port: lws answers 403 itself; the callbacks see a connection closed before any request, just
+ * like one that never sent a byte), and a WebSocket frame that breaks the protocol (a reserved
+ * opcode or bit: lws sends close 1002 and, 5 s later, the callbacks see an ordinary close). */
 static void lws_log(int level, const char *line)
 {
     if (lws_log_rejects != NULL && strstr(line, "Ran out of header data space") != NULL) {
         ctl_rejects_count(lws_log_rejects, CTL_REJECT_HEADER_TOO_LARGE, NULL);
+        return;
+    }
+    if (level == LLL_NOTICE) {
+        if (lws_log_rejects != NULL && strstr(line, "No supported protocol") != NULL)
+            ctl_rejects_count(lws_log_rejects, CTL_REJECT_WS_BAD_UPGRADE, NULL);
         return;
     }
     g_autofree char *text = g_strchomp(g_strdup(line));
@@ -434,7 +450,7 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
         ctl_verify_desk_free(verify);
         return NULL;
     }
-    lws_set_log_level(LLL_ERR, lws_log);
+    lws_set_log_level(LLL_ERR | LLL_NOTICE, lws_log);
     CtlControl *c = g_new0(CtlControl, 1);
     c->store = owned != NULL ? owned : cfg->store;
     c->owned_store = owned;
@@ -452,6 +468,7 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
     lws_log_rejects = c->rejects;
     c->requests = ctl_requests_new();
     c->ws = ctl_ws_new(c->access, c->rejects, c->requests);
+    c->signout = ctl_signout_new(c->store, c->ws);
     const char *host = cfg->listen_host != NULL ? cfg->listen_host : "127.0.0.1";
     if (!start_listening(c, cfg, host, error)) {
         ctl_verify_desk_free(verify);
@@ -590,6 +607,7 @@ void ctl_control_free(CtlControl *c)
     ctl_refs_free(c->refs);
     ctl_stats_free(c->stats);
     ctl_view_free(c->view);
+    ctl_signout_free(c->signout);
     ctl_ws_free(c->ws);
     ctl_access_free(c->access);
     ctl_conns_free(c->conns);

@@ -22,9 +22,9 @@ struct CtlLoginDesk {
 
 /* A password check in flight (the payload of its CtlPending). */
 typedef struct {
-    CtlAccess *access; /* borrowed; only used while the pending is not orphaned */
-    CtlRole role;      /* the account's role */
-    char *account;     /* owned: the name asked for */
+    CtlStore *store;   /* borrowed; only used while the pending is not orphaned */
+    CtlAccess *access; /* borrowed; the same */
+    CtlWho who;        /* the account's role, name (the one asked for) and generation */
     char *client;      /* owned: the client's address, charged for the check */
     char *hash;        /* owned, may be NULL (unknown name: a dummy check runs anyway) */
     char *password;    /* owned, wiped and freed after the check */
@@ -35,7 +35,6 @@ static void check_free(gpointer data)
 {
     Check *c = data;
     g_free(c->hash);
-    g_free(c->account);
     g_free(c->client);
     if (c->password != NULL) {
         memset(c->password, 0, strlen(c->password));
@@ -60,13 +59,13 @@ void ctl_login_desk_free(CtlLoginDesk *d)
     g_free(d);
 }
 
-static void reply_session(CtlAccess *access, CtlSession *s, CtlRole role, const char *account)
+static void reply_session(CtlAccess *access, CtlSession *s, const CtlWho *who)
 {
-    g_autofree char *cookie = ctl_access_session_cookie(access, s->wsi, role, account);
+    g_autofree char *cookie = ctl_access_session_cookie(access, s->wsi, who);
     ctl_reply_header(s, "set-cookie:", cookie);
-    ctl_reply_redirect(s, role == CTL_ROLE_PRODUCER  ? "/control"
-                          : role == CTL_ROLE_OVERLAY ? "/overlay"
-                                                     : "/host");
+    ctl_reply_redirect(s, who->role == CTL_ROLE_PRODUCER  ? "/control"
+                          : who->role == CTL_ROLE_OVERLAY ? "/overlay"
+                                                          : "/host");
 }
 
 void ctl_login_get(CtlLoginDesk *d, CtlSession *s)
@@ -89,7 +88,7 @@ void ctl_login_get(CtlLoginDesk *d, CtlSession *s)
                           "Open the control link that jobcast printed when it started.");
         return;
     }
-    reply_session(d->access, s, who.role, who.account);
+    reply_session(d->access, s, &who);
 }
 
 static void check_worker(gpointer data)
@@ -98,15 +97,29 @@ static void check_worker(gpointer data)
     c->ok = ctl_auth_password_verify(c->hash, c->password);
 }
 
+/* TRUE when the account checked is still at the generation it had when its hash was read: a
+ * password set (or the account revoked) during the check makes the old one wrong. */
+static gboolean still_current(const Check *c)
+{
+    g_autofree char *hash = NULL;
+    g_autoptr(GError) error = NULL;
+    CtlAccount *a = ctl_store_account_by_name(c->store, c->who.account, &hash, &error);
+    gboolean same = a != NULL && a->generation == c->who.generation;
+    if (error != NULL)
+        g_message("control: login lookup: %s", error->message);
+    ctl_account_free(a);
+    return same;
+}
+
 static void check_done(CtlPending *p, gpointer data)
 {
     Check *c = data;
     CtlSession *s = ctl_pending_finish(p);
     if (s == NULL)
         return;
-    if (c->ok) {
+    if (c->ok && still_current(c)) {
         ctl_access_forgive(c->access, c->client);
-        reply_session(c->access, s, c->role, c->account);
+        reply_session(c->access, s, &c->who);
     } else {
         ctl_reply_message(s, 401, "登录失败", "用户名或密码不对。Wrong name or password.");
     }
@@ -153,10 +166,12 @@ void ctl_login_post(CtlLoginDesk *d, CtlSession *s)
         g_message("control: login lookup: %s", error->message);
     Check *c = g_new0(Check, 1);
     ctl_access_failed(d->access, client); /* forgiven when right (check_done) */
+    c->store = d->store;
     c->access = d->access;
-    c->account = g_strdup(a != NULL ? a->name : name);
+    g_strlcpy(c->who.account, a != NULL ? a->name : name, sizeof c->who.account);
     c->client = g_steal_pointer(&client);
-    c->role = a != NULL ? ctl_role_from_name(a->role) : CTL_ROLE_HOST;
+    c->who.role = a != NULL ? ctl_role_from_name(a->role) : CTL_ROLE_HOST;
+    c->who.generation = a != NULL ? a->generation : 0;
     c->hash = hash; /* NULL for an unknown name: the worker checks a dummy, then says no */
     c->password = g_strdup(password);
     ctl_account_free(a);

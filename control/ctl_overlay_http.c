@@ -116,8 +116,7 @@ void ctl_overlay_page(CtlOverlayDesk *d, CtlSession *s)
         return;
     }
     if (who.bearer) {
-        g_autofree char *cookie =
-            ctl_access_session_cookie(d->access, s->wsi, who.role, who.account);
+        g_autofree char *cookie = ctl_access_session_cookie(d->access, s->wsi, &who);
         ctl_reply_header(s, "set-cookie:", cookie);
     }
     /* The token is in this page's address: it must not leak to anyone through a referrer. */

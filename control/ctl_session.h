@@ -42,6 +42,7 @@ typedef struct {
 typedef struct {
     CtlRole role;                           /* set when the upgrade is accepted */
     char account[CTL_ACCOUNT_NAME_MAX + 1]; /* whose credentials opened it ("" producer token) */
+    gint64 generation;                      /* the account's generation they were checked under */
     gboolean signed_out; /* its account was revoked or changed: close once the queue is sent */
     gboolean open;       /* between ESTABLISHED and CLOSED, and listed in producers */
     GString *rx;         /* owned: the message being received (fragments), capped */

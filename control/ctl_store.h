@@ -250,10 +250,11 @@ gint64 ctl_store_count_signups_all(CtlStore *store, GError **error);
 
 typedef struct {
     gint64 id;
-    char *name;       /* owned */
-    char *role;       /* owned */
-    char *created_at; /* owned */
-    char *revoked_at; /* owned, NULL while active */
+    char *name;        /* owned */
+    char *role;        /* owned */
+    char *created_at;  /* owned */
+    char *revoked_at;  /* owned, NULL while active */
+    gint64 generation; /* one up with every rotation, revocation and new password */
 } CtlAccount;
 
 void ctl_account_free(CtlAccount *a);
@@ -261,11 +262,13 @@ void ctl_account_free(CtlAccount *a);
 /* JC_ERROR_CONFLICT when the name is taken, JC_ERROR_INVALID for a bad role or name. */
 gint64 ctl_store_account_add(CtlStore *store, const char *name, const char *role,
                              const char *token_hash, GError **error);
+/* Rotating, revoking and setting a password each add one to the account's generation, from
+ * whichever process: a server ends what was opened under an older one (ctl_signout.h). */
 /* Replaces the token (and re-activates a revoked account). JC_ERROR_NOT_FOUND if unknown. */
 gboolean ctl_store_account_rotate(CtlStore *store, const char *name, const char *token_hash,
                                   GError **error);
-/* Revokes: its token stops working at once (sessions opened with it last until they expire
- * unless the caller ends them). */
+/* Revokes: its token stops working at once (sessions opened with it last until the server
+ * ends them: at once when it made the change, else when it notices the new generation). */
 gboolean ctl_store_account_revoke(CtlStore *store, const char *name, GError **error);
 /* Sets (or with NULL clears) the password hash (ctl_auth_password_hash). */
 gboolean ctl_store_account_set_password(CtlStore *store, const char *name,
@@ -278,5 +281,9 @@ CtlAccount *ctl_store_account_by_name(CtlStore *store, const char *name, char **
 CtlAccount *ctl_store_account_by_token(CtlStore *store, const char *token_hash, GError **error);
 /* (transfer full) GPtrArray of CtlAccount*, by name. */
 GPtrArray *ctl_store_list_accounts(CtlStore *store, GError **error);
+/* The main connection's PRAGMA data_version: it changes when another connection (another
+ * process, or the store's writer thread) has committed since the last call; cheap (no read of
+ * the database). -1 with error. */
+gint64 ctl_store_data_version(CtlStore *store, GError **error);
 
 G_END_DECLS

@@ -85,6 +85,7 @@ gboolean ctl_store_account_rotate(CtlStore *store, const char *name, const char 
 {
     sqlite3_stmt *st = ctl_store_prep(store,
                                       "UPDATE accounts SET token_hash = ?2, revoked_at = NULL, "
+                                      "generation = generation + 1, "
                                       "updated_at = " CTL_NOW_SQL " WHERE name = ?1",
                                       error);
     if (st == NULL)
@@ -99,7 +100,8 @@ gboolean ctl_store_account_revoke(CtlStore *store, const char *name, GError **er
     sqlite3_stmt *st =
         ctl_store_prep(store,
                        "UPDATE accounts SET token_hash = NULL, password_hash = NULL, "
-                       "revoked_at = " CTL_NOW_SQL ", updated_at = " CTL_NOW_SQL " WHERE name = ?1",
+                       "generation = generation + 1, revoked_at = " CTL_NOW_SQL
+                       ", updated_at = " CTL_NOW_SQL " WHERE name = ?1",
                        error);
     if (st == NULL)
         return FALSE;
@@ -112,8 +114,8 @@ gboolean ctl_store_account_set_password(CtlStore *store, const char *name,
 {
     sqlite3_stmt *st =
         ctl_store_prep(store,
-                       "UPDATE accounts SET password_hash = ?2, updated_at = " CTL_NOW_SQL
-                       " WHERE name = ?1 AND revoked_at IS NULL",
+                       "UPDATE accounts SET password_hash = ?2, generation = generation + 1, "
+                       "updated_at = " CTL_NOW_SQL " WHERE name = ?1 AND revoked_at IS NULL",
                        error);
     if (st == NULL)
         return FALSE;
@@ -122,7 +124,7 @@ gboolean ctl_store_account_set_password(CtlStore *store, const char *name,
     return update_one(store, st, name, error);
 }
 
-#define ACCOUNT_COLUMNS "SELECT id, name, role, created_at, revoked_at FROM accounts "
+#define ACCOUNT_COLUMNS "SELECT id, name, role, created_at, revoked_at, generation FROM accounts "
 
 static CtlAccount *account_from_row(sqlite3_stmt *st)
 {
@@ -133,6 +135,7 @@ static CtlAccount *account_from_row(sqlite3_stmt *st)
     a->created_at = ctl_sql_column_dup(st, 3);
     if (sqlite3_column_type(st, 4) != SQLITE_NULL)
         a->revoked_at = ctl_sql_column_dup(st, 4);
+    a->generation = sqlite3_column_int64(st, 5);
     return a;
 }
 
@@ -168,7 +171,7 @@ CtlAccount *ctl_store_account_by_name(CtlStore *store, const char *name, char **
     *password_hash = NULL;
     sqlite3_stmt *st =
         ctl_store_prep(store,
-                       "SELECT id, name, role, created_at, revoked_at, password_hash "
+                       "SELECT id, name, role, created_at, revoked_at, generation, password_hash "
                        "FROM accounts WHERE name = ?1 AND revoked_at IS NULL",
                        error);
     if (st == NULL)
@@ -178,11 +181,20 @@ CtlAccount *ctl_store_account_by_name(CtlStore *store, const char *name, char **
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         a = account_from_row(st);
-        if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-            *password_hash = ctl_sql_column_dup(st, 5);
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+            *password_hash = ctl_sql_column_dup(st, 6);
     } else if (rc != SQLITE_DONE) {
         ctl_sql_error(error, ctl_store_db(store), "looking up an account");
     }
     sqlite3_finalize(st);
     return a;
+}
+
+gint64 ctl_store_data_version(CtlStore *store, GError **error)
+{
+    gint64 version = -1;
+    if (!ctl_sql_query_int64(ctl_store_db(store), "PRAGMA data_version", &version,
+                             "reading the data version", error))
+        return -1;
+    return version;
 }

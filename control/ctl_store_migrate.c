@@ -220,6 +220,16 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
     "  updated_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
     "CREATE INDEX questions_by_posting ON questions (posting_id, id);",
+
+    /* 10: an account's generation, one up with every change of its credentials (rotated token,
+     * revocation, new password), whoever makes it: a running server ends the sessions and
+     * connections opened under an older generation, also when the change came from another
+     * process (`jobcast accounts` on the same database). The schema is read again first: when
+     * step 6 ran in this same transaction, the connection still holds the accounts table as it
+     * was parsed before step 6 edited its text, and ADD COLUMN would splice the new column into
+     * that text at the old offset. */
+    "PRAGMA writable_schema = RESET;"
+    "ALTER TABLE accounts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

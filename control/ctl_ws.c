@@ -102,6 +102,7 @@ static guint upgrade_status(CtlWs *ws, struct lws *wsi, CtlSession *s, const cha
         return 403;
     s->ws.role = who.role;
     g_strlcpy(s->ws.account, who.account, sizeof s->ws.account);
+    s->ws.generation = who.generation;
     return 0;
 }
 
@@ -261,13 +262,13 @@ guint ctl_ws_connections(const CtlWs *ws)
     return g_list_length(ws->producers);
 }
 
-void ctl_ws_sign_out(CtlWs *ws, const char *account)
+void ctl_ws_sign_out(CtlWs *ws, const char *account, gint64 before)
 {
-    guint sessions = ctl_access_end_sessions(ws->access, account);
+    guint sessions = ctl_access_end_sessions(ws->access, account, before);
     guint sockets = 0;
     for (GList *l = ws->producers; l != NULL; l = l->next) {
         CtlSession *s = l->data;
-        if (strcmp(s->ws.account, account) != 0 || s->ws.signed_out)
+        if (strcmp(s->ws.account, account) != 0 || s->ws.signed_out || s->ws.generation >= before)
             continue;
         s->ws.signed_out = TRUE;
         sockets++;

@@ -33,9 +33,10 @@ const CtlNotifier *ctl_ws_notifier(CtlWs *ws);
 void ctl_ws_close(CtlWs *ws);
 /* Open WebSockets. */
 guint ctl_ws_connections(const CtlWs *ws);
-/* Signs account out: ends its sessions and closes its open WebSockets (after what is queued
- * for them, such as the reply to the request that did it, is sent; nothing more is read). */
-void ctl_ws_sign_out(CtlWs *ws, const char *account);
+/* Signs account out of what it opened under a generation below before (G_MAXINT64: all of
+ * it): ends those sessions and closes those open WebSockets (after what is queued for them,
+ * such as the reply to the request that did it, is sent; nothing more is read). */
+void ctl_ws_sign_out(CtlWs *ws, const char *account, gint64 before);
 
 /* The server's lws callback for the WebSocket reasons (FILTER_PROTOCOL_CONNECTION,
  * ESTABLISHED, RECEIVE, SERVER_WRITEABLE, CLOSED). */

@@ -154,3 +154,19 @@ export async function openHost(page, show) {
   assert.equal(new URL(page.url()).pathname, '/host');
   return res;
 }
+
+// One JSON-RPC call from the producer's page (its session cookie and origin).
+export function rpc(page, method, params) {
+  return page.evaluate(([m, p]) => new Promise((resolve, reject) => {
+    const ws = new WebSocket('ws://' + location.host + '/api/control');
+    ws.onopen = () => ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: m, params: p }));
+    ws.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data);
+      if (msg.id !== 1) return;
+      ws.close();
+      if (msg.error) reject(new Error(msg.error.message));
+      else resolve(msg.result);
+    };
+    ws.onerror = () => reject(new Error('socket error'));
+  }), [method, params]);
+}

@@ -3,7 +3,7 @@
 // the producer's page shows each new sign-up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withShow, producerPage, shot, PHONE } from './lib.mjs';
+import { withShow, producerPage, shot, postingIdOf, rpc, PHONE } from './lib.mjs';
 
 // Generous: a functional deadline for "shows up by itself", not a speed claim.
 const ARRIVES = { timeout: 10000 };
@@ -142,5 +142,41 @@ test('/browser/apply/server-message-shown-next-to-field', async () => {
     await viewer.getByRole('button', { name: '立即报名' }).click();
     await viewer.locator('.form-error').filter({ hasText: '网络' }).waitFor();
     assert.equal(await viewer.getByRole('button', { name: '立即报名' }).isEnabled(), true);
+  });
+});
+
+// A posting archived while a viewer's page was open: the plain form's sign-up is not taken and
+// the answer is the page that says the posting closed, with buttons to the postings still open
+// (the on-air one among them, not the closed one), which lead to a working apply page.
+test('/browser/apply/closed-posting-form-links-open-postings', async () => {
+  await withShow(async ({ show, browser }) => {
+    const producer = await producerPage(browser, show);
+    const onAir = postingIdOf(show.applyUrl);
+    const closing = onAir === 2 ? 3 : 2;
+    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    const viewer = await context.newPage();
+    await viewer.goto(show.base + '/a/' + closing);
+    await fill(viewer, '赵六', '13700003333');
+    await rpc(producer, 'postings.archive', { posting_id: closing });
+    const [answer] = await Promise.all([
+      viewer.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/apply')),
+      viewer.getByRole('button', { name: '立即报名' }).click(),
+    ]);
+    assert.equal(answer.status(), 410);
+    await viewer.locator('h1').filter({ hasText: '这个岗位已停止报名' }).waitFor();
+    assert.match(await viewer.locator('.closed .big').textContent(), /这次报名没有提交/);
+    const links = await viewer.locator('.open-postings a').evaluateAll(
+      (as) => as.map((a) => new URL(a.href).pathname));
+    assert.ok(links.length > 0, 'no open posting linked');
+    assert.ok(links.includes('/a/' + onAir), 'the on-air posting is not linked: ' + links);
+    assert.ok(!links.includes('/a/' + closing), 'the closed posting is linked');
+    await shot(viewer, 'apply-closed-nojs-phone');
+    // A button leads to an open posting's form.
+    await viewer.locator('.open-postings a[href="/a/' + onAir + '"]').click();
+    await viewer.waitForURL(new RegExp('/a/' + onAir + '$'));
+    assert.equal(await viewer.getByRole('button', { name: '立即报名' }).isVisible(), true);
+    // Nobody signed up: the producer's feed stays empty.
+    assert.equal(await producer.locator('#signups .signup-name').count(), 0);
+    assert.deepEqual(producer.problems, []);
   });
 });

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { withShow, producerPage, postingIdOf, SCREENSHOTS, TOKEN } from './lib.mjs';
+import { withShow, producerPage, postingIdOf, rpc, SCREENSHOTS, TOKEN } from './lib.mjs';
 
 const OBS = { viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' };
 
@@ -97,22 +97,6 @@ async function cardPng(show, id) {
                           { headers: { Authorization: 'Bearer ' + TOKEN } });
   assert.equal(res.status, 200);
   return decodePng(Buffer.from(await res.arrayBuffer()));
-}
-
-// One JSON-RPC call from the producer's page (its session cookie and origin).
-function rpc(page, method, params) {
-  return page.evaluate(([m, p]) => new Promise((resolve, reject) => {
-    const ws = new WebSocket('ws://' + location.host + '/api/control');
-    ws.onopen = () => ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: m, params: p }));
-    ws.onmessage = (ev) => {
-      const msg = JSON.parse(ev.data);
-      if (msg.id !== 1) return;
-      ws.close();
-      if (msg.error) reject(new Error(msg.error.message));
-      else resolve(msg.result);
-    };
-    ws.onerror = () => reject(new Error('socket error'));
-  }), [method, params]);
 }
 
 function overlayToken(show) {

@@ -238,6 +238,8 @@ static gpointer raw_thread(gpointer data)
         g_string_append_len(r->reply, buf, n);
     }
     g_atomic_int_set(&r->done, TRUE);
+    /* The test's loop may be asleep with nothing else to wake it (a server in another process). */
+    g_main_context_wakeup(NULL);
     return NULL;
 }
 

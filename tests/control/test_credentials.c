@@ -432,33 +432,75 @@ static void test_one_account_cannot_push_out_another(Fixture *f, gconstpointer d
 static void test_session_expiry(void)
 {
     CtlAuth *auth = ctl_auth_new("t");
-    g_autofree char *busy = ctl_auth_session_new(auth, 2, "alice");
-    g_autofree char *idle = ctl_auth_session_new(auth, 1, "carol");
+    g_autofree char *busy = ctl_auth_session_new(auth, 2, "alice", 0);
+    g_autofree char *idle = ctl_auth_session_new(auth, 1, "carol", 0);
     const char *account = NULL;
     for (int i = 0; i < 16; i++) { /* 160 hours, used every 10 */
         ctl_auth_advance_clock(auth, 10 * 3600);
-        g_assert_cmpint(ctl_auth_session_role(auth, busy, &account), ==, 2);
+        g_assert_cmpint(ctl_auth_session_role(auth, busy, &account, NULL), ==, 2);
         g_assert_cmpstr(account, ==, "alice");
         if (i == 1)
-            g_assert_cmpint(ctl_auth_session_role(auth, idle, NULL), ==, 0); /* 20 h idle */
+            g_assert_cmpint(ctl_auth_session_role(auth, idle, NULL, NULL), ==, 0); /* 20 h idle */
     }
     ctl_auth_advance_clock(auth, 9 * 3600); /* 169 hours: used 9 hours ago, but too old */
-    g_assert_cmpint(ctl_auth_session_role(auth, busy, NULL), ==, 0);
+    g_assert_cmpint(ctl_auth_session_role(auth, busy, NULL, NULL), ==, 0);
 
-    g_autofree char *other = ctl_auth_session_new(auth, 2, "bob");
+    g_autofree char *other = ctl_auth_session_new(auth, 2, "bob", 0);
     GPtrArray *many = g_ptr_array_new_with_free_func(g_free);
     for (int i = 0; i < 25; i++) {
-        g_ptr_array_add(many, ctl_auth_session_new(auth, 1, "carol"));
+        g_ptr_array_add(many, ctl_auth_session_new(auth, 1, "carol", 0));
         ctl_auth_advance_clock(auth, 1);
     }
     for (guint i = 0; i < many->len; i++)
-        g_assert_cmpint(ctl_auth_session_role(auth, many->pdata[i], NULL), ==, i < 5 ? 0 : 1);
-    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL), ==, 2);
+        g_assert_cmpint(ctl_auth_session_role(auth, many->pdata[i], NULL, NULL), ==, i < 5 ? 0 : 1);
+    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL, NULL), ==, 2);
     g_assert_cmpuint(ctl_auth_sessions(auth), ==, CTL_AUTH_SESSIONS_PER_ACCOUNT + 1);
-    g_assert_cmpuint(ctl_auth_end_sessions(auth, "carol"), ==, CTL_AUTH_SESSIONS_PER_ACCOUNT);
-    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL), ==, 2);
+    g_assert_cmpuint(ctl_auth_end_sessions(auth, "carol", G_MAXINT64), ==,
+                     CTL_AUTH_SESSIONS_PER_ACCOUNT);
+    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL, NULL), ==, 2);
     g_ptr_array_unref(many);
+
+    /* A change of bob's credentials (generation 0 to 1) ends what was opened under 0, not what
+     * the new ones opened. */
+    g_autofree char *renewed = ctl_auth_session_new(auth, 2, "bob", 1);
+    g_assert_cmpuint(ctl_auth_end_sessions(auth, "bob", 1), ==, 1);
+    gint64 generation = -1;
+    g_assert_cmpint(ctl_auth_session_role(auth, other, NULL, NULL), ==, 0);
+    g_assert_cmpint(ctl_auth_session_role(auth, renewed, NULL, &generation), ==, 2);
+    g_assert_cmpint(generation, ==, 1);
     ctl_auth_free(auth);
+}
+
+typedef struct {
+    CtlStore *store;
+    const char *hash;
+} NewPassword;
+
+static gboolean set_new_password(gpointer data)
+{
+    const NewPassword *n = data;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ctl_store_account_set_password(n->store, "alice", n->hash, &error));
+    return G_SOURCE_REMOVE;
+}
+
+/* A password set while a sign-in with the old one is being checked (argon2id takes a good
+ * fraction of a second, off the main thread): the old password opens no session. */
+static void test_password_changed_during_check(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *old = ctl_auth_password_hash("alice-password-1", &error);
+    g_autofree char *fresh = ctl_auth_password_hash("alice-password-2", &error);
+    g_assert_no_error(error);
+    g_assert_true(ctl_store_account_set_password(f->t.store, "alice", old, &error));
+    NewPassword n = {f->t.store, fresh};
+    g_timeout_add(30, set_new_password, &n); /* while the check runs */
+    g_autofree char *reply = post_login(f, "name=alice&password=alice-password-1", "");
+    g_assert_cmpuint(ctl_test_raw_status(reply), ==, 401);
+    g_autofree char *cookie = ctl_test_raw_header(reply, "set-cookie");
+    g_assert_null(cookie);
+    g_autofree char *ok = post_login(f, "name=alice&password=alice-password-2", "");
+    g_assert_cmpuint(ctl_test_raw_status(ok), ==, 303);
 }
 
 /* ---- browser rules ---- */
@@ -569,6 +611,8 @@ int main(int argc, char **argv)
     ADD("/security/credentials/stale-cookie-never-counted", NULL, test_stale_cookie_not_counted);
     ADD("/security/sessions/revoke-signs-out-at-once", NULL, test_revoke_signs_out);
     ADD("/security/sessions/rotate-and-password-sign-out", NULL, test_rotate_and_password_sign_out);
+    ADD("/security/sessions/password-changed-during-check", NULL,
+        test_password_changed_during_check);
     ADD("/security/sessions/one-account-cannot-push-out-another", NULL,
         test_one_account_cannot_push_out_another);
     g_test_add_func("/security/sessions/idle-and-absolute-expiry", test_session_expiry);

@@ -1115,14 +1115,37 @@ static void test_accounts_tokens(Fixture *f, gconstpointer data)
     CtlAccount *a = ctl_store_account_by_token(store, "aaa", &error);
     g_assert_nonnull(a);
     g_assert_cmpstr(a->role, ==, "host");
+    g_assert_cmpint(a->generation, ==, 0);
     ctl_account_free(a);
+    /* Every change of credentials is a new generation (what a server signs out by). */
+    g_assert_true(ctl_store_account_set_password(store, "host1", "$argon2id$x", &error));
     g_assert_true(ctl_store_account_rotate(store, "host1", "ddd", &error));
     g_assert_null(ctl_store_account_by_token(store, "aaa", &error));
     a = ctl_store_account_by_token(store, "ddd", &error);
     g_assert_nonnull(a);
+    g_assert_cmpint(a->generation, ==, 2);
     ctl_account_free(a);
     g_assert_true(ctl_store_account_revoke(store, "host1", &error));
     g_assert_null(ctl_store_account_by_token(store, "ddd", &error));
+    g_assert_no_error(error);
+    g_autoptr(GPtrArray) all = ctl_store_list_accounts(store, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(all->len, ==, 1);
+    g_assert_cmpint(((CtlAccount *)all->pdata[0])->generation, ==, 3);
+
+    /* The data version moves with another connection's commit (`jobcast accounts`), not with
+     * the store's own. */
+    gint64 before = ctl_store_data_version(store, &error);
+    g_assert_cmpint(before, >=, 0);
+    g_assert_true(ctl_store_account_rotate(store, "host1", "eee", &error));
+    g_assert_cmpint(ctl_store_data_version(store, &error), ==, before);
+    sqlite3 *other = NULL;
+    g_assert_cmpint(sqlite3_open_v2(f->path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(
+        sqlite3_exec(other, "UPDATE accounts SET generation = generation + 1", NULL, NULL, NULL),
+        ==, SQLITE_OK);
+    sqlite3_close(other);
+    g_assert_cmpint(ctl_store_data_version(store, &error), !=, before);
     g_assert_no_error(error);
     g_assert_false(ctl_store_account_revoke(store, "nobody", &error));
     g_assert_error(error, JC_ERROR, JC_ERROR_NOT_FOUND);
