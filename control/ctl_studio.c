@@ -2,6 +2,8 @@
  * (take), next/previous/clear, the graphics around the card (ticker, lower third, brand, break
  * slate, layout, theme), the program's mute and auto-rotation; and the scene handed to the
  * overlay. Which show is current lives here too (ctl_shows.c changes it through this file).
+ * The graphics.* methods are in ctl_studio_graphics.c, which changes the graphics only through
+ * ctl_studio_private.h; the state stays here.
  *
  * Lifecycle: ctl_studio_new restores the saved studio and what was on air; ctl_studio_start
  * reports both once (on_air, on_scene); ctl_studio_free stops the rotation.
@@ -17,7 +19,7 @@
  *   4. rotation_timer != 0 iff rotating.
  *   5. counter_stale is TRUE only between a committed sign-up of the on-air posting and the
  *      end of its store batch (ctl_studio_batch_committed), which redraws the counter once. */
-#include "ctl_studio.h"
+#include "ctl_studio_private.h"
 
 #include <string.h>
 
@@ -27,7 +29,6 @@
 
 #define STATE_STUDIO "studio"
 #define STATE_ON_AIR "on_air_posting"
-#define TEXT_MAX 200
 #define DWELL_MIN 5
 #define DWELL_MAX 3600
 #define DWELL_DEFAULT 30
@@ -45,16 +46,9 @@ struct CtlStudio {
     CtlPosting *on_air_posting; /* owned, NULL when nothing is on air */
     gboolean counter_stale;     /* the on-air count changed in the batch being delivered */
     /* Persisted as the state key "studio" (JSON): */
-    gint64 show_id;      /* the current show, 0 = none */
-    CtlPosting *preview; /* owned: cued (preview), NULL = none */
-    char *ticker;        /* owned, never NULL */
-    char *host_name;     /* owned, never NULL */
-    char *host_title;    /* owned, never NULL */
-    char *brand;         /* owned, never NULL */
-    gboolean slate;
-    char *slate_text; /* owned, never NULL */
-    char *layout;     /* owned: "16:9" | "9:16" */
-    char *theme;      /* owned */
+    gint64 show_id;       /* the current show, 0 = none */
+    CtlPosting *preview;  /* owned: cued (preview), NULL = none */
+    CtlGraphics graphics; /* changed by ctl_studio_graphics.c through ctl_studio_graphics() */
     gboolean rotating;
     guint dwell_s;                   /* seconds per posting while rotating */
     gboolean pinned;                 /* rotation holds the current posting */
@@ -67,7 +61,7 @@ struct CtlStudio {
     gpointer question_off_data;
 };
 
-static void set_str(char **field, const char *value)
+void ctl_studio_set_str(char **field, const char *value)
 {
     g_free(*field);
     *field = g_strdup(value != NULL ? value : "");
@@ -80,14 +74,14 @@ static void persist(CtlStudio *st)
     JsonObject *o = json_object_new();
     json_object_set_int_member(o, "show_id", st->show_id);
     json_object_set_int_member(o, "preview_id", st->preview != NULL ? st->preview->id : 0);
-    json_object_set_string_member(o, "ticker", st->ticker);
-    json_object_set_string_member(o, "host_name", st->host_name);
-    json_object_set_string_member(o, "host_title", st->host_title);
-    json_object_set_string_member(o, "brand", st->brand);
-    json_object_set_boolean_member(o, "slate", st->slate);
-    json_object_set_string_member(o, "slate_text", st->slate_text);
-    json_object_set_string_member(o, "layout", st->layout);
-    json_object_set_string_member(o, "theme", st->theme);
+    json_object_set_string_member(o, "ticker", st->graphics.ticker);
+    json_object_set_string_member(o, "host_name", st->graphics.host_name);
+    json_object_set_string_member(o, "host_title", st->graphics.host_title);
+    json_object_set_string_member(o, "brand", st->graphics.brand);
+    json_object_set_boolean_member(o, "slate", st->graphics.slate);
+    json_object_set_string_member(o, "slate_text", st->graphics.slate_text);
+    json_object_set_string_member(o, "layout", st->graphics.layout);
+    json_object_set_string_member(o, "theme", st->graphics.theme);
     json_object_set_boolean_member(o, "rotating", st->rotating);
     json_object_set_int_member(o, "dwell_s", st->dwell_s);
     json_object_set_boolean_member(o, "pinned", st->pinned);
@@ -125,18 +119,20 @@ static void restore(CtlStudio *st)
     st->show_id = MAX(ctl_json_get_int(o, "show_id", 0), 0);
     gint64 preview = ctl_json_get_int(o, "preview_id", 0);
     st->preview = preview > 0 ? ctl_store_get_posting(st->store, preview, NULL) : NULL;
-    set_str(&st->ticker, ctl_json_get_string(o, "ticker", ""));
-    set_str(&st->host_name, ctl_json_get_string(o, "host_name", ""));
-    set_str(&st->host_title, ctl_json_get_string(o, "host_title", ""));
-    set_str(&st->brand, ctl_json_get_string(o, "brand", ""));
-    st->slate = ctl_json_get_bool(o, "slate", FALSE);
-    set_str(&st->slate_text, ctl_json_get_string(o, "slate_text", "稍后回来"));
+    ctl_studio_set_str(&st->graphics.ticker, ctl_json_get_string(o, "ticker", ""));
+    ctl_studio_set_str(&st->graphics.host_name, ctl_json_get_string(o, "host_name", ""));
+    ctl_studio_set_str(&st->graphics.host_title, ctl_json_get_string(o, "host_title", ""));
+    ctl_studio_set_str(&st->graphics.brand, ctl_json_get_string(o, "brand", ""));
+    st->graphics.slate = ctl_json_get_bool(o, "slate", FALSE);
+    ctl_studio_set_str(&st->graphics.slate_text, ctl_json_get_string(o, "slate_text", "稍后回来"));
     const char *layout = ctl_json_get_string(o, "layout", st->portrait_default ? "9:16" : "16:9");
-    set_str(&st->layout, strcmp(layout, "9:16") == 0 ? "9:16" : "16:9");
-    set_str(&st->theme, ctl_json_get_string(o, "theme", "default"));
-    if (st->themes != NULL && !g_strv_contains((const char *const *)st->themes, st->theme)) {
-        g_message("control: theme '%s' is no longer available; using 'default'", st->theme);
-        set_str(&st->theme, "default");
+    ctl_studio_set_str(&st->graphics.layout, strcmp(layout, "9:16") == 0 ? "9:16" : "16:9");
+    ctl_studio_set_str(&st->graphics.theme, ctl_json_get_string(o, "theme", "default"));
+    if (st->themes != NULL &&
+        !g_strv_contains((const char *const *)st->themes, st->graphics.theme)) {
+        g_message("control: theme '%s' is no longer available; using 'default'",
+                  st->graphics.theme);
+        ctl_studio_set_str(&st->graphics.theme, "default");
     }
     st->dwell_s = (guint)CLAMP(ctl_json_get_int(o, "dwell_s", DWELL_DEFAULT), DWELL_MIN, DWELL_MAX);
     st->pinned = ctl_json_get_bool(o, "pinned", FALSE);
@@ -206,14 +202,14 @@ void ctl_studio_free(CtlStudio *st)
         g_source_remove(st->rotation_timer);
     ctl_posting_free(st->preview);
     ctl_posting_free(st->on_air_posting);
-    g_free(st->ticker);
-    g_free(st->host_name);
-    g_free(st->host_title);
+    g_free(st->graphics.ticker);
+    g_free(st->graphics.host_name);
+    g_free(st->graphics.host_title);
     g_free(st->question);
-    g_free(st->brand);
-    g_free(st->slate_text);
-    g_free(st->layout);
-    g_free(st->theme);
+    g_free(st->graphics.brand);
+    g_free(st->graphics.slate_text);
+    g_free(st->graphics.layout);
+    g_free(st->graphics.theme);
     g_strfreev(st->themes);
     g_free(st);
 }
@@ -257,7 +253,7 @@ gint64 ctl_studio_live_show(const CtlStudio *st)
 
 const char *ctl_studio_layout(const CtlStudio *st)
 {
-    return st->layout != NULL ? st->layout : "16:9";
+    return st->graphics.layout != NULL ? st->graphics.layout : "16:9";
 }
 
 void ctl_studio_refresh_show(CtlStudio *st)
@@ -298,18 +294,18 @@ void ctl_studio_batch_committed(guint n_signups, gpointer data)
 static JsonNode *graphics_json(CtlStudio *st)
 {
     JsonObject *o = json_object_new();
-    json_object_set_string_member(o, "ticker", st->ticker);
+    json_object_set_string_member(o, "ticker", st->graphics.ticker);
     JsonObject *lt = json_object_new();
-    json_object_set_string_member(lt, "name", st->host_name);
-    json_object_set_string_member(lt, "title", st->host_title);
+    json_object_set_string_member(lt, "name", st->graphics.host_name);
+    json_object_set_string_member(lt, "title", st->graphics.host_title);
     json_object_set_object_member(o, "lower_third", lt);
-    json_object_set_string_member(o, "brand", st->brand);
+    json_object_set_string_member(o, "brand", st->graphics.brand);
     JsonObject *slate = json_object_new();
-    json_object_set_boolean_member(slate, "on", st->slate);
-    json_object_set_string_member(slate, "text", st->slate_text);
+    json_object_set_boolean_member(slate, "on", st->graphics.slate);
+    json_object_set_string_member(slate, "text", st->graphics.slate_text);
     json_object_set_object_member(o, "slate", slate);
-    json_object_set_string_member(o, "layout", st->layout);
-    json_object_set_string_member(o, "theme", st->theme);
+    json_object_set_string_member(o, "layout", st->graphics.layout);
+    json_object_set_string_member(o, "theme", st->graphics.theme);
     return ctl_json_object_node(o);
 }
 
@@ -349,14 +345,14 @@ void ctl_studio_emit_scene(CtlStudio *st)
         .posting = p,
         .apply_url = url,
         .signups = MAX(count, 0),
-        .ticker = st->ticker,
-        .host_name = st->host_name,
-        .host_title = st->host_title,
-        .brand = st->brand,
-        .slate = st->slate,
-        .slate_text = st->slate_text,
-        .layout = st->layout,
-        .theme = st->theme,
+        .ticker = st->graphics.ticker,
+        .host_name = st->graphics.host_name,
+        .host_title = st->graphics.host_title,
+        .brand = st->graphics.brand,
+        .slate = st->graphics.slate,
+        .slate_text = st->graphics.slate_text,
+        .layout = st->graphics.layout,
+        .theme = st->graphics.theme,
         .muted = st->muted,
         .question = st->question,
     };
@@ -364,13 +360,6 @@ void ctl_studio_emit_scene(CtlStudio *st)
 }
 
 /* ---- program and preview ---- */
-
-static void notify_graphics(CtlStudio *st)
-{
-    persist(st);
-    ctl_notify(st->notify, "graphics.changed", ctl_json_wrap("graphics", graphics_json(st)));
-    ctl_studio_emit_scene(st);
-}
 
 /* Puts p (transfer full, may be NULL) on air: persist, log, tell on_air, notify, scene. */
 static gboolean take(CtlStudio *st, CtlPosting *p, const char *actor, GError **error)
@@ -402,7 +391,7 @@ void ctl_studio_set_question(CtlStudio *st, const char *text)
 {
     if (g_strcmp0(st->question, text != NULL ? text : "") == 0)
         return;
-    set_str(&st->question, text);
+    ctl_studio_set_str(&st->question, text);
     ctl_studio_emit_scene(st);
 }
 
@@ -443,7 +432,7 @@ void ctl_studio_posting_changed(CtlStudio *st, const CtlPosting *p)
     }
 }
 
-static const char *actor_of(CtlCall *call)
+const char *ctl_studio_actor(CtlCall *call)
 {
     if (call->actor != NULL)
         return call->actor;
@@ -480,7 +469,7 @@ static JsonNode *method_take(JsonObject *params, gpointer data, GError **error)
         id = st->preview->id;
     }
     CtlPosting *p = ctl_store_get_posting(st->store, id, error);
-    if (p == NULL || !take(st, p, actor_of(call), error))
+    if (p == NULL || !take(st, p, ctl_studio_actor(call), error))
         return NULL;
     if (st->preview != NULL && st->preview->id == id)
         ctl_studio_cue(st, NULL);
@@ -491,7 +480,7 @@ static JsonNode *method_clear(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
-    if (!take(st, NULL, actor_of(call), error))
+    if (!take(st, NULL, ctl_studio_actor(call), error))
         return NULL;
     return on_air_result(st);
 }
@@ -561,7 +550,7 @@ static gboolean step(CtlStudio *st, int dir, gboolean skip_filled, const char *a
 static JsonNode *step_result(CtlCall *call, int dir, GError **error)
 {
     CtlStudio *st = call->rpc.room;
-    if (!step(st, dir, FALSE, actor_of(call), error))
+    if (!step(st, dir, FALSE, ctl_studio_actor(call), error))
         return NULL;
     return on_air_result(st);
 }
@@ -581,7 +570,7 @@ static JsonNode *method_previous(JsonObject *params, gpointer data, GError **err
 static gboolean rotation_tick(gpointer data)
 {
     CtlStudio *st = data;
-    if (st->pinned || st->slate)
+    if (st->pinned || st->graphics.slate)
         return G_SOURCE_CONTINUE;
     g_autoptr(GError) error = NULL;
     if (!step(st, +1, TRUE, "rotation", &error))
@@ -644,130 +633,29 @@ static JsonNode *method_rotation_pin(JsonObject *params, gpointer data, GError *
     return rotation_result(st);
 }
 
-/* ---- graphics ---- */
+/* ---- for ctl_studio_graphics.c ---- */
 
-static JsonNode *graphics_result(CtlStudio *st)
+CtlGraphics *ctl_studio_graphics(CtlStudio *st)
 {
-    notify_graphics(st);
+    return &st->graphics;
+}
+
+const char *const *ctl_studio_themes(const CtlStudio *st)
+{
+    return (const char *const *)st->themes;
+}
+
+JsonNode *ctl_studio_graphics_changed(CtlStudio *st)
+{
+    persist(st);
+    ctl_notify(st->notify, "graphics.changed", ctl_json_wrap("graphics", graphics_json(st)));
+    ctl_studio_emit_scene(st);
     return ctl_json_wrap("graphics", graphics_json(st));
 }
 
-/* A graphics method whose one parameter, "text" (at most max characters), replaces *field. */
-static JsonNode *graphics_text(CtlStudio *st, JsonObject *params, glong max, char **field,
-                               GError **error)
+void ctl_studio_log(CtlStudio *st, const char *event, const char *actor, const char *text)
 {
-    if (!ctl_param_text(params, "text", FALSE, max, field, error))
-        return NULL;
-    return graphics_result(st);
-}
-
-static JsonNode *method_ticker(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    return graphics_text(st, params, TEXT_MAX, &st->ticker, error);
-}
-
-static JsonNode *method_lower_third(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    g_autofree char *name = g_strdup(st->host_name);
-    g_autofree char *title = g_strdup(st->host_title);
-    if (!ctl_param_text(params, "name", TRUE, 30, &name, error) ||
-        !ctl_param_text(params, "title", TRUE, 40, &title, error))
-        return NULL;
-    set_str(&st->host_name, name);
-    set_str(&st->host_title, title);
-    return graphics_result(st);
-}
-
-static JsonNode *method_brand(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    return graphics_text(st, params, 30, &st->brand, error);
-}
-
-static JsonNode *method_slate(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    gboolean on;
-    g_autofree char *text = g_strdup(st->slate_text);
-    if (!ctl_param_bool(params, "on", &on, error) ||
-        !ctl_param_text(params, "text", TRUE, 40, &text, error))
-        return NULL;
-    if (on != st->slate)
-        ctl_asaired_log(st->store, st->view, st->show_id, on ? "slate_on" : "slate_off",
-                        st->on_air_posting, actor_of(call), text);
-    st->slate = on;
-    set_str(&st->slate_text, text);
-    return graphics_result(st);
-}
-
-static JsonNode *method_layout(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    g_autofree char *layout = NULL;
-    if (!ctl_param_text(params, "layout", FALSE, 8, &layout, error))
-        return NULL;
-    if (strcmp(layout, "16:9") != 0 && strcmp(layout, "9:16") != 0) {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "layout: must be 16:9 or 9:16");
-        return NULL;
-    }
-    set_str(&st->layout, layout);
-    return graphics_result(st);
-}
-
-static JsonNode *method_theme(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    g_autofree char *theme = NULL;
-    if (!ctl_param_text(params, "theme", FALSE, 32, &theme, error))
-        return NULL;
-    for (const char *p = theme; *p != '\0'; p++) {
-        if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_') {
-            g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID,
-                                "theme: letters, digits, - and _ only");
-            return NULL;
-        }
-    }
-    if (theme[0] == '\0') {
-        g_set_error_literal(error, JC_ERROR, JC_ERROR_INVALID, "theme: must not be empty");
-        return NULL;
-    }
-    char **known = st->themes;
-    if (known != NULL && !g_strv_contains((const char *const *)known, theme)) {
-        g_autofree char *list = g_strjoinv(", ", known);
-        g_set_error(error, JC_ERROR, JC_ERROR_INVALID, "theme: '%s' is not one of: %s", theme,
-                    list);
-        return NULL;
-    }
-    set_str(&st->theme, theme);
-    return graphics_result(st);
-}
-
-/* graphics.themes: the themes graphics.theme accepts, and the current one. */
-static JsonNode *method_themes(JsonObject *params, gpointer data, GError **error)
-{
-    CtlCall *call = data;
-    CtlStudio *st = call->rpc.room;
-    JsonArray *names = json_array_new();
-    if (st->themes != NULL) {
-        for (char **n = st->themes; *n != NULL; n++)
-            json_array_add_string_element(names, *n);
-    } else {
-        json_array_add_string_element(names, "default");
-        if (strcmp(st->theme, "default") != 0)
-            json_array_add_string_element(names, st->theme);
-    }
-    JsonObject *o = json_object_new();
-    json_object_set_array_member(o, "themes", names);
-    json_object_set_string_member(o, "theme", st->theme);
-    return ctl_json_object_node(o);
+    ctl_asaired_log(st->store, st->view, st->show_id, event, st->on_air_posting, actor, text);
 }
 
 /* audio.set {"muted": bool}: mutes or unmutes the program's sound (recording and outputs). */
@@ -789,13 +677,13 @@ static const CtlRpcMethod studio_methods[] = {
     {"show.next", method_next, CTL_RPC_PRODUCER, NULL},
     {"show.previous", method_previous, CTL_RPC_PRODUCER, NULL},
     {"show.clear", method_clear, CTL_RPC_PRODUCER, NULL},
-    {"graphics.ticker", method_ticker, CTL_RPC_PRODUCER, NULL},
-    {"graphics.lower_third", method_lower_third, CTL_RPC_PRODUCER, NULL},
-    {"graphics.brand", method_brand, CTL_RPC_PRODUCER, NULL},
-    {"graphics.slate", method_slate, CTL_RPC_PRODUCER, NULL},
-    {"graphics.layout", method_layout, CTL_RPC_PRODUCER, NULL},
-    {"graphics.theme", method_theme, CTL_RPC_PRODUCER, NULL},
-    {"graphics.themes", method_themes, 0, NULL},
+    {"graphics.ticker", ctl_studio_graphics_ticker, CTL_RPC_PRODUCER, NULL},
+    {"graphics.lower_third", ctl_studio_graphics_lower_third, CTL_RPC_PRODUCER, NULL},
+    {"graphics.brand", ctl_studio_graphics_brand, CTL_RPC_PRODUCER, NULL},
+    {"graphics.slate", ctl_studio_graphics_slate, CTL_RPC_PRODUCER, NULL},
+    {"graphics.layout", ctl_studio_graphics_layout, CTL_RPC_PRODUCER, NULL},
+    {"graphics.theme", ctl_studio_graphics_theme, CTL_RPC_PRODUCER, NULL},
+    {"graphics.themes", ctl_studio_graphics_themes, 0, NULL},
     {"audio.set", method_audio_set, CTL_RPC_PRODUCER, NULL},
     {"rotation.start", method_rotation_start, CTL_RPC_PRODUCER, NULL},
     {"rotation.stop", method_rotation_stop, CTL_RPC_PRODUCER, NULL},

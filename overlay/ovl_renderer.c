@@ -17,8 +17,12 @@
  * the program's format, so that jobcastoverlay blends it without converting on its thread.
  *
  * The worker renders a probe card before ovl_renderer_new() returns: that both refuses a frame
- * too small for a scannable card and pays Pango's first-layout cost (10-20 ms) up front. */
-#include "ovl_renderer.h"
+ * too small for a scannable card and pays Pango's first-layout cost (10-20 ms) up front.
+ *
+ * Not responsible for telling a take from a redraw or marking layers for a transition
+ * (ovl_renderer_motion.c, called by the worker); the renderer's state is in
+ * ovl_renderer_private.h, shared by the two files only. */
+#include "ovl_renderer_private.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -34,67 +38,6 @@
 #include "ovl_slate.h"
 #include "ovl_ticker.h"
 #include "ovl_transition.h"
-
-/* Worker thread only (no lock): the last card drawn, so that a scene differing from it only in
- * the sign-up count redraws the counter alone and reuses the card and QR rectangles. Reused
- * rectangles keep their pixels and sequence numbers, so jobcastoverlay blends them from its
- * cache without converting anything. */
-typedef struct {
-    OvlScene *scene;                    /* a ref, or NULL: the scene whose card `base` shows */
-    GstVideoOverlayComposition *base;   /* a ref: card and QR, prepared for the blend */
-    OvlCardLayout layout;               /* base's geometry */
-    GstVideoOverlayRectangle *counter;  /* a ref, or NULL (hidden, or no room) */
-    int counter_value;                  /* the count `counter` shows; 0 for none */
-    char *ticker_text;                  /* owned, or NULL: what `ticker` shows */
-    GstVideoOverlayComposition *ticker; /* a ref, or NULL: label + strip, prepared */
-    OvlRect ticker_band;
-    char *brand_key;                 /* owned, or NULL: words and position of `brand` */
-    GstVideoOverlayRectangle *brand; /* a ref, or NULL */
-    OvlRect brand_box;
-    char *slate_key;                   /* owned, or NULL: words and link of `slate` */
-    GstVideoOverlayComposition *slate; /* a ref, or NULL: panel + QR, prepared */
-    OvlRect slate_box;
-    char *lower_key;                 /* owned, or NULL: words and position of `lower` */
-    GstVideoOverlayRectangle *lower; /* a ref, or NULL: the lower third */
-    OvlRect lower_box;
-    char *question_key;                 /* owned, or NULL: words and position of `question` */
-    GstVideoOverlayRectangle *question; /* a ref, or NULL: a viewer's question on air */
-    OvlRect question_box;
-    GstVideoOverlayComposition *shown;   /* a ref, or NULL: the card (or slate) last published */
-    OvlRect shown_box;                   /* its panel's rectangle */
-    char *shown_key;                     /* owned, or NULL: what it shows (content_key()) */
-    OvlTransition take;                  /* the mark its take's layers carry (CUT: none) */
-    GstVideoOverlayComposition *leaving; /* a ref, or NULL: copies of the previous take's layers
-                                            sliding out, kept until the next take */
-} CardCache;
-
-struct OvlRenderer {
-    int width, height;       /* frame size; fixed */
-    OvlTheme *theme;         /* a ref; worker thread only (after the probe): the look drawn */
-    GstVideoInfo blend_info; /* fixed: I420 at the frame size, what the program pipeline blends */
-    CardCache cache;         /* worker thread only */
-    atomic_uint transition;  /* a take's transition: kind << 16 | ms; set from any thread */
-    OvlRenderCounters counters; /* counted by the worker, read from any thread */
-    pthread_t thread;
-
-    pthread_mutex_t queue_lock;
-    pthread_cond_t wake; /* worker waits: a scene was queued or stop was set */
-    OvlScene *pending;   /* a ref, or NULL; the newest queued scene */
-    guint64 pending_seq;
-    guint64 submitted; /* the last sequence number handed out */
-    OvlScene *last;    /* a ref, or NULL: the newest scene submitted, redrawn on a theme switch */
-    OvlTheme *wanted;  /* a ref: the theme the newest ovl_renderer_set_theme() asked for */
-    gboolean restyle;  /* wanted differs from what the worker last adopted */
-    gboolean stop;
-
-    pthread_mutex_t slot_lock;
-    pthread_cond_t advanced;             /* published grew, or the probe finished */
-    GstVideoOverlayComposition *current; /* a ref, or NULL */
-    guint64 published;                   /* sequence number behind current */
-    GError *last_error;                  /* owned; why scene `published` was not drawn, or NULL */
-    gboolean probe_done;
-    GError *probe_error; /* owned; handed to ovl_renderer_new()'s caller */
-};
 
 /* What the start-up probe draws: an ordinary card with a typical apply link. */
 static const OvlCardSpec PROBE = {
@@ -208,8 +151,6 @@ static gboolean chrome_changed(char **cached_key, GstVideoOverlayRectangle **rec
     return TRUE;
 }
 
-static void mark_question(OvlRenderer *r, GstVideoOverlayRectangle *rect, const OvlRect *box);
-
 /* The viewer's question on air, its bottom at bottom (above the lower third); NULL when none or
  * when it would leave the safe area or cover the ticker or the brand. (transfer none) */
 static GstVideoOverlayRectangle *render_question(OvlRenderer *r, OvlScene *scene, int bottom,
@@ -224,7 +165,7 @@ static GstVideoOverlayRectangle *render_question(OvlRenderer *r, OvlScene *scene
         k->question = ovl_chrome_question(r->theme, x->question, r->width, r->height, bottom,
                                           &k->question_box);
         if (k->question != NULL) {
-            mark_question(r, k->question, &k->question_box);
+            ovl_renderer_mark_question(r, k->question, &k->question_box);
             ovl_blend_prepare_rectangle(k->question, &r->blend_info);
         }
     }
@@ -378,133 +319,6 @@ static GstVideoOverlayComposition *render_slate(OvlRenderer *r, const char *text
     return gst_video_overlay_composition_ref(k->slate);
 }
 
-static GstVideoOverlayRectangle *first_rectangle(GstVideoOverlayComposition *comp)
-{
-    return comp != NULL && gst_video_overlay_composition_n_rectangles(comp) > 0
-               ? gst_video_overlay_composition_get_rectangle(comp, 0)
-               : NULL;
-}
-
-static int even_up(int v)
-{
-    return (v + 1) & ~1;
-}
-
-/* Where a slide takes a layer whose panel is box: an entering take comes in from the side the
- * card is anchored to (landscape: the left edge; portrait, where the card spans the width: the
- * bottom), the leaving one goes the other way, so the two cross rather than collide. */
-static void slide_offset(const OvlRenderer *r, const OvlRect *box, gboolean leaving, int *dx,
-                         int *dy)
-{
-    gboolean portrait = r->height > r->width;
-    gboolean sideways = portrait ? leaving : !leaving;
-    *dx = sideways ? -even_up(box->x + box->width) : 0;
-    *dy = sideways ? 0 : even_up(r->height - box->y);
-}
-
-/* Marks every not yet marked rectangle of comp with mark (entering, offsets from box). */
-static void mark_entering(GstVideoOverlayComposition *comp, const OvlTransition *mark)
-{
-    guint n = comp != NULL ? gst_video_overlay_composition_n_rectangles(comp) : 0;
-    for (guint i = 0; i < n; i++) {
-        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(comp, i);
-        OvlTransition had;
-        if (!ovl_transition_of(rect, &had))
-            ovl_transition_mark(rect, mark);
-    }
-}
-
-/* Copies of from's rectangles (same pixels and blend layers) marked to slide out with take seq.
- * (transfer full) */
-static GstVideoOverlayComposition *leaving_copies(OvlRenderer *r, GstVideoOverlayComposition *from,
-                                                  const OvlRect *box, const OvlTransition *mark)
-{
-    OvlTransition out = *mark;
-    out.leaving = TRUE;
-    slide_offset(r, box, TRUE, &out.dx, &out.dy);
-    GstVideoOverlayComposition *comp = NULL;
-    for (guint i = 0; i < gst_video_overlay_composition_n_rectangles(from); i++) {
-        GstVideoOverlayRectangle *rect = gst_video_overlay_composition_get_rectangle(from, i);
-        GstVideoOverlayRectangle *copy = gst_video_overlay_rectangle_copy(rect);
-        ovl_blend_share(rect, copy);
-        ovl_transition_mark(copy, &out);
-        append_rectangle(&comp, copy);
-        gst_video_overlay_rectangle_unref(copy);
-    }
-    return comp;
-}
-
-/* Takes: when the card (or slate) differs from the last one published, its layers are marked to
- * enter with the configured transition as take seq, and with a slide the last ones are copied to
- * leave. A layer added to the same take later (a new count mid-slide) moves with it. Relies on
- * a take's rectangles being new objects (render_one never reuses them across takes). */
-static void follow_take(OvlRenderer *r, GstVideoOverlayComposition *card, const OvlRect *box,
-                        char *key, guint64 seq)
-{
-    CardCache *k = &r->cache;
-    if (first_rectangle(card) == first_rectangle(k->shown)) {
-        g_free(key);
-        if (card != NULL && k->take.kind != OVL_TRANSITION_CUT)
-            mark_entering(card, &k->take);
-        return;
-    }
-    if (card != NULL && g_strcmp0(key, k->shown_key) == 0) {
-        /* The same card redrawn (a theme switch): not a take. Its new layers replace the old on
-         * one frame and carry on with the take's transition where it is. */
-        g_free(key);
-        gst_video_overlay_composition_unref(k->shown);
-        k->shown = gst_video_overlay_composition_ref(card);
-        k->shown_box = *box;
-        if (k->take.kind == OVL_TRANSITION_SLIDE)
-            slide_offset(r, box, FALSE, &k->take.dx, &k->take.dy);
-        if (k->take.kind != OVL_TRANSITION_CUT)
-            mark_entering(card, &k->take);
-        return;
-    }
-    if (card != NULL)
-        ovl_render_counters_take(&r->counters);
-    g_free(k->shown_key);
-    k->shown_key = card != NULL ? key : NULL;
-    if (card == NULL)
-        g_free(key);
-    guint packed = atomic_load_explicit(&r->transition, memory_order_relaxed);
-    OvlTransition mark = {.kind = (OvlTransitionKind)(packed >> 16), .ms = packed & 0xffff};
-    mark.take = seq;
-    if (mark.ms == 0)
-        mark.kind = OVL_TRANSITION_CUT;
-    if (k->leaving != NULL)
-        gst_video_overlay_composition_unref(k->leaving);
-    k->leaving = NULL;
-    if (mark.kind == OVL_TRANSITION_SLIDE && k->shown != NULL)
-        k->leaving = leaving_copies(r, k->shown, &k->shown_box, &mark);
-    if (k->shown != NULL)
-        gst_video_overlay_composition_unref(k->shown);
-    k->shown = card != NULL ? gst_video_overlay_composition_ref(card) : NULL;
-    if (box != NULL)
-        k->shown_box = *box;
-    if (mark.kind == OVL_TRANSITION_SLIDE && box != NULL)
-        slide_offset(r, box, FALSE, &mark.dx, &mark.dy);
-    k->take = mark;
-    if (card != NULL && mark.kind != OVL_TRANSITION_CUT)
-        mark_entering(card, &mark);
-}
-
-/* A question coming on air enters with the configured transition on its own (take 0): a fade, or
- * a slide in from the left edge; it goes off with a cut. */
-static void mark_question(OvlRenderer *r, GstVideoOverlayRectangle *rect, const OvlRect *box)
-{
-    guint packed = atomic_load_explicit(&r->transition, memory_order_relaxed);
-    OvlTransition mark = {.kind = (OvlTransitionKind)(packed >> 16), .ms = packed & 0xffff};
-    if (mark.ms == 0 || mark.kind == OVL_TRANSITION_CUT)
-        return;
-    if (mark.kind == OVL_TRANSITION_FADE) {
-        ovl_transition_set_fade_in(rect, mark.ms);
-        return;
-    }
-    mark.dx = -even_up(box->x + box->width);
-    ovl_transition_mark(rect, &mark);
-}
-
 /* Forgets the slate, so that the next one is drawn afresh (a take's rectangles are new). */
 static void slate_forget(CardCache *k)
 {
@@ -555,7 +369,7 @@ static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)
             cache_clear(&r->cache);
         card_box = card != NULL ? &r->cache.layout.card : NULL;
     }
-    follow_take(r, card, card_box, content_key(scene), seq);
+    ovl_renderer_follow_take(r, card, card_box, content_key(scene), seq);
     if (err != NULL)
         g_message("overlay: scene %" G_GUINT64_FORMAT " not drawn: %s", seq, err->message);
     GstVideoOverlayComposition *ticker = render_ticker(r, ovl_scene_ticker(scene));
