@@ -9,6 +9,10 @@
 # machine (a first keyframe 3 s late, a clean stop recording 8 s for 2). There they take turns
 # (one CTest resource lock) while the lighter tests fill the other core.
 #
+# NO_BROWSER_BESIDE marks a program whose wall-clock bound is tight (the pulled input's slate
+# within a second): in both builds it never runs beside a Chromium and its show (the browser
+# tests' lock).
+#
 # A skipped test is not a passed one: GLib's g_test_skip()/g_test_incomplete() exit 0 but print
 # "ok N /path # SKIP ..." / "not ok N /path # TODO ...", and a path that matches nothing prints
 # "1..0". CTest reports those as Skipped, and scripts/check.sh (make check) fails on any.
@@ -26,13 +30,20 @@ set(JC_TEST_ENV
     "GST_PLUGIN_PATH=${PROJECT_BINARY_DIR}/plugins")
 
 function(jc_add_gtest target)
-    cmake_parse_arguments(ARG "LIVE_VIDEO" "TIMEOUT" "LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "LIVE_VIDEO;NO_BROWSER_BESIDE" "TIMEOUT" "LABELS" ${ARGN})
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()
-    set(lock "")
+    set(locks "")
     if(ARG_LIVE_VIDEO AND JOBCAST_SANITIZE)
-        set(lock "RESOURCE_LOCK live-video")
+        list(APPEND locks live-video)
+    endif()
+    if(ARG_NO_BROWSER_BESIDE)
+        list(APPEND locks browser)
+    endif()
+    set(lock "")
+    if(locks)
+        set(lock "RESOURCE_LOCK \"${locks}\"")
     endif()
     set(include_file "${CMAKE_CURRENT_BINARY_DIR}/${target}-tests.cmake")
     file(GENERATE OUTPUT "${include_file}" CONTENT "

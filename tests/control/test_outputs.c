@@ -30,15 +30,19 @@ typedef struct {
 
 static GString *logged; /* every log line of the process while a test runs */
 
+static GMutex logged_lock; /* GIO's resolver threads log too (their debug lines) */
+
 static GLogWriterOutput keep_logs(GLogLevelFlags level, const GLogField *fields, gsize n,
                                   gpointer data)
 {
+    g_mutex_lock(&logged_lock);
     for (gsize i = 0; i < n && logged != NULL; i++) {
         if (strcmp(fields[i].key, "MESSAGE") == 0 && fields[i].length < 0) {
             g_string_append(logged, fields[i].value);
             g_string_append_c(logged, '\n');
         }
     }
+    g_mutex_unlock(&logged_lock);
     return g_log_writer_default(level, fields, n, data);
 }
 
@@ -85,7 +89,9 @@ static void setup(Fixture *f, gconstpointer data)
     g_assert_cmpint(ctl_store_account_add(f->store, "anchor", "host", hash, &error), >, 0);
     f->applied = g_ptr_array_new_with_free_func(g_free);
     f->soup = soup_session_new_with_options("timeout", 10, NULL);
+    g_mutex_lock(&logged_lock);
     logged = g_string_new(NULL);
+    g_mutex_unlock(&logged_lock);
     start_control(f, data, NULL);
 }
 
@@ -96,8 +102,10 @@ static void teardown(Fixture *f, gconstpointer data)
     ctl_store_close(f->store);
     ctl_test_remove_dir(f->dir);
     g_ptr_array_unref(f->applied);
+    g_mutex_lock(&logged_lock);
     g_string_free(logged, TRUE);
     logged = NULL;
+    g_mutex_unlock(&logged_lock);
     g_free(f->db);
     g_free(f->dir);
 }
