@@ -91,6 +91,34 @@ GstVideoOverlayRectangle *ovl_chrome_brand(const OvlTheme *t, const char *text, 
     return rect;
 }
 
+/* A lower-third panel w x h: the theme's lower background, the accent bar (bar wide), top at
+ * (bar + pad_x, pad_y) in top_colour and below (may be NULL) under it in below_colour; placed at
+ * the safe area's left edge x with its bottom on bottom. The layouts stay the caller's. */
+static GstVideoOverlayRectangle *lower_panel(const OvlTheme *t, int w, int h, int bar, int pad_x,
+                                             int pad_y, PangoLayout *top, int top_h, Rgb top_colour,
+                                             PangoLayout *below, Rgb below_colour, int x,
+                                             int bottom, OvlRect *box)
+{
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(surface);
+    cairo_rectangle(cr, 0, 0, w, h);
+    ovl_theme_source(cr, t->lower_bg, t->panel_alpha);
+    cairo_fill(cr);
+    cairo_rectangle(cr, 0, 0, bar, h);
+    ovl_theme_source(cr, t->accent, 1.0);
+    cairo_fill(cr);
+    ovl_theme_show(cr, top, bar + pad_x, pad_y, top_colour);
+    if (below != NULL)
+        ovl_theme_show(cr, below, bar + pad_x, pad_y + top_h, below_colour);
+    cairo_destroy(cr);
+    x = even_up(x);
+    int y = (bottom - h) & ~1;
+    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
+    cairo_surface_destroy(surface);
+    *box = (OvlRect){x, y, w, h};
+    return rect;
+}
+
 GstVideoOverlayRectangle *ovl_chrome_lower_third(const OvlTheme *t, const char *name,
                                                  const char *title, int width, int height,
                                                  int bottom, OvlRect *box)
@@ -113,27 +141,11 @@ GstVideoOverlayRectangle *ovl_chrome_lower_third(const OvlTheme *t, const char *
     int w = even_up(MIN(bar + pad_x + MAX(nw, tw) + pad_x, safe.width));
     int h = even_up(pad_y + nh + th + pad_y);
 
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    cairo_t *cr = cairo_create(surface);
-    cairo_rectangle(cr, 0, 0, w, h);
-    ovl_theme_source(cr, t->lower_bg, t->panel_alpha);
-    cairo_fill(cr);
-    cairo_rectangle(cr, 0, 0, bar, h);
-    ovl_theme_source(cr, t->accent, 1.0);
-    cairo_fill(cr);
-    ovl_theme_show(cr, nl, bar + pad_x, pad_y, t->lower_text);
-    if (tl != NULL)
-        ovl_theme_show(cr, tl, bar + pad_x, pad_y + nh, t->muted);
-    cairo_destroy(cr);
+    GstVideoOverlayRectangle *rect = lower_panel(t, w, h, bar, pad_x, pad_y, nl, nh, t->lower_text,
+                                                 tl, t->muted, safe.x, bottom, box);
     g_object_unref(nl);
     if (tl != NULL)
         g_object_unref(tl);
-
-    int x = even_up(safe.x);
-    int y = (bottom - h) & ~1;
-    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
-    cairo_surface_destroy(surface);
-    *box = (OvlRect){x, y, w, h};
     return rect;
 }
 
@@ -166,24 +178,9 @@ GstVideoOverlayRectangle *ovl_chrome_question(const OvlTheme *t, const char *tex
     int w = even_up(MIN(bar + pad_x + MAX(lw, bw) + pad_x, safe.width));
     int h = even_up(pad_y + lh + bh + pad_y);
 
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    cairo_t *cr = cairo_create(surface);
-    cairo_rectangle(cr, 0, 0, w, h);
-    ovl_theme_source(cr, t->lower_bg, t->panel_alpha);
-    cairo_fill(cr);
-    cairo_rectangle(cr, 0, 0, bar, h);
-    ovl_theme_source(cr, t->accent, 1.0);
-    cairo_fill(cr);
-    ovl_theme_show(cr, label, bar + pad_x, pad_y, t->accent);
-    ovl_theme_show(cr, body, bar + pad_x, pad_y + lh, t->lower_text);
-    cairo_destroy(cr);
+    GstVideoOverlayRectangle *rect = lower_panel(t, w, h, bar, pad_x, pad_y, label, lh, t->accent,
+                                                 body, t->lower_text, safe.x, bottom, box);
     g_object_unref(label);
     g_object_unref(body);
-
-    int x = even_up(safe.x);
-    int y = (bottom - h) & ~1;
-    GstVideoOverlayRectangle *rect = ovl_theme_rectangle(surface, x, y);
-    cairo_surface_destroy(surface);
-    *box = (OvlRect){x, y, w, h};
     return rect;
 }
