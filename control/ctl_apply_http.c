@@ -112,19 +112,6 @@ static gint64 parse_id(const char *text, const char **rest)
     return p == text ? 0 : id;
 }
 
-void ctl_apply_reply_closed(CtlSession *s, CtlStore *store, const CtlPosting *p, gboolean json)
-{
-    if (json) {
-        ctl_reply_error(s, 410, "closed", "posting_id", "这个岗位已停止报名");
-        return;
-    }
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) open = ctl_store_list_postings(store, &error);
-    if (open == NULL)
-        g_message("control: listing postings: %s", error->message);
-    ctl_reply_html(s, 410, ctl_apply_closed_page(p, open));
-}
-
 /* The thanks page: the withdraw code from ?t= (any well-formed one: the page cannot tell a
  * code that acts on a sign-up from one that does not, and must not). */
 static void reply_thanks(CtlSession *s, const CtlPosting *p)
@@ -154,7 +141,7 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
     if (p == NULL)
         return;
     if (p->archived && !thanks) {
-        ctl_apply_reply_closed(s, d->store, p, FALSE);
+        ctl_reply_posting_closed(s, d->store, p, FALSE);
         return;
     }
     if (!thanks) {
@@ -383,7 +370,7 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
         if (p == NULL)
             goto out;
         if (p->archived) {
-            ctl_apply_reply_closed(s, d->store, p, json);
+            ctl_reply_posting_closed(s, d->store, p, json);
             goto out;
         }
     }
@@ -423,7 +410,7 @@ static void code_right(CtlSession *s, CtlHeldSignup *held, gboolean json, const 
         return;
     }
     if (p->archived) {
-        ctl_apply_reply_closed(s, d->store, p, json);
+        ctl_reply_posting_closed(s, d->store, p, json);
         ctl_held_signup_free(held);
         return;
     }

@@ -39,9 +39,6 @@ void ctl_apply_ask_post(CtlApplyDesk *d, CtlSession *s);
 /* The body's type of a viewer's POST: TRUE with *json for JSON, *form for a form; neither: 415
  * (or 413 for a body over the cap) was answered, FALSE. */
 gboolean ctl_apply_body_kind(CtlSession *s, gboolean *json, gboolean *form);
-/* An archived posting takes nothing from viewers: 410, JSON or the closed page (which links the
- * open postings of store). */
-void ctl_apply_reply_closed(CtlSession *s, CtlStore *store, const CtlPosting *p, gboolean json);
 /* Sign-ups submitted and not yet answered by the store. */
 guint ctl_apply_pending(const CtlApplyDesk *d);
 /* The SMS codes' Prometheus lines (nothing without them). */

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "ctl_apply.h"
-#include "ctl_apply_http.h"
 #include "ctl_questions.h"
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
@@ -190,7 +189,7 @@ void ctl_ask_post(CtlAskDesk *d, CtlSession *s, gboolean json)
     if (p == NULL)
         goto out;
     if (p->archived) {
-        ctl_apply_reply_closed(s, d->store, p, json);
+        ctl_reply_posting_closed(s, d->store, p, json);
         goto out;
     }
     text = ctl_apply_normalise_question(a.text, &error);

@@ -182,3 +182,16 @@ CtlPosting *ctl_reply_posting_or_fail(CtlStore *store, CtlSession *s, gint64 id,
         ctl_reply_not_found(s);
     return NULL;
 }
+
+void ctl_reply_posting_closed(CtlSession *s, CtlStore *store, const CtlPosting *p, gboolean json)
+{
+    if (json) {
+        ctl_reply_error(s, 410, "closed", "posting_id", "这个岗位已停止报名");
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) open = ctl_store_list_postings(store, &error);
+    if (open == NULL)
+        g_message("control: listing postings: %s", error->message);
+    ctl_reply_html(s, 410, ctl_apply_closed_page(p, open));
+}

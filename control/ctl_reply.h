@@ -49,4 +49,8 @@ void ctl_reply_private_page(CtlSession *s, const char *name);
  * as JSON or as a page. */
 CtlPosting *ctl_reply_posting_or_fail(CtlStore *store, CtlSession *s, gint64 id, gboolean json);
 
+/* An archived posting takes nothing from viewers: 410, JSON or the closed page (which links the
+ * open postings of store). */
+void ctl_reply_posting_closed(CtlSession *s, CtlStore *store, const CtlPosting *p, gboolean json);
+
 G_END_DECLS
