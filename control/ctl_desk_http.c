@@ -165,6 +165,8 @@ static void put_postings(CtlDesk *d, GString *out, const GPtrArray *postings, co
                                p->headcount);
         if (closed || p->archived) {
             g_string_append(out, "（已停止招聘）");
+        } else if (p->headcount > 0 && hires >= p->headcount) {
+            g_string_append(out, "（已招满）");
         } else {
             g_string_append(out, "<form class=\"desk-close\" method=\"post\" action=\"/a/desk\">");
             put_filters(out, token, posting_id, status);

@@ -385,6 +385,12 @@ static void test_filled_means_hired(Fixture *f, gconstpointer data)
     p = posting(f, 1, &k3);
     g_assert_cmpint(json_object_get_int_member(p, "hires"), ==, 1);
     g_assert_true(json_object_get_boolean_member(p, "filled"));
+    /* Its employer's desk says so, and offers no closing of a filled posting. */
+    g_autofree char *t1 = make_link(f, employer_of(f, 1), NULL);
+    guint status = 0;
+    g_autofree char *desk = desk_get(f, t1, &status);
+    g_assert_cmpuint(status, ==, 200);
+    g_assert_nonnull(strstr(desk, "已录用 1 / 招 1 人（已招满）"));
     /* Posting 2, closed by its employer from the desk. */
     g_autofree char *token = make_link(f, employer_of(f, 2), NULL);
     g_autofree char *body = g_strdup_printf("t=%s&action=close&posting_id=2", token);
