@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ctl_store.h"
+#include "ctl_store_migrate.h"
 #include "ctl_test.h"
 #include "ctl_test_server.h"
 
@@ -621,10 +623,49 @@ static void test_duplicate_status_shows_nothing(Fixture *f, gconstpointer data)
     g_assert_cmpstr(body_of(gone), ==, body_of(made_up));
 }
 
+/* ---- an older database ---- */
+
+/* A database from before the back office keeps every sign-up, each one received, with no
+ * history; its postings are open and show no hires. */
+static void test_migrated_signups_received(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("jobcast-backoffice-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "jobcast.db", NULL);
+    g_assert_true(ctl_store_create_at_version(path, 10, &error));
+    g_assert_no_error(error);
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(
+        sqlite3_exec(db,
+                     "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, headcount)"
+                     " VALUES ('普工', '某厂', 200, 260, 'day', 1);"
+                     "INSERT INTO signups (posting_id, name, phone) VALUES"
+                     " (1, '张三', '13800001111'), (1, '李四', '13800002222');",
+                     NULL, NULL, NULL),
+        ==, SQLITE_OK);
+    sqlite3_close(db);
+    CtlStore *store = ctl_store_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(ctl_store_count_signups(store, 1, &error), ==, 2);
+    g_autoptr(GPtrArray) rows = ctl_store_list_signups(store, 0, -1, NULL, 0, 0, TRUE, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(rows->len, ==, 2);
+    for (guint i = 0; i < rows->len; i++) {
+        const CtlSignupRow *r = rows->pdata[i];
+        g_assert_cmpstr(r->status, ==, "received");
+        g_assert_cmpstr(r->note, ==, "");
+    }
+    ctl_store_close(store);
+    ctl_test_remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
+    g_test_add_func("/control/backoffice/migrated-signups-received",
+                    test_migrated_signups_received);
     ADD("/control/backoffice/status-history", test_status_history);
     ADD("/control/backoffice/withdrawn-takes-history", test_withdrawn_takes_history);
     ADD("/control/backoffice/links-lifecycle", test_links_lifecycle);
