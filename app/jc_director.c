@@ -98,6 +98,8 @@ static OvlScene *build_scene(const CtlScene *sc)
         .host_title = sc->host_title,
         .slate = sc->slate ? sc->slate_text : NULL,
         .question = sc->question,
+        .show_hires = sc->show_hires,
+        .hires = (gint)CLAMP(sc->hires, 0, G_MAXINT),
     };
     if (sc->posting == NULL)
         return ovl_scene_new(NULL, &extras);

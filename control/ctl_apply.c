@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl_rpc.h"
+#include "ctl_withdraw.h"
 #include "jc_error.h"
 #include "jc_text.h"
 
@@ -428,6 +429,8 @@ char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code)
     put_posting(vars, posting);
     if (code != NULL) {
         g_hash_table_insert(vars, "code", g_strdup(code));
+        /* The status link: the code's one-way hash reads the sign-up, never withdraws it. */
+        g_hash_table_insert(vars, "status_hash", ctl_withdraw_code_hash(code));
         /* Grouped by four for writing down (ctl_withdraw_code_display does the same). */
         g_hash_table_insert(vars, "code_display",
                             strlen(code) == 12

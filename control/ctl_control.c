@@ -31,6 +31,7 @@
 #include "ctl_card_http.h"
 #include "ctl_overlay_http.h"
 #include "ctl_conns.h"
+#include "ctl_desk.h"
 #include "ctl_employers.h"
 #include "ctl_http.h"
 #include "ctl_login.h"
@@ -93,6 +94,7 @@ struct CtlControl {
     CtlActions *actions;
     CtlAsAiredWatch *asaired_watch;
     CtlOverlayDesk *overlay;
+    CtlDesk *desk;
     CtlRoutes *routes;
     /* The method rooms (their fields borrow the rooms above). */
     CtlStateRoom state_room;
@@ -342,6 +344,8 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, c->outputs);
     t = ctl_questions_methods(&n);
     add_methods(c, t, n, &c->questions_room);
+    t = ctl_desk_methods(&n);
+    add_methods(c, t, n, c->desk);
     ctl_ws_set_methods(c->ws, (const CtlRpcMethod *)(gpointer)c->methods->data, c->methods->len);
     ctl_actions_set_methods(c->actions, (const CtlRpcMethod *)(gpointer)c->methods->data,
                             c->methods->len);
@@ -406,6 +410,7 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
     c->actions = ctl_actions_new(c->access);
     c->asaired_watch = ctl_asaired_watch_new(c->store, c->view);
     c->overlay = ctl_overlay_desk_new(c->access, notify);
+    c->desk = ctl_desk_new(c->store, c->access, c->studio, notify, c->view, c->tz);
     CtlRoutesConfig routes = {
         .store = c->store,
         .access = c->access,
@@ -421,6 +426,7 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .requests = c->requests,
         .tz = c->tz,
         .actions = c->actions,
+        .desk = c->desk,
     };
     c->routes = ctl_routes_new(&routes);
     build_methods(c);
@@ -587,6 +593,7 @@ void ctl_control_free(CtlControl *c)
      * the desks then orphan what is still in flight (the store and workers still call back). */
     stop_lws(c);
     ctl_card_desk_free(c->cards);
+    ctl_desk_free(c->desk);
     ctl_overlay_desk_free(c->overlay);
     ctl_login_desk_free(c->login);
     ctl_apply_desk_free(c->apply);

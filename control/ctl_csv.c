@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "ctl_desk.h"
+
 void ctl_csv_cell(GString *out, const char *value)
 {
     const char *v = value != NULL ? value : "";
@@ -39,8 +41,12 @@ static void append_row(GString *out, GTimeZone *tz, const CtlSignupRow *r)
     g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, r->show_id);
     g_autofree char *at = local_time(tz, r->created_at);
     g_autofree char *consent = r->consent_at != NULL ? local_time(tz, r->consent_at) : NULL;
-    const char *cells[] = {
-        id, pid, r->title, r->company, r->name, r->phone, at, consent != NULL ? consent : "", sid};
+    const char *cells[] = {id,       pid,
+                           r->title, r->company,
+                           r->name,  r->phone,
+                           at,       consent != NULL ? consent : "",
+                           sid,      ctl_desk_status_label(r->status),
+                           r->note};
     for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
         if (k > 0)
             g_string_append_c(out, ',');
@@ -57,7 +63,9 @@ GBytes *ctl_csv_signups(CtlStore *store, GTimeZone *tz, const char *employer, gi
     if (list == NULL)
         return NULL;
     GString *out = g_string_new("\xEF\xBB\xBF");
-    g_string_append(out, "报名编号,岗位编号,岗位,用工单位,姓名,手机号,报名时间,同意时间,场次\r\n");
+    g_string_append(
+        out,
+        "报名编号,岗位编号,岗位,用工单位,姓名,手机号,报名时间,同意时间,场次,跟进状态,备注\r\n");
     for (guint i = 0; i < list->len; i++)
         append_row(out, tz, list->pdata[i]);
     *rows = list->len;

@@ -24,6 +24,8 @@ static const char *const routes[] = {
     "/api/apply/resend",
     "/api/questions",
     "/a/withdraw",
+    "/a/desk",
+    "/a/status",
     "/a/:id",
     "/a/:id/thanks",
     "/static/:name",
@@ -66,6 +68,10 @@ static const char *apply_route(const char *tail)
 {
     if (g_ascii_strcasecmp(tail, "withdraw") == 0)
         return "/a/withdraw";
+    if (g_ascii_strcasecmp(tail, "desk") == 0)
+        return "/a/desk";
+    if (g_ascii_strcasecmp(tail, "status") == 0)
+        return "/a/status";
     gsize n = strlen(tail);
     const gsize thanks = strlen("/thanks");
     if (n > thanks && g_ascii_strcasecmp(tail + n - thanks, "/thanks") == 0)

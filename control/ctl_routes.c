@@ -139,6 +139,10 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         ctl_reply_not_found(s);
     else if (strcmp(path, "/healthz") == 0)
         get_healthz(r, s);
+    else if (g_ascii_strcasecmp(path, "/a/desk") == 0)
+        ctl_desk_get(r->rooms.desk, s);
+    else if (g_ascii_strcasecmp(path, "/a/status") == 0)
+        ctl_desk_status_get(r->rooms.desk, s);
     else if (g_ascii_strncasecmp(path, "/a/", 3) == 0)
         ctl_apply_get(r->rooms.apply, s, path + 3);
     else if (strcmp(path, "/login") == 0)
@@ -185,6 +189,8 @@ void ctl_routes_post(CtlRoutes *r, CtlSession *s)
         ctl_apply_ask_post(r->rooms.apply, s);
     else if (strcmp(path, "/a/withdraw") == 0)
         ctl_apply_withdraw_post(r->rooms.apply, s);
+    else if (strcmp(path, "/a/desk") == 0)
+        ctl_desk_post(r->rooms.desk, s);
     else if (strcmp(path, "/api/card.png") == 0 && admin)
         ctl_card_post(r->rooms.cards, s);
     else if (strcmp(path, "/login") == 0 && admin)

@@ -9,6 +9,7 @@
 #include "ctl_apply_http.h"
 #include "ctl_card_http.h"
 #include "ctl_conns.h"
+#include "ctl_desk.h"
 #include "ctl_hooks.h"
 #include "ctl_login.h"
 #include "ctl_overlay_http.h"
@@ -39,6 +40,7 @@ typedef struct {
     CtlRequests *requests; /* every answer is counted there by route and code (/metrics) */
     GTimeZone *tz;         /* exports' time zone */
     CtlActions *actions;   /* POST /api/actions/NAME */
+    CtlDesk *desk; /* the employers' desk and the viewers' status pages (/a/desk, /a/status) */
 } CtlRoutesConfig;
 
 /* (transfer full) */

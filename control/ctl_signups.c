@@ -57,6 +57,9 @@ static JsonNode *method_list(JsonObject *params, gpointer data, GError **error)
         json_object_set_string_member(o, "created_at", r->created_at);
         json_object_set_string_member(o, "title", r->title);
         json_object_set_string_member(o, "company", r->company);
+        json_object_set_string_member(o, "status", r->status);
+        if (full_phone)
+            json_object_set_string_member(o, "note", r->note);
         json_array_add_object_element(arr, o);
         last = r->id;
     }

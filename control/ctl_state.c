@@ -41,7 +41,9 @@ static JsonNode *method_state_get(JsonObject *params, gpointer data, GError **er
     ctl_studio_add_state(r->studio, o);
     ctl_shows_add_state(r->studio, o);
     json_object_set_member(o, "counts", counts);
-    json_object_set_member(o, "stats", ctl_stats_json(r->stats));
+    JsonNode *stats = ctl_stats_json(r->stats);
+    ctl_stats_add_statuses(r->stats, json_node_get_object(stats), ctl_studio_show_id(r->studio));
+    json_object_set_member(o, "stats", stats);
     JsonNode *stream = ctl_stream_status(r->stream);
     json_object_set_member(o, "stream",
                            stream != NULL ? json_node_copy(stream) : json_node_new(JSON_NODE_NULL));
@@ -58,7 +60,9 @@ static JsonNode *method_stats(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     const CtlStateRoom *r = call->rpc.room;
-    return ctl_stats_json(r->stats);
+    JsonNode *stats = ctl_stats_json(r->stats);
+    ctl_stats_add_statuses(r->stats, json_node_get_object(stats), ctl_studio_show_id(r->studio));
+    return stats;
 }
 
 static JsonNode *method_counts(JsonObject *params, gpointer data, GError **error)

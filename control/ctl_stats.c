@@ -8,6 +8,7 @@
 
 #include "ctl_metrics.h"
 #include "ctl_rpc.h"
+#include "ctl_store_desk.h"
 
 #define FUNNEL_SAVE_S 5
 #define FUNNEL_MAX 100000
@@ -236,6 +237,94 @@ JsonNode *ctl_stats_json(CtlStats *st)
     json_object_set_object_member(o, "funnel", funnel);
     json_object_set_array_member(o, "signups_per_minute", rate);
     return ctl_json_object_node(o);
+}
+
+static void set_statuses(JsonObject *o, const CtlStatusFunnelRow *r)
+{
+    json_object_set_int_member(o, "contacted", r->contacted);
+    json_object_set_int_member(o, "interviewed", r->interviewed);
+    json_object_set_int_member(o, "hired", r->hired);
+}
+
+static void add_row(CtlStatusFunnelRow *sum, const CtlStatusFunnelRow *r)
+{
+    sum->signups += r->signups;
+    sum->contacted += r->contacted;
+    sum->interviewed += r->interviewed;
+    sum->hired += r->hired;
+}
+
+/* show_id's sign-ups to hired, in all and by posting. (transfer full) */
+static JsonNode *show_json(CtlStats *st, gint64 show_id)
+{
+    g_autoptr(GArray) rows = ctl_store_status_funnel(st->store, show_id, NULL);
+    CtlStatusFunnelRow sum = {0};
+    JsonObject *by = json_object_new();
+    for (guint i = 0; rows != NULL && i < rows->len; i++) {
+        const CtlStatusFunnelRow *r = &g_array_index(rows, CtlStatusFunnelRow, i);
+        add_row(&sum, r);
+        JsonObject *o = json_object_new();
+        json_object_set_int_member(o, "signups", r->signups);
+        set_statuses(o, r);
+        char name[32];
+        g_snprintf(name, sizeof name, "%" G_GINT64_FORMAT, r->posting_id);
+        json_object_set_object_member(by, name, o);
+    }
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "id", show_id);
+    json_object_set_int_member(o, "signups", sum.signups);
+    set_statuses(o, &sum);
+    json_object_set_object_member(o, "by_posting", by);
+    return ctl_json_object_node(o);
+}
+
+void ctl_stats_add_statuses(CtlStats *st, JsonObject *stats, gint64 show_id)
+{
+    JsonObject *funnel = json_object_get_object_member(stats, "funnel");
+    g_autoptr(GArray) rows = ctl_store_status_funnel(st->store, -1, NULL);
+    CtlStatusFunnelRow sum = {0};
+    for (guint i = 0; rows != NULL && i < rows->len; i++) {
+        const CtlStatusFunnelRow *r = &g_array_index(rows, CtlStatusFunnelRow, i);
+        add_row(&sum, r);
+        char name[32];
+        g_snprintf(name, sizeof name, "%" G_GINT64_FORMAT, r->posting_id);
+        JsonObject *o = json_object_get_object_member(funnel, name);
+        if (o == NULL) {
+            o = json_object_new();
+            json_object_set_int_member(o, "opens", 0);
+            json_object_set_int_member(o, "submits", 0);
+            json_object_set_int_member(o, "signups", r->signups);
+            json_object_set_object_member(funnel, name, o);
+        }
+        set_statuses(o, r);
+    }
+    /* Postings opened but without sign-ups have reached no status. */
+    GList *names = json_object_get_members(funnel);
+    for (GList *l = names; l != NULL; l = l->next) {
+        JsonObject *o = json_object_get_object_member(funnel, l->data);
+        if (!json_object_has_member(o, "hired")) {
+            CtlStatusFunnelRow none = {0};
+            set_statuses(o, &none);
+        }
+    }
+    g_list_free(names);
+    gint64 opens = 0;
+    gint64 submits = 0;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, st->funnel);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        opens += ((Funnel *)value)->opens;
+        submits += ((Funnel *)value)->submits;
+    }
+    JsonObject *totals = json_object_new();
+    json_object_set_int_member(totals, "opens", opens);
+    json_object_set_int_member(totals, "submits", submits);
+    json_object_set_int_member(totals, "signups", sum.signups);
+    set_statuses(totals, &sum);
+    json_object_set_object_member(stats, "totals", totals);
+    json_object_set_member(stats, "show",
+                           show_id > 0 ? show_json(st, show_id) : json_node_new(JSON_NODE_NULL));
 }
 
 /* The pairs (posting id, count) of counts into by; returns their sum. */

@@ -31,6 +31,11 @@ void ctl_stats_count_committed(CtlStats *st);
 /* {"funnel":{"ID":{"opens":N,"submits":N,"signups":N}},"signups_per_minute":[10 numbers,
  * oldest first]}. (transfer full) */
 JsonNode *ctl_stats_json(CtlStats *st);
+/* Adds the funnel's statuses to stats (ctl_stats_json's object): contacted, interviewed and
+ * hired to each posting's funnel entry (an entry made for a posting with sign-ups but no page
+ * opens), "totals" (opens to hired, all time) and "show" (show_id's sign-ups to hired, in all and
+ * by posting; null without a show). */
+void ctl_stats_add_statuses(CtlStats *st, JsonObject *stats, gint64 show_id);
 /* {"by_posting":{"ID":N},"total":N,"show_by_posting":{...},"show_total":N} for show_id (0: no
  * show). NULL with error set. (transfer full) */
 JsonNode *ctl_stats_counts_json(CtlStats *st, gint64 show_id, GError **error);

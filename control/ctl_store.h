@@ -185,6 +185,8 @@ typedef struct {
     char *consent_at; /* owned, NULL without consent */
     char *title;      /* owned: the posting's title */
     char *company;    /* owned: the posting's company */
+    char *status;     /* owned: its follow-up status ("received" until one is set) */
+    char *note;       /* owned: the note that came with it, "" when none */
 } CtlSignupRow;
 
 void ctl_signup_row_free(CtlSignupRow *row);

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
     "SELECT id, title, company, pay_min, pay_max, pay_unit, location, headcount, tags, "           \
     "requirements, talking_points, version, archived, employer_id FROM postings "
 
+/* The note of sign-up s's current status (its newest history row), "" when none. */
+#define CTL_SIGNUP_NOTE_SQL                                                                        \
+    "coalesce((SELECT h.note FROM signup_status h WHERE h.signup_id = s.id"                        \
+    " ORDER BY h.id DESC LIMIT 1), '')"
+
 /* The main thread's read/write connection. (transfer none) */
 sqlite3 *ctl_store_db(CtlStore *store);
 

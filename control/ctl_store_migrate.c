@@ -230,6 +230,56 @@ static const char *const migrations[] = {
      * that text at the old offset. */
     "PRAGMA writable_schema = RESET;"
     "ALTER TABLE accounts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
+
+    /* 11: reserved for another change's step; a no-op until that change lands. */
+    "SELECT 1;",
+
+    /* 12: the back office. Each sign-up's follow-up status (received until someone sets another)
+     * and its history, append-only: who set which status with which note, and when; a sign-up
+     * deleted (withdrawn, purged, forgotten) takes its history with it, the only way a history
+     * row goes. Employers' desk links, each a token's hash scoped to one employer, with its
+     * expiry, revocation and use. A posting its employer closed from the desk (closed_at), and
+     * whether its card shows the hires (show_hires). */
+    "ALTER TABLE signups ADD COLUMN status TEXT NOT NULL DEFAULT 'received' CHECK (status IN"
+    "  ('received', 'contacted', 'interviewed', 'hired', 'not_suitable'));"
+    "CREATE INDEX signups_by_status ON signups (posting_id, status);"
+    "CREATE TABLE signup_status ("
+    "  id INTEGER PRIMARY KEY,"
+    "  signup_id INTEGER NOT NULL,"
+    "  posting_id INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN"
+    "    ('received', 'contacted', 'interviewed', 'hired', 'not_suitable')),"
+    "  note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 200),"
+    "  actor TEXT NOT NULL CHECK (actor <> ''),"
+    "  set_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
+    "CREATE INDEX signup_status_by_signup ON signup_status (signup_id, id);"
+    "CREATE TRIGGER signup_status_current AFTER INSERT ON signup_status BEGIN"
+    "  UPDATE signups SET status = NEW.status WHERE id = NEW.signup_id;"
+    "  END;"
+    "CREATE TRIGGER signup_status_no_update BEFORE UPDATE ON signup_status"
+    "  BEGIN SELECT RAISE(ABORT, 'signup_status is append-only'); END;"
+    "CREATE TRIGGER signup_status_no_delete BEFORE DELETE ON signup_status"
+    "  WHEN EXISTS (SELECT 1 FROM signups WHERE id = OLD.signup_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'signup_status is append-only'); END;"
+    "CREATE TRIGGER signups_status_gone AFTER DELETE ON signups BEGIN"
+    "  DELETE FROM signup_status WHERE signup_id = OLD.id;"
+    "  END;"
+    "ALTER TABLE postings ADD COLUMN closed_at TEXT;"
+    "ALTER TABLE postings ADD COLUMN show_hires INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (show_hires IN (0, 1));"
+    "CREATE TABLE employer_links ("
+    "  id INTEGER PRIMARY KEY,"
+    "  employer_id INTEGER NOT NULL,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "),"
+    "  expires_at TEXT NOT NULL,"
+    "  revoked_at TEXT,"
+    "  last_used_at TEXT,"
+    "  uses INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX employer_links_by_employer ON employer_links (employer_id, id);"
+    "CREATE TRIGGER employers_links_gone AFTER DELETE ON employers BEGIN"
+    "  DELETE FROM employer_links WHERE employer_id = OLD.id;"
+    "  END;",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

@@ -253,6 +253,8 @@ void ctl_signup_row_free(CtlSignupRow *row)
     g_free(row->consent_at);
     g_free(row->title);
     g_free(row->company);
+    g_free(row->status);
+    g_free(row->note);
     g_free(row);
 }
 
@@ -269,6 +271,8 @@ static gpointer signup_from_row(sqlite3_stmt *st)
     r->consent_at = column_or_null(st, 6);
     r->title = ctl_sql_column_dup(st, 7);
     r->company = ctl_sql_column_dup(st, 8);
+    r->status = ctl_sql_column_dup(st, 9);
+    r->note = ctl_sql_column_dup(st, 10);
     return r;
 }
 
@@ -278,7 +282,8 @@ GPtrArray *ctl_store_list_signups(CtlStore *store, gint64 posting_id, gint64 sho
 {
     g_autofree char *sql = g_strdup_printf(
         "SELECT s.id, s.posting_id, s.show_id, s.name, s.phone, s.created_at, s.consent_at, "
-        "p.title, p.company FROM signups s JOIN postings p ON p.id = s.posting_id "
+        "p.title, p.company, s.status, " CTL_SIGNUP_NOTE_SQL
+        " FROM signups s JOIN postings p ON p.id = s.posting_id "
         "WHERE (?1 = 0 OR s.posting_id = ?1) AND (?2 < 0 OR s.show_id = ?2) "
         "AND (?3 IS NULL OR p.company = ?3) AND (?4 = 0 OR s.id < ?4) "
         "ORDER BY s.id %s LIMIT ?5",

@@ -25,6 +25,7 @@
 
 #include "ctl_asaired.h"
 #include "ctl_call.h"
+#include "ctl_store_desk.h"
 #include "jc_error.h"
 
 #define STATE_STUDIO "studio"
@@ -341,10 +342,17 @@ void ctl_studio_emit_scene(CtlStudio *st)
     const CtlPosting *p = st->on_air_posting;
     g_autofree char *url = p != NULL ? ctl_view_apply_url(st->view, p->id) : NULL;
     gint64 count = p != NULL ? ctl_store_count_signups(st->store, p->id, NULL) : 0;
+    gint64 hires = 0;
+    gboolean closed = FALSE;
+    gboolean shown = FALSE;
+    if (p == NULL || !ctl_store_posting_hires(st->store, p->id, &hires, &closed, &shown, NULL))
+        shown = FALSE;
     CtlScene scene = {
         .posting = p,
         .apply_url = url,
         .signups = MAX(count, 0),
+        .show_hires = shown,
+        .hires = hires,
         .ticker = st->graphics.ticker,
         .host_name = st->graphics.host_name,
         .host_title = st->graphics.host_title,
@@ -502,11 +510,16 @@ GArray *ctl_studio_sequence(CtlStudio *st, GError **error)
     return ids;
 }
 
+/* Filled means hired: its hires reached its headcount, or its employer closed it from the
+ * desk. Sign-ups alone never fill a posting (a burst of spam would take a vacancy off air). */
 static gboolean filled(CtlStudio *st, const CtlPosting *p)
 {
-    if (p->headcount <= 0)
+    gint64 hires = 0;
+    gboolean closed = FALSE;
+    gboolean shown = FALSE;
+    if (!ctl_store_posting_hires(st->store, p->id, &hires, &closed, &shown, NULL))
         return FALSE;
-    return ctl_store_count_signups(st->store, p->id, NULL) >= p->headcount;
+    return closed || (p->headcount > 0 && hires >= p->headcount);
 }
 
 /* Takes the posting step (+1/-1) away from the one on air in the sequence, wrapping; when

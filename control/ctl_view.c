@@ -5,6 +5,8 @@
 #include "ctl_view.h"
 
 #include "ctl_rpc.h"
+#include "ctl_store_desk.h"
+#include "jc_error.h"
 #include "jc_text.h"
 
 struct CtlView {
@@ -31,6 +33,28 @@ void ctl_view_free(CtlView *v)
 char *ctl_view_apply_url(const CtlView *v, gint64 posting_id)
 {
     return g_strdup_printf("%s/a/%" G_GINT64_FORMAT, v->public_url, posting_id);
+}
+
+const char *ctl_view_public_url(const CtlView *v)
+{
+    return v->public_url;
+}
+
+/* hires, closed (by its employer from the desk), show_hires (on its card) and filled (hires
+ * reached headcount, or closed): what rotation and the control page go by. */
+static void add_hires(JsonBuilder *b, const CtlView *v, const CtlPosting *p)
+{
+    gint64 hires = 0;
+    gboolean closed = FALSE;
+    gboolean shown = FALSE;
+    g_autoptr(GError) error = NULL;
+    if (p->id > 0 && !ctl_store_posting_hires(v->store, p->id, &hires, &closed, &shown, &error) &&
+        !g_error_matches(error, JC_ERROR, JC_ERROR_NOT_FOUND))
+        g_message("control: counting hires of %" G_GINT64_FORMAT ": %s", p->id, error->message);
+    ctl_json_add_int(b, "hires", hires);
+    ctl_json_add_bool(b, "closed", closed);
+    ctl_json_add_bool(b, "show_hires", shown);
+    ctl_json_add_bool(b, "filled", closed || (p->headcount > 0 && hires >= p->headcount));
 }
 
 JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
@@ -66,6 +90,7 @@ JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
         count = 0;
     }
     ctl_json_add_int(b, "signups", count);
+    add_hires(b, v, p);
     json_builder_end_object(b);
     return json_builder_get_root(b);
 }

@@ -19,6 +19,8 @@ typedef struct CtlView CtlView;
 CtlView *ctl_view_new(CtlStore *store, const char *public_url);
 void ctl_view_free(CtlView *v);
 
+/* PUBLIC_URL, the base of every public link (no trailing slash). (transfer none) */
+const char *ctl_view_public_url(const CtlView *v);
 /* PUBLIC_URL/a/ID. (transfer full) */
 char *ctl_view_apply_url(const CtlView *v, gint64 posting_id);
 /* A posting with pay_text, apply_url and its sign-up count. (transfer full) */

@@ -579,6 +579,13 @@ GstVideoOverlayRectangle *ovl_card_render_counter_themed(const OvlCardLayout *la
                                                          const OvlTheme *theme, int count,
                                                          int width, int height)
 {
+    return ovl_card_render_counter_hires(layout, theme, count, -1, width, height);
+}
+
+GstVideoOverlayRectangle *ovl_card_render_counter_hires(const OvlCardLayout *layout,
+                                                        const OvlTheme *theme, int count, int hires,
+                                                        int width, int height)
+{
     g_return_val_if_fail(layout != NULL, NULL);
     if (theme == NULL)
         theme = ovl_theme_default();
@@ -587,7 +594,9 @@ GstVideoOverlayRectangle *ovl_card_render_counter_themed(const OvlCardLayout *la
         return NULL;
     Card scale = {.s = MIN(width, height) / 720.0};
     g_autofree char *number = g_strdup_printf("%d", count);
-    g_autofree char *text = g_strdup_printf("已有 %s 人报名", number);
+    g_autofree char *text = hires >= 0
+                                ? g_strdup_printf("已有 %s 人报名 · 已招 %d 人", number, hires)
+                                : g_strdup_printf("已有 %s 人报名", number);
     PangoContext *pc = measure_context();
     Counter k = {.t = theme, .s = scale.s, .h = slot->height};
     k.layout = new_text(pc, theme->font, text, px(&scale, TAB_FONT), TRUE, 0, 1);
@@ -608,6 +617,9 @@ GstVideoOverlayRectangle *ovl_card_render_counter_themed(const OvlCardLayout *la
     if (k.w <= slot->width)
         rect = draw_rectangle(slot->x + slot->width - k.w, slot->y, k.w, k.h, draw_counter, &k);
     g_object_unref(k.layout);
+    /* No room for the hires too: the count alone, as without them. */
+    if (rect == NULL && hires >= 0)
+        return ovl_card_render_counter_hires(layout, theme, count, -1, width, height);
     return rect;
 }
 

@@ -269,12 +269,15 @@ static GstVideoOverlayComposition *render_card(OvlRenderer *r, OvlScene *scene, 
         k->counter_value = -1; /* a new card: its counter is drawn (and fades) with it */
     }
     int count = MAX(card->signups, 0);
-    if (count != k->counter_value) {
+    const OvlSceneExtras *extras = ovl_scene_extras(scene);
+    int hires = extras->show_hires ? MAX(extras->hires, 0) : -1;
+    if (count != k->counter_value || hires != k->counter_hires) {
         if (k->counter != NULL)
             gst_video_overlay_rectangle_unref(k->counter);
         k->counter =
-            ovl_card_render_counter_themed(&k->layout, r->theme, count, r->width, r->height);
+            ovl_card_render_counter_hires(&k->layout, r->theme, count, hires, r->width, r->height);
         k->counter_value = count;
+        k->counter_hires = hires;
         if (k->counter != NULL)
             ovl_blend_prepare_rectangle(k->counter, &r->blend_info);
     }

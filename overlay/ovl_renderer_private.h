@@ -26,6 +26,7 @@ typedef struct {
     OvlCardLayout layout;               /* base's geometry */
     GstVideoOverlayRectangle *counter;  /* a ref, or NULL (hidden, or no room) */
     int counter_value;                  /* the count `counter` shows; 0 for none */
+    int counter_hires;                  /* the hires it shows; -1 for none */
     char *ticker_text;                  /* owned, or NULL: what `ticker` shows */
     GstVideoOverlayComposition *ticker; /* a ref, or NULL: label + strip, prepared */
     OvlRect ticker_band;

@@ -67,6 +67,8 @@ OvlScene *ovl_scene_new(const OvlCardSpec *spec, const OvlSceneExtras *extras)
         .host_title = scene->host_title,
         .slate = scene->slate,
         .question = scene->question,
+        .show_hires = extras != NULL && extras->show_hires,
+        .hires = extras != NULL ? extras->hires : 0,
     };
     return scene;
 }

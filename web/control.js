@@ -48,6 +48,8 @@
       slate: '休息画面', slateOn: '显示休息画面', slateOff: '结束休息', layout: '画面比例',
       landscape: '横屏', portrait: '竖屏', applied: '已更新', funnel: '转化（打开报名页 → 提交 → 报名成功）',
       fPosting: '岗位', fOpens: '打开', fSubmits: '提交', fSignups: '报名', fRate: '转化率',
+      fContacted: '已联系', fInterviewed: '已面试', fHired: '已录用', fOnCard: '卡片显示已招',
+      showFunnel: '本场：报名 {0} → 已联系 {1} → 已面试 {2} → 已录用 {3}',
       privacy: '个人信息保护',
       privacyKeep: '报名信息保存 {0} 天，到期自动删除（每小时检查）。', privacyForever: '报名信息长期保存（未设保存期限）。',
       privacyLast: '上次清理：{0}，删除 {1} 条。', privacyNever: '还没有清理过。',
@@ -102,7 +104,9 @@
       brandLabel: 'Room name', slate: 'Break slate', slateOn: 'Show break slate', slateOff: 'End break',
       layout: 'Layout', landscape: 'landscape', portrait: 'portrait', applied: 'Applied',
       funnel: 'Funnel (page opens → submits → sign-ups)', fPosting: 'Posting', fOpens: 'Opens',
-      fSubmits: 'Submits', fSignups: 'Sign-ups', fRate: 'Rate', export: 'Export sign-ups per employer (CSV)',
+      fSubmits: 'Submits', fSignups: 'Sign-ups', fRate: 'Rate', fContacted: 'Contacted',
+      fInterviewed: 'Interviewed', fHired: 'Hired', fOnCard: 'Hires on card',
+      showFunnel: 'This show: {0} sign-ups → {1} contacted → {2} interviewed → {3} hired', export: 'Export sign-ups per employer (CSV)',
       privacy: 'Personal data', privacyKeep: 'Sign-ups are kept {0} days, then deleted (checked hourly).',
       privacyForever: 'Sign-ups are kept with no time limit.', privacyLast: 'Last purge: {0}, {1} deleted.',
       privacyNever: 'No purge yet.',
@@ -239,8 +243,9 @@
     return S.postings.filter((p) => !inRundown.has(p.id));
   }
 
+  // Filled means hired (the server's rule: hires reached headcount, or its employer closed it).
   function isFilled(p) {
-    return p.headcount > 0 && (p.signups || 0) >= p.headcount;
+    return !!p.filled;
   }
 
   function totalSignups() {
@@ -468,9 +473,28 @@
       tr.dataset.id = String(p.id);
       const rate = f.opens ? Math.round((f.submits / f.opens) * 100) + '%' : '–';
       tr.append(el('td', 'f-title', p.title), el('td', 'f-opens', f.opens), el('td', 'f-submits', f.submits),
-                el('td', 'f-signups', f.signups), el('td', 'f-rate', rate));
+                el('td', 'f-signups', f.signups), el('td', 'f-rate', rate),
+                el('td', 'f-contacted', f.contacted || 0), el('td', 'f-interviewed', f.interviewed || 0),
+                el('td', 'f-hired', f.hired || 0));
+      // The card's 已招 N 人 for this posting (postings.show_hires; off by default).
+      const box = el('input', 'f-oncard');
+      box.type = 'checkbox';
+      box.checked = !!p.show_hires;
+      box.addEventListener('change', () => {
+        S.rpc.call('postings.show_hires', { posting_id: p.id, on: box.checked }).then(() => {
+          p.show_hires = box.checked;
+        }, (e) => { box.checked = !box.checked; toast(e && e.message ? e.message : String(e), true); });
+      });
+      const cell = el('td', 'f-card');
+      cell.append(box);
+      tr.append(cell);
       body.append(tr);
     }
+    // The show's funnel to hired (stats.get's show; none outside a show).
+    const sf = S.stats && S.stats.show;
+    const line = $('show-funnel');
+    line.hidden = !sf;
+    line.textContent = sf ? t('showFunnel', sf.signups, sf.contacted, sf.interviewed, sf.hired) : '';
   }
 
   // One CSV download link per employer (GET /api/export.csv, the session cookie authorises it).
@@ -1067,6 +1091,11 @@
       if (S.outputs) S.outputs.stream(params.stream || params);
     } else if (method === 'employers.changed') {
       if (S.employers) S.employers.refresh();
+    } else if (method === 'employers.links.changed') {
+      if (S.employers) S.employers.refreshLinks();
+    } else if (method === 'employers.status_changed' || method === 'employers.posting_closed') {
+      refreshStats(300);
+      resync();
     } else if (method === 'outputs.changed') {
       if (S.outputs) S.outputs.set(params.outputs);
     } else if (method === 'preview.changed') {

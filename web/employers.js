@@ -19,6 +19,12 @@
       cancel: '取消', edit: '编辑', namePh: '单位名称', personPh: '联系人（可不填）',
       phonePh: '联系电话（可不填）', editing: '修改 {0}：改名会同时改它所有岗位上的单位名称',
       added: '已添加 {0}', saved: '已保存 {0}', of: '{0}/{1}',
+      links: '工作台链接', linksOf: '{0} 的工作台链接', makeLink: '生成工作台链接', copy: '复制',
+      copied: '链接已复制', revoke: '撤销', renew: '延长30天', close: '关闭',
+      linkState: '状态', linkExpires: '到期时间', linkUses: '打开次数', active: '有效',
+      revoked: '已撤销', expired: '已过期', made: '已生成链接：复制后发给 {0}（只显示这一次）',
+      linksHint: '用工单位用这个链接在手机上查看报名人员、打电话、标记跟进状态；链接只能看到这一家单位的报名。',
+      noLinks: '还没有链接',
     },
     en: {
       title: 'Employers', name: 'Name', person: 'Contact', phone: 'Phone', postings: 'Open postings',
@@ -27,6 +33,12 @@
       personPh: 'contact person (optional)', phonePh: 'contact phone (optional)',
       editing: 'Editing {0}: a new name renames all its postings', added: 'Added {0}',
       saved: 'Saved {0}', of: '{0}/{1}',
+      links: 'Desk links', linksOf: 'Desk links of {0}', makeLink: 'Make a desk link', copy: 'Copy',
+      copied: 'Link copied', revoke: 'Revoke', renew: 'Renew 30 days', close: 'Close',
+      linkState: 'State', linkExpires: 'Expires', linkUses: 'Opened', active: 'Active',
+      revoked: 'Revoked', expired: 'Expired', made: 'Link made: copy it to {0} (shown this once)',
+      linksHint: "The employer opens its applicants on a phone with this link, calls them and marks how each one went; it shows this employer's sign-ups only.",
+      noLinks: 'No links yet',
     },
   };
 
@@ -49,6 +61,12 @@
     });
     document.getElementById('emp-cancel').addEventListener('click', () => this.stopEditing());
     document.getElementById('emp-rows').addEventListener('click', (ev) => this.onClick(ev));
+    this.linksOf = null; // the employer whose desk links are open, null when none
+    this.links = [];
+    document.getElementById('emp-link-make').addEventListener('click', () => this.makeLink());
+    document.getElementById('emp-link-copy').addEventListener('click', () => this.copyLink());
+    document.getElementById('emp-link-close').addEventListener('click', () => this.showLinks(null));
+    document.getElementById('emp-link-rows').addEventListener('click', (ev) => this.onLinkClick(ev));
     this.relabel();
   }
 
@@ -66,6 +84,7 @@
     document.getElementById('emp-phone').placeholder = this.t('phonePh');
     this.renderForm();
     this.render();
+    this.renderLinks();
   };
 
   // Fetches the list (after every (re)connection and every employers.changed).
@@ -86,8 +105,11 @@
     const edit = el('button', 'btn', this.t('edit'));
     edit.type = 'button';
     edit.dataset.action = 'edit';
+    const links = el('button', 'btn emp-links-btn', this.t('links'));
+    links.type = 'button';
+    links.dataset.action = 'links';
     const actions = el('td', 'emp-actions');
-    actions.append(edit, exp);
+    actions.append(edit, links, exp);
     tr.append(el('td', 'emp-name', e.name), el('td', 'emp-person', e.contact_person),
       el('td', 'emp-phone', e.contact_phone), el('td', 'emp-postings', this.t('of', e.open_postings, e.postings)),
       el('td', 'emp-signups', e.signups), actions);
@@ -139,7 +161,100 @@
     }, (e) => this.showError(e && e.message ? e.message : String(e)));
   };
 
+  // ---- desk links: made, copied (the URL is shown once), renewed, revoked ----
+
+  JcEmployers.prototype.showLinks = function (id) {
+    this.linksOf = id;
+    document.getElementById('emp-newlink').hidden = true;
+    document.getElementById('emp-link-url').value = '';
+    this.refreshLinks();
+  };
+
+  JcEmployers.prototype.refreshLinks = function () {
+    if (this.linksOf === null) {
+      this.links = [];
+      this.renderLinks();
+      return Promise.resolve();
+    }
+    return this.opts.rpc.call('employers.links.list', { employer_id: this.linksOf }).then((res) => {
+      this.links = Array.isArray(res.links) ? res.links : [];
+      this.renderLinks();
+    }, (e) => this.opts.toast(e && e.message ? e.message : String(e), true));
+  };
+
+  JcEmployers.prototype.renderLinks = function () {
+    const box = document.getElementById('emp-links');
+    if (!box) return;
+    const e = this.list.find((x) => x.id === this.linksOf);
+    box.hidden = !e;
+    if (!e) return;
+    document.getElementById('emp-links-h').textContent = this.t('linksOf', e.name);
+    const rows = this.links.map((l) => {
+      const tr = el('tr', 'emp-link-row link-' + l.state);
+      tr.dataset.id = String(l.id);
+      const act = el('td', 'emp-actions');
+      if (l.state !== 'revoked') {
+        const renew = el('button', 'btn', this.t('renew'));
+        renew.type = 'button';
+        renew.dataset.action = 'renew';
+        const revoke = el('button', 'btn btn-danger', this.t('revoke'));
+        revoke.type = 'button';
+        revoke.dataset.action = 'revoke';
+        act.append(renew, revoke);
+      }
+      tr.append(el('td', 'link-state', this.t(l.state)),
+        el('td', 'link-expires', new Date(l.expires_at).toLocaleString()),
+        el('td', 'link-uses', l.uses), act);
+      return tr;
+    });
+    if (rows.length === 0) {
+      const tr = el('tr', 'empty');
+      const td = el('td', '', this.t('noLinks'));
+      td.colSpan = 4;
+      tr.append(td);
+      rows.push(tr);
+    }
+    document.getElementById('emp-link-rows').replaceChildren(...rows);
+  };
+
+  JcEmployers.prototype.makeLink = function () {
+    const e = this.list.find((x) => x.id === this.linksOf);
+    if (!e) return;
+    this.opts.rpc.call('employers.links.create', { employer_id: e.id }).then((res) => {
+      document.getElementById('emp-newlink').hidden = false;
+      document.getElementById('emp-link-url').value = res.url;
+      this.opts.toast(this.t('made', e.name));
+      this.refreshLinks();
+    }, (err) => this.opts.toast(err && err.message ? err.message : String(err), true));
+  };
+
+  JcEmployers.prototype.copyLink = function () {
+    const input = document.getElementById('emp-link-url');
+    const done = () => this.opts.toast(this.t('copied'));
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, () => {});
+      return;
+    }
+    input.select();
+    if (document.execCommand('copy')) done();
+  };
+
+  JcEmployers.prototype.onLinkClick = function (ev) {
+    const b = ev.target.closest('button[data-action]');
+    const tr = ev.target.closest('tr[data-id]');
+    if (!b || !tr) return;
+    const method = b.dataset.action === 'revoke' ? 'employers.links.revoke' : 'employers.links.renew';
+    this.opts.rpc.call(method, { link_id: Number(tr.dataset.id) }).then(() => this.refreshLinks(),
+      (err) => this.opts.toast(err && err.message ? err.message : String(err), true));
+  };
+
   JcEmployers.prototype.onClick = function (ev) {
+    const links = ev.target.closest('button[data-action="links"]');
+    const row = ev.target.closest('tr[data-id]');
+    if (links && row) {
+      this.showLinks(Number(row.dataset.id));
+      return;
+    }
     const b = ev.target.closest('button[data-action="edit"]');
     const tr = ev.target.closest('tr[data-id]');
     if (!b || !tr) return;

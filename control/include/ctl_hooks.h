@@ -22,16 +22,18 @@ typedef struct {
     const CtlPosting *posting; /* on air (program), NULL when nothing is */
     const char *apply_url;     /* its QR link, NULL when nothing is on air */
     gint64 signups;            /* committed sign-ups of the on-air posting (all shows) */
-    const char *ticker;        /* scrolling text */
-    const char *host_name;     /* lower third, first line */
-    const char *host_title;    /* lower third, second line */
-    const char *brand;         /* the live room's name, e.g. "XX 零工直播间" */
-    gboolean slate;            /* break slate on: the card makes way for the slate */
-    const char *slate_text;    /* what the slate says */
-    const char *layout;        /* "16:9" or "9:16" */
-    const char *theme;         /* a theme name; "default" */
-    gboolean muted;            /* the program's sound is muted (audio.set) */
-    const char *question;      /* a viewer's question on air (its own lower third) */
+    gboolean show_hires;    /* the card says 已招 N 人 (postings.show_hires; off by default) */
+    gint64 hires;           /* with show_hires: the on-air posting's hires */
+    const char *ticker;     /* scrolling text */
+    const char *host_name;  /* lower third, first line */
+    const char *host_title; /* lower third, second line */
+    const char *brand;      /* the live room's name, e.g. "XX 零工直播间" */
+    gboolean slate;         /* break slate on: the card makes way for the slate */
+    const char *slate_text; /* what the slate says */
+    const char *layout;     /* "16:9" or "9:16" */
+    const char *theme;      /* a theme name; "default" */
+    gboolean muted;         /* the program's sound is muted (audio.set) */
+    const char *question;   /* a viewer's question on air (its own lower third) */
 } CtlScene;
 
 /* Called on the main thread whenever anything in CtlScene changes (after on_air on a take,

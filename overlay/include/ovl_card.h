@@ -69,6 +69,12 @@ void ovl_card_safe_area(int width, int height, OvlRect *safe);
 GstVideoOverlayRectangle *ovl_card_render_counter(const OvlCardLayout *layout, int count, int width,
                                                   int height);
 
+/* The counter with 已招 hires 人 after the count when hires >= 0 (< 0: the plain counter), in
+ * theme's colours and font (NULL: built-in). (transfer full) */
+GstVideoOverlayRectangle *ovl_card_render_counter_hires(const OvlCardLayout *layout,
+                                                        const OvlTheme *theme, int count, int hires,
+                                                        int width, int height);
+
 /* The same in theme's colours and font (NULL: built-in). (transfer full) */
 GstVideoOverlayRectangle *ovl_card_render_counter_themed(const OvlCardLayout *layout,
                                                          const OvlTheme *theme, int count,

@@ -31,6 +31,8 @@ typedef struct {
     const char *slate;      /* a break: these words (e.g. 休息中) and the card's QR code in a
                                panel replace the card until the next scene without it */
     const char *question; /* a viewer's question on air (观众提问：…), above the lower third */
+    gboolean show_hires; /* the card's counter adds 已招 hires 人 (off: as before) */
+    gint hires;          /* hired so far for the posting on air, with show_hires */
 } OvlSceneExtras;
 
 /* A scene with card (NULL: none) and extras (NULL: none). (transfer full) */

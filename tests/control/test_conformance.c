@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctl_asaired.h"
+#include "ctl_desk.h"
 #include "ctl_employers.h"
 #include "ctl_outputs.h"
 #include "ctl_overlay_http.h"
@@ -151,7 +152,7 @@ static void export_times(Fixture *f, const char *zone, char **shown, char **expe
     g_auto(GStrv) rows = g_strsplit(csv, "\r\n", -1);
     g_assert_nonnull(rows[1]);
     g_auto(GStrv) cells = g_strsplit(rows[1], ",", -1);
-    g_assert_cmpuint(g_strv_length(cells), ==, 9);
+    g_assert_cmpuint(g_strv_length(cells), ==, 11);
     *shown = g_strdup(cells[6]);
     g_autoptr(GPtrArray) list = ctl_store_list_signups(f->t.store, 0, -1, NULL, 0, 0, TRUE, NULL);
     g_assert_cmpuint(list->len, ==, 1);
@@ -496,7 +497,8 @@ static void test_doc_roles(void)
     const CtlRpcMethod *(*tables[])(gsize *) = {
         ctl_state_methods,   ctl_postings_methods, ctl_studio_methods,    ctl_shows_methods,
         ctl_signups_methods, ctl_privacy_methods,  ctl_accounts_methods,  ctl_asaired_methods,
-        ctl_outputs_methods, ctl_overlay_methods,  ctl_employers_methods, ctl_questions_methods};
+        ctl_outputs_methods, ctl_overlay_methods,  ctl_employers_methods, ctl_questions_methods,
+        ctl_desk_methods};
     for (gsize i = 0; i < G_N_ELEMENTS(tables); i++) {
         gsize n = 0;
         const CtlRpcMethod *t = tables[i](&n);

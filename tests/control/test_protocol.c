@@ -484,11 +484,12 @@ static void test_rotation_controls(Fixture *f, gconstpointer data)
     ctl_test_ws_free(b);
 }
 
-/* Rotation moves on by itself and passes over postings whose headcount is filled. */
+/* Rotation moves on by itself and passes over postings whose headcount is filled: hired, not
+ * merely signed up. */
 static void test_rotation_skips_filled(Fixture *f, gconstpointer data)
 {
     CtlTestWs *a = producer(f);
-    /* Posting 2 wants one person and gets one. */
+    /* Posting 2 wants one person and hires one; posting 3's sign-up fills nothing. */
     g_autoptr(JsonNode) u = ctl_test_ws_call(a, "postings.update",
                                              "{\"posting_id\":2,\"version\":1,"
                                              "\"headcount\":1}");
@@ -497,6 +498,21 @@ static void test_rotation_skips_filled(Fixture *f, gconstpointer data)
                            "\"consent\":true}",
                            NULL),
                      ==, 201);
+    g_autoptr(JsonNode) u3 = ctl_test_ws_call(a, "postings.update",
+                                              "{\"posting_id\":3,\"version\":1,"
+                                              "\"headcount\":1}");
+    g_assert_cmpuint(apply(f,
+                           "{\"posting_id\":3,\"name\":\"钱七\",\"phone\":\"13700002222\","
+                           "\"consent\":true}",
+                           NULL),
+                     ==, 201);
+    g_autoptr(JsonNode) l = ctl_test_ws_call(a, "signups.list", "{\"posting_id\":2}");
+    JsonArray *rows = json_object_get_array_member(result_of(l), "signups");
+    g_autofree char *hire =
+        g_strdup_printf("{\"signup_id\":%" G_GINT64_FORMAT ",\"status\":\"hired\"}",
+                        json_object_get_int_member(json_array_get_object_element(rows, 0), "id"));
+    g_autoptr(JsonNode) h = ctl_test_ws_call(a, "signups.set_status", hire);
+    result_of(h);
     g_autoptr(JsonNode) c = ctl_test_ws_call(a, "shows.create", "{\"title\":\"轮播\"}");
     g_autoptr(JsonNode) s = ctl_test_ws_call(a, "rundown.set", "{\"posting_ids\":[1,2,3]}");
     g_autoptr(JsonNode) t = ctl_test_ws_call(a, "show.take", "{\"posting_id\":1}");

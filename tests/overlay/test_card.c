@@ -216,6 +216,34 @@ static void test_counter_no_room(void)
     g_assert_null(ovl_card_render_counter(&l, 7, 1280, 720));
 }
 
+/* With hires the counter also says 已招 N 人 (wider, still in its slot); without, it is the
+ * counter as before. */
+static void test_counter_hires(void)
+{
+    OvlCardSpec spec = {
+        .title = "仓库装卸工", .apply_url = "http://127.0.0.1:8080/a/1", .signups = 12};
+    OvlCardLayout l;
+    GstVideoOverlayComposition *comp = render_ok(&spec, 1920, 1080, &l);
+    gst_video_overlay_composition_unref(comp);
+    GstVideoOverlayRectangle *plain = ovl_card_render_counter(&l, 12, 1920, 1080);
+    GstVideoOverlayRectangle *off = ovl_card_render_counter_hires(&l, NULL, 12, -1, 1920, 1080);
+    GstVideoOverlayRectangle *on = ovl_card_render_counter_hires(&l, NULL, 12, 3, 1920, 1080);
+    g_assert_nonnull(plain);
+    g_assert_nonnull(off);
+    g_assert_nonnull(on);
+    gint x[3], y[3];
+    guint w[3], h[3];
+    gst_video_overlay_rectangle_get_render_rectangle(plain, &x[0], &y[0], &w[0], &h[0]);
+    gst_video_overlay_rectangle_get_render_rectangle(off, &x[1], &y[1], &w[1], &h[1]);
+    gst_video_overlay_rectangle_get_render_rectangle(on, &x[2], &y[2], &w[2], &h[2]);
+    g_assert_cmpuint(w[0], ==, w[1]);
+    g_assert_cmpuint(w[2], >, w[0]);
+    g_assert_true(inside(&l.counter_slot, x[2], y[2], (int)w[2], (int)h[2]));
+    gst_video_overlay_rectangle_unref(plain);
+    gst_video_overlay_rectangle_unref(off);
+    gst_video_overlay_rectangle_unref(on);
+}
+
 /* Every sample posting can be drawn without a single box for a missing glyph. */
 static void test_no_missing_glyphs(void)
 {
@@ -513,6 +541,7 @@ int main(int argc, char **argv)
     add_test("/overlay/card/counter/own-layer-clear-of-everything", test_counter_own_layer);
     add_test("/overlay/card/counter/hidden-without-signups", test_counter_hidden);
     add_test("/overlay/card/counter/left-out-without-room", test_counter_no_room);
+    add_test("/overlay/card/counter/hires-when-shown", test_counter_hires);
     add_test("/overlay/card/glyphs/none-missing-in-samples", test_no_missing_glyphs);
     add_test("/overlay/card/glyphs/missing-reported", test_missing_glyph_reported);
     return ovl_test_run();
