@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "ctl_rpc.h"
-#include "ctl_withdraw.h"
 #include "jc_error.h"
 #include "jc_text.h"
 
@@ -423,14 +422,13 @@ char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, co
                      ask != NULL && ask->faq_html != NULL ? ask->faq_html : "");
 }
 
-char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code)
+char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code, const char *status_hash)
 {
     g_autoptr(GHashTable) vars = vars_new();
     put_posting(vars, posting);
     if (code != NULL) {
         g_hash_table_insert(vars, "code", g_strdup(code));
-        /* The status link: the code's one-way hash reads the sign-up, never withdraws it. */
-        g_hash_table_insert(vars, "status_hash", ctl_withdraw_code_hash(code));
+        g_hash_table_insert(vars, "status_hash", g_strdup(status_hash != NULL ? status_hash : ""));
         /* Grouped by four for writing down (ctl_withdraw_code_display does the same). */
         g_hash_table_insert(vars, "code_display",
                             strlen(code) == 12

@@ -109,8 +109,10 @@ char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, co
 
 /* The confirmation after a sign-up: the same page for a new and a duplicate one, so that it
  * tells nobody whether a phone had already applied. code (may be NULL: no withdraw block) is the
- * withdraw code from the page's address, shown with its link. (transfer full) */
-char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code);
+ * withdraw code from the page's address, shown with its link; status_hash (the code's one-way
+ * hash, which reads the sign-up's status and never withdraws it) makes the status link.
+ * (transfer full) */
+char *ctl_apply_thanks_page(const CtlPosting *posting, const char *code, const char *status_hash);
 
 /* The page for a closed (archived) posting: it takes no sign-ups; links to the open postings
  * (open: CtlPosting*, may be NULL or empty). (transfer full) HTML. */

@@ -119,7 +119,8 @@ static void reply_thanks(CtlSession *s, const CtlPosting *p)
     char buf[96];
     const char *t = lws_get_urlarg_by_name(s->wsi, "t=", buf, sizeof buf);
     g_autofree char *code = ctl_withdraw_code_normalise(t);
-    ctl_reply_html(s, 200, ctl_apply_thanks_page(p, code));
+    g_autofree char *status_hash = code != NULL ? ctl_withdraw_code_hash(code) : NULL;
+    ctl_reply_html(s, 200, ctl_apply_thanks_page(p, code, status_hash));
 }
 
 /* /a/ID, /a/ID/thanks?t=CODE and /a/withdraw. The thanks page is the same for every sign-up,
