@@ -330,6 +330,8 @@ static void build_methods(CtlControl *c)
     add_methods(c, t, n, &c->postings_room);
     t = ctl_studio_methods(&n);
     add_methods(c, t, n, c->studio);
+    t = ctl_studio_graphics_methods(&n);
+    add_methods(c, t, n, c->studio);
     t = ctl_shows_methods(&n);
     add_methods(c, t, n, c->studio);
     t = ctl_signups_methods(&n);

@@ -35,9 +35,11 @@ CtlStudio *ctl_studio_new(const CtlStudioConfig *cfg);
 void ctl_studio_start(CtlStudio *st);
 void ctl_studio_free(CtlStudio *st);
 
-/* Its JSON-RPC methods (show.*, graphics.*, audio.set, rotation.*); their room is the
- * CtlStudio. */
+/* Its JSON-RPC methods (show.*, audio.set, rotation.*); their room is the CtlStudio. */
 const CtlRpcMethod *ctl_studio_methods(gsize *n);
+/* The graphics.* methods (ctl_studio_graphics.c), built on the studio; their room is the
+ * CtlStudio too. */
+const CtlRpcMethod *ctl_studio_graphics_methods(gsize *n);
 
 /* The studio's part of state.get (preview, graphics, rotation, audio), added to o. */
 void ctl_studio_add_state(CtlStudio *st, JsonObject *o);

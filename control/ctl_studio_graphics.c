@@ -3,7 +3,8 @@
  * here before it replaces the studio's.
  *
  * Main thread only. The graphics are the studio's state (ctl_studio.c owns, restores, persists
- * and frees them, and lists these methods in its table); this file changes them only through
+ * and frees them; the control hub lists these methods beside the studio's own, with the studio
+ * as their room); this file changes them only through
  * ctl_studio_graphics() and hands every change back to ctl_studio_graphics_changed(), which
  * persists it, broadcasts graphics.changed and sends the scene (the studio's invariants 1-2).
  *
@@ -26,7 +27,7 @@ static JsonNode *graphics_text(CtlStudio *st, JsonObject *params, glong max, cha
     return ctl_studio_graphics_changed(st);
 }
 
-JsonNode *ctl_studio_graphics_ticker(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_ticker(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -34,7 +35,7 @@ JsonNode *ctl_studio_graphics_ticker(JsonObject *params, gpointer data, GError *
     return graphics_text(st, params, TEXT_MAX, &gr->ticker, error);
 }
 
-JsonNode *ctl_studio_graphics_lower_third(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_lower_third(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -49,7 +50,7 @@ JsonNode *ctl_studio_graphics_lower_third(JsonObject *params, gpointer data, GEr
     return ctl_studio_graphics_changed(st);
 }
 
-JsonNode *ctl_studio_graphics_brand(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_brand(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -57,7 +58,7 @@ JsonNode *ctl_studio_graphics_brand(JsonObject *params, gpointer data, GError **
     return graphics_text(st, params, 30, &gr->brand, error);
 }
 
-JsonNode *ctl_studio_graphics_slate(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_slate(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -74,7 +75,7 @@ JsonNode *ctl_studio_graphics_slate(JsonObject *params, gpointer data, GError **
     return ctl_studio_graphics_changed(st);
 }
 
-JsonNode *ctl_studio_graphics_layout(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_layout(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -90,7 +91,7 @@ JsonNode *ctl_studio_graphics_layout(JsonObject *params, gpointer data, GError *
     return ctl_studio_graphics_changed(st);
 }
 
-JsonNode *ctl_studio_graphics_theme(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_theme(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -121,7 +122,7 @@ JsonNode *ctl_studio_graphics_theme(JsonObject *params, gpointer data, GError **
 }
 
 /* graphics.themes: the themes graphics.theme accepts, and the current one. */
-JsonNode *ctl_studio_graphics_themes(JsonObject *params, gpointer data, GError **error)
+static JsonNode *method_themes(JsonObject *params, gpointer data, GError **error)
 {
     CtlCall *call = data;
     CtlStudio *st = call->rpc.room;
@@ -140,4 +141,20 @@ JsonNode *ctl_studio_graphics_themes(JsonObject *params, gpointer data, GError *
     json_object_set_array_member(o, "themes", names);
     json_object_set_string_member(o, "theme", gr->theme);
     return ctl_json_object_node(o);
+}
+
+static const CtlRpcMethod graphics_methods[] = {
+    {"graphics.ticker", method_ticker, CTL_RPC_PRODUCER, NULL},
+    {"graphics.lower_third", method_lower_third, CTL_RPC_PRODUCER, NULL},
+    {"graphics.brand", method_brand, CTL_RPC_PRODUCER, NULL},
+    {"graphics.slate", method_slate, CTL_RPC_PRODUCER, NULL},
+    {"graphics.layout", method_layout, CTL_RPC_PRODUCER, NULL},
+    {"graphics.theme", method_theme, CTL_RPC_PRODUCER, NULL},
+    {"graphics.themes", method_themes, 0, NULL},
+};
+
+const CtlRpcMethod *ctl_studio_graphics_methods(gsize *n)
+{
+    *n = G_N_ELEMENTS(graphics_methods);
+    return graphics_methods;
 }

@@ -38,13 +38,4 @@ const char *ctl_studio_actor(CtlCall *call);
 /* Replaces *field (owned) with a copy of value (NULL: ""). */
 void ctl_studio_set_str(char **field, const char *value);
 
-/* The graphics.* methods (ctl_studio_graphics.c); data is the CtlCall, its room the studio. */
-JsonNode *ctl_studio_graphics_ticker(JsonObject *params, gpointer data, GError **error);
-JsonNode *ctl_studio_graphics_lower_third(JsonObject *params, gpointer data, GError **error);
-JsonNode *ctl_studio_graphics_brand(JsonObject *params, gpointer data, GError **error);
-JsonNode *ctl_studio_graphics_slate(JsonObject *params, gpointer data, GError **error);
-JsonNode *ctl_studio_graphics_layout(JsonObject *params, gpointer data, GError **error);
-JsonNode *ctl_studio_graphics_theme(JsonObject *params, gpointer data, GError **error);
-JsonNode *ctl_studio_graphics_themes(JsonObject *params, gpointer data, GError **error);
-
 G_END_DECLS
