@@ -12,6 +12,7 @@
 #include "ctl_hooks.h"
 #include "ctl_login.h"
 #include "ctl_overlay_http.h"
+#include "ctl_province.h"
 #include "ctl_rejects.h"
 #include "ctl_session.h"
 #include "ctl_stats.h"
@@ -39,6 +40,7 @@ typedef struct {
     CtlRequests *requests; /* every answer is counted there by route and code (/metrics) */
     GTimeZone *tz;         /* exports' time zone */
     CtlActions *actions;   /* POST /api/actions/NAME */
+    CtlProvince *province; /* for /metrics; NULL without the province link */
 } CtlRoutesConfig;
 
 /* (transfer full) */

@@ -230,6 +230,47 @@ static const char *const migrations[] = {
      * that text at the old offset. */
     "PRAGMA writable_schema = RESET;"
     "ALTER TABLE accounts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
+
+    /* 11, 12: placeholders, so that step 13 keeps its number; they change nothing. */
+    "SELECT 11;",
+    "SELECT 12;",
+
+    /* 13: the province outbox (ctl_store_outbox.h): every change the province needs, appended
+     * by these triggers in the transaction of the change itself while the province link is on
+     * (state key province.outbox = 'on', set at every start), shipped in seq order by the sync
+     * worker and deleted once the province has it. AUTOINCREMENT: a seq is never used twice, not
+     * even after the rows before it were shipped and deleted (the province keys what it applied
+     * by market and seq). ref_id is the sign-up's id. A sign-up deleted before its creation was
+     * shipped takes its name and phone out of that row too (the partial index finds it). A
+     * delete is a withdrawal unless a retention purge marked its transaction in
+     * province_purging (a row inserted and deleted again within that transaction). */
+    "CREATE TABLE province_outbox ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL CHECK (kind <> ''),"
+    "  ref_id INTEGER NOT NULL,"
+    "  payload TEXT NOT NULL," /* a JSON object */
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
+    "CREATE INDEX province_outbox_created ON province_outbox (ref_id)"
+    "  WHERE kind = 'signup.created';"
+    "CREATE TABLE province_purging (since TEXT);"
+    "CREATE TRIGGER province_signup_created AFTER INSERT ON signups"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload, created_at)"
+    "    SELECT 'signup.created', NEW.id, json_object('signup_id', NEW.id,"
+    "      'posting_id', NEW.posting_id, 'posting_title', p.title, 'employer', p.company,"
+    "      'show_id', NEW.show_id, 'name', NEW.name, 'phone', NEW.phone,"
+    "      'consent_at', NEW.consent_at, 'consent_version', NEW.consent_version,"
+    "      'created_at', NEW.created_at), NEW.created_at"
+    "    FROM postings p WHERE p.id = NEW.posting_id;"
+    "  END;"
+    "CREATE TRIGGER province_signup_deleted AFTER DELETE ON signups"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  UPDATE province_outbox SET payload = json_remove(payload, '$.name', '$.phone')"
+    "    WHERE kind = 'signup.created' AND ref_id = OLD.id;"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ("
+    "    CASE WHEN EXISTS (SELECT 1 FROM province_purging) THEN 'signup.purged'"
+    "      ELSE 'signup.withdrawn' END, OLD.id, json_object('signup_id', OLD.id));"
+    "  END;",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

@@ -1,0 +1,263 @@
+/* /province/outbox/... and /province/worker/...: the province outbox inside the store (rows
+ * appended by the sign-up's own transaction, withdrawals and purges without personal data, the
+ * shipped mark through the store writer) and the sync worker's thread in process against a real
+ * PostgreSQL. In process, so the sanitised build runs them too.
+ *
+ * Threads: the test's (the store's main thread); the store writer and the worker run their own. */
+#include <gio/gio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "ctl_province.h"
+#include "ctl_province_pg.h"
+#include "ctl_store.h"
+#include "ctl_store_outbox.h"
+#include "ctl_test.h"
+#include "jc_test_pg.h"
+
+typedef struct {
+    char *dir;       /* owned */
+    char *db_path;   /* owned */
+    CtlStore *store; /* owned */
+} Fixture;
+
+static void setup(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    f->dir = g_dir_make_tmp("jobcast-outbox-XXXXXX", &error);
+    g_assert_no_error(error);
+    f->db_path = g_build_filename(f->dir, "jobcast.db", NULL);
+    f->store = ctl_store_open(f->db_path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(ctl_test_seed(f->store), >, 2);
+}
+
+static void teardown(Fixture *f, gconstpointer data)
+{
+    ctl_store_close(f->store);
+    ctl_test_remove_dir(f->dir);
+    g_free(f->db_path);
+    g_free(f->dir);
+}
+
+static gint64 db_int(Fixture *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(f->db_path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+    gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void db_exec(Fixture *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(f->db_path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+}
+
+typedef struct {
+    gboolean done;
+    gint64 id;
+} Result;
+
+static void signup_done(gint64 signup_id, gboolean duplicate, const GError *error, gpointer data)
+{
+    Result *r = data;
+    g_assert_no_error((GError *)error);
+    r->id = signup_id;
+    r->done = TRUE;
+}
+
+/* Stores a sign-up of phone (with the withdraw hash, may be NULL) and waits for its COMMIT. */
+static gint64 add_signup(Fixture *f, const char *phone, const char *hash)
+{
+    Result r = {0};
+    CtlSignupRequest req = {
+        .posting_id = 1,
+        .name = "王五",
+        .phone = phone,
+        .consent = TRUE,
+        .consent_version = 1,
+        .withdraw_hash = hash,
+    };
+    ctl_store_add_signup(f->store, &req, signup_done, &r);
+    ctl_test_spin_until(&r.done);
+    return r.id;
+}
+
+/* Without the link nothing is appended; with it, a sign-up's row is in its own transaction's
+ * outbox with what the province needs. */
+static void test_signup_rows(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    add_signup(f, "13911112222", NULL);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox"), ==, 0);
+    g_assert_true(ctl_store_set_outbox(f->store, TRUE, &error));
+    gint64 id = add_signup(f, "13911113333", NULL);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox"), ==, 1);
+    g_autofree char *sql = g_strdup_printf(
+        "SELECT count(*) FROM province_outbox WHERE kind = 'signup.created' AND ref_id = "
+        "%" G_GINT64_FORMAT
+        " AND json_extract(payload, '$.phone') = '13911113333' AND json_extract(payload, "
+        "'$.name') = '王五' AND json_extract(payload, '$.posting_id') = 1 AND "
+        "json_extract(payload, '$.employer') <> '' AND json_extract(payload, '$.consent_version') "
+        "= 1 AND created_at = (SELECT created_at FROM signups WHERE id = %" G_GINT64_FORMAT ")",
+        id, id);
+    g_assert_cmpint(db_int(f, sql), ==, 1);
+    /* A duplicate is no new sign-up: no new row. */
+    g_assert_cmpint(add_signup(f, "13911113333", NULL), ==, id);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox"), ==, 1);
+    g_assert_true(ctl_store_set_outbox(f->store, FALSE, &error));
+    add_signup(f, "13911114444", NULL);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox"), ==, 1);
+}
+
+/* A withdrawal and a purge append a row with the key only, and take the name and phone out of
+ * the unshipped creation. */
+static void test_deletes(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ctl_store_set_outbox(f->store, TRUE, &error));
+    gint64 id = add_signup(f, "13922221111", "hash-of-a-withdraw-code");
+    gint64 signup_id = 0;
+    gint64 posting_id = 0;
+    g_assert_true(
+        ctl_store_withdraw(f->store, "hash-of-a-withdraw-code", &signup_id, &posting_id, &error));
+    g_assert_cmpint(signup_id, ==, id);
+    g_autofree char *withdrawn = g_strdup_printf(
+        "SELECT count(*) FROM province_outbox WHERE kind = 'signup.withdrawn' AND ref_id = "
+        "%" G_GINT64_FORMAT " AND payload = json_object('signup_id', %" G_GINT64_FORMAT ")",
+        id, id);
+    g_assert_cmpint(db_int(f, withdrawn), ==, 1);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox WHERE instr(payload, "
+                              "'13922221111') > 0 OR instr(payload, '王五') > 0"),
+                    ==, 0);
+
+    db_exec(f, "INSERT INTO signups (posting_id, name, phone, created_at) VALUES (2, '旧报名', "
+               "'13922223333', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days'))");
+    g_assert_cmpint(ctl_store_purge_signups(f->store, 30, &error), ==, 1);
+    g_assert_no_error(error);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox WHERE kind = 'signup.purged'"),
+                    ==, 1);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox WHERE instr(payload, "
+                              "'13922223333') > 0"),
+                    ==, 0);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_purging"), ==, 0);
+    /* privacy.purge's path is marked as a purge too. */
+    db_exec(f, "INSERT INTO signups (posting_id, name, phone, created_at) VALUES (2, '旧报名', "
+               "'13922224444', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days'))");
+    gint64 shows = 0;
+    g_assert_cmpint(ctl_store_purge_older(f->store, 30, &shows, &error), ==, 1);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox WHERE kind = 'signup.purged'"),
+                    ==, 2);
+    /* A person forgotten by phone is a withdrawal. */
+    add_signup(f, "13922225555", NULL);
+    g_assert_cmpint(ctl_store_forget_phone(f->store, "13922225555", &error), ==, 1);
+    g_assert_cmpint(
+        db_int(f, "SELECT count(*) FROM province_outbox WHERE kind = 'signup.withdrawn'"), ==, 2);
+}
+
+/* The shipped mark goes through the writer: recorded, never lowered, and the rows it covers
+ * deleted. */
+static void test_mark(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ctl_store_set_outbox(f->store, TRUE, &error));
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *phone = g_strdup_printf("1393333000%d", i);
+        add_signup(f, phone, NULL);
+    }
+    ctl_store_mark_shipped(f->store, 3);
+    for (int i = 0; i < 100 && db_int(f, "SELECT count(*) FROM province_outbox") != 1; i++)
+        ctl_test_spin_for(20);
+    g_assert_cmpint(db_int(f, "SELECT min(seq) FROM province_outbox"), ==, 4);
+    g_assert_cmpint(
+        db_int(f, "SELECT CAST(value AS INTEGER) FROM state WHERE key = 'province.shipped'"), ==,
+        3);
+    ctl_store_mark_shipped(f->store, 2);
+    add_signup(f, "13933330009", NULL); /* a transaction after the lower mark */
+    g_assert_cmpint(
+        db_int(f, "SELECT CAST(value AS INTEGER) FROM state WHERE key = 'province.shipped'"), ==,
+        3);
+    /* seq is never reused after the rows before it were deleted. */
+    ctl_store_mark_shipped(f->store, 5);
+    for (int i = 0; i < 100 && db_int(f, "SELECT count(*) FROM province_outbox") != 0; i++)
+        ctl_test_spin_for(20);
+    add_signup(f, "13933330010", NULL);
+    g_assert_cmpint(db_int(f, "SELECT seq FROM province_outbox"), ==, 6);
+}
+
+/* The worker in process: sign-ups reach PostgreSQL once each, the mark comes back, the status
+ * and metrics say so, and the worker stops cleanly. */
+static void test_worker(Fixture *f, gconstpointer data)
+{
+    JcTestPg *pg = jc_test_pg_new();
+    g_autoptr(GError) error = NULL;
+    CtlProvinceConfig cfg = {
+        .url = pg->url,
+        .market = "370909",
+        .market_name = "测试",
+        .store = f->store,
+        .batch_rows = 7,
+    };
+    CtlProvince *p = ctl_province_start(&cfg, &error);
+    g_assert_no_error(error);
+    for (int i = 0; i < 30; i++) {
+        g_autofree char *phone = g_strdup_printf("139444400%02d", i);
+        add_signup(f, phone, NULL);
+    }
+    gint64 n = 0;
+    for (int i = 0; i < 300 && n < 30; i++) {
+        n = jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.signups WHERE market = '370909'");
+        if (n < 30)
+            ctl_test_spin_for(50);
+    }
+    g_assert_cmpint(n, ==, 30);
+    for (int i = 0; i < 100 && db_int(f, "SELECT count(*) FROM province_outbox") != 0; i++)
+        ctl_test_spin_for(50);
+    g_assert_cmpint(db_int(f, "SELECT count(*) FROM province_outbox"), ==, 0);
+    g_assert_cmpint(jc_test_pg_int(pg, "SELECT shipped_seq FROM jobcast.markets"), ==, 30);
+    g_assert_cmpint(jc_test_pg_int(pg, "SELECT max(version) FROM jobcast.schema_version"), ==,
+                    CTL_PG_SCHEMA_VERSION);
+    GString *m = g_string_new(NULL);
+    ctl_province_metrics(p, m);
+    g_assert_nonnull(strstr(m->str, "jobcast_province_up{market=\"370909\"} 1\n"));
+    g_assert_nonnull(strstr(m->str, "jobcast_province_shipped_total{market=\"370909\"} 30\n"));
+    g_string_free(m, TRUE);
+    g_autoptr(JsonNode) status = ctl_province_status_json(p);
+    JsonObject *o = json_node_get_object(status);
+    g_assert_cmpstr(json_object_get_string_member(o, "state"), ==, "up");
+    g_assert_cmpint(json_object_get_int_member(o, "shipped_seq"), ==, 30);
+    ctl_province_stop(p);
+
+    /* Applying a batch again (its commit's answer lost) changes nothing. */
+    PGconn *c = jc_test_pg_connect(pg);
+    gint64 shipped = 0;
+    guint applied = 0;
+    const char *rows = "[{\"seq\":30,\"kind\":\"signup.created\",\"ref_id\":999,\"payload\":{},"
+                       "\"at\":\"2026-01-01T00:00:00.000Z\"}]";
+    g_assert_true(ctl_pg_apply(c, "370909", rows, 30, &shipped, &applied, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(shipped, ==, 30);
+    g_assert_cmpuint(applied, ==, 0);
+    g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.signups"), ==, 30);
+    PQfinish(c);
+    jc_test_pg_free(pg);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add("/province/outbox/signup-rows", Fixture, NULL, setup, test_signup_rows, teardown);
+    g_test_add("/province/outbox/deletes", Fixture, NULL, setup, test_deletes, teardown);
+    g_test_add("/province/outbox/mark", Fixture, NULL, setup, test_mark, teardown);
+    g_test_add("/province/worker/ships", Fixture, NULL, setup, test_worker, teardown);
+    return g_test_run();
+}
