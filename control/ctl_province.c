@@ -177,10 +177,7 @@ static gboolean open_local(CtlProvince *p, GError **error)
     }
     sqlite3_busy_timeout(p->db, CTL_SQL_BUSY_TIMEOUT_MS);
     gint64 mark = 0;
-    if (!ctl_sql_prepare(p->db,
-                         "SELECT seq, kind, ref_id, payload, created_at FROM province_outbox "
-                         "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                         &p->st_rows, error) ||
+    if (!ctl_sql_prepare(p->db, CTL_OUTBOX_ROWS_SQL, &p->st_rows, error) ||
         !ctl_sql_prepare(p->db, "SELECT coalesce(max(seq), 0) FROM province_outbox", &p->st_max,
                          error) ||
         !ctl_sql_prepare(p->db,

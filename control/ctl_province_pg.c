@@ -25,7 +25,9 @@ static const char *const steps[] = {
     /* 1: markets (one per room; the mark is how far its outbox is applied), the applied rows'
      * keys (an audit of what came from where, without personal data), the sign-ups of every
      * market (name and phone blanked when withdrawn; purged_at is the room's retention, the
-     * province keeps its own). */
+     * province keeps its own). A sign-up is keyed by the seq of its creation: a room may give
+     * a withdrawn sign-up's id to the next one. posting_id is NULL for a sign-up that was gone
+     * before it was shipped. */
     "CREATE TABLE jobcast.markets ("
     "  market text PRIMARY KEY CHECK (market ~ '^[1-9][0-9]{5}$'),"
     "  name text NOT NULL DEFAULT '',"
@@ -44,7 +46,7 @@ static const char *const steps[] = {
     "CREATE TABLE jobcast.signups ("
     "  market text NOT NULL REFERENCES jobcast.markets (market),"
     "  signup_id bigint NOT NULL,"
-    "  posting_id bigint NOT NULL,"
+    "  posting_id bigint,"
     "  posting_title text NOT NULL DEFAULT '',"
     "  employer text NOT NULL DEFAULT '',"
     "  show_id bigint NOT NULL DEFAULT 0,"
@@ -56,7 +58,8 @@ static const char *const steps[] = {
     "  withdrawn_at timestamptz,"
     "  purged_at timestamptz,"
     "  outbox_seq bigint NOT NULL,"
-    "  PRIMARY KEY (market, signup_id));"
+    "  PRIMARY KEY (market, outbox_seq));"
+    "CREATE INDEX signups_by_id ON jobcast.signups (market, signup_id);"
     "CREATE INDEX signups_by_employer ON jobcast.signups (employer, created_at);"
     "CREATE INDEX signups_by_created ON jobcast.signups (created_at);",
 };
@@ -65,6 +68,11 @@ static const char *const steps[] = {
 #define ROWS                                                                                       \
     "jsonb_to_recordset($2::jsonb) AS r(seq bigint, kind text, ref_id bigint, payload jsonb, "     \
     "at text)"
+
+/* The sign-up a deletion row r applies to: the latest created before it with its id. */
+#define TARGET                                                                                     \
+    "(SELECT max(x.outbox_seq) FROM jobcast.signups x WHERE x.market = $1 "                        \
+    "AND x.signup_id = r.ref_id AND x.outbox_seq < r.seq)"
 
 /* Runs sql with n params; *out gets the result when wanted (else it is cleared). FALSE with
  * JC_ERROR_DB (what, then the server's message) unless the status is ok. */
@@ -204,7 +212,8 @@ gboolean ctl_pg_link(PGconn *pg, const char *market, const char *name, const cha
 
 /* The statements of one batch after the mark was read ($1 market, $2 rows, $3 the mark). The
  * sign-ups are inserted before the withdrawals and purges update them, so a sign-up created and
- * withdrawn within one batch ends withdrawn. */
+ * withdrawn within one batch ends withdrawn. A deletion applies to the latest sign-up of its id
+ * created before it (ids can be reused in the room, seqs cannot). */
 static const char *const apply_steps[] = {
     "INSERT INTO jobcast.applied (market, seq, kind, ref_id, room_at) "
     "SELECT $1, r.seq, r.kind, r.ref_id, r.at::timestamptz FROM " ROWS " WHERE r.seq > $3::bigint "
@@ -217,13 +226,13 @@ static const char *const apply_steps[] = {
     "(r.payload->>'consent_at')::timestamptz, (r.payload->>'consent_version')::integer, "
     "coalesce((r.payload->>'created_at')::timestamptz, r.at::timestamptz), r.seq "
     "FROM " ROWS " WHERE r.seq > $3::bigint AND r.kind = 'signup.created' ORDER BY r.seq "
-    "ON CONFLICT (market, signup_id) DO NOTHING",
-    "UPDATE jobcast.signups s SET name = NULL, phone = NULL, withdrawn_at = r.at::timestamptz "
-    "FROM " ROWS " WHERE r.seq > $3::bigint AND r.kind = 'signup.withdrawn' "
-    "AND s.market = $1 AND s.signup_id = r.ref_id",
-    "UPDATE jobcast.signups s SET purged_at = r.at::timestamptz "
-    "FROM " ROWS " WHERE r.seq > $3::bigint AND r.kind = 'signup.purged' "
-    "AND s.market = $1 AND s.signup_id = r.ref_id",
+    "ON CONFLICT (market, outbox_seq) DO NOTHING",
+    "UPDATE jobcast.signups s SET name = NULL, phone = NULL, withdrawn_at = d.at::timestamptz "
+    "FROM (SELECT r.at, " TARGET " AS target FROM " ROWS " WHERE r.seq > $3::bigint "
+    "AND r.kind = 'signup.withdrawn') d WHERE s.market = $1 AND s.outbox_seq = d.target",
+    "UPDATE jobcast.signups s SET purged_at = d.at::timestamptz "
+    "FROM (SELECT r.at, " TARGET " AS target FROM " ROWS " WHERE r.seq > $3::bigint "
+    "AND r.kind = 'signup.purged') d WHERE s.market = $1 AND s.outbox_seq = d.target",
 };
 
 static gboolean apply_locked(PGconn *pg, const char *market, const char *rows, gint64 last,

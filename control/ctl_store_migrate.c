@@ -240,36 +240,29 @@ static const char *const migrations[] = {
      * (state key province.outbox = 'on', set at every start), shipped in seq order by the sync
      * worker and deleted once the province has it. AUTOINCREMENT: a seq is never used twice, not
      * even after the rows before it were shipped and deleted (the province keys what it applied
-     * by market and seq). ref_id is the sign-up's id. A sign-up deleted before its creation was
-     * shipped takes its name and phone out of that row too (the partial index finds it). A
-     * delete is a withdrawal unless a retention purge marked its transaction in
+     * by market and seq). ref_id is the sign-up's id; created_at its creation's time for
+     * signup.created, which tells it from a later sign-up that took the same id. payload NULL:
+     * the worker builds it when shipping, from the sign-up row (never updated while it exists),
+     * so the outbox keeps no copy of a name or phone and a sign-up deleted before it left ships
+     * without them. A delete is a withdrawal unless a retention purge marked its transaction in
      * province_purging (a row inserted and deleted again within that transaction). */
     "CREATE TABLE province_outbox ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  kind TEXT NOT NULL CHECK (kind <> ''),"
     "  ref_id INTEGER NOT NULL,"
-    "  payload TEXT NOT NULL," /* a JSON object */
+    "  payload TEXT," /* a JSON object, or NULL: built when shipped */
     "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
-    "CREATE INDEX province_outbox_created ON province_outbox (ref_id)"
-    "  WHERE kind = 'signup.created';"
     "CREATE TABLE province_purging (since TEXT);"
     "CREATE TRIGGER province_signup_created AFTER INSERT ON signups"
     "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
-    "  INSERT INTO province_outbox (kind, ref_id, payload, created_at)"
-    "    SELECT 'signup.created', NEW.id, json_object('signup_id', NEW.id,"
-    "      'posting_id', NEW.posting_id, 'posting_title', p.title, 'employer', p.company,"
-    "      'show_id', NEW.show_id, 'name', NEW.name, 'phone', NEW.phone,"
-    "      'consent_at', NEW.consent_at, 'consent_version', NEW.consent_version,"
-    "      'created_at', NEW.created_at), NEW.created_at"
-    "    FROM postings p WHERE p.id = NEW.posting_id;"
+    "  INSERT INTO province_outbox (kind, ref_id, created_at)"
+    "    VALUES ('signup.created', NEW.id, NEW.created_at);"
     "  END;"
     "CREATE TRIGGER province_signup_deleted AFTER DELETE ON signups"
     "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
-    "  UPDATE province_outbox SET payload = json_remove(payload, '$.name', '$.phone')"
-    "    WHERE kind = 'signup.created' AND ref_id = OLD.id;"
-    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ("
+    "  INSERT INTO province_outbox (kind, ref_id) VALUES ("
     "    CASE WHEN EXISTS (SELECT 1 FROM province_purging) THEN 'signup.purged'"
-    "      ELSE 'signup.withdrawn' END, OLD.id, json_object('signup_id', OLD.id));"
+    "      ELSE 'signup.withdrawn' END, OLD.id);"
     "  END;",
 };
 
