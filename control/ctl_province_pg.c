@@ -42,7 +42,9 @@ static const char *const steps[] = {
     "  ref_id bigint NOT NULL,"
     "  room_at timestamptz NOT NULL,"
     "  applied_at timestamptz NOT NULL DEFAULT now(),"
+    "  payload jsonb," /* as it came, but for sign-ups (their personal data lives below) */
     "  PRIMARY KEY (market, seq));"
+    "CREATE INDEX applied_by_kind ON jobcast.applied (kind, market, ref_id, seq);"
     "CREATE TABLE jobcast.signups ("
     "  market text NOT NULL REFERENCES jobcast.markets (market),"
     "  signup_id bigint NOT NULL,"
@@ -61,7 +63,19 @@ static const char *const steps[] = {
     "  PRIMARY KEY (market, outbox_seq));"
     "CREATE INDEX signups_by_id ON jobcast.signups (market, signup_id);"
     "CREATE INDEX signups_by_employer ON jobcast.signups (employer, created_at);"
-    "CREATE INDEX signups_by_created ON jobcast.signups (created_at);",
+    "CREATE INDEX signups_by_created ON jobcast.signups (created_at);"
+    /* Every room's postings at their latest version, its as-aired log, its viewers' questions
+     * as last answered: views over what came. */
+    "CREATE VIEW jobcast.postings AS SELECT DISTINCT ON (market, ref_id) market,"
+    "  ref_id AS posting_id, (payload->>'version')::integer AS version, payload, room_at"
+    "  FROM jobcast.applied WHERE kind = 'posting.version' ORDER BY market, ref_id, seq DESC;"
+    "CREATE VIEW jobcast.asaired AS SELECT market, ref_id AS asaired_id, room_at AS aired_at,"
+    "  payload->>'event' AS event, (payload->>'posting_id')::bigint AS posting_id, payload"
+    "  FROM jobcast.applied WHERE kind = 'asaired';"
+    "CREATE VIEW jobcast.questions AS SELECT DISTINCT ON (market, ref_id) market,"
+    "  ref_id AS question_id, payload->>'text' AS text, payload->>'state' AS state,"
+    "  payload->>'answer' AS answer, payload, room_at"
+    "  FROM jobcast.applied WHERE kind = 'question' ORDER BY market, ref_id, seq DESC;",
 };
 
 /* The batch's rows as a record set ($2: the JSON array). */
@@ -215,9 +229,10 @@ gboolean ctl_pg_link(PGconn *pg, const char *market, const char *name, const cha
  * withdrawn within one batch ends withdrawn. A deletion applies to the latest sign-up of its id
  * created before it (ids can be reused in the room, seqs cannot). */
 static const char *const apply_steps[] = {
-    "INSERT INTO jobcast.applied (market, seq, kind, ref_id, room_at) "
-    "SELECT $1, r.seq, r.kind, r.ref_id, r.at::timestamptz FROM " ROWS " WHERE r.seq > $3::bigint "
-    "ON CONFLICT (market, seq) DO NOTHING",
+    "INSERT INTO jobcast.applied (market, seq, kind, ref_id, room_at, payload) "
+    "SELECT $1, r.seq, r.kind, r.ref_id, r.at::timestamptz, "
+    "CASE WHEN r.kind LIKE 'signup.%' THEN NULL ELSE r.payload END FROM " ROWS " "
+    "WHERE r.seq > $3::bigint ON CONFLICT (market, seq) DO NOTHING",
     "INSERT INTO jobcast.signups (market, signup_id, posting_id, posting_title, employer, "
     "show_id, name, phone, consent_at, consent_version, created_at, outbox_seq) "
     "SELECT $1, r.ref_id, (r.payload->>'posting_id')::bigint, "

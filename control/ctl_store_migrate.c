@@ -9,6 +9,17 @@
 #include "ctl_store_sql.h"
 #include "jc_error.h"
 
+/* Step 13's payloads of a posting version and of a question, as their triggers see NEW. */
+#define POSTING_PAYLOAD                                                                            \
+    "json_object('posting_id', NEW.id, 'version', NEW.version, 'title', NEW.title, 'company', "    \
+    "NEW.company, 'pay_min', NEW.pay_min, 'pay_max', NEW.pay_max, 'pay_unit', NEW.pay_unit, "      \
+    "'location', NEW.location, 'headcount', NEW.headcount, 'tags', json(NEW.tags), "               \
+    "'requirements', NEW.requirements, 'archived', NEW.archived, 'updated_at', NEW.updated_at)"
+#define QUESTION_PAYLOAD                                                                           \
+    "json_object('question_id', NEW.id, 'posting_id', NEW.posting_id, 'text', NEW.text, "          \
+    "'state', NEW.state, 'answer', NEW.answer, 'on_air', NEW.on_air, 'created_at', "               \
+    "NEW.created_at, 'updated_at', NEW.updated_at)"
+
 /* Schema steps, applied in order; PRAGMA user_version is the number applied so far. Append new
  * steps at the end; never edit one that has shipped. */
 static const char *const migrations[] = {
@@ -245,7 +256,9 @@ static const char *const migrations[] = {
      * the worker builds it when shipping, from the sign-up row (never updated while it exists),
      * so the outbox keeps no copy of a name or phone and a sign-up deleted before it left ships
      * without them. A delete is a withdrawal unless a retention purge marked its transaction in
-     * province_purging (a row inserted and deleted again within that transaction). */
+     * province_purging (a row inserted and deleted again within that transaction). Posting
+     * versions, as-aired rows and questions (no personal data: a question keeps nothing of its
+     * asker) carry their payload as they were, since the rows change later. */
     "CREATE TABLE province_outbox ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  kind TEXT NOT NULL CHECK (kind <> ''),"
@@ -263,6 +276,37 @@ static const char *const migrations[] = {
     "  INSERT INTO province_outbox (kind, ref_id) VALUES ("
     "    CASE WHEN EXISTS (SELECT 1 FROM province_purging) THEN 'signup.purged'"
     "      ELSE 'signup.withdrawn' END, OLD.id);"
+    "  END;"
+    "CREATE TRIGGER province_posting_created AFTER INSERT ON postings"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('posting.version', NEW.id,"
+    "    " POSTING_PAYLOAD ");"
+    "  END;"
+    "CREATE TRIGGER province_posting_changed AFTER UPDATE OF title, company, pay_min, pay_max,"
+    "  pay_unit, location, headcount, tags, requirements, talking_points, version, archived"
+    "  ON postings"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('posting.version', NEW.id,"
+    "    " POSTING_PAYLOAD ");"
+    "  END;"
+    "CREATE TRIGGER province_asaired AFTER INSERT ON as_aired"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload, created_at) VALUES ('asaired', NEW.id,"
+    "    json_object('asaired_id', NEW.id, 'aired_at', NEW.aired_at, 'show_id', NEW.show_id,"
+    "      'posting_id', NEW.posting_id, 'posting_version', NEW.posting_version,"
+    "      'event', NEW.event, 'detail', NEW.detail, 'fields', json(NEW.fields)),"
+    "    NEW.aired_at);"
+    "  END;"
+    "CREATE TRIGGER province_question_created AFTER INSERT ON questions"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('question', NEW.id,"
+    "    " QUESTION_PAYLOAD ");"
+    "  END;"
+    "CREATE TRIGGER province_question_changed AFTER UPDATE OF text, state, answer, on_air"
+    "  ON questions"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('question', NEW.id,"
+    "    " QUESTION_PAYLOAD ");"
     "  END;",
 };
 

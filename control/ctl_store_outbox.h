@@ -15,12 +15,18 @@
  *   signup.withdrawn  signup_id only: no personal data travels with a deletion (a withdrawal, a
  *                     person's data forgotten on request, any delete not marked as a purge)
  *   signup.purged     signup_id only: the room's retention purge (the province keeps its own)
- * So the outbox itself never holds a copy of a name or a phone number.
+ *   posting.version   the posting as written (every field shown on the card, version, archived),
+ *                     at every insert and every change of those fields
+ *   asaired           the as-aired row (event, detail, the posting as shown)
+ *   question          a viewer's question at every change (text, state, answer, on_air): it
+ *                     keeps nothing of its asker
+ * (these three carry their payload from their trigger, since their rows change later). So the
+ * outbox itself never holds a copy of a name or a phone number.
  *
  * Kinds reserved for the next steps (the same shape; ref_id the changed row's id; a trigger of
  * the step that adds the table, with the same WHEN as step 13's, writing the payload when the
  * row it describes can change later): signup.status (the back office's follow-up status of a
- * sign-up), posting.version, asaired, question.
+ * sign-up; the province then needs an effect for it in ctl_province_pg.c), funnel counts.
  *
  * Threads: the functions take the store or connection they write on, on its owner's thread. */
 #pragma once

@@ -311,6 +311,32 @@ static void test_worker(Fixture *f, gconstpointer data)
     JsonObject *o = json_node_get_object(status);
     g_assert_cmpstr(json_object_get_string_member(o, "state"), ==, "up");
     g_assert_cmpint(json_object_get_int_member(o, "shipped_seq"), ==, 33);
+
+    /* A posting's new version, an as-aired row and a question as it is answered travel too,
+     * with their payloads (no personal data in any of them). */
+    db_exec(f, "UPDATE postings SET title = '新标题', version = version + 1 WHERE id = 2;"
+               "INSERT INTO as_aired (posting_id, posting_version, fields, event) VALUES (2, 2, "
+               "'{\"title\":\"新标题\"}', 'take');"
+               "INSERT INTO questions (posting_id, text) VALUES (2, '包住吗？');"
+               "UPDATE questions SET state = 'answered', answer = '包住' WHERE text = '包住吗？'");
+    const char *checks[] = {
+        "SELECT count(*) FROM jobcast.postings WHERE posting_id = 2 AND version = 2 AND "
+        "payload->>'title' = '新标题' AND jsonb_typeof(payload->'tags') = 'array'",
+        "SELECT count(*) FROM jobcast.asaired WHERE posting_id = 2 AND event = 'take' AND "
+        "payload->'fields'->>'title' = '新标题'",
+        "SELECT count(*) FROM jobcast.questions WHERE text = '包住吗？' AND state = 'answered' AND "
+        "answer = '包住'",
+    };
+    for (gsize c = 0; c < G_N_ELEMENTS(checks); c++) {
+        for (int i = 0; i < 200 && jc_test_pg_int(pg, checks[c]) < 1; i++)
+            ctl_test_spin_for(50);
+        g_assert_cmpint(jc_test_pg_int(pg, checks[c]), ==, 1);
+    }
+    g_assert_cmpint(
+        jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.applied WHERE kind = 'question'"), ==, 2);
+    g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.applied WHERE kind LIKE "
+                                       "'signup.%' AND payload IS NOT NULL"),
+                    ==, 0);
     ctl_province_stop(p);
 
     /* Applying a batch again (its commit's answer lost) changes nothing. */
@@ -321,7 +347,7 @@ static void test_worker(Fixture *f, gconstpointer data)
                        "\"at\":\"2026-01-01T00:00:00.000Z\"}]";
     g_assert_true(ctl_pg_apply(c, "370909", rows, 30, &shipped, &applied, &error));
     g_assert_no_error(error);
-    g_assert_cmpint(shipped, ==, 33);
+    g_assert_cmpint(shipped, ==, 37);
     g_assert_cmpuint(applied, ==, 0);
     g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.signups"), ==, 32);
     PQfinish(c);
