@@ -244,6 +244,13 @@ static void test_worker(Fixture *f, gconstpointer data)
     };
     CtlProvince *p = ctl_province_start(&cfg, &error);
     g_assert_no_error(error);
+    /* Linked: the province's schema exists from here on. */
+    for (int i = 0; i < 200; i++) {
+        g_autoptr(JsonNode) st = ctl_province_status_json(p);
+        if (g_strcmp0(json_object_get_string_member(json_node_get_object(st), "state"), "up") == 0)
+            break;
+        ctl_test_spin_for(50);
+    }
     for (int i = 0; i < 30; i++) {
         g_autofree char *phone = g_strdup_printf("139444400%02d", i);
         add_signup(f, phone, NULL);

@@ -225,8 +225,10 @@ static void test_sync(void)
         rooms[r] = ctl_test_server_new();
         room_start(rooms[r], pg->url, markets[r], NULL);
     }
-    for (int r = 0; r < 3; r++)
+    for (int r = 0; r < 3; r++) {
+        g_autofree char *up = wait_status(rooms[r], "up", NULL); /* the schema exists */
         sign_up_many(rooms[r], r, 0, 20);
+    }
     for (int r = 0; r < 3; r++) {
         wait_pg_signups(pg, markets[r], 20);
         assert_exactly_once(pg, rooms[r], markets[r]);
@@ -300,6 +302,7 @@ static void test_outage(void)
     JcTestPg *pg = jc_test_pg_new();
     CtlTestServer *room = ctl_test_server_new();
     room_start(room, pg->url, "370202", NULL);
+    g_autofree char *up = wait_status(room, "up", NULL);
     sign_up_many(room, 21, 0, 20);
     wait_pg_signups(pg, "370202", 20);
 
@@ -511,10 +514,10 @@ static void test_password_hidden(void)
     room_start(good, pg->url, "370707", NULL);
     g_autofree char *wrong = jc_test_pg_url_with(pg, "Wrong-Secret-Password-9", "province");
     room_start(bad, wrong, "370708", NULL);
+    g_autofree char *up = wait_status(good, "up", NULL);
     sign_up_many(good, 71, 0, 3);
     sign_up_many(bad, 72, 0, 3);
     wait_pg_signups(pg, "370707", 3);
-    g_autofree char *up = wait_status(good, "up", NULL);
     g_autofree char *down = wait_status(bad, "down", "password authentication failed");
     const struct {
         CtlTestServer *room;
