@@ -157,6 +157,28 @@ static void check_scrape(const char *text)
     }
 }
 
+/* Waits for a stream.status notification that carries the link's state (the control page's
+ * health panel reads it there). (transfer full) its "province" member as JSON text. */
+static char *province_in_stream_status(CtlTestServer *room)
+{
+    CtlTestWs *w = ctl_test_ws_producer(room->soup, room->port, "Bearer " TOKEN);
+    char *found = NULL;
+    for (int i = 0; i < 50 && found == NULL; i++) {
+        g_autoptr(JsonNode) m = ctl_test_ws_next(w);
+        JsonObject *o = json_node_get_object(m);
+        if (g_strcmp0(json_object_get_string_member_with_default(o, "method", ""),
+                      "stream.status") != 0)
+            continue;
+        JsonObject *stream =
+            json_object_get_object_member(json_object_get_object_member(o, "params"), "stream");
+        if (stream != NULL && json_object_has_member(stream, "province"))
+            found = json_to_string(json_object_get_member(stream, "province"), FALSE);
+    }
+    ctl_test_ws_free(w);
+    g_assert_nonnull(found);
+    return found;
+}
+
 /* ---- the province ---- */
 
 static gint64 pg_count(JcTestPg *pg, const char *where)
@@ -249,6 +271,11 @@ static void test_sync(void)
         g_autofree char *status = wait_status(rooms[r], "up", NULL);
         g_assert_nonnull(strstr(status, "\"outbox_rows\":0"));
         g_assert_nonnull(strstr(status, markets[r]));
+        if (r == 0) {
+            g_autofree char *live = province_in_stream_status(rooms[r]);
+            g_assert_nonnull(strstr(live, "\"state\":\"up\""));
+            g_assert_nonnull(strstr(live, "\"market\":\"370101\""));
+        }
     }
     g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.signups"), ==, 60);
     g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.markets WHERE name = "
