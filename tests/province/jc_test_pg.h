@@ -4,13 +4,16 @@
  * `province`. Started fast for tests only: initdb --no-sync, fsync=off.
  *
  * A missing binary fails the test (never a skip). initdb refuses to run as root: as root the
- * binaries run as the `postgres` user (runuser), which the package creates, on folders it owns.
+ * binaries run as the `postgres` user (runuser for initdb, setuid in the server's child), which
+ * the package creates, on folders it owns. The server is the test's child and gets SIGKILL when
+ * the test dies, so a failed test leaves no server running.
  *
  * Threads: the test's. Every function fails the test (g_error) when PostgreSQL misbehaves. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <libpq-fe.h>
+#include <sys/types.h>
 
 typedef struct {
     char *dir;      /* owned: the temp folder (socket, log, password file) */
@@ -19,6 +22,10 @@ typedef struct {
     char *password; /* owned: its password */
     char *url;      /* owned: postgresql://USER:PASSWORD@/province?host=DIR */
     gboolean running;
+    GSubprocess *proc;    /* owned while running: the postmaster, which dies with the test */
+    gboolean as_postgres; /* we are root: initdb and the server run as the postgres user */
+    uid_t uid;            /* with as_postgres */
+    gid_t gid;
 } JcTestPg;
 
 /* initdb into a fresh folder, start, create the database `province`. (transfer full) */
