@@ -52,6 +52,10 @@ typedef struct {
     char *sms_code_ms;
     char *sms_resend_ms;
     char *csv_timezone;
+    char *province;
+    char *market;
+    char *market_name;
+    char *province_batch_rows;
     gboolean help;
 } Cli;
 
@@ -90,6 +94,29 @@ static void cli_clear(Cli *cli)
     g_free(cli->sms_code_ms);
     g_free(cli->sms_resend_ms);
     g_free(cli->csv_timezone);
+    g_free(cli->province);
+    g_free(cli->market);
+    g_free(cli->market_name);
+    g_free(cli->province_batch_rows);
+}
+
+/* The province link's options into ctx. */
+static void add_province_entries(GOptionContext *ctx, Cli *cli)
+{
+    const GOptionEntry entries[] = {
+        {"province", 0, 0, G_OPTION_ARG_STRING, &cli->province,
+         "Ship sign-ups to the province's PostgreSQL at this libpq URI (postgresql://...; its "
+         "password is never shown: better in the --config file or ~/.pgpass); needs --market",
+         "URL"},
+        {"market", 0, 0, G_OPTION_ARG_STRING, &cli->market,
+         "This room's market for the province: its 6-digit administrative-division code", "CODE"},
+        {"market-name", 0, 0, G_OPTION_ARG_STRING, &cli->market_name,
+         "The market's name shown in the province (default: the code)", "NAME"},
+        {"test-province-batch-rows", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+         &cli->province_batch_rows, "Tests only: outbox rows per PostgreSQL transaction", "N"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
 }
 
 /* The personal-data options (retention, the operator named in the notice, the per-phone limit)
@@ -220,6 +247,7 @@ static GOptionContext *make_context(Cli *cli)
     g_option_context_add_main_entries(ctx, entries, NULL);
     add_overlay_entries(ctx, cli);
     add_privacy_entries(ctx, cli);
+    add_province_entries(ctx, cli);
     return ctx;
 }
 
@@ -301,10 +329,17 @@ static gboolean check_keys(GKeyFile *kf, const char *path, GError **error)
         "record",         "profile",      "public-url",    "duration",
         "producer-token", "admin-listen", "trusted-proxy", "segment-minutes",
         "keep-days",      "keep-gb",      "audio-device",  NULL};
-    static const char *const service_keys[] = {"keep-signups-days", "operator-name",
-                                               "operator-contact",  "max-signups-per-phone-per-day",
-                                               "max-connections",   "max-connections-per-address",
-                                               "csv-timezone",      NULL};
+    static const char *const service_keys[] = {"keep-signups-days",
+                                               "operator-name",
+                                               "operator-contact",
+                                               "max-signups-per-phone-per-day",
+                                               "max-connections",
+                                               "max-connections-per-address",
+                                               "csv-timezone",
+                                               "province",
+                                               "market",
+                                               "market-name",
+                                               NULL};
     static const char *const overlay_keys[] = {"transition", "transition-ms", "theme",
                                                "safe-area",  "theme-dir",     NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, GROUP, NULL, NULL);
@@ -366,6 +401,9 @@ static gboolean merge_file(Cli *cli, GError **error)
         {"sms-gateway", &cli->sms_gateway},
         {"sms-gateway-secret-file", &cli->sms_secret_file},
         {"csv-timezone", &cli->csv_timezone},
+        {"province", &cli->province},
+        {"market", &cli->market},
+        {"market-name", &cli->market_name},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         if (*strings[i].slot == NULL && g_key_file_has_key(kf, GROUP, strings[i].key, NULL))
@@ -550,6 +588,58 @@ static gboolean privacy_options(const Cli *cli, JcConfig *cfg, GError **error)
     return sms_options(cli, cfg, error) && csv_timezone(cli->csv_timezone, cfg, error);
 }
 
+/* The province link: --province and --market together or neither, --market-name only with
+ * them. The URL is never quoted back (it holds a password); control checks it with libpq. */
+static gboolean province_options(const Cli *cli, JcConfig *cfg, GError **error)
+{
+    if ((cli->province != NULL) != (cli->market != NULL)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    cli->province != NULL
+                        ? "--province needs --market (this room's 6-digit market code)"
+                        : "--market needs --province (the province's PostgreSQL URI)");
+        return FALSE;
+    }
+    if (cli->market_name != NULL && cli->market == NULL) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--market-name needs --market and --province");
+        return FALSE;
+    }
+    if (!parse_whole("test-province-batch-rows", cli->province_batch_rows, 1, 100000, "rows",
+                     &cfg->province_batch_rows, error))
+        return FALSE;
+    if (cli->province == NULL)
+        return TRUE;
+    if ((!g_str_has_prefix(cli->province, "postgresql://") &&
+         !g_str_has_prefix(cli->province, "postgres://")) ||
+        strpbrk(cli->province, " \t\r\n") != NULL) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--province: must be a postgresql:// connection URI (not shown: it may hold "
+                    "a password)");
+        return FALSE;
+    }
+    const char *m = cli->market;
+    gboolean code = strlen(m) == 6 && m[0] >= '1' && m[0] <= '9';
+    for (int i = 0; code && i < 6; i++)
+        code = g_ascii_isdigit(m[i]);
+    if (!code) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--market: '%s' is not a 6-digit administrative-division code (e.g. 370102)",
+                    m);
+        return FALSE;
+    }
+    const char *name = cli->market_name;
+    if (name != NULL && (!g_utf8_validate(name, -1, NULL) || g_utf8_strlen(name, -1) < 1 ||
+                         g_utf8_strlen(name, -1) > 60)) {
+        g_set_error(error, JC_ERROR, JC_ERROR_INVALID,
+                    "--market-name: must be UTF-8 text of 1 to 60 characters");
+        return FALSE;
+    }
+    cfg->province = g_strdup(cli->province);
+    cfg->market = g_strdup(m);
+    cfg->market_name = g_strdup(name);
+    return TRUE;
+}
+
 static JcConfig *build_config(Cli *cli, GError **error)
 {
     g_autoptr(JcConfig) cfg = g_new0(JcConfig, 1);
@@ -607,7 +697,8 @@ static JcConfig *build_config(Cli *cli, GError **error)
     cfg->trusted_proxies =
         cli->trusted_proxies ? g_strdupv(cli->trusted_proxies) : g_new0(char *, 1);
     cfg->commit_each = cli->commit_each;
-    if (!overlay_options(cli, cfg, error) || !privacy_options(cli, cfg, error))
+    if (!overlay_options(cli, cfg, error) || !privacy_options(cli, cfg, error) ||
+        !province_options(cli, cfg, error))
         return NULL;
     if (cli->qr_blur != NULL &&
         (sscanf(cli->qr_blur, "%d,%d", &cfg->qr_blur_from, &cfg->qr_blur_to) != 2 ||
@@ -671,6 +762,11 @@ void jc_config_free(JcConfig *cfg)
         explicit_bzero(cfg->sms_secret, strlen(cfg->sms_secret));
     g_free(cfg->sms_secret);
     g_free(cfg->csv_timezone);
+    if (cfg->province != NULL)
+        explicit_bzero(cfg->province, strlen(cfg->province));
+    g_free(cfg->province);
+    g_free(cfg->market);
+    g_free(cfg->market_name);
     g_free(cfg);
 }
 

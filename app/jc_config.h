@@ -48,6 +48,10 @@ typedef struct {
     int sms_code_ms;           /* hidden --test-sms-code-ms; 0 = ten minutes */
     int sms_resend_ms;         /* hidden --test-sms-resend-ms; 0 = a minute */
     char *csv_timezone;        /* owned; exports' time zone (--csv-timezone), NULL = local */
+    char *province;            /* owned; the province's PostgreSQL URI (a secret); NULL = off */
+    char *market;              /* owned; with province: the 6-digit market code */
+    char *market_name;         /* owned; NULL = the code */
+    int province_batch_rows;   /* hidden --test-province-batch-rows; 0 = control's default */
 } JcConfig;
 
 /* Parses argv (which it does not modify) into a new config. Returns NULL with error set

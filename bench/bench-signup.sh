@@ -5,7 +5,8 @@
 # 5000 addresses through --trusted-proxy 127.0.0.1). Only 201 answers count toward the rate.
 # Prints: metric: signups_per_s, signup_p99_ms, signups_per_s_commit_each,
 #         signups_rejected (non-201 answers in the group-commit run), group_commit_speedup.
-# Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), JOBCAST (binary).
+# Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64), JOBCAST (binary),
+#      BENCH_ARGS (more jobcast options for both runs, e.g. the province link's).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +36,7 @@ run() {
     port=$(free_port)
     mkdir -p "$work/$name"
     "$jobcast" --listen "127.0.0.1:$port" --data-dir "$work/$name" --no-record \
-        --profile 720x1280 --trusted-proxy 127.0.0.1 --duration $((seconds + 60)) "$@" \
+        --profile 720x1280 --trusted-proxy 127.0.0.1 --duration $((seconds + 60)) ${BENCH_ARGS:-} "$@" \
         >"$work/$name.log" 2>&1 &
     pid=$!
     for _ in $(seq 100); do

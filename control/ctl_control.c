@@ -38,6 +38,7 @@
 #include "ctl_outputs.h"
 #include "ctl_postings.h"
 #include "ctl_privacy.h"
+#include "ctl_province.h"
 #include "ctl_questions.h"
 #include "ctl_rejects.h"
 #include "ctl_refs.h"
@@ -49,6 +50,7 @@
 #include "ctl_signups.h"
 #include "ctl_state.h"
 #include "ctl_stats.h"
+#include "ctl_store_outbox.h"
 #include "ctl_stream.h"
 #include "ctl_studio.h"
 #include "ctl_view.h"
@@ -95,6 +97,7 @@ struct CtlControl {
     CtlAsAiredWatch *asaired_watch;
     CtlOverlayDesk *overlay;
     CtlDesk *desk;
+    CtlProvince *province; /* NULL without the province link; stopped before the store closes */
     CtlRoutes *routes;
     /* The method rooms (their fields borrow the rooms above). */
     CtlStateRoom state_room;
@@ -313,7 +316,7 @@ static void add_methods(CtlControl *c, const CtlRpcMethod *table, gsize n, gpoin
 
 static void build_methods(CtlControl *c)
 {
-    c->state_room = (CtlStateRoom){c->view, c->studio, c->stats, c->stream};
+    c->state_room = (CtlStateRoom){c->view, c->studio, c->stats, c->stream, c->province};
     c->postings_room = (CtlPostingsRoom){c->store, c->view, ctl_ws_notifier(c->ws), c->studio};
     c->accounts_room = (CtlAccountsRoom){c->store, &c->jobs, c->ws};
     c->asaired_room = (CtlAsAiredRoom){c->store, c->tz};
@@ -429,9 +432,28 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
         .tz = c->tz,
         .actions = c->actions,
         .desk = c->desk,
+        .province = c->province,
     };
     c->routes = ctl_routes_new(&routes);
     build_methods(c);
+}
+
+/* The province link's worker with --province (its outbox on), else the outbox off: a room that
+ * ran linked before and now runs alone appends nothing. */
+static gboolean start_province(CtlControl *c, const CtlControlConfig *cfg, GError **error)
+{
+    if (cfg->province_url == NULL)
+        return ctl_store_set_outbox(c->store, FALSE, error);
+    CtlProvinceConfig pc = {
+        .url = cfg->province_url,
+        .market = cfg->market,
+        .market_name = cfg->market_name,
+        .store = c->store,
+        .batch_rows = cfg->province_batch_rows,
+        .backoff_max_ms = cfg->province_backoff_max_ms,
+    };
+    c->province = ctl_province_start(&pc, error);
+    return c->province != NULL;
 }
 
 CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
@@ -483,6 +505,12 @@ CtlControl *ctl_control_new(const CtlControlConfig *cfg, GError **error)
         ctl_control_free(c);
         return NULL;
     }
+    /* The outbox is on (or off) before the first sign-up can come. */
+    if (!start_province(c, cfg, error)) {
+        ctl_verify_desk_free(verify);
+        ctl_control_free(c);
+        return NULL;
+    }
     /* No connection is served before the loop runs again: the rooms are ready by then. */
     g_autofree char *url = public_url(cfg, host, c->port);
     create_rooms(c, cfg, url, verify);
@@ -523,6 +551,15 @@ void ctl_control_set_pipeline_ready(CtlControl *c, gboolean ready)
 
 void ctl_control_set_stream_status(CtlControl *c, JsonNode *status)
 {
+    /* The province link's state rides along (once a second, like the stream's), so every
+     * control page shows its lag without a message of its own. */
+    g_autoptr(JsonNode) with_province = NULL;
+    if (c->province != NULL && status != NULL && JSON_NODE_HOLDS_OBJECT(status)) {
+        with_province = json_node_copy(status);
+        json_object_set_member(json_node_get_object(with_province), "province",
+                               ctl_province_status_json(c->province));
+        status = with_province;
+    }
     ctl_asaired_watch_stream(c->asaired_watch, status, ctl_studio_show_id(c->studio),
                              ctl_studio_on_air(c->studio));
     ctl_stream_set_status(c->stream, status);
@@ -594,6 +631,8 @@ void ctl_control_free(CtlControl *c)
     /* Closing every connection detaches it from the answers it waited for (ctl_pending.c);
      * the desks then orphan what is still in flight (the store and workers still call back). */
     stop_lws(c);
+    /* Nothing reads the link's status any more; the store it ships from is still open. */
+    g_clear_pointer(&c->province, ctl_province_stop);
     ctl_card_desk_free(c->cards);
     ctl_desk_free(c->desk);
     ctl_overlay_desk_free(c->overlay);

@@ -122,6 +122,7 @@ static void get_metrics(CtlRoutes *r, CtlSession *s)
         ctl_requests_metrics(r->rooms.requests, out);
     ctl_process_metrics(out);
     ctl_apply_metrics(r->rooms.apply, out);
+    ctl_province_metrics(r->rooms.province, out);
     ctl_reply_text(s, 200, "text/plain; version=0.0.4; charset=utf-8", g_string_free(out, FALSE));
 }
 

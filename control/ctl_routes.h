@@ -13,6 +13,7 @@
 #include "ctl_hooks.h"
 #include "ctl_login.h"
 #include "ctl_overlay_http.h"
+#include "ctl_province.h"
 #include "ctl_rejects.h"
 #include "ctl_session.h"
 #include "ctl_stats.h"
@@ -41,6 +42,7 @@ typedef struct {
     GTimeZone *tz;         /* exports' time zone */
     CtlActions *actions;   /* POST /api/actions/NAME */
     CtlDesk *desk; /* the employers' desk and the viewers' status pages (/a/desk, /a/status) */
+    CtlProvince *province; /* for /metrics; NULL without the province link */
 } CtlRoutesConfig;
 
 /* (transfer full) */

@@ -47,6 +47,7 @@ static JsonNode *method_state_get(JsonObject *params, gpointer data, GError **er
     JsonNode *stream = ctl_stream_status(r->stream);
     json_object_set_member(o, "stream",
                            stream != NULL ? json_node_copy(stream) : json_node_new(JSON_NODE_NULL));
+    json_object_set_member(o, "province", ctl_province_status_json(r->province));
     JsonNode *state = ctl_json_object_node(o);
     if (call->role == CTL_ROLE_PRODUCER)
         return state;

@@ -2,6 +2,7 @@
  * signups.counts and stats.get (see ctl_state.c). Main thread only. */
 #pragma once
 
+#include "ctl_province.h"
 #include "ctl_rpc.h"
 #include "ctl_stats.h"
 #include "ctl_stream.h"
@@ -16,6 +17,7 @@ typedef struct {
     CtlStudio *studio;
     CtlStats *stats;
     CtlStream *stream;
+    CtlProvince *province; /* NULL without the province link */
 } CtlStateRoom;
 
 /* state.get, signups.counts, stats.get; their room is a CtlStateRoom. */

@@ -131,6 +131,16 @@ void ctl_store_close(CtlStore *store)
     store_free(store);
 }
 
+void ctl_store_mark_shipped(CtlStore *store, gint64 seq)
+{
+    ctl_store_writer_mark_shipped(store->writer, seq);
+}
+
+const char *ctl_store_path(CtlStore *store)
+{
+    return sqlite3_db_filename(store->db, "main");
+}
+
 void ctl_store_add_signup(CtlStore *store, const CtlSignupRequest *req, CtlSignupDone done,
                           gpointer user_data)
 {

@@ -48,6 +48,13 @@ gboolean ctl_store_set_state(CtlStore *store, const char *key, const char *value
  * committed so far (each may hold many sign-ups: group commit). Any thread. */
 guint64 ctl_store_commit_count(CtlStore *store);
 
+/* The province has every outbox row up to seq: recorded, and those rows deleted, by the writer
+ * (ctl_store_writer_mark_shipped). Any thread (the province's sync worker). */
+void ctl_store_mark_shipped(CtlStore *store, gint64 seq);
+
+/* The database file's path, as opened. (transfer none) Any thread while the store is open. */
+const char *ctl_store_path(CtlStore *store);
+
 /* Sign-ups per transaction at most (0 = no limit, the default: group commit). 1 commits each
  * sign-up on its own, for the commit-each benchmark baseline. Any thread. */
 void ctl_store_set_batch_max(CtlStore *store, guint max);

@@ -9,6 +9,17 @@
 #include "ctl_store_sql.h"
 #include "jc_error.h"
 
+/* Step 13's payloads of a posting version and of a question, as their triggers see NEW. */
+#define POSTING_PAYLOAD                                                                            \
+    "json_object('posting_id', NEW.id, 'version', NEW.version, 'title', NEW.title, 'company', "    \
+    "NEW.company, 'pay_min', NEW.pay_min, 'pay_max', NEW.pay_max, 'pay_unit', NEW.pay_unit, "      \
+    "'location', NEW.location, 'headcount', NEW.headcount, 'tags', json(NEW.tags), "               \
+    "'requirements', NEW.requirements, 'archived', NEW.archived, 'updated_at', NEW.updated_at)"
+#define QUESTION_PAYLOAD                                                                           \
+    "json_object('question_id', NEW.id, 'posting_id', NEW.posting_id, 'text', NEW.text, "          \
+    "'state', NEW.state, 'answer', NEW.answer, 'on_air', NEW.on_air, 'created_at', "               \
+    "NEW.created_at, 'updated_at', NEW.updated_at)"
+
 /* Schema steps, applied in order; PRAGMA user_version is the number applied so far. Append new
  * steps at the end; never edit one that has shipped. */
 static const char *const migrations[] = {
@@ -279,6 +290,69 @@ static const char *const migrations[] = {
     "CREATE INDEX employer_links_by_employer ON employer_links (employer_id, id);"
     "CREATE TRIGGER employers_links_gone AFTER DELETE ON employers BEGIN"
     "  DELETE FROM employer_links WHERE employer_id = OLD.id;"
+    "  END;",
+
+    /* 13: the province outbox (ctl_store_outbox.h): every change the province needs, appended
+     * by these triggers in the transaction of the change itself while the province link is on
+     * (state key province.outbox = 'on', set at every start), shipped in seq order by the sync
+     * worker and deleted once the province has it. AUTOINCREMENT: a seq is never used twice, not
+     * even after the rows before it were shipped and deleted (the province keys what it applied
+     * by market and seq). ref_id is the sign-up's id; created_at its creation's time for
+     * signup.created, which tells it from a later sign-up that took the same id. payload NULL:
+     * the worker builds it when shipping, from the sign-up row (never updated while it exists),
+     * so the outbox keeps no copy of a name or phone and a sign-up deleted before it left ships
+     * without them. A delete is a withdrawal unless a retention purge marked its transaction in
+     * province_purging (a row inserted and deleted again within that transaction). Posting
+     * versions, as-aired rows and questions (no personal data: a question keeps nothing of its
+     * asker) carry their payload as they were, since the rows change later. */
+    "CREATE TABLE province_outbox ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL CHECK (kind <> ''),"
+    "  ref_id INTEGER NOT NULL,"
+    "  payload TEXT," /* a JSON object, or NULL: built when shipped */
+    "  created_at TEXT NOT NULL DEFAULT (" CTL_NOW_SQL "));"
+    "CREATE TABLE province_purging (since TEXT);"
+    "CREATE TRIGGER province_signup_created AFTER INSERT ON signups"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, created_at)"
+    "    VALUES ('signup.created', NEW.id, NEW.created_at);"
+    "  END;"
+    "CREATE TRIGGER province_signup_deleted AFTER DELETE ON signups"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id) VALUES ("
+    "    CASE WHEN EXISTS (SELECT 1 FROM province_purging) THEN 'signup.purged'"
+    "      ELSE 'signup.withdrawn' END, OLD.id);"
+    "  END;"
+    "CREATE TRIGGER province_posting_created AFTER INSERT ON postings"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('posting.version', NEW.id,"
+    "    " POSTING_PAYLOAD ");"
+    "  END;"
+    "CREATE TRIGGER province_posting_changed AFTER UPDATE OF title, company, pay_min, pay_max,"
+    "  pay_unit, location, headcount, tags, requirements, talking_points, version, archived"
+    "  ON postings"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('posting.version', NEW.id,"
+    "    " POSTING_PAYLOAD ");"
+    "  END;"
+    "CREATE TRIGGER province_asaired AFTER INSERT ON as_aired"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload, created_at) VALUES ('asaired', NEW.id,"
+    "    json_object('asaired_id', NEW.id, 'aired_at', NEW.aired_at, 'show_id', NEW.show_id,"
+    "      'posting_id', NEW.posting_id, 'posting_version', NEW.posting_version,"
+    "      'event', NEW.event, 'detail', NEW.detail, 'fields', json(NEW.fields)),"
+    "    NEW.aired_at);"
+    "  END;"
+    "CREATE TRIGGER province_question_created AFTER INSERT ON questions"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('question', NEW.id,"
+    "    " QUESTION_PAYLOAD ");"
+    "  END;"
+    "CREATE TRIGGER province_question_changed AFTER UPDATE OF text, state, answer, on_air"
+    "  ON questions"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('question', NEW.id,"
+    "    " QUESTION_PAYLOAD ");"
     "  END;",
 };
 

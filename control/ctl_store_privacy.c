@@ -9,6 +9,7 @@
  * delete (the HTTP and RPC layers decide) or for logging (the callers log counts). */
 #include "ctl_store_db.h"
 
+#include "ctl_store_outbox.h"
 #include "jc_error.h"
 
 gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *signup_id,
@@ -37,7 +38,8 @@ gboolean ctl_store_withdraw(CtlStore *store, const char *withdraw_hash, gint64 *
     return TRUE;
 }
 
-gint64 ctl_store_purge_signups(CtlStore *store, guint days, GError **error)
+/* The purge's DELETE: the number of rows, -1 with error. */
+static gint64 purge_rows(CtlStore *store, guint days, GError **error)
 {
     sqlite3_stmt *st = ctl_store_prep(
         store, "DELETE FROM signups WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)",
@@ -53,6 +55,25 @@ gint64 ctl_store_purge_signups(CtlStore *store, guint days, GError **error)
         return -1;
     }
     return sqlite3_changes(ctl_store_db(store));
+}
+
+/* One transaction, marked as a purge for the province outbox (its deletes travel as
+ * signup.purged, not as withdrawals). */
+gint64 ctl_store_purge_signups(CtlStore *store, guint days, GError **error)
+{
+    sqlite3 *db = ctl_store_db(store);
+    if (!ctl_sql_exec(db, "SAVEPOINT purge_signups", "starting a purge", error))
+        return -1;
+    gint64 n = -1;
+    if (ctl_outbox_purging(db, TRUE, error)) {
+        n = purge_rows(store, days, error);
+        if (n >= 0 && !ctl_outbox_purging(db, FALSE, error))
+            n = -1;
+    }
+    if (n < 0)
+        sqlite3_exec(db, "ROLLBACK TO purge_signups", NULL, NULL, NULL);
+    sqlite3_exec(db, "RELEASE purge_signups", NULL, NULL, NULL);
+    return n;
 }
 
 gboolean ctl_store_scrub_wal(CtlStore *store)

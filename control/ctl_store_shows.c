@@ -6,6 +6,7 @@
  * only by the writer thread (ctl_store.c); the reads here see what it has committed. */
 #include "ctl_store.h"
 #include "ctl_store_db.h"
+#include "ctl_store_outbox.h"
 #include "jc_error.h"
 
 /* Steps a statement that returns no rows; FALSE with error otherwise. Finalizes it. */
@@ -338,11 +339,14 @@ gint64 ctl_store_purge_older(CtlStore *store, guint days, gint64 *shows, GError 
     if (!ctl_sql_exec(db, "SAVEPOINT purge", "starting a purge", error))
         return -1;
     gint64 n = -1;
-    if (ctl_sql_exec(db, del_signups, "purging sign-ups", error)) {
+    if (ctl_outbox_purging(db, TRUE, error) &&
+        ctl_sql_exec(db, del_signups, "purging sign-ups", error)) {
         n = sqlite3_changes(db);
         if (ctl_sql_exec(db, del_shows, "purging shows", error))
             *shows = sqlite3_changes(db);
         else
+            n = -1;
+        if (n >= 0 && !ctl_outbox_purging(db, FALSE, error))
             n = -1;
     }
     if (n < 0)

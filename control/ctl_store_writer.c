@@ -24,12 +24,18 @@
  *   4. After `stopping` is set the writer still empties `pending` before it exits, so every
  *      sign-up queued before stop is committed (or fails) and is reported.
  *
+ * The province's mark (ctl_store_writer_mark_shipped, from the sync worker's thread) crosses the
+ * same way: the highest seq asked for waits under `lock` and is written, with the outbox rows it
+ * covers deleted, in the writer's next transaction (one of its own when no sign-up is pending),
+ * so the store keeps one writer.
+ *
  * Timestamps: the writer makes one per batch in C (ctl_store_stamp), the same text as SQLite's
  * strftime on main, since all of a batch's rows commit at once. */
 #include "ctl_store_writer.h"
 
 #include <pthread.h>
 
+#include "ctl_store_outbox.h"
 #include "ctl_store_sql.h"
 #include "jc_error.h"
 
@@ -74,6 +80,8 @@ struct CtlStoreWriter {
     sqlite3_stmt *st_phone;    /* owned, on wdb: a phone's other postings since a time */
     sqlite3_stmt *st_begin;    /* owned, on wdb */
     sqlite3_stmt *st_commit;   /* owned, on wdb */
+    sqlite3_stmt *st_mark;     /* owned, on wdb: the province's shipped mark */
+    sqlite3_stmt *st_prune;    /* owned, on wdb: outbox rows the province has */
 
     /* Guarded by lock. Lock order: lock, then the GMainContext's own lock (g_source_attach /
      * g_source_destroy are called with lock held; done() is never called with it held). */
@@ -85,6 +93,8 @@ struct CtlStoreWriter {
     gboolean stopping;       /* set once by stop */
     guint batch_max;         /* most sign-ups per transaction; 0 = no limit */
     guint64 commits;         /* writer transactions committed */
+    gint64 shipped_want;     /* the province has the outbox up to here: to be written */
+    gint64 shipped_done;     /* the last mark the writer tried to write */
 };
 
 static void signup_free(Signup *s)
@@ -271,9 +281,19 @@ static gboolean step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, GErro
     return rc == SQLITE_DONE;
 }
 
-/* Writes one batch in one transaction (group commit). On return every Signup has its result,
- * and no success is claimed unless COMMIT returned SQLITE_OK (invariant 2). */
-static gboolean write_batch(CtlStoreWriter *w, GQueue *batch)
+/* The province's mark (seq > 0) and the outbox rows it covers, inside the open transaction. */
+static gboolean write_mark(CtlStoreWriter *w, gint64 seq, GError **error)
+{
+    sqlite3_bind_int64(w->st_mark, 1, seq);
+    sqlite3_bind_int64(w->st_prune, 1, seq);
+    return step_done(w->wdb, w->st_mark, "recording what the province has", error) &&
+           step_done(w->wdb, w->st_prune, "deleting shipped outbox rows", error);
+}
+
+/* Writes one batch in one transaction (group commit), with the province's mark when shipped is
+ * above 0. On return every Signup has its result, and no success is claimed unless COMMIT
+ * returned SQLITE_OK (invariant 2). */
+static gboolean write_batch(CtlStoreWriter *w, GQueue *batch, gint64 shipped)
 {
     sqlite3 *db = w->wdb;
     g_autoptr(GError) error = NULL;
@@ -296,6 +316,11 @@ static gboolean write_batch(CtlStoreWriter *w, GQueue *batch)
             return FALSE;
         }
     }
+    if (shipped > 0 && !write_mark(w, shipped, &error)) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        fail_all(batch, error);
+        return FALSE;
+    }
     if (!step_done(db, w->st_commit, "committing sign-ups", &error)) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         fail_all(batch, error);
@@ -312,12 +337,16 @@ static void finalize_writer(CtlStoreWriter *w)
     sqlite3_finalize(w->st_phone);
     sqlite3_finalize(w->st_begin);
     sqlite3_finalize(w->st_commit);
+    sqlite3_finalize(w->st_mark);
+    sqlite3_finalize(w->st_prune);
     sqlite3_close(w->wdb);
     w->st_insert = NULL;
     w->st_existing = NULL;
     w->st_phone = NULL;
     w->st_begin = NULL;
     w->st_commit = NULL;
+    w->st_mark = NULL;
+    w->st_prune = NULL;
     w->wdb = NULL;
 }
 
@@ -329,12 +358,20 @@ static void *writer_main(void *data)
     for (;;) {
         GQueue batch;
         gboolean committed;
+        gint64 shipped = 0;
 
-        while (g_queue_is_empty(&w->pending) && !w->stopping) {
+        while (g_queue_is_empty(&w->pending) && w->shipped_want == w->shipped_done &&
+               !w->stopping) {
             pthread_cond_wait(&w->cond, &w->lock);
         }
-        if (g_queue_is_empty(&w->pending)) {
+        if (g_queue_is_empty(&w->pending) && w->shipped_want == w->shipped_done) {
             break; /* stopping, and nothing left (invariant 4) */
+        }
+        if (w->shipped_want != w->shipped_done) {
+            /* Tried once: a mark that fails is not retried by itself; the worker's next mark,
+             * or its reading of the province's mark after a restart, makes up for it. */
+            shipped = w->shipped_want;
+            w->shipped_done = shipped;
         }
         if (w->batch_max == 0 || g_queue_get_length(&w->pending) <= w->batch_max) {
             batch = w->pending;
@@ -347,13 +384,16 @@ static void *writer_main(void *data)
         }
         pthread_mutex_unlock(&w->lock);
 
-        committed = write_batch(w, &batch);
+        gboolean signups = !g_queue_is_empty(&batch);
+        committed = write_batch(w, &batch, shipped);
 
         pthread_mutex_lock(&w->lock);
-        if (committed) {
+        if (committed && signups) {
             w->commits++;
         }
-        post_results_locked(w, &batch, committed);
+        if (signups) {
+            post_results_locked(w, &batch, committed);
+        }
     }
     pthread_mutex_unlock(&w->lock);
 
@@ -378,7 +418,9 @@ static gboolean prepare_writer(CtlStoreWriter *w, GError **error)
                            "posting_id <> ?2 AND created_at >= ?3",
                            &w->st_phone, error) &&
            ctl_sql_prepare(w->wdb, "BEGIN IMMEDIATE", &w->st_begin, error) &&
-           ctl_sql_prepare(w->wdb, "COMMIT", &w->st_commit, error);
+           ctl_sql_prepare(w->wdb, "COMMIT", &w->st_commit, error) &&
+           ctl_sql_prepare(w->wdb, CTL_OUTBOX_MARK_SQL, &w->st_mark, error) &&
+           ctl_sql_prepare(w->wdb, CTL_OUTBOX_PRUNE_SQL, &w->st_prune, error);
 }
 
 /* Frees a writer whose thread never started or has been joined. */
@@ -503,6 +545,16 @@ void ctl_store_writer_set_batch_max(CtlStoreWriter *w, guint max)
 {
     pthread_mutex_lock(&w->lock);
     w->batch_max = max;
+    pthread_mutex_unlock(&w->lock);
+}
+
+void ctl_store_writer_mark_shipped(CtlStoreWriter *w, gint64 seq)
+{
+    pthread_mutex_lock(&w->lock);
+    if (seq > w->shipped_want && !w->stopping) {
+        w->shipped_want = seq;
+        pthread_cond_signal(&w->cond);
+    }
     pthread_mutex_unlock(&w->lock);
 }
 

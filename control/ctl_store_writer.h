@@ -1,7 +1,8 @@
 /* ctl_store_writer: the store's writer thread, which commits sign-ups in groups on its own
  * connection and hands each result back to a GMainContext after the COMMIT returned.
  *
- * Threads: ctl_store_writer_add, _commits and _set_batch_max may be called from any thread;
+ * Threads: ctl_store_writer_add, _commits, _set_batch_max and _mark_shipped may be called from
+ * any thread;
  * the other functions on the thread that owns the GMainContext given to start (main). This is
  * the store's one thread crossing; ctl_store.c owns one writer and wraps these calls. */
 #pragma once
@@ -59,6 +60,11 @@ guint64 ctl_store_writer_commits(CtlStoreWriter *w);
 
 /* Sign-ups per transaction at most (0 = no limit). Any thread. */
 void ctl_store_writer_set_batch_max(CtlStoreWriter *w, guint max);
+
+/* The province has every outbox row up to seq (ctl_store_outbox.h): the writer records it and
+ * deletes those rows in its next transaction (one of its own when no sign-up is waiting). A
+ * lower or equal seq than one asked before changes nothing. Any thread. */
+void ctl_store_writer_mark_shipped(CtlStoreWriter *w, gint64 seq);
 
 /* Sets (fn NULL: clears) the per-batch callback. Main thread. */
 void ctl_store_writer_set_batch_func(CtlStoreWriter *w, CtlStoreBatchFunc fn, gpointer data);

@@ -14,6 +14,7 @@ pkgs=(
     libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
     libwebsockets-dev libwebsockets-evlib-glib
     libsodium-dev  # argon2id password hashes (control/ctl_auth.c)
+    libpq-dev  # the province link's PostgreSQL client (control/ctl_province*.c)
     # run time: GStreamer elements (x264enc in -ugly, avenc_aac in -libav), CJK fonts
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
@@ -24,6 +25,7 @@ pkgs=(
     ffmpeg libzbar-dev zbar-tools libsoup-3.0-dev sqlite3 nginx-light libnginx-mod-rtmp
     python3-websockets  # a second, strict WebSocket client: refusals must be HTTP/1.1 it reads
     prometheus  # promtool: the shipped alert rules and the /metrics text are checked with it
+    postgresql-15  # the province tests start a real server (initdb, pg_ctl) on a Unix socket
     # tests: a TLS terminator for RTMPS, an RTSP server for the RTSP pull test (streamer)
     stunnel4 libgstrtspserver-1.0-dev
     glib-networking  # TLS for rtmps:// outputs (rtmp2sink uses GIO's TLS backend)

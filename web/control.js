@@ -63,6 +63,8 @@
       st_error: '出错', st_built: '准备中', st_stopping: '停止中', 'st_disk-full': '磁盘已满，停止录制',
       mute: '静音', unmute: '取消静音', mutedBanner: '已静音：观众听不到声音（按 M 恢复）',
       qrAlarm: '二维码扫不出来：观众可能无法扫码报名，请检查画面', hQr: '二维码回读',
+      hProvince: '省平台同步', pv_up: '正常', pv_connecting: '连接中', pv_down: '连不上，稍后重试',
+      pv_error: '出错', pvBacklog: '待同步 {0} 条，最早 {1} 秒前',
       qr_ok: '能扫出', qr_unreadable: '扫不出', qr_wrong: '扫出的不是当前岗位', qr_idle: '不需要（无岗位或休息中）',
       qr_waiting: '等待检查', qr_off: '未检查（没有编码）',
       mutedToast: '已静音', unmutedToast: '声音已恢复', audioLevel: '音量', silence: '无声',
@@ -120,6 +122,8 @@
       st_error: 'error', st_built: 'built', st_stopping: 'stopping', 'st_disk-full': 'disk full, recording stopped',
       mute: 'Mute', unmute: 'Unmute', mutedBanner: 'MUTED: viewers hear nothing (M to unmute)',
       qrAlarm: 'QR code does not scan: viewers may not be able to apply, check the picture', hQr: 'QR read-back',
+      hProvince: 'Province sync', pv_up: 'up', pv_connecting: 'connecting', pv_down: 'unreachable, retrying',
+      pv_error: 'error', pvBacklog: '{0} waiting, oldest {1} s ago',
       qr_ok: 'reads', qr_unreadable: 'unreadable', qr_wrong: 'reads another posting', qr_idle: 'not needed (nothing on air, or a break)',
       qr_waiting: 'waiting for a check', qr_off: 'not checked (nothing encoded)',
       mutedToast: 'Muted', unmutedToast: 'Sound back on', audioLevel: 'Audio level', silence: 'silence',
@@ -579,6 +583,14 @@
     const qr = status.qr || {};
     if (qr.state) row(t('hQr'), DICT.zh['qr_' + qr.state] ? t('qr_' + qr.state) : String(qr.state), 'h-qr qr-' + stateClass(qr.state));
     $('pgm-qr-alarm').hidden = !qr.alarm;
+    // The province link (with --province): its state and what waits to be shipped.
+    const pv = status.province;
+    if (pv && typeof pv === 'object') {
+      const parts = [DICT.zh['pv_' + pv.state] ? t('pv_' + pv.state) : String(pv.state)];
+      if (pv.outbox_rows > 0) parts.push(t('pvBacklog', pv.outbox_rows, Math.round(pv.lag_seconds || 0)));
+      if (pv.error) parts.push(pv.error);
+      row(t('hProvince') + ' ' + String(pv.market || ''), parts.join(' · '), 'h-province ' + stateClass(pv.state));
+    }
 
     const outputs = Array.isArray(status.outputs) ? status.outputs : [];
     const list = $('outputs');

@@ -76,6 +76,13 @@ typedef struct {
     const char *const *output_uris;  /* parallel to output_names */
     CtlOutputFunc on_output;         /* may be NULL: changes are only stored */
     gpointer on_output_data;
+    /* The province link (ctl_province.h): with a URL, every sign-up created, withdrawn or
+     * purged is shipped to the province's PostgreSQL by a worker thread; without, nothing. */
+    const char *province_url;      /* a libpq connection URI (a secret: never shown); NULL = off */
+    const char *market;            /* with province_url: the 6-digit market code (checked) */
+    const char *market_name;       /* NULL = the code */
+    guint province_batch_rows;     /* outbox rows per PostgreSQL transaction; 0 = 500 */
+    guint province_backoff_max_ms; /* longest pause while the province is away; 0 = 15 s */
 } CtlControlConfig;
 
 /* Connection caps by default (docs/protocol.md, "Connections"). */
