@@ -76,6 +76,10 @@ static const char *const steps[] = {
     "  ref_id AS question_id, payload->>'text' AS text, payload->>'state' AS state,"
     "  payload->>'answer' AS answer, payload, room_at"
     "  FROM jobcast.applied WHERE kind = 'question' ORDER BY market, ref_id, seq DESC;",
+    /* 2: each sign-up's follow-up status in the room's back office (received until an employer
+     * or producer sets another), so the province counts hires; never the note. */
+    "ALTER TABLE jobcast.signups ADD COLUMN status text NOT NULL DEFAULT 'received',"
+    "  ADD COLUMN status_at timestamptz;",
 };
 
 /* The batch's rows as a record set ($2: the JSON array). */
@@ -248,6 +252,12 @@ static const char *const apply_steps[] = {
     "UPDATE jobcast.signups s SET purged_at = d.at::timestamptz "
     "FROM (SELECT r.at, " TARGET " AS target FROM " ROWS " WHERE r.seq > $3::bigint "
     "AND r.kind = 'signup.purged') d WHERE s.market = $1 AND s.outbox_seq = d.target",
+    /* A batch may carry several statuses of one sign-up: the last one (by seq) is its status. */
+    "UPDATE jobcast.signups s SET status = d.status, status_at = d.at::timestamptz "
+    "FROM (SELECT DISTINCT ON (t.target) t.status, t.at, t.target FROM (SELECT r.seq, "
+    "r.payload->>'status' AS status, r.at, " TARGET " AS target FROM " ROWS " WHERE "
+    "r.seq > $3::bigint AND r.kind = 'signup.status') t ORDER BY t.target, t.seq DESC) d "
+    "WHERE s.market = $1 AND s.outbox_seq = d.target",
 };
 
 static gboolean apply_locked(PGconn *pg, const char *market, const char *rows, gint64 last,

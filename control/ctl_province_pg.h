@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this jobcast creates and reads. */
-#define CTL_PG_SCHEMA_VERSION 1
+#define CTL_PG_SCHEMA_VERSION 2
 
 /* Creates the schema `jobcast` or migrates it up to CTL_PG_SCHEMA_VERSION, under an advisory
  * lock (rooms starting together wait for each other). A newer version is refused

@@ -354,6 +354,15 @@ static const char *const migrations[] = {
     "  INSERT INTO province_outbox (kind, ref_id, payload) VALUES ('question', NEW.id,"
     "    " QUESTION_PAYLOAD ");"
     "  END;",
+
+    /* 14: a sign-up's follow-up status travels to the province too (so its registry counts
+     * hires), in the transaction that sets it, like every outbox row: the status and when, never
+     * the note (free text an employer typed about a person stays in the room). */
+    "CREATE TRIGGER province_signup_status AFTER INSERT ON signup_status"
+    "  WHEN (SELECT value FROM state WHERE key = 'province.outbox') = 'on' BEGIN"
+    "  INSERT INTO province_outbox (kind, ref_id, payload, created_at) VALUES ('signup.status',"
+    "    NEW.signup_id, json_object('status', NEW.status, 'set_at', NEW.set_at), NEW.set_at);"
+    "  END;",
 };
 
 /* Adds one to the schema cookie, so that every connection reads the schema again: a step that

@@ -20,13 +20,13 @@
  *   asaired           the as-aired row (event, detail, the posting as shown)
  *   question          a viewer's question at every change (text, state, answer, on_air): it
  *                     keeps nothing of its asker
- * (these three carry their payload from their trigger, since their rows change later). So the
+ *   signup.status     the back office's follow-up status of a sign-up (status, set_at), at every
+ *                     change; never its note (free text about a person stays in the room)
+ * (these four carry their payload from their trigger, since their rows change later). So the
  * outbox itself never holds a copy of a name or a phone number.
  *
- * Kinds reserved for the next steps (the same shape; ref_id the changed row's id; a trigger of
- * the step that adds the table, with the same WHEN as step 13's, writing the payload when the
- * row it describes can change later): signup.status (the back office's follow-up status of a
- * sign-up; the province then needs an effect for it in ctl_province_pg.c), funnel counts.
+ * A kind reserved for a next step (the same shape; a trigger with the same WHEN as step 13's):
+ * funnel counts.
  *
  * Threads: the functions take the store or connection they write on, on its owner's thread. */
 #pragma once

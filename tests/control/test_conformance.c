@@ -495,10 +495,11 @@ static void test_doc_roles(void)
     g_autoptr(GHashTable) hosts = host_methods(doc);
     g_autoptr(GHashTable) marks = table_methods(doc);
     const CtlRpcMethod *(*tables[])(gsize *) = {
-        ctl_state_methods,   ctl_postings_methods, ctl_studio_methods,    ctl_shows_methods,
-        ctl_signups_methods, ctl_privacy_methods,  ctl_accounts_methods,  ctl_asaired_methods,
-        ctl_outputs_methods, ctl_overlay_methods,  ctl_employers_methods, ctl_questions_methods,
-        ctl_desk_methods};
+        ctl_state_methods,    ctl_postings_methods,       ctl_studio_methods,
+        ctl_shows_methods,    ctl_signups_methods,        ctl_privacy_methods,
+        ctl_accounts_methods, ctl_asaired_methods,        ctl_outputs_methods,
+        ctl_overlay_methods,  ctl_employers_methods,      ctl_questions_methods,
+        ctl_desk_methods,     ctl_studio_graphics_methods};
     for (gsize i = 0; i < G_N_ELEMENTS(tables); i++) {
         gsize n = 0;
         const CtlRpcMethod *t = tables[i](&n);

@@ -11,6 +11,7 @@
 #include "ctl_province.h"
 #include "ctl_province_pg.h"
 #include "ctl_store.h"
+#include "ctl_store_desk.h"
 #include "ctl_store_outbox.h"
 #include "ctl_test.h"
 #include "jc_test_pg.h"
@@ -344,6 +345,33 @@ static void test_worker(Fixture *f, gconstpointer data)
     g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.applied WHERE kind LIKE "
                                        "'signup.%' AND payload IS NOT NULL"),
                     ==, 0);
+
+    /* The back office's follow-up: the kept sign-up of the reused id called, then hired (the
+     * last status wins, the withdrawn one of the same id stays as it was); the note stays in
+     * the room. */
+    gint64 pid = 0;
+    g_assert_true(
+        ctl_store_set_signup_status(f->store, id, 0, "contacted", "", "producer", &pid, &error));
+    g_assert_true(ctl_store_set_signup_status(f->store, id, 0, "hired", "下周一入职", "producer",
+                                              &pid, &error));
+    g_autofree char *hired =
+        g_strdup_printf("SELECT count(*) FROM jobcast.signups WHERE signup_id = %" G_GINT64_FORMAT
+                        " AND phone = '13944449999' AND status = 'hired' AND status_at IS NOT NULL",
+                        id);
+    for (int i = 0; i < 200 && jc_test_pg_int(pg, hired) < 1; i++)
+        ctl_test_spin_for(50);
+    g_assert_cmpint(jc_test_pg_int(pg, hired), ==, 1);
+    g_autofree char *untouched =
+        g_strdup_printf("SELECT count(*) FROM jobcast.signups WHERE signup_id = %" G_GINT64_FORMAT
+                        " AND withdrawn_at IS NOT NULL AND status = 'received'",
+                        id);
+    g_assert_cmpint(jc_test_pg_int(pg, untouched), ==, 1);
+    g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.applied WHERE kind = "
+                                       "'signup.status'"),
+                    ==, 2);
+    g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.applied WHERE payload::text "
+                                       "LIKE '%下周一%'"),
+                    ==, 0);
     ctl_province_stop(p);
 
     /* Applying a batch again (its commit's answer lost) changes nothing. */
@@ -354,7 +382,7 @@ static void test_worker(Fixture *f, gconstpointer data)
                        "\"at\":\"2026-01-01T00:00:00.000Z\"}]";
     g_assert_true(ctl_pg_apply(c, "370909", rows, 30, &shipped, &applied, &error));
     g_assert_no_error(error);
-    g_assert_cmpint(shipped, ==, 37);
+    g_assert_cmpint(shipped, ==, 39);
     g_assert_cmpuint(applied, ==, 0);
     g_assert_cmpint(jc_test_pg_int(pg, "SELECT count(*) FROM jobcast.signups"), ==, 32);
     PQfinish(c);
