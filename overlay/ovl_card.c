@@ -1,5 +1,5 @@
-/* ovl_card: the job card's layout and drawing (pango + cairo + libqrencode) into overlay
- * rectangles.
+/* ovl_card: the job card's layout and drawing (pango + cairo; the QR symbol is ovl_card_qr.c's)
+ * into overlay rectangles.
  *
  * Threads: runs on whichever thread calls ovl_card_render() (the render worker); Pango's default
  * cairo font map is per thread, so calls on different threads share nothing.
@@ -21,12 +21,11 @@
 #include <math.h>
 #include <string.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include "jc_error.h"
+#include "ovl_card_qr.h"
 #include "ovl_theme.h"
 
-#define QUIET_MODULES 4
 #define TAB_TEXT "正在招聘"
 #define CTA_TEXT "扫码报名"
 
@@ -253,7 +252,7 @@ static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, i
     int words_w = inner_w;
 
     c->module_px = module_px;
-    c->qr_side = c->qr != NULL ? (c->qr->width + 2 * QUIET_MODULES) * module_px : 0;
+    c->qr_side = c->qr != NULL ? ovl_qr_side(c->qr, module_px) : 0;
     if (c->qr != NULL && !c->below)
         words_w = inner_w - c->qr_side - px(c, COL_GAP);
     if (words_w < px(c, MIN_TEXT_W))
@@ -330,7 +329,7 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
     ovl_theme_safe_area(c->t, width, height, &c->safe);
 
     if (!empty(spec->apply_url)) {
-        c->qr = QRcode_encodeString(spec->apply_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        c->qr = ovl_qr_encode(spec->apply_url);
         if (c->qr == NULL) {
             g_set_error(error, JC_ERROR, JC_ERROR_RENDER,
                         "cannot encode the apply link as a QR "
@@ -349,7 +348,7 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
             ok = try_layout(c, pc, spec, 0);
         } else {
             int target = px(c, c->below ? PORTRAIT_QR : LANDSCAPE_QR);
-            int best = MAX(min_px, target / (c->qr->width + 2 * QUIET_MODULES));
+            int best = MAX(min_px, target / (c->qr->width + 2 * OVL_QR_QUIET_MODULES));
             for (int m = best; m >= min_px && !ok; m--)
                 ok = try_layout(c, pc, spec, m);
         }
@@ -490,23 +489,10 @@ static void draw_card(cairo_t *cr, const void *data)
     }
 }
 
-/* Dark modules on white, whole pixels, no anti-aliasing, so a phone's scanner sees hard edges. */
 static void draw_qr(cairo_t *cr, const void *data)
 {
     const Card *c = data;
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    set_rgb(cr, (Rgb){1, 1, 1}, 1.0); /* never themed: scanners want black on white */
-    cairo_paint(cr);
-    set_rgb(cr, (Rgb){0, 0, 0}, 1.0);
-    int n = c->qr->width;
-    int m = c->module_px;
-    for (int y = 0; y < n; y++) {
-        for (int x = 0; x < n; x++) {
-            if (c->qr->data[y * n + x] & 1)
-                cairo_rectangle(cr, (x + QUIET_MODULES) * m, (y + QUIET_MODULES) * m, m, m);
-        }
-    }
-    cairo_fill(cr);
+    ovl_qr_paint(cr, c->qr, c->module_px);
 }
 
 /* A premultiplied ARGB32 (BGRA in memory on little-endian) buffer of w x h, drawn by draw and
@@ -714,33 +700,4 @@ gboolean ovl_card_check_glyphs(const OvlCardSpec *spec, GError **error)
     g_set_error_literal(error, JC_ERROR, JC_ERROR_RENDER, report->str);
     g_string_free(report, TRUE);
     return FALSE;
-}
-
-int ovl_card_qr_modules(const char *url)
-{
-    if (empty(url))
-        return 0;
-    QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    int n = qr != NULL ? qr->width : 0;
-    if (qr != NULL)
-        QRcode_free(qr);
-    return n;
-}
-
-GstVideoOverlayRectangle *ovl_card_render_qr(const char *url, int module_px, int x, int y,
-                                             int *side, GError **error)
-{
-    Card c = {.module_px = module_px};
-    if (!empty(url))
-        c.qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (c.qr == NULL || module_px < 1) {
-        g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "cannot draw a QR code of that link");
-        card_clear(&c);
-        return NULL;
-    }
-    c.qr_side = (c.qr->width + 2 * QUIET_MODULES) * module_px;
-    GstVideoOverlayRectangle *rect = draw_rectangle(x, y, c.qr_side, c.qr_side, draw_qr, &c);
-    *side = c.qr_side;
-    card_clear(&c);
-    return rect;
 }
