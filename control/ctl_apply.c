@@ -335,6 +335,10 @@ static void put_posting(GHashTable *vars, const CtlPosting *p)
     g_hash_table_insert(vars, "tags", g_strjoinv(" · ", p->tags));
     g_hash_table_insert(vars, "requirements",
                         g_strdup(p->requirements[0] != '\0' ? p->requirements : "不限"));
+    if (p->code != NULL)
+        g_hash_table_insert(vars, "code", g_strdup(p->code));
+    else
+        g_hash_table_insert(vars, "code_hidden", g_strdup("hidden"));
 }
 
 /* The placeholder next to a field; a field the page does not show reports at the top. */
@@ -523,17 +527,17 @@ gboolean ctl_apply_parse_code(const char *body, gsize len, gboolean json, CtlApp
     return TRUE;
 }
 
-char *ctl_apply_normalise_code(const char *typed)
+char *ctl_apply_normalise_digits(const char *typed, gsize len)
 {
-    if (typed == NULL || !g_utf8_validate(typed, -1, NULL))
+    if (typed == NULL || len == 0 || len > 16 || !g_utf8_validate(typed, -1, NULL))
         return NULL;
-    char digits[CTL_APPLY_CODE_LEN + 1];
+    char digits[17];
     gsize n = 0;
     for (const char *s = typed; *s != '\0'; s = g_utf8_next_char(s)) {
         gunichar c = g_utf8_get_char(s);
         gboolean ascii = c >= '0' && c <= '9';
         gboolean wide = c >= 0xFF10 && c <= 0xFF19;
-        if ((ascii || wide) && n == CTL_APPLY_CODE_LEN)
+        if ((ascii || wide) && n == len)
             return NULL;
         if (ascii)
             digits[n++] = (char)c;
@@ -543,7 +547,24 @@ char *ctl_apply_normalise_code(const char *typed)
             return NULL;
     }
     digits[n] = '\0';
-    return n == CTL_APPLY_CODE_LEN ? g_strdup(digits) : NULL;
+    return n == len ? g_strdup(digits) : NULL;
+}
+
+char *ctl_apply_normalise_code(const char *typed)
+{
+    return ctl_apply_normalise_digits(typed, CTL_APPLY_CODE_LEN);
+}
+
+char *ctl_apply_code_page(const char *typed, const char *error)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    /* What was typed goes back into the box (escaped), cut to what the box holds. */
+    if (typed != NULL && g_utf8_validate(typed, -1, NULL))
+        g_hash_table_insert(vars, "code",
+                            g_utf8_substring(typed, 0, MIN(g_utf8_strlen(typed, -1), 16)));
+    if (error != NULL)
+        g_hash_table_insert(vars, "error", g_strdup(error));
+    return render_resource("/jobcast/web/code.html", vars);
 }
 
 char *ctl_apply_verify_page(const CtlPosting *posting, const char *verify_id,

@@ -136,6 +136,15 @@ gboolean ctl_apply_parse_code(const char *body, gsize len, gboolean json, CtlApp
  * become ASCII, spaces and dashes go. (transfer full) or NULL when it is not six digits. */
 char *ctl_apply_normalise_code(const char *typed);
 
+/* The same for len (1-16) digits: a posting's code (岗位码) typed at /j takes 4. (transfer full)
+ * or NULL when typed is not len digits. */
+char *ctl_apply_normalise_digits(const char *typed, gsize len);
+
+/* The code page (/j): one big box for a posting's code, typed (may be NULL; what the viewer
+ * typed, shown back escaped, at most 16 characters) and error (may be NULL) under it.
+ * (transfer full) HTML. */
+char *ctl_apply_code_page(const char *typed, const char *error);
+
 /* The page asking for the SMS code of the held sign-up verify_id (to the phone shown masked);
  * error (may be NULL) next to the code, note (may be NULL) above the resend button.
  * (transfer full) HTML. */

@@ -16,6 +16,7 @@
 
 #include "ctl_apply.h"
 #include "ctl_ask_http.h"
+#include "ctl_code_http.h"
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
@@ -35,6 +36,7 @@ struct CtlApplyDesk {
     CtlRateLimit *limit;       /* owned: sign-ups per client address */
     CtlVerifyHttp *verify;     /* owned; NULL: sign-ups are stored without an SMS code */
     CtlAskDesk *ask;           /* owned: viewers' questions */
+    CtlCodeDesk *codes;        /* owned: the code page (/j) */
     CtlPendingList tickets;    /* sign-ups the store has not answered */
 };
 
@@ -77,6 +79,8 @@ CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *s
     d->notify = notify;
     d->limit = ctl_rate_limit_new(signups_per_minute, signups_per_minute, 100000);
     d->ask = ctl_ask_desk_new(store, access, notify, privacy);
+    /* The code page is a page like the apply page: limited at the sign-ups' rate. */
+    d->codes = ctl_code_desk_new(store, access, signups_per_minute);
     if (verify != NULL)
         d->verify = ctl_verify_http_new(verify, store, privacy, code_right, d);
     return d;
@@ -90,6 +94,7 @@ void ctl_apply_desk_free(CtlApplyDesk *d)
     ctl_verify_http_free(d->verify);
     ctl_withdraw_desk_free(d->withdraw);
     ctl_ask_desk_free(d->ask);
+    ctl_code_desk_free(d->codes);
     ctl_rate_limit_free(d->limit);
     g_free(d);
 }
@@ -169,6 +174,11 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
         return;
     }
     reply_thanks(s, p);
+}
+
+void ctl_apply_lookup_get(CtlApplyDesk *d, CtlSession *s)
+{
+    ctl_code_get(d->codes, s);
 }
 
 void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s)

@@ -28,6 +28,8 @@ void ctl_apply_desk_free(CtlApplyDesk *d);
 
 /* GET /a/TAIL (TAIL "withdraw": ctl_withdraw.c). */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail);
+/* GET /j: the code page (ctl_code_http.c). */
+void ctl_apply_lookup_get(CtlApplyDesk *d, CtlSession *s);
 /* POST /api/apply (the body is in s). */
 void ctl_apply_post(CtlApplyDesk *d, CtlSession *s);
 /* POST /a/withdraw: a viewer withdrawing a sign-up (ctl_withdraw.c). */

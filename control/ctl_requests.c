@@ -26,6 +26,7 @@ static const char *const routes[] = {
     "/a/withdraw",
     "/a/:id",
     "/a/:id/thanks",
+    "/j",
     "/static/:name",
     "/api/actions/:name",
     "other",

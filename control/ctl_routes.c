@@ -129,7 +129,8 @@ static void get_metrics(CtlRoutes *r, CtlSession *s)
 static gboolean public_path(const char *path)
 {
     return strcmp(path, "/healthz") == 0 || g_ascii_strncasecmp(path, "/a/", 3) == 0 ||
-           strcmp(path, "/api/apply") == 0 || g_str_has_prefix(path, "/static/");
+           strcmp(path, "/j") == 0 || strcmp(path, "/api/apply") == 0 ||
+           g_str_has_prefix(path, "/static/");
 }
 
 /* A documented dispatcher: one line per route. */
@@ -141,6 +142,8 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         get_healthz(r, s);
     else if (g_ascii_strncasecmp(path, "/a/", 3) == 0)
         ctl_apply_get(r->rooms.apply, s, path + 3);
+    else if (strcmp(path, "/j") == 0)
+        ctl_apply_lookup_get(r->rooms.apply, s);
     else if (strcmp(path, "/login") == 0)
         ctl_login_get(r->rooms.login, s);
     else if (strcmp(path, "/control") == 0)

@@ -33,6 +33,16 @@ char *ctl_view_apply_url(const CtlView *v, gint64 posting_id)
     return g_strdup_printf("%s/a/%" G_GINT64_FORMAT, v->public_url, posting_id);
 }
 
+char *ctl_view_code_url(const CtlView *v)
+{
+    return g_strdup_printf("%s/j", v->public_url);
+}
+
+char *ctl_view_poster_url(const CtlView *v, gint64 posting_id)
+{
+    return g_strdup_printf("%s/a/%" G_GINT64_FORMAT "/poster.png", v->public_url, posting_id);
+}
+
 JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -59,6 +69,11 @@ JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
     ctl_json_add_string(b, "apply_url", url);
     ctl_json_add_int(b, "version", p->version);
     ctl_json_add_bool(b, "archived", p->archived);
+    json_builder_set_member_name(b, "code");
+    if (p->code != NULL)
+        json_builder_add_string_value(b, p->code);
+    else
+        json_builder_add_null_value(b);
     g_autoptr(GError) error = NULL;
     gint64 count = ctl_store_count_signups(v->store, p->id, &error);
     if (count < 0) {
