@@ -140,6 +140,8 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         ctl_reply_not_found(s);
     else if (strcmp(path, "/healthz") == 0)
         get_healthz(r, s);
+    else if (g_ascii_strncasecmp(path, "/a/", 3) == 0 && g_str_has_suffix(path, "/poster.png"))
+        ctl_card_public_poster_get(r->rooms.cards, s, path + 3);
     else if (g_ascii_strncasecmp(path, "/a/", 3) == 0)
         ctl_apply_get(r->rooms.apply, s, path + 3);
     else if (strcmp(path, "/j") == 0)
@@ -160,6 +162,8 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         ctl_export_asaired_get(r->rooms.store, r->rooms.access, r->rooms.tz, s);
     else if (strcmp(path, "/api/card.png") == 0)
         ctl_card_get(r->rooms.cards, s);
+    else if (strcmp(path, "/api/postings/poster.png") == 0)
+        ctl_card_poster_get(r->rooms.cards, s);
     else if (strcmp(path, "/overlay") == 0)
         ctl_overlay_page(r->rooms.overlay, s);
     else if (strcmp(path, "/api/overlay/layers") == 0)

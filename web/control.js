@@ -48,6 +48,9 @@
       slate: '休息画面', slateOn: '显示休息画面', slateOff: '结束休息', layout: '画面比例',
       landscape: '横屏', portrait: '竖屏', applied: '已更新', funnel: '转化（打开报名页 → 提交 → 报名成功）',
       fPosting: '岗位', fOpens: '打开', fSubmits: '提交', fSignups: '报名', fRate: '转化率',
+      bySource: '按来源（直播二维码 · 分享海报 · 输入岗位码）', srcSource: '来源',
+      src_stream: '直播二维码', src_poster: '分享海报', src_code: '输入岗位码',
+      postingCode: '岗位码', downloadPoster: '下载分享海报（PNG）',
       privacy: '个人信息保护',
       privacyKeep: '报名信息保存 {0} 天，到期自动删除（每小时检查）。', privacyForever: '报名信息长期保存（未设保存期限）。',
       privacyLast: '上次清理：{0}，删除 {1} 条。', privacyNever: '还没有清理过。',
@@ -103,6 +106,9 @@
       layout: 'Layout', landscape: 'landscape', portrait: 'portrait', applied: 'Applied',
       funnel: 'Funnel (page opens → submits → sign-ups)', fPosting: 'Posting', fOpens: 'Opens',
       fSubmits: 'Submits', fSignups: 'Sign-ups', fRate: 'Rate', export: 'Export sign-ups per employer (CSV)',
+      bySource: 'By source (on-air QR · shared poster · typed code)', srcSource: 'Source',
+      src_stream: 'On-air QR code', src_poster: 'Shared poster', src_code: 'Typed code',
+      postingCode: 'Code', downloadPoster: 'Download poster (PNG)',
       privacy: 'Personal data', privacyKeep: 'Sign-ups are kept {0} days, then deleted (checked hourly).',
       privacyForever: 'Sign-ups are kept with no time limit.', privacyLast: 'Last purge: {0}, {1} deleted.',
       privacyNever: 'No purge yet.',
@@ -473,6 +479,21 @@
     }
   }
 
+  // Page opens and sign-ups by where viewers came from (stats.get's by_source totals).
+  function renderSources() {
+    const body = $('by-source').tBodies[0];
+    body.replaceChildren();
+    const total = (S.stats && S.stats.by_source && S.stats.by_source.total) || {};
+    for (const src of ['stream', 'poster', 'code']) {
+      const f = total[src] || { opens: 0, signups: 0 };
+      const tr = el('tr', 'source-row');
+      tr.dataset.source = src;
+      tr.append(el('td', 's-name', t('src_' + src)), el('td', 's-opens', f.opens),
+                el('td', 's-signups', f.signups));
+      body.append(tr);
+    }
+  }
+
   // One CSV download link per employer (GET /api/export.csv, the session cookie authorises it).
   function renderExports() {
     const list = $('exports');
@@ -496,6 +517,7 @@
     renderChart();
     renderFeed();
     renderFunnel();
+    renderSources();
     renderExports();
     renderControls();
     renderAudio();
@@ -1000,6 +1022,7 @@
         setStats(st);
         renderChart();
         renderFunnel();
+        renderSources();
       }).catch(() => {});
     }, delay);
   }

@@ -9,6 +9,7 @@
  * Threads: the test's thread; the store's tests own their store, the binary runs as a child. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -433,6 +434,166 @@ static void test_flood(Server *f, gconstpointer data)
     g_assert_cmpint(ctl_test_server_db_int(f->srv, "SELECT count(*) FROM postings"), ==, postings);
 }
 
+/* ---- where viewers came from ---- */
+
+/* by_source.by_posting.ID.SRC.FIELD of stats.get. */
+static gint64 by_source(CtlTestWs *w, gint64 id, const char *src, const char *field)
+{
+    g_autoptr(JsonNode) reply = ctl_test_ws_call(w, "stats.get", NULL);
+    JsonObject *r = json_object_get_object_member(json_node_get_object(reply), "result");
+    JsonObject *postings =
+        json_object_get_object_member(json_object_get_object_member(r, "by_source"), "by_posting");
+    g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, id);
+    if (!json_object_has_member(postings, key))
+        return 0;
+    JsonObject *one = json_object_get_object_member(postings, key);
+    return json_object_get_int_member(json_object_get_object_member(one, src), field);
+}
+
+/* A src tag that is not one of the three names counts as stream, on the page (its hidden field),
+ * in the sign-up and in the database; never as what the URL said. */
+static void test_unknown_source(Server *f, gconstpointer data)
+{
+    static const struct {
+        gint64 id;
+        const char *query; /* as the URL carries it */
+    } opens[] = {
+        {2, "src=%3Cb%3Eposter"}, {3, "src=POSTER"}, {4, "src=poster+"},
+        {5, "src=code2"},         {6, "src="},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(opens); i++) {
+        guint status = 0;
+        g_autofree char *path =
+            g_strdup_printf("/a/%" G_GINT64_FORMAT "?%s", opens[i].id, opens[i].query);
+        g_autofree char *page = get(f, path, &status, NULL);
+        g_assert_cmpuint(status, ==, 200);
+        g_assert_nonnull(strstr(page, "name=\"src\" value=\"stream\""));
+        g_assert_null(strstr(page, "<b>"));
+    }
+    guint status = 0;
+    g_autofree char *poster = get(f, "/a/7?src=poster", &status, NULL);
+    g_assert_nonnull(strstr(poster, "name=\"src\" value=\"poster\""));
+    g_autofree char *location = NULL;
+    g_autofree char *signed_up = ctl_test_server_request(
+        f->srv, "POST", "/api/apply", "application/x-www-form-urlencoded",
+        "posting_id=2&name=%E5%BC%A0%E4%B8%89&phone=13800138000&consent=on&src=%3Cb%3Ex", NULL,
+        &status, &location);
+    g_assert_cmpuint(status, ==, 303);
+    CtlTestWs *w = ctl_test_ws_producer(f->srv->soup, f->srv->port, "Bearer " TOKEN);
+    for (int i = 0; i < 100 && by_source(w, 2, "stream", "signups") == 0; i++)
+        ctl_test_spin_for(50);
+    g_assert_cmpint(by_source(w, 2, "stream", "opens"), ==, 1);
+    g_assert_cmpint(by_source(w, 2, "stream", "signups"), ==, 1);
+    g_assert_cmpint(by_source(w, 2, "poster", "signups"), ==, 0);
+    g_assert_cmpint(by_source(w, 3, "stream", "opens"), ==, 1);
+    g_assert_cmpint(by_source(w, 7, "poster", "opens"), ==, 1);
+    ctl_test_ws_free(w);
+    ctl_test_server_stop(f->srv);
+    g_assert_cmpint(ctl_test_server_db_int(f->srv, "SELECT count(*) FROM funnel_sources WHERE "
+                                                   "source NOT IN ('stream', 'poster', 'code')"),
+                    ==, 0);
+    g_assert_cmpint(ctl_test_server_db_int(f->srv, "SELECT signups FROM funnel_sources WHERE "
+                                                   "posting_id = 2 AND source = 'stream'"),
+                    ==, 1);
+    g_assert_cmpint(ctl_test_server_db_int(f->srv, "SELECT opens FROM funnel_sources WHERE "
+                                                   "posting_id = 7 AND source = 'poster'"),
+                    ==, 1);
+}
+
+/* PNG width and height of body, asserting it is a PNG. */
+static void png_size(GBytes *body, guint32 *w, guint32 *h)
+{
+    gsize len = 0;
+    const guint8 *b = g_bytes_get_data(body, &len);
+    g_assert_cmpuint(len, >, 24);
+    g_assert_cmpmem(b + 1, 3, "PNG", 3);
+    *w = (guint32)b[16] << 24 | (guint32)b[17] << 16 | (guint32)b[18] << 8 | b[19];
+    *h = (guint32)b[20] << 24 | (guint32)b[21] << 16 | (guint32)b[22] << 8 | b[23];
+}
+
+/* The poster: producers only, an open posting's, 9:16 at 1080x1920, as an attachment. */
+static void test_poster(Server *f, gconstpointer data)
+{
+    guint status = 0;
+    g_autofree char *none = ctl_test_server_request(
+        f->srv, "GET", "/api/postings/poster.png?posting_id=2", NULL, NULL, NULL, &status, NULL);
+    g_assert_cmpuint(status, ==, 401);
+    g_autofree char *url =
+        g_strdup_printf("http://127.0.0.1:%d/api/postings/poster.png?posting_id=2", f->srv->port);
+    g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+    soup_message_headers_replace(soup_message_get_request_headers(msg), "Authorization",
+                                 "Bearer " TOKEN);
+    g_autoptr(GBytes) png = ctl_test_http(f->srv->soup, msg);
+    g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
+    SoupMessageHeaders *h = soup_message_get_response_headers(msg);
+    g_assert_cmpstr(soup_message_headers_get_content_type(h, NULL), ==, "image/png");
+    g_assert_nonnull(strstr(soup_message_headers_get_one(h, "Content-Disposition"), "attachment"));
+    guint32 w = 0;
+    guint32 hgt = 0;
+    png_size(png, &w, &hgt);
+    g_assert_cmpuint(w, ==, 1080);
+    g_assert_cmpuint(hgt, ==, 1920);
+    g_autofree char *missing =
+        ctl_test_server_request(f->srv, "GET", "/api/postings/poster.png?posting_id=999", NULL,
+                                NULL, "Bearer " TOKEN, &status, NULL);
+    g_assert_cmpuint(status, ==, 404);
+    g_autofree char *bad =
+        ctl_test_server_request(f->srv, "GET", "/api/postings/poster.png?posting_id=x", NULL, NULL,
+                                "Bearer " TOKEN, &status, NULL);
+    g_assert_cmpuint(status, ==, 400);
+}
+
+/* The apply page's Open Graph tags: title, employer · pay · place, escaped (a title is the
+ * producer's text), the image the public poster, which anyone may fetch while the posting is
+ * open. */
+static void test_open_graph(Server *f, gconstpointer data)
+{
+    CtlTestWs *w = ctl_test_ws_producer(f->srv->soup, f->srv->port, "Bearer " TOKEN);
+    g_autoptr(JsonNode) made = ctl_test_ws_call(
+        w, "postings.create",
+        "{\"title\":\"<b>\\\"焊工\\\"&'</b>\",\"company\":\"某厂\",\"pay_min\":200,"
+        "\"pay_max\":260,\"pay_unit\":\"day\",\"headcount\":3,\"location\":\"德州\"}");
+    JsonObject *posting = json_object_get_object_member(
+        json_object_get_object_member(json_node_get_object(made), "result"), "posting");
+    gint64 id = json_object_get_int_member(posting, "id");
+    guint status = 0;
+    g_autofree char *path = g_strdup_printf("/a/%" G_GINT64_FORMAT, id);
+    g_autofree char *page = get(f, path, &status, NULL);
+    g_assert_cmpuint(status, ==, 200);
+    g_test_message("%.1500s", page);
+    g_assert_nonnull(strstr(page, "<meta property=\"og:title\" content=\"&lt;b&gt;&quot;焊工&quot;"
+                                  "&amp;&apos;&lt;/b&gt;\">"));
+    g_assert_nonnull(strstr(page, "<meta property=\"og:description\" content=\"某厂 · 200-260 "
+                                  "元/天 · 德州\">"));
+    g_autofree char *image = g_strdup_printf(
+        "<meta property=\"og:image\" content=\"http://127.0.0.1:%d/a/%" G_GINT64_FORMAT
+        "/poster.png\">",
+        f->srv->port, id);
+    g_assert_nonnull(strstr(page, image));
+    g_assert_null(strstr(page, "<b>"));
+
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *url = g_strdup_printf(
+            "http://127.0.0.1:%d/a/%" G_GINT64_FORMAT "/poster.png", f->srv->port, id);
+        g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+        g_autoptr(GBytes) png = ctl_test_http(f->srv->soup, msg);
+        g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
+        guint32 pw = 0;
+        guint32 ph = 0;
+        png_size(png, &pw, &ph);
+        g_assert_cmpuint(pw, ==, 1080);
+        g_assert_cmpuint(ph, ==, 1920);
+    }
+    g_autofree char *archive = g_strdup_printf("{\"posting_id\":%" G_GINT64_FORMAT "}", id);
+    g_autoptr(JsonNode) gone = ctl_test_ws_call(w, "postings.archive", archive);
+    g_autofree char *poster_path = g_strdup_printf("/a/%" G_GINT64_FORMAT "/poster.png", id);
+    g_autofree char *closed = get(f, poster_path, &status, NULL);
+    g_assert_cmpuint(status, ==, 404);
+    g_autofree char *nobody = get(f, "/a/99999/poster.png", &status, NULL);
+    g_assert_cmpuint(status, ==, 404);
+    ctl_test_ws_free(w);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -449,6 +610,9 @@ int main(int argc, char **argv)
     ADD("/security/code/unknown", test_unknown);
     ADD("/security/code/malformed", test_malformed);
     ADD("/security/code/flood", test_flood);
+    ADD("/security/source/unknown-counts-as-stream", test_unknown_source);
+    ADD("/control/poster/png-for-producers", test_poster);
+    ADD("/control/poster/open-graph-and-public-poster", test_open_graph);
 #undef ADD
     return g_test_run();
 }
