@@ -34,9 +34,21 @@ GBytes *jc_card_preview_png(const OvlCardSpec *card, const OvlTheme *theme, int 
 GBytes *jc_card_preview_draft_png(const OvlCardSpec *card, const OvlTheme *theme, int width,
                                   int height, GError **error);
 
+#define JC_POSTER_WIDTH 1080
+#define JC_POSTER_HEIGHT 1920
+
+/* A poster to share in chat groups (9:16, JC_POSTER_WIDTH x JC_POSTER_HEIGHT): card drawn by
+ * ovl_card_render_themed() in theme (NULL: built-in) in the middle of the poster, with a band
+ * on top (直播带岗 · 扫码报名, and 岗位码 card->code when there is one) and under it how to sign
+ * up, by scanning or by typing the code at code_url (may be NULL: not said). PNG; NULL with
+ * error set when the overlay refuses the card. (transfer full) */
+GBytes *jc_card_preview_poster_png(const OvlCardSpec *card, const OvlTheme *theme,
+                                   const char *code_url, GError **error);
+
 /* What GET/POST /api/card.png asks for (control's CtlCardFunc): req's posting as the director
  * maps it to a card (a draft, id 0, without a QR code), in the themes' current theme, at
- * profile's size turned to req's layout. Reads only its arguments; profile and themes must
+ * profile's size turned to req's layout; for GET /api/postings/poster.png (req->poster), its
+ * poster (jc_card_preview_poster_png). Reads only its arguments; profile and themes must
  * outlive the call. (transfer full) or NULL with error set. */
 GBytes *jc_card_preview_request(const CtlCardRequest *req, const StrProfile *profile,
                                 OvlThemes *themes, GError **error);

@@ -86,6 +86,7 @@ OvlCardSpec jc_director_card_spec(const CtlPosting *p, const char *apply_url, gi
         .headcount = p->headcount,
         .apply_url = apply_url,
         .signups = (gint)MIN(signups, G_MAXINT),
+        .code = p->code,
     };
 }
 

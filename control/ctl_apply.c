@@ -32,6 +32,7 @@ void ctl_apply_form_clear(CtlApplyForm *form)
     g_clear_pointer(&form->ref, g_free);
     form->posting_id = 0;
     form->consent = FALSE;
+    form->src = CTL_SOURCE_STREAM;
 }
 
 static gboolean fail(const char **field, const char *name, GError **error, const char *message)
@@ -72,6 +73,8 @@ gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, co
         out->consent = json_object_get_boolean_member(obj, "consent");
     if (member_is(obj, "ref", G_TYPE_STRING))
         out->ref = g_strndup(json_object_get_string_member(obj, "ref"), 128);
+    if (member_is(obj, "src", G_TYPE_STRING))
+        out->src = ctl_source_parse(json_object_get_string_member(obj, "src"));
     if (member_is(obj, "consent_version", G_TYPE_INT64))
         out->consent_version = MAX(json_object_get_int_member(obj, "consent_version"), -1);
     else if (json_object_has_member(obj, "consent_version"))
@@ -110,6 +113,7 @@ gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, co
     const char *ref = g_hash_table_lookup(params, "ref");
     if (ref != NULL && ref[0] != '\0')
         out->ref = g_strndup(ref, 128);
+    out->src = ctl_source_parse(g_hash_table_lookup(params, "src"));
     const char *version = g_hash_table_lookup(params, "consent_version");
     guint64 v = 0;
     if (version != NULL)
@@ -333,8 +337,18 @@ static void put_posting(GHashTable *vars, const CtlPosting *p)
     g_hash_table_insert(vars, "location", g_strdup(p->location));
     g_hash_table_insert(vars, "headcount", g_strdup_printf("%d", p->headcount));
     g_hash_table_insert(vars, "tags", g_strjoinv(" · ", p->tags));
+    /* What a shared link's preview says under the title: employer · pay · place. */
+    g_autofree char *pay = jc_format_pay(p->pay_min, p->pay_max, p->pay_unit);
+    g_hash_table_insert(vars, "og_description",
+                        p->location[0] != '\0'
+                            ? g_strdup_printf("%s · %s · %s", p->company, pay, p->location)
+                            : g_strdup_printf("%s · %s", p->company, pay));
     g_hash_table_insert(vars, "requirements",
                         g_strdup(p->requirements[0] != '\0' ? p->requirements : "不限"));
+    if (p->code != NULL)
+        g_hash_table_insert(vars, "code", g_strdup(p->code));
+    else
+        g_hash_table_insert(vars, "code_hidden", g_strdup("hidden"));
 }
 
 /* The placeholder next to a field; a field the page does not show reports at the top. */
@@ -398,6 +412,8 @@ char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, co
         g_hash_table_insert(vars, "question", g_strdup(ask->text));
         g_hash_table_insert(vars, "question_error", g_strdup(ask->error));
         g_hash_table_insert(vars, "question_note", g_strdup(ask->note));
+        g_hash_table_insert(vars, "og_url", g_strdup(ask->og_url));
+        g_hash_table_insert(vars, "og_image", g_strdup(ask->og_image));
     }
     put_posting(vars, posting);
     put_notice(vars, notice);
@@ -405,6 +421,9 @@ char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, co
         g_hash_table_insert(vars, "ref", g_strdup(ref));
     else if (form != NULL && form->ref != NULL)
         g_hash_table_insert(vars, "ref", g_strdup(form->ref));
+    /* One of three names, never what a URL or a form said. */
+    g_hash_table_insert(vars, "src",
+                        g_strdup(ctl_source_name(form != NULL ? form->src : CTL_SOURCE_STREAM)));
     if (form != NULL) {
         g_hash_table_insert(vars, "name", g_strdup(form->name));
         g_hash_table_insert(vars, "phone", g_strdup(form->phone));
@@ -524,17 +543,17 @@ gboolean ctl_apply_parse_code(const char *body, gsize len, gboolean json, CtlApp
     return TRUE;
 }
 
-char *ctl_apply_normalise_code(const char *typed)
+char *ctl_apply_normalise_digits(const char *typed, gsize len)
 {
-    if (typed == NULL || !g_utf8_validate(typed, -1, NULL))
+    if (typed == NULL || len == 0 || len > 16 || !g_utf8_validate(typed, -1, NULL))
         return NULL;
-    char digits[CTL_APPLY_CODE_LEN + 1];
+    char digits[17];
     gsize n = 0;
     for (const char *s = typed; *s != '\0'; s = g_utf8_next_char(s)) {
         gunichar c = g_utf8_get_char(s);
         gboolean ascii = c >= '0' && c <= '9';
         gboolean wide = c >= 0xFF10 && c <= 0xFF19;
-        if ((ascii || wide) && n == CTL_APPLY_CODE_LEN)
+        if ((ascii || wide) && n == len)
             return NULL;
         if (ascii)
             digits[n++] = (char)c;
@@ -544,7 +563,24 @@ char *ctl_apply_normalise_code(const char *typed)
             return NULL;
     }
     digits[n] = '\0';
-    return n == CTL_APPLY_CODE_LEN ? g_strdup(digits) : NULL;
+    return n == len ? g_strdup(digits) : NULL;
+}
+
+char *ctl_apply_normalise_code(const char *typed)
+{
+    return ctl_apply_normalise_digits(typed, CTL_APPLY_CODE_LEN);
+}
+
+char *ctl_apply_code_page(const char *typed, const char *error)
+{
+    g_autoptr(GHashTable) vars = vars_new();
+    /* What was typed goes back into the box (escaped), cut to what the box holds. */
+    if (typed != NULL && g_utf8_validate(typed, -1, NULL))
+        g_hash_table_insert(vars, "code",
+                            g_utf8_substring(typed, 0, MIN(g_utf8_strlen(typed, -1), 16)));
+    if (error != NULL)
+        g_hash_table_insert(vars, "error", g_strdup(error));
+    return render_resource("/jobcast/web/code.html", vars);
 }
 
 char *ctl_apply_verify_page(const CtlPosting *posting, const char *verify_id,

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "ctl_sources.h"
 #include "ctl_store.h"
 
 G_BEGIN_DECLS
@@ -40,19 +41,20 @@ typedef struct {
     gboolean consent;
     char *ref;              /* owned: the page's show reference as submitted, NULL when absent */
     gint64 consent_version; /* the notice version the page showed; 0 when absent */
+    CtlSource src;          /* where the viewer came from ("src"; absent or unknown: stream) */
 } CtlApplyForm;
 
 void ctl_apply_form_clear(CtlApplyForm *form);
 
 /* Parses {"posting_id": int, "name": str, "phone": str, "consent": true, "ref": str (optional),
- * "consent_version": int (optional)}. On
+ * "consent_version": int (optional), "src": str (optional)}. On
  * failure FALSE with JC_ERROR_INVALID set and *field the offending member ("posting_id", "name",
  * "phone", "consent"), or NULL when the body is not a JSON object at all. */
 gboolean ctl_apply_parse_json(const char *body, gsize len, CtlApplyForm *out, const char **field,
                               GError **error);
 
-/* Parses application/x-www-form-urlencoded (posting_id, name, phone, consent=on, ref). Same failure
- * convention; a malformed body names no field. Values are kept even when one is invalid. */
+/* Parses application/x-www-form-urlencoded (posting_id, name, phone, consent=on, ref, src). Same
+ * failure convention; a malformed body names no field. Values are kept even when one is invalid. */
 gboolean ctl_apply_parse_form(const char *body, gsize len, CtlApplyForm *out, const char **field,
                               GError **error);
 
@@ -92,17 +94,20 @@ char *ctl_apply_page_ref(const CtlPosting *posting, const CtlApplyForm *form, co
                          const char *message, const char *ref, const CtlApplyNotice *notice);
 
 /* The apply page's questions part: the question box refilled (text), an error under it, a
- * note above it ("received"), and the FAQ (markup made by ctl_ask_http.c from escaped text).
- * Every member may be NULL. Borrowed. */
+ * note above it ("received"), and the FAQ (markup made by ctl_ask_http.c from escaped text);
+ * and the page's Open Graph links (absolute: the page's own address and its image's) for
+ * platforms that show a shared link with a picture. Every member may be NULL. Borrowed. */
 typedef struct {
     const char *text;
     const char *error;
     const char *note;
     const char *faq_html;
+    const char *og_url;
+    const char *og_image;
 } CtlApplyAsk;
 
-/* ctl_apply_page_ref with the questions part (ask may be NULL: empty box, no FAQ).
- * (transfer full) HTML. */
+/* ctl_apply_page_ref with the questions part (ask may be NULL: empty box, no FAQ). Both forms
+ * carry form's source on (form NULL: stream) in a hidden "src". (transfer full) HTML. */
 char *ctl_apply_page_ask(const CtlPosting *posting, const CtlApplyForm *form, const char *bad_field,
                          const char *message, const char *ref, const CtlApplyNotice *notice,
                          const CtlApplyAsk *ask);
@@ -137,6 +142,15 @@ gboolean ctl_apply_parse_code(const char *body, gsize len, gboolean json, CtlApp
 /* What a viewer typed as a code, as CTL_VERIFY_CODE_LEN ASCII digits: full-width digits
  * become ASCII, spaces and dashes go. (transfer full) or NULL when it is not six digits. */
 char *ctl_apply_normalise_code(const char *typed);
+
+/* The same for len (1-16) digits: a posting's code (岗位码) typed at /j takes 4. (transfer full)
+ * or NULL when typed is not len digits. */
+char *ctl_apply_normalise_digits(const char *typed, gsize len);
+
+/* The code page (/j): one big box for a posting's code, typed (may be NULL; what the viewer
+ * typed, shown back escaped, at most 16 characters) and error (may be NULL) under it.
+ * (transfer full) HTML. */
+char *ctl_apply_code_page(const char *typed, const char *error);
 
 /* The page asking for the SMS code of the held sign-up verify_id (to the phone shown masked);
  * error (may be NULL) next to the code, note (may be NULL) above the resend button.

@@ -16,6 +16,8 @@
 
 #include "ctl_apply.h"
 #include "ctl_ask_http.h"
+#include "ctl_code_http.h"
+#include "ctl_query.h"
 #include "ctl_ratelimit.h"
 #include "ctl_reply.h"
 #include "ctl_rpc.h"
@@ -35,6 +37,8 @@ struct CtlApplyDesk {
     CtlRateLimit *limit;       /* owned: sign-ups per client address */
     CtlVerifyHttp *verify;     /* owned; NULL: sign-ups are stored without an SMS code */
     CtlAskDesk *ask;           /* owned: viewers' questions */
+    CtlCodeDesk *codes;        /* owned: the code page (/j) */
+    const CtlView *view;       /* borrowed, may be NULL: the Open Graph links' addresses */
     CtlPendingList tickets;    /* sign-ups the store has not answered */
 };
 
@@ -47,6 +51,7 @@ typedef struct {
     char *phone; /* owned, normalised */
     char *ref;   /* owned, as submitted, may be NULL (to show the form again) */
     char *code;  /* owned: this submission's withdraw code */
+    CtlSource src;
 } Ticket;
 
 static void code_right(CtlSession *s, CtlHeldSignup *held, gboolean json, const char *client,
@@ -77,6 +82,8 @@ CtlApplyDesk *ctl_apply_desk_new(CtlStore *store, CtlAccess *access, CtlStats *s
     d->notify = notify;
     d->limit = ctl_rate_limit_new(signups_per_minute, signups_per_minute, 100000);
     d->ask = ctl_ask_desk_new(store, access, notify, privacy);
+    /* The code page is a page like the apply page: limited at the sign-ups' rate. */
+    d->codes = ctl_code_desk_new(store, access, signups_per_minute);
     if (verify != NULL)
         d->verify = ctl_verify_http_new(verify, store, privacy, code_right, d);
     return d;
@@ -90,8 +97,14 @@ void ctl_apply_desk_free(CtlApplyDesk *d)
     ctl_verify_http_free(d->verify);
     ctl_withdraw_desk_free(d->withdraw);
     ctl_ask_desk_free(d->ask);
+    ctl_code_desk_free(d->codes);
     ctl_rate_limit_free(d->limit);
     g_free(d);
+}
+
+void ctl_apply_desk_set_view(CtlApplyDesk *d, const CtlView *view)
+{
+    d->view = view;
 }
 
 guint ctl_apply_pending(const CtlApplyDesk *d)
@@ -123,8 +136,33 @@ static void reply_thanks(CtlSession *s, const CtlPosting *p)
     ctl_reply_html(s, 200, ctl_apply_thanks_page(p, code, status_hash));
 }
 
-/* /a/ID, /a/ID/thanks?t=CODE and /a/withdraw. The thanks page is the same for every sign-up,
- * new or duplicate: it must not tell anyone whether a phone had applied. */
+/* The apply page of p for a viewer who came from ?src= (stream when absent or unknown). An
+ * open counts in the funnel; the page a question's form is sent back to (asked) says the
+ * question arrived and counts nothing: it is the same viewer. */
+static void reply_page(CtlApplyDesk *d, CtlSession *s, const CtlPosting *p, gboolean asked)
+{
+    g_autofree char *tag = ctl_query_arg(s->wsi, "src");
+    CtlApplyForm form = {.src = ctl_source_parse(tag)};
+    if (!asked) {
+        g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
+        ctl_stats_count_open(d->stats, p->id, client, form.src);
+    }
+    g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
+    g_autofree char *faq = ctl_ask_faq_html(d->store, p->id);
+    g_autofree char *og_url = d->view != NULL ? ctl_view_apply_url(d->view, p->id) : NULL;
+    g_autofree char *og_image = d->view != NULL ? ctl_view_poster_url(d->view, p->id) : NULL;
+    CtlApplyAsk ask = {.faq_html = faq,
+                       .note = asked ? CTL_ASK_RECEIVED : NULL,
+                       .og_url = og_url,
+                       .og_image = og_image};
+    ctl_reply_html(
+        s, 200,
+        ctl_apply_page_ask(p, &form, NULL, NULL, ref, ctl_privacy_notice(d->privacy), &ask));
+}
+
+/* /a/ID[?src=S], /a/ID/asked[?src=S], /a/ID/thanks?t=CODE and /a/withdraw. The thanks page is
+ * the same for every sign-up, new or duplicate: it must not tell anyone whether a phone had
+ * applied. */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
 {
     if (g_ascii_strcasecmp(tail, "withdraw") == 0) {
@@ -134,7 +172,8 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
     const char *rest = NULL;
     gint64 id = parse_id(tail, &rest);
     gboolean thanks = g_ascii_strcasecmp(rest, "/thanks") == 0;
-    if (id <= 0 || (rest[0] != '\0' && !thanks)) {
+    gboolean asked = g_ascii_strcasecmp(rest, "/asked") == 0;
+    if (id <= 0 || (rest[0] != '\0' && !thanks && !asked)) {
         ctl_reply_not_found(s);
         return;
     }
@@ -145,18 +184,15 @@ void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail)
         ctl_reply_posting_closed(s, d->store, p, FALSE);
         return;
     }
-    if (!thanks) {
-        g_autofree char *client = ctl_access_client_address(d->access, s->wsi);
-        ctl_stats_count_open(d->stats, p->id, client);
-        g_autofree char *ref = ctl_refs_make(d->refs, p->id, ctl_studio_live_show(d->studio));
-        g_autofree char *faq = ctl_ask_faq_html(d->store, p->id);
-        CtlApplyAsk ask = {.faq_html = faq};
-        ctl_reply_html(
-            s, 200,
-            ctl_apply_page_ask(p, NULL, NULL, NULL, ref, ctl_privacy_notice(d->privacy), &ask));
-        return;
-    }
-    reply_thanks(s, p);
+    if (thanks)
+        reply_thanks(s, p);
+    else
+        reply_page(d, s, p, asked);
+}
+
+void ctl_apply_lookup_get(CtlApplyDesk *d, CtlSession *s)
+{
+    ctl_code_get(d->codes, s);
 }
 
 void ctl_apply_withdraw_post(CtlApplyDesk *d, CtlSession *s)
@@ -184,6 +220,7 @@ static void reply_rate_limited(CtlSession *s, gboolean json)
 static void signup_committed(CtlApplyDesk *d, const Ticket *t, gint64 signup_id)
 {
     ctl_stats_count_committed(d->stats);
+    ctl_stats_count_signup_from(d->stats, t->posting_id, t->src);
     ctl_studio_signup_committed(d->studio, t->posting_id);
     if (!ctl_notify_listening(d->notify))
         return;
@@ -240,8 +277,11 @@ static void reply_phone_limit(CtlApplyDesk *d, CtlSession *s, const Ticket *t)
         ctl_reply_message(s, 400, "报名太多", message);
         return;
     }
-    CtlApplyForm form = {
-        .posting_id = t->posting_id, .name = t->name, .phone = t->phone, .consent = TRUE};
+    CtlApplyForm form = {.posting_id = t->posting_id,
+                         .name = t->name,
+                         .phone = t->phone,
+                         .consent = TRUE,
+                         .src = t->src};
     ctl_reply_html(
         s, 400,
         ctl_apply_page_ref(p, &form, "phone", message, t->ref, ctl_privacy_notice(d->privacy)));
@@ -325,6 +365,7 @@ static void submit(CtlApplyDesk *d, CtlSession *s, CtlHeldSignup *held, gboolean
     t->name = g_steal_pointer(&held->name);
     t->phone = g_steal_pointer(&held->phone);
     t->ref = g_steal_pointer(&held->ref);
+    t->src = (CtlSource)held->src;
     g_autofree char *hash = NULL;
     t->code = ctl_withdraw_code_new(&hash);
     CtlPending *pending = ctl_pending_new(t, ticket_free);
@@ -391,6 +432,7 @@ void ctl_apply_post(CtlApplyDesk *d, CtlSession *s)
     held->name = g_steal_pointer(&name);
     held->phone = g_steal_pointer(&phone);
     held->ref = g_strdup(in.ref);
+    held->src = in.src;
     if (d->verify != NULL)
         ctl_verify_http_begin(d->verify, s, held, json, client);
     else

@@ -11,6 +11,7 @@
 #include "ctl_stats.h"
 #include "ctl_store.h"
 #include "ctl_studio.h"
+#include "ctl_view.h"
 #include "ctl_verify.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,11 @@ void ctl_apply_desk_free(CtlApplyDesk *d);
 
 /* GET /a/TAIL (TAIL "withdraw": ctl_withdraw.c). */
 void ctl_apply_get(CtlApplyDesk *d, CtlSession *s, const char *tail);
+/* Where the apply page's Open Graph links point (view borrowed, outliving the desk; unset:
+ * the page has none). */
+void ctl_apply_desk_set_view(CtlApplyDesk *d, const CtlView *view);
+/* GET /j: the code page (ctl_code_http.c). */
+void ctl_apply_lookup_get(CtlApplyDesk *d, CtlSession *s);
 /* POST /api/apply (the body is in s). */
 void ctl_apply_post(CtlApplyDesk *d, CtlSession *s);
 /* POST /a/withdraw: a viewer withdrawing a sign-up (ctl_withdraw.c). */

@@ -29,6 +29,7 @@ struct CtlAskDesk {
 typedef struct {
     gint64 posting_id; /* 0 when absent or not a positive integer */
     char *text;        /* owned, as submitted, NULL when absent */
+    CtlSource src;     /* the form's "src" (where the viewer came from) */
 } Asked;
 
 CtlAskDesk *ctl_ask_desk_new(CtlStore *store, CtlAccess *access, const CtlNotifier *notify,
@@ -97,6 +98,7 @@ static gboolean parse(const char *body, gsize len, gboolean json, Asked *a)
         if (id != NULL && g_ascii_string_to_unsigned(id, 10, 1, G_MAXINT64, &parsed, NULL))
             a->posting_id = (gint64)parsed;
         a->text = g_strdup(g_hash_table_lookup(params, "text"));
+        a->src = ctl_source_parse(g_hash_table_lookup(params, "src"));
         return TRUE;
     }
     g_autoptr(JsonParser) parser = json_parser_new();
@@ -117,40 +119,45 @@ static gboolean parse(const char *body, gsize len, gboolean json, Asked *a)
     return TRUE;
 }
 
-/* The apply page of p with the questions part: text refilled, error or note. (transfer full) */
-static char *page(CtlAskDesk *d, const CtlPosting *p, const char *text, const char *error,
-                  const char *note)
+/* The apply page of p with the questions part: text refilled, the error under it; both forms
+ * carry the viewer's source on. (transfer full) */
+static char *page(CtlAskDesk *d, const CtlPosting *p, const Asked *a, const char *error)
 {
     g_autofree char *faq = ctl_ask_faq_html(d->store, p->id);
-    CtlApplyAsk ask = {.text = text, .error = error, .note = note, .faq_html = faq};
-    return ctl_apply_page_ask(p, NULL, NULL, NULL, NULL, ctl_privacy_notice(d->privacy), &ask);
+    CtlApplyAsk ask = {.text = a->text, .error = error, .faq_html = faq};
+    CtlApplyForm form = {.src = a->src};
+    return ctl_apply_page_ask(p, &form, NULL, NULL, NULL, ctl_privacy_notice(d->privacy), &ask);
 }
 
 static void invalid(CtlAskDesk *d, CtlSession *s, gboolean json, const CtlPosting *p,
-                    const char *text, const char *message)
+                    const Asked *a, const char *message)
 {
     if (json)
         ctl_reply_error(s, 400, "invalid", "text", message);
     else
-        ctl_reply_html(s, 400, page(d, p, text, message, NULL));
+        ctl_reply_html(s, 400, page(d, p, a, message));
 }
 
-/* The question is stored: producers hear of it, the viewer gets the page back (or JSON). */
-static void stored(CtlAskDesk *d, CtlSession *s, gboolean json, const CtlPosting *p, gint64 id)
+/* The question is stored: producers hear of it, the viewer gets JSON, or a form is sent on to
+ * the apply page that says so (303: a refresh of that page asks nothing again). */
+static void stored(CtlAskDesk *d, CtlSession *s, gboolean json, const Asked *a, gint64 id)
 {
     g_autoptr(CtlQuestionRow) row = ctl_store_get_question(d->store, id, NULL);
     if (row != NULL)
         ctl_questions_changed(d->notify, row);
-    static const char note[] =
-        "问题已收到。工作人员审核后，主播会在直播中回答，答复也会显示在这个页面。";
     if (json) {
         JsonObject *o = json_object_new();
         json_object_set_boolean_member(o, "received", TRUE);
-        json_object_set_string_member(o, "message", note);
+        json_object_set_string_member(o, "message", CTL_ASK_RECEIVED);
         ctl_reply_json(s, 201, ctl_json_object_node(o));
         return;
     }
-    ctl_reply_html(s, 200, page(d, p, NULL, NULL, note));
+    g_autofree char *location =
+        a->src == CTL_SOURCE_STREAM
+            ? g_strdup_printf("/a/%" G_GINT64_FORMAT "/asked#ask", a->posting_id)
+            : g_strdup_printf("/a/%" G_GINT64_FORMAT "/asked?src=%s#ask", a->posting_id,
+                              ctl_source_name(a->src));
+    ctl_reply_redirect(s, location);
 }
 
 static void reply_rate_limited(CtlSession *s, gboolean json)
@@ -194,7 +201,7 @@ void ctl_ask_post(CtlAskDesk *d, CtlSession *s, gboolean json)
     }
     text = ctl_apply_normalise_question(a.text, &error);
     if (text == NULL) {
-        invalid(d, s, json, p, a.text, error->message);
+        invalid(d, s, json, p, &a, error->message);
         goto out;
     }
     client = ctl_access_client_address(d->access, s->wsi);
@@ -211,7 +218,7 @@ void ctl_ask_post(CtlAskDesk *d, CtlSession *s, gboolean json)
             ctl_reply_message(s, 500, "出错了", "问题没有保存成功，请稍后再试。");
         goto out;
     }
-    stored(d, s, json, p, id);
+    stored(d, s, json, &a, id);
 out:
     asked_clear(&a);
 }

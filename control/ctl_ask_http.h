@@ -18,6 +18,8 @@ G_BEGIN_DECLS
     3                  /* questions per client address: a bucket of 3, one back every 20 s         \
                         */
 #define CTL_FAQ_MAX 20 /* public questions shown on a posting's apply page */
+/* What a viewer is told once a question is stored. */
+#define CTL_ASK_RECEIVED "问题已收到。工作人员审核后，主播会在直播中回答，答复也会显示在这个页面。"
 
 typedef struct CtlAskDesk CtlAskDesk;
 

@@ -410,6 +410,7 @@ static void create_rooms(CtlControl *c, const CtlControlConfig *cfg, const char 
     c->privacy = ctl_privacy_new(c->store, c->studio, notify, &privacy);
     c->apply = ctl_apply_desk_new(c->store, c->access, c->stats, c->refs, c->studio, notify,
                                   c->privacy, rate, verify);
+    ctl_apply_desk_set_view(c->apply, c->view);
     c->login = ctl_login_desk_new(c->store, c->access);
     c->cards = ctl_card_desk_new(c->store, c->access, c->view, c->studio);
     c->actions = ctl_actions_new(c->access);

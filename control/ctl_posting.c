@@ -40,6 +40,7 @@ void ctl_posting_free(CtlPosting *p)
     g_strfreev(p->tags);
     g_free(p->requirements);
     g_free(p->talking_points);
+    g_free(p->code);
     g_free(p);
 }
 
@@ -54,6 +55,7 @@ CtlPosting *ctl_posting_copy(const CtlPosting *p)
     c->tags = g_strdupv(p->tags);
     c->requirements = g_strdup(p->requirements);
     c->talking_points = g_strdup(p->talking_points);
+    c->code = g_strdup(p->code);
     return c;
 }
 

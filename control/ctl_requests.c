@@ -17,6 +17,7 @@ static const char *const routes[] = {
     "/api/export.csv",
     "/api/asaired.csv",
     "/api/card.png",
+    "/api/postings/poster.png",
     "/api/overlay/layers",
     "/api/overlay/layer.png",
     "/api/apply",
@@ -28,6 +29,9 @@ static const char *const routes[] = {
     "/a/status",
     "/a/:id",
     "/a/:id/thanks",
+    "/a/:id/asked",
+    "/a/:id/poster.png",
+    "/j",
     "/static/:name",
     "/api/actions/:name",
     "other",
@@ -76,6 +80,12 @@ static const char *apply_route(const char *tail)
     const gsize thanks = strlen("/thanks");
     if (n > thanks && g_ascii_strcasecmp(tail + n - thanks, "/thanks") == 0)
         return "/a/:id/thanks";
+    const gsize poster = strlen("/poster.png");
+    if (n > poster && g_ascii_strcasecmp(tail + n - poster, "/poster.png") == 0)
+        return "/a/:id/poster.png";
+    const gsize asked = strlen("/asked");
+    if (n > asked && g_ascii_strcasecmp(tail + n - asked, "/asked") == 0)
+        return "/a/:id/asked";
     return "/a/:id";
 }
 

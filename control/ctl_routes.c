@@ -130,7 +130,8 @@ static void get_metrics(CtlRoutes *r, CtlSession *s)
 static gboolean public_path(const char *path)
 {
     return strcmp(path, "/healthz") == 0 || g_ascii_strncasecmp(path, "/a/", 3) == 0 ||
-           strcmp(path, "/api/apply") == 0 || g_str_has_prefix(path, "/static/");
+           strcmp(path, "/j") == 0 || strcmp(path, "/api/apply") == 0 ||
+           g_str_has_prefix(path, "/static/");
 }
 
 /* A documented dispatcher: one line per route. */
@@ -144,8 +145,12 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         ctl_desk_get(r->rooms.desk, s);
     else if (g_ascii_strcasecmp(path, "/a/status") == 0)
         ctl_desk_status_get(r->rooms.desk, s);
+    else if (g_ascii_strncasecmp(path, "/a/", 3) == 0 && g_str_has_suffix(path, "/poster.png"))
+        ctl_card_public_poster_get(r->rooms.cards, s, path + 3);
     else if (g_ascii_strncasecmp(path, "/a/", 3) == 0)
         ctl_apply_get(r->rooms.apply, s, path + 3);
+    else if (strcmp(path, "/j") == 0)
+        ctl_apply_lookup_get(r->rooms.apply, s);
     else if (strcmp(path, "/login") == 0)
         ctl_login_get(r->rooms.login, s);
     else if (strcmp(path, "/control") == 0)
@@ -162,6 +167,8 @@ void ctl_routes_get(CtlRoutes *r, CtlSession *s, const char *path)
         ctl_export_asaired_get(r->rooms.store, r->rooms.access, r->rooms.tz, s);
     else if (strcmp(path, "/api/card.png") == 0)
         ctl_card_get(r->rooms.cards, s);
+    else if (strcmp(path, "/api/postings/poster.png") == 0)
+        ctl_card_poster_get(r->rooms.cards, s);
     else if (strcmp(path, "/overlay") == 0)
         ctl_overlay_page(r->rooms.overlay, s);
     else if (strcmp(path, "/api/overlay/layers") == 0)

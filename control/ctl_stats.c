@@ -36,6 +36,7 @@ struct CtlStats {
     gint64 minute_of[60];   /* sign-ups per minute: minute_of[m % 60] = m (minutes since epoch) */
     guint per_minute[60];   /* ... and how many sign-ups were committed in it */
     guint64 committed;      /* sign-ups committed since start: a counter only ever goes up */
+    CtlSources *sources;    /* owned: the funnel by source */
 };
 
 static Funnel *funnel_of(CtlStats *st, gint64 posting_id)
@@ -85,15 +86,21 @@ static gboolean first_open(CtlStats *st, gint64 posting_id, const char *client)
     return TRUE;
 }
 
-void ctl_stats_count_open(CtlStats *st, gint64 posting_id, const char *client)
+void ctl_stats_count_open(CtlStats *st, gint64 posting_id, const char *client, CtlSource src)
 {
     if (!first_open(st, posting_id, client != NULL ? client : ""))
         return;
+    ctl_sources_count_open(st->sources, posting_id, src);
     Funnel *f = funnel_of(st, posting_id);
     if (f != NULL) {
         f->opens++;
         f->unsaved_opens++;
     }
+}
+
+void ctl_stats_count_signup_from(CtlStats *st, gint64 posting_id, CtlSource src)
+{
+    ctl_sources_count_signup(st->sources, posting_id, src);
 }
 
 void ctl_stats_count_submit(CtlStats *st, gint64 posting_id)
@@ -174,6 +181,7 @@ CtlStats *ctl_stats_new(CtlStore *store)
     st->funnel = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     st->opens_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     restore(st);
+    st->sources = ctl_sources_new(store);
     st->funnel_timer = g_timeout_add_seconds(FUNNEL_SAVE_S, on_funnel_timer, st);
     return st;
 }
@@ -188,6 +196,7 @@ void ctl_stats_free(CtlStats *st)
     }
     g_hash_table_destroy(st->funnel);
     g_hash_table_destroy(st->opens_seen);
+    ctl_sources_free(st->sources);
     g_free(st);
 }
 
@@ -236,6 +245,7 @@ JsonNode *ctl_stats_json(CtlStats *st)
     JsonObject *o = json_object_new();
     json_object_set_object_member(o, "funnel", funnel);
     json_object_set_array_member(o, "signups_per_minute", rate);
+    json_object_set_member(o, "by_source", ctl_sources_json(st->sources));
     return ctl_json_object_node(o);
 }
 

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ctl_sources.h"
 #include "ctl_store.h"
 
 G_BEGIN_DECLS
@@ -21,15 +22,18 @@ CtlStats *ctl_stats_new(CtlStore *store);
 /* Saves what is unsaved and frees. NULL is allowed. */
 void ctl_stats_free(CtlStats *st);
 
-/* An apply page was opened by client (an address): counted once per address per posting per
- * hour, so that reloading, or a script, cannot inflate the funnel anonymously. */
-void ctl_stats_count_open(CtlStats *st, gint64 posting_id, const char *client);
+/* An apply page was opened by client (an address) coming from src: counted once per address
+ * per posting per hour (under the source of the open that counted), so that reloading, or a
+ * script, cannot inflate the funnel anonymously. */
+void ctl_stats_count_open(CtlStats *st, gint64 posting_id, const char *client, CtlSource src);
+/* A committed sign-up (not a duplicate) of posting_id came from src. */
+void ctl_stats_count_signup_from(CtlStats *st, gint64 posting_id, CtlSource src);
 /* A sign-up was submitted / one was committed. */
 void ctl_stats_count_submit(CtlStats *st, gint64 posting_id);
 void ctl_stats_count_committed(CtlStats *st);
 
 /* {"funnel":{"ID":{"opens":N,"submits":N,"signups":N}},"signups_per_minute":[10 numbers,
- * oldest first]}. (transfer full) */
+ * oldest first],"by_source":ctl_sources_json()}. (transfer full) */
 JsonNode *ctl_stats_json(CtlStats *st);
 /* Adds the funnel's statuses to stats (ctl_stats_json's object): contacted, interviewed and
  * hired to each posting's funnel entry (an entry made for a posting with sign-ups but no page

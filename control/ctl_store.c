@@ -206,6 +206,8 @@ CtlPosting *ctl_store_posting_from_row(sqlite3_stmt *st)
     p->version = sqlite3_column_int64(st, 11);
     p->archived = sqlite3_column_int(st, 12) != 0;
     p->employer_id = sqlite3_column_int64(st, 13);
+    if (!p->archived && sqlite3_column_type(st, 14) == SQLITE_TEXT)
+        p->code = ctl_sql_column_dup(st, 14);
     return p;
 }
 

@@ -63,10 +63,19 @@ void ctl_store_set_batch_max(CtlStore *store, guint max);
  * its sign-ups' done() callbacks (see CtlStoreBatchFunc); fn NULL stops. Main thread. */
 void ctl_store_set_batch_func(CtlStore *store, CtlStoreBatchFunc fn, gpointer data);
 
+/* The open posting whose code is code (CTL_POSTING_CODE_LEN ASCII digits). NULL with
+ * JC_ERROR_NOT_FOUND when none holds it (archived postings hold none), JC_ERROR_DB on a store
+ * failure (ctl_store_codes.c). (transfer full) */
+CtlPosting *ctl_store_posting_by_code(CtlStore *store, const char *code, GError **error);
+
 /* ---- postings (ctl_store_postings.c; main thread) ---- */
 
-/* Inserts p (id and version ignored: they are assigned). Returns the new id, or 0 with error
- * (JC_ERROR_INVALID when the schema refuses a value). The caller validated the fields. */
+#define CTL_POSTING_CODE_LEN 4 /* digits of a posting's code (CtlPosting.code) */
+
+/* Inserts p (id, version and code ignored: they are assigned; the code as ctl_store_pick_code
+ * says). Returns the new id, or 0 with error (JC_ERROR_INVALID when the schema refuses a value;
+ * JC_ERROR_CONFLICT when every code is held by an open posting). The caller validated the
+ * fields. */
 gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error);
 
 /* Replaces every field of posting p->id if its stored version is still p->version; the stored
@@ -81,7 +90,9 @@ gboolean ctl_store_update_posting(CtlStore *store, const CtlPosting *p, GError *
 gboolean ctl_store_seed_postings(CtlStore *store, CtlPosting *const *postings, guint n,
                                  guint *inserted, GError **error);
 
-/* Sets or clears the archived flag (version + 1). version < 0 skips the version check. */
+/* Sets or clears the archived flag (version + 1). version < 0 skips the version check. An
+ * archived posting's code may go to another posting; reopening one gives it a code again (its
+ * old one when no open posting holds it now, see ctl_store_pick_code). */
 gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, gboolean archived,
                                    GError **error);
 

@@ -242,8 +242,26 @@ static const char *const migrations[] = {
     "PRAGMA writable_schema = RESET;"
     "ALTER TABLE accounts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
 
-    /* 11: reserved for another change's step; a no-op until that change lands. */
-    "SELECT 1;",
+    /* 11: the code a viewer types for a posting (岗位码: 4 digits, never 0000), unique among open
+     * postings (an archived one keeps its code in the row, to get it back when reopened, but
+     * another posting may take it). The open postings there were get distinct codes in order of
+     * id (1000 + n * 4733 mod 9000 for the n-th: 4733 is prime to 9000, so the first 9000 differ;
+     * later ones get theirs when reopened). The apply-page funnel by source (the on-air QR code
+     * or no tag: stream; a shared poster: poster; typed at /j: code), page opens and sign-ups. */
+    "ALTER TABLE postings ADD COLUMN code TEXT CHECK (code IS NULL OR (length(code) = 4"
+    "  AND code NOT GLOB '*[^0-9]*' AND code <> '0000'));"
+    "UPDATE postings SET code = printf('%04d', 1000 + (r.n * 4733) % 9000)"
+    "  FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM postings"
+    "    WHERE archived = 0) AS r"
+    "  WHERE postings.id = r.id AND r.n <= 9000;"
+    "CREATE UNIQUE INDEX postings_open_code ON postings (code) WHERE archived = 0;"
+    "CREATE INDEX postings_by_code ON postings (code);"
+    "CREATE TABLE funnel_sources ("
+    "  posting_id INTEGER NOT NULL,"
+    "  source TEXT NOT NULL CHECK (source IN ('stream', 'poster', 'code')),"
+    "  opens INTEGER NOT NULL DEFAULT 0 CHECK (opens >= 0),"
+    "  signups INTEGER NOT NULL DEFAULT 0 CHECK (signups >= 0),"
+    "  PRIMARY KEY (posting_id, source));",
 
     /* 12: the back office. Each sign-up's follow-up status (received until someone sets another)
      * and its history, append-only: who set which status with which note, and when; a sign-up

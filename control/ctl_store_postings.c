@@ -1,5 +1,6 @@
 /* ctl_store_postings: creating, updating (optimistic concurrency on a version number),
- * archiving and searching postings.
+ * archiving and searching postings; a created or reopened posting gets its code to type
+ * (ctl_store_codes.c).
  *
  * Main thread only, on the store's main connection. Fields arrive already validated by
  * ctl_posting_check (control's protocol layer); the schema's CHECK constraints are the last
@@ -66,14 +67,18 @@ static sqlite3_stmt *prep_fields(CtlStore *store, const char *sql, const CtlPost
 gint64 ctl_store_create_posting(CtlStore *store, const CtlPosting *p, GError **error)
 {
     sqlite3 *db = ctl_store_db(store);
+    char code[CTL_POSTING_CODE_LEN + 1];
+    if (!ctl_store_pick_code(store, 0, NULL, code, error))
+        return 0;
     sqlite3_stmt *st =
         prep_fields(store,
                     "INSERT INTO postings (title, company, pay_min, pay_max, pay_unit, "
-                    "location, headcount, tags, requirements, talking_points) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "location, headcount, tags, requirements, talking_points, code) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                     p, error);
     if (st == NULL)
         return 0;
+    ctl_sql_bind_text(st, 11, code);
     int rc = sqlite3_step(st);
     gint64 id = 0;
     if (rc == SQLITE_DONE)
@@ -144,9 +149,25 @@ gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, g
                                    GError **error)
 {
     sqlite3 *db = ctl_store_db(store);
+    char code[CTL_POSTING_CODE_LEN + 1] = "";
+    if (!archived) {
+        g_autofree char *had = NULL;
+        sqlite3_stmt *old = ctl_store_prep(store, "SELECT code FROM postings WHERE id = ?1", error);
+        if (old == NULL)
+            return FALSE;
+        sqlite3_bind_int64(old, 1, id);
+        if (sqlite3_step(old) == SQLITE_ROW && sqlite3_column_type(old, 0) == SQLITE_TEXT)
+            had = ctl_sql_column_dup(old, 0);
+        sqlite3_finalize(old);
+        if (!ctl_store_pick_code(store, id, had, code, error))
+            return FALSE;
+    }
+    /* Archiving keeps the code in the row (not in the posting shown): reopened, the posting gets
+     * it back unless another took it meanwhile. */
     sqlite3_stmt *st =
         prep_write(store,
                    "UPDATE postings SET archived = ?1, version = version + 1, "
+                   "code = CASE WHEN ?1 = 0 THEN ?4 ELSE code END, "
                    "updated_at = " CTL_NOW_SQL " WHERE id = ?2 AND (?3 < 0 OR version = ?3)",
                    error);
     if (st == NULL)
@@ -154,6 +175,7 @@ gboolean ctl_store_archive_posting(CtlStore *store, gint64 id, gint64 version, g
     sqlite3_bind_int(st, 1, archived ? 1 : 0);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(st, 3, version);
+    ctl_sql_bind_text(st, 4, code);
     return step_versioned(db, st, id, version, "archiving a posting", error);
 }
 

@@ -35,6 +35,7 @@ typedef struct {
     char *name;     /* normalised */
     char *phone;    /* normalised, 11 digits */
     char *ref;      /* the page's show reference as submitted, may be NULL */
+    int src;        /* where the viewer came from: a CtlSource (ctl_sources.h) */
 } CtlHeldSignup;
 
 void ctl_held_signup_free(CtlHeldSignup *h);

@@ -202,6 +202,7 @@ void ctl_verify_http_begin(CtlVerifyHttp *v, CtlSession *s, CtlHeldSignup *held,
     w->form.phone = g_strdup(held->phone);
     w->form.ref = g_strdup(held->ref);
     w->form.consent = TRUE;
+    w->form.src = (CtlSource)held->src;
     CtlPending *p = wait_for_send(v, s, w);
     ctl_verify_begin(v->desk, held, client, code_sent, p);
 }

@@ -55,6 +55,14 @@ static void add_hires(JsonBuilder *b, const CtlView *v, const CtlPosting *p)
     ctl_json_add_bool(b, "closed", closed);
     ctl_json_add_bool(b, "show_hires", shown);
     ctl_json_add_bool(b, "filled", closed || (p->headcount > 0 && hires >= p->headcount));
+char *ctl_view_code_url(const CtlView *v)
+{
+    return g_strdup_printf("%s/j", v->public_url);
+}
+
+char *ctl_view_poster_url(const CtlView *v, gint64 posting_id)
+{
+    return g_strdup_printf("%s/a/%" G_GINT64_FORMAT "/poster.png", v->public_url, posting_id);
 }
 
 JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
@@ -83,6 +91,11 @@ JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p)
     ctl_json_add_string(b, "apply_url", url);
     ctl_json_add_int(b, "version", p->version);
     ctl_json_add_bool(b, "archived", p->archived);
+    json_builder_set_member_name(b, "code");
+    if (p->code != NULL)
+        json_builder_add_string_value(b, p->code);
+    else
+        json_builder_add_null_value(b);
     g_autoptr(GError) error = NULL;
     gint64 count = ctl_store_count_signups(v->store, p->id, &error);
     if (count < 0) {

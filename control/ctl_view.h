@@ -23,6 +23,11 @@ void ctl_view_free(CtlView *v);
 const char *ctl_view_public_url(const CtlView *v);
 /* PUBLIC_URL/a/ID. (transfer full) */
 char *ctl_view_apply_url(const CtlView *v, gint64 posting_id);
+/* PUBLIC_URL/j, where a viewer types a posting's code. (transfer full) */
+char *ctl_view_code_url(const CtlView *v);
+/* PUBLIC_URL/a/ID/poster.png, the posting's public poster (its Open Graph image). (transfer
+ * full) */
+char *ctl_view_poster_url(const CtlView *v, gint64 posting_id);
 /* A posting with pay_text, apply_url and its sign-up count. (transfer full) */
 JsonNode *ctl_view_posting_json(const CtlView *v, const CtlPosting *p);
 

@@ -1,5 +1,5 @@
-/* ovl_card: the job card's layout and drawing (pango + cairo + libqrencode) into overlay
- * rectangles.
+/* ovl_card: the job card's layout and drawing (pango + cairo; the QR symbol is ovl_card_qr.c's)
+ * into overlay rectangles.
  *
  * Threads: runs on whichever thread calls ovl_card_render() (the render worker); Pango's default
  * cairo font map is per thread, so calls on different threads share nothing.
@@ -13,7 +13,8 @@
  * 3. Each text sits in its own box with a fixed width and a maximum number of lines; longer text
  *    is ellipsized, so no text ever reaches the QR code or another text.
  * 4. User text reaches Pango through pango_layout_set_text() only, never markup.
- * Landscape puts the QR beside the words; portrait (narrow safe area) puts it under them.
+ * Landscape puts the QR beside the words; portrait (narrow safe area) puts it under them. The
+ * posting's code to type (岗位码) goes with the call to action, in its size or as near as fits.
  *
  * Not responsible for: choosing what is on air, or blending (the streamer does that). */
 #include "ovl_card.h"
@@ -21,14 +22,14 @@
 #include <math.h>
 #include <string.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include "jc_error.h"
+#include "ovl_card_qr.h"
 #include "ovl_theme.h"
 
-#define QUIET_MODULES 4
 #define TAB_TEXT "正在招聘"
 #define CTA_TEXT "扫码报名"
+#define CODE_TEXT "岗位码"
 
 /* Sizes in pixels for a 720-line frame; scaled by the frame's shorter side / 720. */
 enum {
@@ -49,6 +50,7 @@ enum {
     CTA_FONT = 30,
     CTA_H = 48,
     CTA_PAD_X = 22,
+    CODE_FONT_MIN = 20,
     GAP = 8,
     COL_GAP = 28,
     LANDSCAPE_PANEL_W = 900,
@@ -230,10 +232,91 @@ static int layout_words(Card *c, PangoContext *pc, const OvlCardSpec *spec, int 
 static void shift_words(Card *c, int dy)
 {
     for (int i = 0; i < OVL_CARD_N_TEXTS; i++) {
-        if (i != OVL_CARD_CTA)
+        if (i != OVL_CARD_CTA && i != OVL_CARD_CODE)
             c->text[i].y += dy;
     }
     c->pin_y += dy;
+}
+
+/* The inner box of the panel: where the words start, how wide, how tall. */
+typedef struct {
+    int x, y, w, h;
+} Box;
+
+/* "岗位码 1024" in the call to action's size, or smaller down to CODE_FONT_MIN to fit max_w;
+ * NULL when there is no code or it does not fit even then (the card goes on air without it
+ * rather than not at all). The digits in the pay's colour. (transfer full) */
+static PangoLayout *code_text(Card *c, PangoContext *pc, const char *code, int max_w)
+{
+    if (empty(code))
+        return NULL;
+    g_autofree char *words = g_strdup_printf(CODE_TEXT " %s", code);
+    for (int size = CTA_FONT; size >= CODE_FONT_MIN; size -= 2) {
+        PangoLayout *layout = new_text(pc, c->t->font, words, px(c, size), TRUE, 0, 1);
+        if (text_width(layout) <= max_w) {
+            PangoAttrList *attrs = pango_attr_list_new();
+            Rgb gold = c->t->pay;
+            PangoAttribute *digits = pango_attr_foreground_new(
+                (guint16)(gold.r * 65535), (guint16)(gold.g * 65535), (guint16)(gold.b * 65535));
+            digits->start_index = (guint)strlen(CODE_TEXT " ");
+            digits->end_index = (guint)strlen(words);
+            pango_attr_list_insert(attrs, digits);
+            pango_layout_set_attributes(layout, attrs);
+            pango_attr_list_unref(attrs);
+            return layout;
+        }
+        g_object_unref(layout);
+    }
+    return NULL;
+}
+
+/* Places the QR, its call to action and the posting's code (may be NULL) around the words
+ * (inner: the words' box; its h becomes the panel's inner height). FALSE when they do not fit. */
+static gboolean place_qr(Card *c, PangoContext *pc, const char *code, Box *inner, int panel_w)
+{
+    int words_h = inner->h;
+    c->text[OVL_CARD_CTA].layout = new_text(pc, c->t->font, CTA_TEXT, px(c, CTA_FONT), TRUE, 0, 1);
+    int cta_text_w = text_width(c->text[OVL_CARD_CTA].layout);
+    c->cta_h = px(c, CTA_H);
+    Text *k = &c->text[OVL_CARD_CODE];
+    if (c->below) {
+        /* Words, a hairline, then the QR with the call to action and the code beside it. */
+        c->cta_w = cta_text_w + 2 * px(c, CTA_PAD_X);
+        int side_w = inner->w - c->qr_side - px(c, COL_GAP);
+        if (c->cta_w > side_w)
+            return FALSE;
+        k->layout = code_text(c, pc, code, side_w);
+        int block_h = c->cta_h + (k->layout != NULL ? px(c, GAP) + text_height(k->layout) : 0);
+        c->rule_y = inner->y + words_h + px(c, PAD_Y);
+        c->qr_x = inner->x;
+        c->qr_y = c->rule_y + px(c, PAD_Y);
+        c->cta_x = c->qr_x + c->qr_side + px(c, COL_GAP);
+        c->cta_y = c->qr_y + (c->qr_side - block_h) / 2;
+        k->x = c->cta_x;
+        inner->h = c->qr_y + c->qr_side - inner->y;
+    } else {
+        /* The QR, the call to action and the code under it form a column on the right. */
+        c->cta_w = c->qr_side;
+        if (cta_text_w + 2 * px(c, 6) > c->cta_w)
+            return FALSE;
+        k->layout = code_text(c, pc, code, c->qr_side);
+        int col_h = c->qr_side + px(c, GAP) + c->cta_h;
+        if (k->layout != NULL)
+            col_h += px(c, GAP) + text_height(k->layout);
+        inner->h = MAX(words_h, col_h);
+        c->qr_x = panel_w - px(c, PAD_X) - c->qr_side;
+        c->qr_y = inner->y + (inner->h - col_h) / 2;
+        c->cta_x = c->qr_x;
+        c->cta_y = c->qr_y + c->qr_side + px(c, GAP);
+        if (k->layout != NULL)
+            k->x = c->qr_x + (c->qr_side - text_width(k->layout)) / 2;
+        shift_words(c, (inner->h - words_h) / 2);
+    }
+    Text *cta = &c->text[OVL_CARD_CTA];
+    cta->x = c->cta_x + (c->cta_w - cta_text_w) / 2;
+    cta->y = c->cta_y + (c->cta_h - text_height(cta->layout)) / 2;
+    k->y = c->cta_y + c->cta_h + px(c, GAP);
+    return TRUE;
 }
 
 /* Tries one QR module size; on success every position in c is set. */
@@ -253,7 +336,7 @@ static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, i
     int words_w = inner_w;
 
     c->module_px = module_px;
-    c->qr_side = c->qr != NULL ? (c->qr->width + 2 * QUIET_MODULES) * module_px : 0;
+    c->qr_side = c->qr != NULL ? ovl_qr_side(c->qr, module_px) : 0;
     if (c->qr != NULL && !c->below)
         words_w = inner_w - c->qr_side - px(c, COL_GAP);
     if (words_w < px(c, MIN_TEXT_W))
@@ -263,38 +346,10 @@ static gboolean try_layout(Card *c, PangoContext *pc, const OvlCardSpec *spec, i
     int inner_h = words_h;
     c->rule_y = 0;
     if (c->qr != NULL) {
-        c->text[OVL_CARD_CTA].layout =
-            new_text(pc, c->t->font, CTA_TEXT, px(c, CTA_FONT), TRUE, 0, 1);
-        int cta_text_w = text_width(c->text[OVL_CARD_CTA].layout);
-        c->cta_h = px(c, CTA_H);
-        if (c->below) {
-            /* Words, a hairline, then the QR with the call to action beside it. */
-            c->cta_w = cta_text_w + 2 * px(c, CTA_PAD_X);
-            int row_w = c->qr_side + px(c, COL_GAP) + c->cta_w;
-            if (row_w > inner_w)
-                return FALSE;
-            c->rule_y = inner_y + words_h + px(c, PAD_Y);
-            c->qr_x = inner_x;
-            c->qr_y = c->rule_y + px(c, PAD_Y);
-            c->cta_x = c->qr_x + c->qr_side + px(c, COL_GAP);
-            c->cta_y = c->qr_y + (c->qr_side - c->cta_h) / 2;
-            inner_h = c->qr_y + c->qr_side - inner_y;
-        } else {
-            /* The QR and the call to action under it form a column on the right. */
-            c->cta_w = c->qr_side;
-            if (cta_text_w + 2 * px(c, 6) > c->cta_w)
-                return FALSE;
-            int col_h = c->qr_side + px(c, GAP) + c->cta_h;
-            inner_h = MAX(words_h, col_h);
-            c->qr_x = panel_w - px(c, PAD_X) - c->qr_side;
-            c->qr_y = inner_y + (inner_h - col_h) / 2;
-            c->cta_x = c->qr_x;
-            c->cta_y = c->qr_y + c->qr_side + px(c, GAP);
-            shift_words(c, (inner_h - words_h) / 2);
-        }
-        Text *cta = &c->text[OVL_CARD_CTA];
-        cta->x = c->cta_x + (c->cta_w - cta_text_w) / 2;
-        cta->y = c->cta_y + (c->cta_h - text_height(cta->layout)) / 2;
+        Box inner = {inner_x, inner_y, inner_w, words_h};
+        if (!place_qr(c, pc, spec->code, &inner, panel_w))
+            return FALSE;
+        inner_h = inner.h;
     }
 
     int card_h = c->panel_y + px(c, PAD_Y) + inner_h + px(c, PAD_Y);
@@ -330,7 +385,7 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
     ovl_theme_safe_area(c->t, width, height, &c->safe);
 
     if (!empty(spec->apply_url)) {
-        c->qr = QRcode_encodeString(spec->apply_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        c->qr = ovl_qr_encode(spec->apply_url);
         if (c->qr == NULL) {
             g_set_error(error, JC_ERROR, JC_ERROR_RENDER,
                         "cannot encode the apply link as a QR "
@@ -349,7 +404,7 @@ static gboolean layout_card(Card *c, const OvlCardSpec *spec, int width, int hei
             ok = try_layout(c, pc, spec, 0);
         } else {
             int target = px(c, c->below ? PORTRAIT_QR : LANDSCAPE_QR);
-            int best = MAX(min_px, target / (c->qr->width + 2 * QUIET_MODULES));
+            int best = MAX(min_px, target / (c->qr->width + 2 * OVL_QR_QUIET_MODULES));
             for (int m = best; m >= min_px && !ok; m--)
                 ok = try_layout(c, pc, spec, m);
         }
@@ -487,26 +542,14 @@ static void draw_card(cairo_t *cr, const void *data)
         set_rgb(cr, t->cta, 1.0);
         cairo_fill(cr);
         show_text(cr, &c->text[OVL_CARD_CTA], t->text);
+        show_text(cr, &c->text[OVL_CARD_CODE], t->text);
     }
 }
 
-/* Dark modules on white, whole pixels, no anti-aliasing, so a phone's scanner sees hard edges. */
 static void draw_qr(cairo_t *cr, const void *data)
 {
     const Card *c = data;
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    set_rgb(cr, (Rgb){1, 1, 1}, 1.0); /* never themed: scanners want black on white */
-    cairo_paint(cr);
-    set_rgb(cr, (Rgb){0, 0, 0}, 1.0);
-    int n = c->qr->width;
-    int m = c->module_px;
-    for (int y = 0; y < n; y++) {
-        for (int x = 0; x < n; x++) {
-            if (c->qr->data[y * n + x] & 1)
-                cairo_rectangle(cr, (x + QUIET_MODULES) * m, (y + QUIET_MODULES) * m, m, m);
-        }
-    }
-    cairo_fill(cr);
+    ovl_qr_paint(cr, c->qr, c->module_px);
 }
 
 /* A premultiplied ARGB32 (BGRA in memory on little-endian) buffer of w x h, drawn by draw and
@@ -726,33 +769,4 @@ gboolean ovl_card_check_glyphs(const OvlCardSpec *spec, GError **error)
     g_set_error_literal(error, JC_ERROR, JC_ERROR_RENDER, report->str);
     g_string_free(report, TRUE);
     return FALSE;
-}
-
-int ovl_card_qr_modules(const char *url)
-{
-    if (empty(url))
-        return 0;
-    QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    int n = qr != NULL ? qr->width : 0;
-    if (qr != NULL)
-        QRcode_free(qr);
-    return n;
-}
-
-GstVideoOverlayRectangle *ovl_card_render_qr(const char *url, int module_px, int x, int y,
-                                             int *side, GError **error)
-{
-    Card c = {.module_px = module_px};
-    if (!empty(url))
-        c.qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (c.qr == NULL || module_px < 1) {
-        g_set_error(error, JC_ERROR, JC_ERROR_RENDER, "cannot draw a QR code of that link");
-        card_clear(&c);
-        return NULL;
-    }
-    c.qr_side = (c.qr->width + 2 * QUIET_MODULES) * module_px;
-    GstVideoOverlayRectangle *rect = draw_rectangle(x, y, c.qr_side, c.qr_side, draw_qr, &c);
-    *side = c.qr_side;
-    card_clear(&c);
-    return rect;
 }

@@ -527,7 +527,8 @@ static void class_init(gpointer klass, gpointer data)
         gobject_class, PROP_SCENE_FILE,
         g_param_spec_string("scene-file", "Scene file",
                             "Key file describing a job card to show when no \"draw\" handler is "
-                            "connected ([card] title, employer, pay, place, headcount, apply-url); "
+                            "connected ([card] title, employer, pay, place, headcount, apply-url, "
+                            "code); "
                             "read when the element starts",
                             NULL,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));

@@ -246,7 +246,8 @@ static gboolean same_card(const OvlCardSpec *a, const OvlCardSpec *b)
 {
     return g_strcmp0(a->title, b->title) == 0 && g_strcmp0(a->employer, b->employer) == 0 &&
            g_strcmp0(a->pay, b->pay) == 0 && g_strcmp0(a->place, b->place) == 0 &&
-           g_strcmp0(a->apply_url, b->apply_url) == 0 && a->headcount == b->headcount;
+           g_strcmp0(a->apply_url, b->apply_url) == 0 && a->headcount == b->headcount &&
+           g_strcmp0(a->code, b->code) == 0;
 }
 
 /* The composition for scene's card: card, QR, counter, redrawing only what changed since the last
@@ -341,8 +342,8 @@ static char *content_key(OvlScene *scene)
         return g_strdup_printf("slate\x1f%s\x1f%s", x->slate, url);
     if (c == NULL)
         return NULL;
-    return g_strdup_printf("card\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d", c->title, c->employer,
-                           c->pay, c->place, url, c->headcount);
+    return g_strdup_printf("card\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s", c->title, c->employer,
+                           c->pay, c->place, url, c->headcount, c->code);
 }
 
 static void render_one(OvlRenderer *r, OvlScene *scene, guint64 seq)

@@ -14,6 +14,7 @@ struct OvlScene {
     char *pay;             /* owned */
     char *place;           /* owned */
     char *apply_url;       /* owned */
+    char *code;            /* owned */
     char *ticker;          /* owned, or NULL */
     char *brand;           /* owned, or NULL */
     char *host_name;       /* owned, or NULL */
@@ -44,6 +45,7 @@ OvlScene *ovl_scene_new(const OvlCardSpec *spec, const OvlSceneExtras *extras)
         scene->pay = g_strdup(spec->pay);
         scene->place = g_strdup(spec->place);
         scene->apply_url = g_strdup(spec->apply_url);
+        scene->code = g_strdup(spec->code);
         scene->card.title = scene->title;
         scene->card.employer = scene->employer;
         scene->card.pay = scene->pay;
@@ -51,6 +53,7 @@ OvlScene *ovl_scene_new(const OvlCardSpec *spec, const OvlSceneExtras *extras)
         scene->card.headcount = spec->headcount;
         scene->card.apply_url = scene->apply_url;
         scene->card.signups = spec->signups;
+        scene->card.code = scene->code;
     }
     if (extras != NULL) {
         scene->ticker = non_empty(extras->ticker);
@@ -98,6 +101,7 @@ static void scene_clear(gpointer data)
     g_free(scene->pay);
     g_free(scene->place);
     g_free(scene->apply_url);
+    g_free(scene->code);
     g_free(scene->ticker);
     g_free(scene->brand);
     g_free(scene->host_name);

@@ -60,6 +60,7 @@ OvlScene *ovl_scene_file_load(const char *path, GError **error)
     g_autofree char *pay = g_key_file_get_string(kf, GROUP, "pay", NULL);
     g_autofree char *place = g_key_file_get_string(kf, GROUP, "place", NULL);
     g_autofree char *apply_url = g_key_file_get_string(kf, GROUP, "apply-url", NULL);
+    g_autofree char *code = g_key_file_get_string(kf, GROUP, "code", NULL);
     OvlCardSpec spec = {
         .title = title,
         .employer = employer,
@@ -68,6 +69,7 @@ OvlScene *ovl_scene_file_load(const char *path, GError **error)
         .headcount = headcount,
         .apply_url = apply_url,
         .signups = signups,
+        .code = code,
     };
     return ovl_scene_new(&spec, &extras);
 }

@@ -10,6 +10,7 @@
  *     headcount=12
  *     apply-url=https://jobs.example.cn/a/1
  *     signups=37
+ *     code=1024
  *     [ticker]
  *     text=家政保洁员 35-45 元/时 · 电子厂普工 4500-6000 元/月
  *     [room]

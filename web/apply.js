@@ -183,6 +183,8 @@
     var ref = form.querySelector('input[name="ref"]');
     // The version of the personal-data notice this page showed and the viewer agreed to.
     var version = form.querySelector('input[name="consent_version"]');
+    // Where the viewer came from (the on-air QR code, a poster, a typed code): the funnel's source.
+    var src = form.querySelector('input[name="src"]');
     busy(true);
     fetch('/api/apply', {
       method: 'POST',
@@ -190,6 +192,7 @@
       credentials: 'omit',
       body: JSON.stringify({ posting_id: id, name: fields.name.value, phone: fields.phone.value,
                              consent: fields.consent.checked, ref: ref ? ref.value : '',
+                             src: src ? src.value : undefined,
                              consent_version: version ? Number(version.value) : undefined }),
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; },

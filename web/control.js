@@ -50,6 +50,9 @@
       fPosting: '岗位', fOpens: '打开', fSubmits: '提交', fSignups: '报名', fRate: '转化率',
       fContacted: '已联系', fInterviewed: '已面试', fHired: '已录用', fOnCard: '卡片显示已招',
       showFunnel: '本场：报名 {0} → 已联系 {1} → 已面试 {2} → 已录用 {3}',
+      bySource: '按来源（直播二维码 · 分享海报 · 输入岗位码）', srcSource: '来源',
+      src_stream: '直播二维码', src_poster: '分享海报', src_code: '输入岗位码',
+      postingCode: '岗位码', downloadPoster: '下载分享海报（PNG）',
       privacy: '个人信息保护',
       privacyKeep: '报名信息保存 {0} 天，到期自动删除（每小时检查）。', privacyForever: '报名信息长期保存（未设保存期限）。',
       privacyLast: '上次清理：{0}，删除 {1} 条。', privacyNever: '还没有清理过。',
@@ -109,6 +112,9 @@
       fSubmits: 'Submits', fSignups: 'Sign-ups', fRate: 'Rate', fContacted: 'Contacted',
       fInterviewed: 'Interviewed', fHired: 'Hired', fOnCard: 'Hires on card',
       showFunnel: 'This show: {0} sign-ups → {1} contacted → {2} interviewed → {3} hired', export: 'Export sign-ups per employer (CSV)',
+      bySource: 'By source (on-air QR · shared poster · typed code)', srcSource: 'Source',
+      src_stream: 'On-air QR code', src_poster: 'Shared poster', src_code: 'Typed code',
+      postingCode: 'Code', downloadPoster: 'Download poster (PNG)',
       privacy: 'Personal data', privacyKeep: 'Sign-ups are kept {0} days, then deleted (checked hourly).',
       privacyForever: 'Sign-ups are kept with no time limit.', privacyLast: 'Last purge: {0}, {1} deleted.',
       privacyNever: 'No purge yet.',
@@ -501,6 +507,21 @@
     line.textContent = sf ? t('showFunnel', sf.signups, sf.contacted, sf.interviewed, sf.hired) : '';
   }
 
+  // Page opens and sign-ups by where viewers came from (stats.get's by_source totals).
+  function renderSources() {
+    const body = $('by-source').tBodies[0];
+    body.replaceChildren();
+    const total = (S.stats && S.stats.by_source && S.stats.by_source.total) || {};
+    for (const src of ['stream', 'poster', 'code']) {
+      const f = total[src] || { opens: 0, signups: 0 };
+      const tr = el('tr', 'source-row');
+      tr.dataset.source = src;
+      tr.append(el('td', 's-name', t('src_' + src)), el('td', 's-opens', f.opens),
+                el('td', 's-signups', f.signups));
+      body.append(tr);
+    }
+  }
+
   // One CSV download link per employer (GET /api/export.csv, the session cookie authorises it).
   function renderExports() {
     const list = $('exports');
@@ -524,6 +545,7 @@
     renderChart();
     renderFeed();
     renderFunnel();
+    renderSources();
     renderExports();
     renderControls();
     renderAudio();
@@ -1036,6 +1058,7 @@
         setStats(st);
         renderChart();
         renderFunnel();
+        renderSources();
       }).catch(() => {});
     }, delay);
   }

@@ -53,11 +53,24 @@
     this.fill(p);
     this.clearErrors();
     document.getElementById('ed-archive').hidden = !p;
+    this.showShare(p);
     this.setNote(p ? '' : 'draftQr');
     this.relabel();
     if (!this.dialog.open) this.dialog.showModal();
     this.field('title').focus();
     this.schedulePreview(0);
+  };
+
+  // A saved open posting's code to type and its poster to share in chat groups (a 9:16 PNG
+  // drawn by the server's card code, its QR tagged as the poster's: GET /api/postings/poster.png).
+  JcEditor.prototype.showShare = function (p) {
+    const share = document.getElementById('ed-share');
+    share.hidden = !p || p.archived || !p.code;
+    if (share.hidden) return;
+    document.getElementById('ed-code').textContent = p.code;
+    const link = document.getElementById('ed-poster');
+    link.href = '/api/postings/poster.png?posting_id=' + encodeURIComponent(p.id);
+    link.download = 'poster-' + p.id + '-' + p.code + '.png';
   };
 
   // The words this editor sets itself (the data-i18n ones are the page's): again after the

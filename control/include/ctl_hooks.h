@@ -58,9 +58,13 @@ typedef struct {
     const char *apply_url;     /* its QR link */
     gint64 signups;            /* the counter on the card (0: hidden) */
     const char *layout;        /* "16:9" or "9:16": the studio's current layout */
+    gboolean poster;           /* a poster to share (9:16, 1080x1920) rather than the card on
+                                  air: apply_url is tagged ?src=poster and layout is ignored */
+    const char *code_url;      /* poster: the code page's address (PUBLIC_URL/j) */
 } CtlCardRequest;
 
-/* Draws req as a PNG (transfer full), or NULL with error set. Called on a WORKER thread, never
+/* Draws req as a PNG (transfer full), or NULL with error set (GET/POST /api/card.png and
+ * GET /api/postings/poster.png). Called on a WORKER thread, never
  * on main, possibly several at once: it may read only req and data, and data must stay valid
  * and unchanged for as long as the control lives (main passes static data). */
 typedef GBytes *(*CtlCardFunc)(const CtlCardRequest *req, gpointer data, GError **error);

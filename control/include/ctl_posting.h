@@ -26,6 +26,9 @@ typedef struct {
     gint64 version;       /* 1 when created, +1 on every update or archive */
     gboolean archived;    /* archived postings are kept (sign-ups refer to them) but not listed */
     gint64 employer_id;   /* the employer record whose name company is (0: not stored yet) */
+    char *code; /* owned: the code a viewer types (岗位码, 4 ASCII digits, never "0000"), unique
+                   among open postings and given by the store; NULL before it is stored and
+                   while archived */
 } CtlPosting;
 
 void ctl_posting_free(CtlPosting *p);

@@ -28,6 +28,7 @@ typedef enum {
     OVL_CARD_HEADCOUNT,
     OVL_CARD_PLACE,
     OVL_CARD_CTA,
+    OVL_CARD_CODE, /* 岗位码 1024, with the call to action */
     OVL_CARD_N_TEXTS
 } OvlCardText;
 

@@ -20,6 +20,8 @@ typedef struct {
     gint headcount;        /* 招聘人数; <= 0 hides the line */
     const char *apply_url; /* what the QR code encodes; NULL or "" draws no QR */
     gint signups;          /* 已有 N 人报名, its own small layer; <= 0 hides it */
+    const char *code;      /* the posting's code to type (岗位码), e.g. "1024", shown with the
+                              QR code's call to action; NULL or "" hides it */
 } OvlCardSpec;
 
 /* What is on screen besides the card. Strings are copied; NULL or "" means none. */

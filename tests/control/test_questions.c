@@ -222,17 +222,48 @@ static void test_queue(Fixture *f, gconstpointer data)
 }
 
 /* The form path, without JavaScript: the apply page comes back with a note or the error. */
+/* The opens stats.get counts for posting_id (0 when it has no funnel yet). */
+static gint64 opens_of(Fixture *f, gint64 posting_id)
+{
+    g_autoptr(JsonNode) keep = NULL;
+    JsonObject *funnel =
+        json_object_get_object_member(ok(f->ws, "stats.get", NULL, &keep), "funnel");
+    g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, posting_id);
+    if (!json_object_has_member(funnel, key))
+        return 0;
+    return json_object_get_int_member(json_object_get_object_member(funnel, key), "opens");
+}
+
+/* Without a script: a stored question is answered 303 to a page that says so (a refresh of it
+ * asks nothing again, and opening it is no new page open), carrying the viewer's source on. */
 static void test_form(Fixture *f, gconstpointer data)
 {
     guint status = 0;
-    g_autofree char *okay = ask(f, FORM, "posting_id=1&text=%E5%8C%85%E4%BD%8F%E5%90%97", &status);
-    g_assert_cmpuint(status, ==, 200);
-    g_assert_nonnull(strstr(okay, "问题已收到"));
+    g_autofree char *location = NULL;
+    g_autofree char *okay = ctl_test_server_request(
+        f->srv, "POST", "/api/questions", FORM,
+        "posting_id=2&src=poster&text=%E5%8C%85%E4%BD%8F%E5%90%97", NULL, &status, &location);
+    g_assert_cmpuint(status, ==, 303);
+    g_assert_cmpstr(location, ==, "/a/2/asked?src=poster#ask");
     g_assert_cmpint(stored(f), ==, 1);
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *asked = ctl_test_server_request(f->srv, "GET", "/a/2/asked?src=poster",
+                                                         NULL, NULL, NULL, &status, NULL);
+        g_assert_cmpuint(status, ==, 200);
+        g_assert_nonnull(strstr(asked, "问题已收到"));
+        g_assert_nonnull(strstr(asked, "name=\"src\" value=\"poster\""));
+    }
+    g_assert_cmpint(stored(f), ==, 1);
+    g_assert_cmpint(opens_of(f, 2), ==, 0);
+    g_autofree char *opened = page(f, 2);
+    g_assert_cmpint(opens_of(f, 2), ==, 1);
+    g_autofree char *plain = ask(f, FORM, "posting_id=1&text=%E5%8C%85%E4%BD%8F%E5%90%97", &status);
+    g_assert_cmpuint(status, ==, 303);
+    g_assert_cmpint(stored(f), ==, 2);
     g_autofree char *bad = ask(f, FORM, "posting_id=1&text=%E2%80%8B", &status);
     g_assert_cmpuint(status, ==, 400);
     g_assert_nonnull(strstr(bad, "问题里要有文字"));
-    g_assert_cmpint(stored(f), ==, 1);
+    g_assert_cmpint(stored(f), ==, 2);
 }
 
 /* ---- hostile ---- */

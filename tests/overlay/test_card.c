@@ -28,6 +28,7 @@ typedef struct {
     char *place;
     int headcount;
     char *apply_url;
+    char *code; /* the posting's code to type */
 } Posting;
 
 static void posting_free(gpointer data)
@@ -38,12 +39,14 @@ static void posting_free(gpointer data)
     g_free(p->pay);
     g_free(p->place);
     g_free(p->apply_url);
+    g_free(p->code);
     g_free(p);
 }
 
 static OvlCardSpec posting_spec(const Posting *p)
 {
-    return (OvlCardSpec){p->title, p->employer, p->pay, p->place, p->headcount, p->apply_url, 0};
+    return (OvlCardSpec){p->title,     p->employer,  p->pay, p->place,
+                         p->headcount, p->apply_url, 0,      p->code};
 }
 
 /* The sample postings, with apply links as control words them (PUBLIC_URL/a/ID). */
@@ -69,6 +72,7 @@ static GPtrArray *load_postings(void)
         p->place = g_strdup(json_object_get_string_member(o, "location"));
         p->headcount = (int)json_object_get_int_member(o, "headcount");
         p->apply_url = g_strdup_printf("http://127.0.0.1:8080/a/%u", i + 1);
+        p->code = g_strdup_printf("%04u", 1024 + i * 611);
         g_ptr_array_add(out, p);
     }
     g_assert_cmpuint(out->len, >=, 3);
@@ -427,7 +431,7 @@ static void test_markup_literal(void)
     const char *employer = "O'Brien & 李氏搬家 <script>alert(1)</script>";
     OvlCardSpec spec = {
         title, employer, "300-400 元/天", "济南市槐荫区 &amp; <i>", 4, "http://127.0.0.1:8080/a/15",
-        0};
+        0,     NULL};
     OvlCardLayout l;
     GstVideoOverlayComposition *comp = render_ok(&spec, 1280, 720, &l);
     gst_video_overlay_composition_unref(comp);
@@ -484,6 +488,7 @@ static void test_no_url_no_qr(void)
         g_assert_true(is_empty(&l.qr));
         g_assert_cmpint(l.qr_module_px, ==, 0);
         g_assert_true(is_empty(&l.text[OVL_CARD_CTA].box));
+        g_assert_true(is_empty(&l.text[OVL_CARD_CODE].box));
         g_assert_true(is_empty(&l.text[OVL_CARD_HEADCOUNT].box));
         gst_video_overlay_composition_unref(comp);
     }
@@ -509,6 +514,39 @@ static void save_screenshot(const OvlCardSpec *spec, int w, int h, const char *s
     gst_buffer_unref(buf);
     gst_video_overlay_composition_unref(comp);
     g_test_message("wrote %s", path);
+}
+
+/* The posting's code to type sits with the QR's call to action, in about its size, whole and
+ * clear of the QR code: beside the QR in portrait, under it in landscape. Without a code the
+ * card is drawn without one. */
+static void test_code_beside_qr(void)
+{
+    g_autoptr(GPtrArray) postings = load_postings();
+    for (guint i = 0; i < postings->len; i++) {
+        OvlCardSpec spec = posting_spec(postings->pdata[i]);
+        for (guint s = 0; s < G_N_ELEMENTS(SIZES); s++) {
+            OvlCardLayout l;
+            gst_video_overlay_composition_unref(
+                render_ok(&spec, SIZES[s].width, SIZES[s].height, &l));
+            const OvlCardTextInfo *code = &l.text[OVL_CARD_CODE];
+            const OvlCardTextInfo *cta = &l.text[OVL_CARD_CTA];
+            g_assert_false(is_empty(&code->box));
+            g_assert_cmpint(code->n_chars, ==, (int)g_utf8_strlen("岗位码 1024", -1));
+            g_assert_false(code->ellipsized);
+            g_assert_cmpint(code->box.height * 4, >=, cta->box.height * 3);
+            g_assert_false(intersect(&code->box, &l.qr));
+            if (SIZES[s].height > SIZES[s].width)
+                g_assert_cmpint(code->box.x, >=, l.qr.x + l.qr.width);
+            else
+                g_assert_cmpint(code->box.y, >=, l.qr.y + l.qr.height);
+            g_assert_cmpint(code->box.y, >=, cta->box.y + cta->box.height);
+        }
+        spec.code = NULL;
+        OvlCardLayout none;
+        gst_video_overlay_composition_unref(render_ok(&spec, 720, 1280, &none));
+        g_assert_true(is_empty(&none.text[OVL_CARD_CODE].box));
+        g_assert_false(is_empty(&none.qr));
+    }
 }
 
 static void test_screenshots(void)
@@ -538,6 +576,7 @@ int main(int argc, char **argv)
     add_test("/overlay/card/huge-url-refused", test_huge_url_refused);
     add_test("/overlay/card/no-url-no-qr", test_no_url_no_qr);
     add_test("/overlay/card/screenshots", test_screenshots);
+    add_test("/overlay/card/code-beside-qr", test_code_beside_qr);
     add_test("/overlay/card/counter/own-layer-clear-of-everything", test_counter_own_layer);
     add_test("/overlay/card/counter/hidden-without-signups", test_counter_hidden);
     add_test("/overlay/card/counter/left-out-without-room", test_counter_no_room);

@@ -497,7 +497,8 @@ static void test_worker_layers_attached(void)
                         "德州市德城区",
                         12,
                         "https://jobs.example.cn/a/1",
-                        0};
+                        0,
+                        NULL};
     OvlScene *scene = ovl_scene_new_card(&spec);
     g_assert_true(ovl_renderer_wait(r, ovl_renderer_submit(r, scene), 10000));
     ovl_scene_unref(scene);

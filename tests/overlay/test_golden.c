@@ -31,8 +31,9 @@
 /* A card and the strings it points to that the parser does not own. */
 typedef struct {
     OvlCardSpec spec;
-    char *pay; /* owned */
-    char *url; /* owned */
+    char *pay;  /* owned */
+    char *url;  /* owned */
+    char *code; /* owned */
 } Sample;
 
 static void sample_free(gpointer data)
@@ -40,6 +41,7 @@ static void sample_free(gpointer data)
     Sample *s = data;
     g_free(s->pay);
     g_free(s->url);
+    g_free(s->code);
     g_free(s);
 }
 
@@ -60,6 +62,7 @@ static GPtrArray *sample_specs(JsonParser **keep)
                                json_object_get_double_member(o, "pay_max"),
                                json_object_get_string_member(o, "pay_unit"));
         s->url = g_strdup_printf("http://127.0.0.1:8080/a/%u", i + 1);
+        s->code = g_strdup_printf("%04u", 1024 + i * 611);
         s->spec = (OvlCardSpec){
             .title = json_object_get_string_member(o, "title"),
             .employer = json_object_get_string_member(o, "company"),
@@ -67,6 +70,7 @@ static GPtrArray *sample_specs(JsonParser **keep)
             .place = json_object_get_string_member(o, "location"),
             .headcount = (int)json_object_get_int_member(o, "headcount"),
             .apply_url = s->url,
+            .code = s->code,
         };
         g_ptr_array_add(out, s);
     }

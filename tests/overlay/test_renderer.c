@@ -17,7 +17,8 @@ static OvlScene *card_scene(int n)
 {
     g_autofree char *title = g_strdup_printf("岗位 %d", n);
     g_autofree char *url = g_strdup_printf("http://127.0.0.1:8080/a/%d", n);
-    OvlCardSpec spec = {title, "德州顺达物流有限公司", "180-220 元/天", "德州市德城区", n, url, 0};
+    OvlCardSpec spec = {title, "德州顺达物流有限公司", "180-220 元/天", "德州市德城区", n, url, 0,
+                        NULL};
     return ovl_scene_new_card(&spec);
 }
 

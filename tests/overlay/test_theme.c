@@ -204,7 +204,8 @@ static GPtrArray *posting_scenes(void)
                             json_object_get_string_member(o, "location"),
                             (int)json_object_get_int_member(o, "headcount"),
                             url,
-                            1234};
+                            1234,
+                            NULL};
         OvlSceneExtras extras = {.ticker = "家政保洁员 35-45 元/时 · 电子厂普工 4500-6000 元/月",
                                  .brand = "德州零工直播间",
                                  .host_name = "主播 小王",

@@ -173,7 +173,7 @@ static guint red_pixels(GstVideoOverlayRectangle *rect)
 static OvlScene *full_scene(const char *title, int signups)
 {
     OvlCardSpec card = {title, "德州顺达物流有限公司",      "180-220 元/天", "德州市德城区",
-                        12,    "http://127.0.0.1:8080/a/1", signups};
+                        12,    "http://127.0.0.1:8080/a/1", signups,         NULL};
     OvlSceneExtras x = {.ticker = "更多岗位：普工、焊工、叉车司机", .brand = "河东零工直播间"};
     return ovl_scene_new(&card, &x);
 }
