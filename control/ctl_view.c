@@ -55,6 +55,8 @@ static void add_hires(JsonBuilder *b, const CtlView *v, const CtlPosting *p)
     ctl_json_add_bool(b, "closed", closed);
     ctl_json_add_bool(b, "show_hires", shown);
     ctl_json_add_bool(b, "filled", closed || (p->headcount > 0 && hires >= p->headcount));
+}
+
 char *ctl_view_code_url(const CtlView *v)
 {
     return g_strdup_printf("%s/j", v->public_url);
