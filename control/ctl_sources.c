@@ -13,8 +13,6 @@
 #define SAVE_S 5
 #define SOURCES_MAX 100000
 
-static const char *const names[CTL_SOURCE_N] = {"stream", "poster", "code"};
-
 /* One posting's counts; the unsaved_* part has not been written to the store yet. */
 typedef struct {
     gint64 opens[CTL_SOURCE_N];
@@ -32,20 +30,6 @@ struct CtlSources {
 static gboolean source_known(CtlSource src)
 {
     return (guint)src < CTL_SOURCE_N;
-}
-
-CtlSource ctl_source_parse(const char *tag)
-{
-    for (int i = 0; tag != NULL && i < CTL_SOURCE_N; i++) {
-        if (strcmp(tag, names[i]) == 0)
-            return (CtlSource)i;
-    }
-    return CTL_SOURCE_STREAM;
-}
-
-const char *ctl_source_name(CtlSource src)
-{
-    return source_known(src) ? names[src] : names[CTL_SOURCE_STREAM];
 }
 
 static Counts *counts_of(CtlSources *s, gint64 posting_id)
@@ -153,7 +137,7 @@ static JsonObject *by_name(const gint64 *opens, const gint64 *signups)
         JsonObject *one = json_object_new();
         json_object_set_int_member(one, "opens", opens[i]);
         json_object_set_int_member(one, "signups", signups[i]);
-        json_object_set_object_member(o, names[i], one);
+        json_object_set_object_member(o, ctl_source_name((CtlSource)i), one);
     }
     return o;
 }

@@ -11,20 +11,9 @@
 #include <json-glib/json-glib.h>
 
 #include "ctl_store.h"
+#include "ctl_store_sources.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-    CTL_SOURCE_STREAM, /* no tag, or one we do not know: the QR code on air */
-    CTL_SOURCE_POSTER, /* ?src=poster: the poster PNG's QR code */
-    CTL_SOURCE_CODE,   /* ?src=code: the code page (/j) */
-    CTL_SOURCE_N
-} CtlSource;
-
-/* The source a tag names ("stream", "poster", "code"; NULL or anything else: stream). */
-CtlSource ctl_source_parse(const char *tag);
-/* Its name, as the tag, the stats and the database spell it. (transfer none) */
-const char *ctl_source_name(CtlSource src);
 
 typedef struct CtlSources CtlSources;
 

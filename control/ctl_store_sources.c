@@ -5,7 +5,22 @@
 #include <string.h>
 
 #include "ctl_store_db.h"
-#include "ctl_sources.h"
+
+static const char *const names[CTL_SOURCE_N] = {"stream", "poster", "code"};
+
+CtlSource ctl_source_parse(const char *tag)
+{
+    for (int i = 0; tag != NULL && i < CTL_SOURCE_N; i++) {
+        if (strcmp(tag, names[i]) == 0)
+            return (CtlSource)i;
+    }
+    return CTL_SOURCE_STREAM;
+}
+
+const char *ctl_source_name(CtlSource src)
+{
+    return (guint)src < CTL_SOURCE_N ? names[src] : names[CTL_SOURCE_STREAM];
+}
 
 GArray *ctl_store_sources_load(CtlStore *store, GError **error)
 {
@@ -48,7 +63,7 @@ gboolean ctl_store_sources_add(CtlStore *store, GArray *deltas, GError **error)
     for (guint i = 0; ok && i < deltas->len; i++) {
         const CtlSourceRow *r = &g_array_index(deltas, CtlSourceRow, i);
         sqlite3_bind_int64(st, 1, r->posting_id);
-        ctl_sql_bind_text(st, 2, ctl_source_name((CtlSource)r->source));
+        ctl_sql_bind_text(st, 2, ctl_source_name(r->source));
         sqlite3_bind_int64(st, 3, r->opens);
         sqlite3_bind_int64(st, 4, r->signups);
         if (sqlite3_step(st) != SQLITE_DONE) {

@@ -11,10 +11,23 @@
 
 G_BEGIN_DECLS
 
+/* The sources, as the table spells them (ctl_sources.c counts by them). */
+typedef enum {
+    CTL_SOURCE_STREAM, /* no tag, or one we do not know: the QR code on air */
+    CTL_SOURCE_POSTER, /* ?src=poster: the poster PNG's QR code */
+    CTL_SOURCE_CODE,   /* ?src=code: the code page (/j) */
+    CTL_SOURCE_N
+} CtlSource;
+
+/* The source a tag names ("stream", "poster", "code"; NULL or anything else: stream). */
+CtlSource ctl_source_parse(const char *tag);
+/* Its name, as the tag, the stats and the database spell it. (transfer none) */
+const char *ctl_source_name(CtlSource src);
+
 /* One posting's figures from one source. */
 typedef struct {
     gint64 posting_id;
-    int source; /* a CtlSource (ctl_sources.h) */
+    CtlSource source;
     gint64 opens;
     gint64 signups;
 } CtlSourceRow;
